@@ -1,0 +1,96 @@
+# xdpkit build: every progs/<name>.bpf.c becomes build/<name>.bpf.o; the manager becomes build/xdpkit.
+# `make V=1` shows full commands. Adding a program is adding one file.
+
+CLANG ?= clang
+CC ?= cc
+PKG_CONFIG ?= pkg-config
+PREFIX ?= /usr/local
+DESTDIR ?=
+BUILD := build
+ARCH_INC := /usr/include/$(shell uname -m)-linux-gnu
+
+ifeq ($(V),1)
+Q :=
+msg = @true
+else
+Q := @
+msg = @printf '  %-8s %s\n' "$(1)" "$(2)";
+endif
+
+BPF_CFLAGS := -target bpf -O2 -g -Wall -Werror -Iinclude -I$(ARCH_INC) -MMD -MP
+PROGS := $(patsubst progs/%.bpf.c,%,$(wildcard progs/*.bpf.c))
+# Variants: an object built from another program's source with -D switches (no copies of code).
+VARIANTS := hello_drop
+hello_drop_SRC := hello
+hello_drop_FLAGS := -DHELLO_DROP
+BPF_OBJS := $(addprefix $(BUILD)/,$(addsuffix .bpf.o,$(PROGS) $(VARIANTS)))
+
+XDP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
+XDP_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf)
+CFLAGS ?= -O2 -g
+USER_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -Iinclude $(XDP_CFLAGS) -MMD -MP \
+	-DXDPKIT_LIBDIR='"$(PREFIX)/lib/xdpkit"'
+
+MANAGER_SRCS := $(wildcard manager/*.c)
+MANAGER_OBJS := $(patsubst manager/%.c,$(BUILD)/manager/%.o,$(MANAGER_SRCS))
+UNIT_SRCS := $(wildcard tests/unit/*.c)
+UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))
+
+.PHONY: all progs manager clean test test-unit test-e2e test-vm bench demo install deps
+all: progs manager
+progs: $(BPF_OBJS)
+manager: $(if $(MANAGER_SRCS),$(BUILD)/xdpkit)
+
+$(BUILD)/%.bpf.o: progs/%.bpf.c | $(BUILD)
+	$(call msg,CLANG,$@)
+	$(Q)$(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+define variant_rule
+$(BUILD)/$(1).bpf.o: progs/$($(1)_SRC).bpf.c | $(BUILD)
+	$$(call msg,CLANG,$$@)
+	$$(Q)$$(CLANG) $$(BPF_CFLAGS) $($(1)_FLAGS) -c $$< -o $$@
+endef
+$(foreach v,$(VARIANTS),$(eval $(call variant_rule,$(v))))
+
+$(BUILD)/manager/%.o: manager/%.c | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/xdpkit: $(MANAGER_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(XDP_LIBS) -lelf -lz
+
+$(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) -c $< -o $@
+
+$(BUILD)/unit-tests: $(UNIT_OBJS)
+	$(call msg,LINK,$@)
+	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(XDP_LIBS) -lelf -lz
+
+$(BUILD):
+	$(Q)mkdir -p $@
+
+deps:
+	$(Q)scripts/deps.sh
+
+test-unit: all $(BUILD)/unit-tests
+	$(BUILD)/unit-tests $(BUILD)
+
+test-e2e: all
+	tests/e2e/run.sh
+
+test-vm: all
+	scripts/vmtest.sh all
+
+test: test-unit test-e2e test-vm
+
+install: all
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xdpkit
+	install -m 0755 $(BUILD)/xdpkit $(DESTDIR)$(PREFIX)/sbin/xdpkit
+	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/xdpkit/
+
+clean:
+	rm -rf $(BUILD)
+
+-include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)

@@ -1,0 +1,30 @@
+/* blocklist: drop by IPv4/IPv6 address or prefix. The map layout shared by the program, tests and manager. */
+#ifndef XDPKIT_BLOCKLIST_H
+#define XDPKIT_BLOCKLIST_H
+
+#include <linux/types.h>
+#include <xdpkit/types.h>
+
+/* Exact rules: per-CPU hashes keyed by address, value = hits. Created on demand (no prealloc) so a big
+ * max_entries costs memory only for rules that exist. */
+#define BLOCKLIST_V4_MAX (1 << 21)
+#define BLOCKLIST_V6_MAX (1 << 18)
+/* Prefix rules: LPM tries keyed by struct xk_cidr4/xk_cidr6, value = hits. */
+#define BLOCKLIST_CIDR4_MAX (1 << 18)
+#define BLOCKLIST_CIDR6_MAX (1 << 16)
+
+enum blocklist_match {
+	BLOCKLIST_MATCH_SRC = 0, /* default: drop by source address */
+	BLOCKLIST_MATCH_DST = 1,
+};
+
+/* blocklist_cfg[0]. The tries are consulted only while their count is non-zero, so an empty trie costs nothing.
+ * Convention: a config field named <map>_entries counts the entries of map <map>; `xdpkit map` keeps it in step
+ * when it writes that map. Whoever writes the trie another way (bpftool) sets it too. */
+struct blocklist_config {
+	__u32 match; /* enum blocklist_match */
+	__u32 blocklist_cidr4_entries;
+	__u32 blocklist_cidr6_entries;
+};
+
+#endif

@@ -1,0 +1,126 @@
+/* Shared plumbing of the manager: errors, verb dispatch, root and bpffs checks, finding collection objects. */
+#include "xdpkit.h"
+
+#include <errno.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/mount.h>
+#include <sys/stat.h>
+#include <sys/vfs.h>
+#include <unistd.h>
+#include <linux/magic.h>
+
+struct xk_globals xk = {
+	.pin_root = XK_DEFAULT_PIN_ROOT,
+};
+
+int xk_error(int code, const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("xdpkit: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+	return code;
+}
+
+void xk_hint(const char *fmt, ...)
+{
+	va_list ap;
+
+	fputs("hint: ", stderr);
+	va_start(ap, fmt);
+	vfprintf(stderr, fmt, ap);
+	va_end(ap);
+	fputc('\n', stderr);
+}
+
+bool xk_is_help(const char *arg)
+{
+	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
+}
+
+int xk_cmd_select(const struct xk_cmd *cmds, int argc, char **argv, const char *what)
+{
+	const struct xk_cmd *match = NULL;
+	size_t len;
+	int i;
+
+	if (argc < 1)
+		return xk_error(XK_EXIT_USAGE, "missing %s; try 'xdpkit help'", what);
+	len = strlen(argv[0]);
+	for (i = 0; cmds[i].name; i++) {
+		if (!strcmp(cmds[i].name, argv[0]))
+			return cmds[i].fn(argc, argv);
+		if (!strncmp(cmds[i].name, argv[0], len)) {
+			if (match)
+				return xk_error(XK_EXIT_USAGE,
+						"%s '%s' is ambiguous (%s, %s, ...); type more letters", what,
+						argv[0], match->name, cmds[i].name);
+			match = &cmds[i];
+		}
+	}
+	if (!match)
+		return xk_error(XK_EXIT_USAGE, "unknown %s '%s'; try 'xdpkit help'", what, argv[0]);
+	return match->fn(argc, argv);
+}
+
+int xk_need_root(void)
+{
+	if (geteuid() != 0)
+		return xk_error(XK_EXIT_ENV,
+				"this needs root (CAP_BPF and CAP_NET_ADMIN); run it with sudo");
+	return 0;
+}
+
+static bool is_bpffs(const char *path)
+{
+	struct statfs st;
+
+	return !statfs(path, &st) && st.f_type == BPF_FS_MAGIC;
+}
+
+int xk_need_bpffs(void)
+{
+	if (is_bpffs("/sys/fs/bpf"))
+		return 0;
+	/* As xdp-loader expects: the conventional mount point, mounted on demand. */
+	if (mkdir("/sys/fs/bpf", 0700) && errno != EEXIST)
+		return xk_error(XK_EXIT_ENV, "cannot create /sys/fs/bpf for bpffs: %s; mount bpffs there by hand",
+				strerror(errno));
+	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700"))
+		return xk_error(XK_EXIT_ENV,
+				"bpffs is not mounted at /sys/fs/bpf and mounting it failed: %s; run 'mount -t bpf bpf /sys/fs/bpf'",
+				strerror(errno));
+	return 0;
+}
+
+static bool file_exists(const char *path)
+{
+	struct stat st;
+
+	return !stat(path, &st) && S_ISREG(st.st_mode);
+}
+
+int xk_resolve_object(const char *name, char *path, size_t len)
+{
+	/* Anything that looks like a path is taken as one. */
+	if (strchr(name, '/') || strstr(name, ".o")) {
+		if (!file_exists(name))
+			return xk_error(XK_EXIT_NOTFOUND, "object file '%s' does not exist; check the path", name);
+		snprintf(path, len, "%s", name);
+		return 0;
+	}
+	if (xk.prog_dir) {
+		snprintf(path, len, "%s/%s.bpf.o", xk.prog_dir, name);
+		if (file_exists(path))
+			return 0;
+	}
+	return xk_error(XK_EXIT_NOTFOUND,
+			"'%s' is neither a program of the collection (in %s) nor an object file; see 'xdpkit list'",
+			name, xk.prog_dir ? xk.prog_dir : "no program directory");
+}

@@ -1,0 +1,147 @@
+/* xdpkit: entry point. Global flags, then one verb from the table below (as bpftool's cmd_select). */
+#include "xdpkit.h"
+
+#include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
+#include <getopt.h>
+#include <libgen.h>
+#include <limits.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <unistd.h>
+
+#ifndef XDPKIT_LIBDIR
+#define XDPKIT_LIBDIR "/usr/local/lib/xdpkit"
+#endif
+
+int do_help(int argc, char **argv);
+
+static const struct xk_cmd verbs[] = {
+	{ "help", do_help, "this text" },
+	{ 0 },
+};
+
+int do_help(int argc, char **argv)
+{
+	int i;
+
+	(void)argc;
+	(void)argv;
+	printf("Usage: xdpkit [-v] [--json] [--pin-root DIR] VERB [ARGS]\n\n"
+	       "Manage XDP and TC programs: attach, chain, inspect, steer.\n\nVerbs:\n");
+	for (i = 0; verbs[i].name; i++)
+		printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
+	printf("\n'xdpkit VERB --help' shows a verb's options. Verbs may be shortened (xdpkit st = status).\n\n"
+	       "Global options:\n"
+	       "  -v, --verbose      show libbpf/libxdp logs and whole verifier logs\n"
+	       "  -j, --json         machine-readable output for listing verbs\n"
+	       "  --pin-root DIR     where xdpkit pins (default %s)\n\n"
+	       "Exit codes:\n"
+	       "  0 success\n"
+	       "  1 the kernel or a library refused the operation\n"
+	       "  2 bad command line or bad input value\n"
+	       "  3 no such interface, file, program or map\n"
+	       "  4 environment: not root, bpffs or tracefs unavailable\n",
+	       XK_DEFAULT_PIN_ROOT);
+	return XK_EXIT_OK;
+}
+
+static int print_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+static int print_verbose(enum libbpf_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int libxdp_print_verbose(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	return vfprintf(stderr, fmt, ap);
+}
+
+static int libxdp_print_quiet(enum libxdp_print_level level, const char *fmt, va_list ap)
+{
+	(void)level;
+	(void)fmt;
+	(void)ap;
+	return 0;
+}
+
+/* Collection objects: $XDPKIT_PROG_DIR, else next to the binary when run from the tree (build/), else installed. */
+static const char *find_prog_dir(void)
+{
+	static char dir[PATH_MAX];
+	char probe[PATH_MAX + 32];
+	struct stat st;
+	const char *env = getenv("XDPKIT_PROG_DIR");
+	ssize_t n;
+
+	if (env && *env)
+		return env;
+	n = readlink("/proc/self/exe", dir, sizeof(dir) - 1);
+	if (n > 0) {
+		dir[n] = '\0';
+		snprintf(dir, sizeof(dir), "%s", dirname(dir));
+		snprintf(probe, sizeof(probe), "%s/hello.bpf.o", dir);
+		if (!stat(probe, &st))
+			return dir;
+	}
+	return XDPKIT_LIBDIR;
+}
+
+/* Global flags may stand anywhere; they are taken out before the verb sees argv. */
+static int take_global_flags(int *argc, char **argv)
+{
+	int i, out = 1;
+
+	for (i = 1; i < *argc; i++) {
+		const char *a = argv[i];
+
+		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
+			xk.verbose++;
+		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
+			xk.json = true;
+		} else if (!strcmp(a, "--pin-root") || !strncmp(a, "--pin-root=", 11)) {
+			if (a[10] == '=') {
+				xk.pin_root = a + 11;
+			} else if (i + 1 < *argc) {
+				xk.pin_root = argv[++i];
+			} else {
+				return xk_error(XK_EXIT_USAGE, "--pin-root needs a directory, e.g. --pin-root /sys/fs/bpf/mine");
+			}
+			if (strncmp(xk.pin_root, "/sys/fs/bpf", 11))
+				return xk_error(XK_EXIT_USAGE, "--pin-root '%s' is not under /sys/fs/bpf; pins can only live on bpffs",
+						xk.pin_root);
+		} else {
+			argv[out++] = argv[i];
+		}
+	}
+	*argc = out;
+	argv[out] = NULL;
+	return 0;
+}
+
+int main(int argc, char **argv)
+{
+	int err;
+
+	err = take_global_flags(&argc, argv);
+	if (err)
+		return err;
+	libbpf_set_print(xk.verbose ? print_verbose : print_quiet);
+	libxdp_set_print(xk.verbose ? libxdp_print_verbose : libxdp_print_quiet);
+	xk.prog_dir = find_prog_dir();
+	if (argc < 2 || xk_is_help(argv[1]))
+		return do_help(argc - 1, argv + 1);
+	return xk_cmd_select(verbs, argc - 1, argv + 1, "verb");
+}

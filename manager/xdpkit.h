@@ -1,0 +1,52 @@
+/* What every verb of the manager shares: global options, exit codes, error reporting, verb dispatch. */
+#ifndef XDPKIT_MANAGER_H
+#define XDPKIT_MANAGER_H
+
+#include <stdbool.h>
+#include <stddef.h>
+
+/* Exit codes, listed by `xdpkit help`; scripts may rely on them. */
+enum xk_exit {
+	XK_EXIT_OK = 0,
+	XK_EXIT_FAIL = 1,     /* the kernel or a library refused the operation */
+	XK_EXIT_USAGE = 2,    /* bad command line or bad input value */
+	XK_EXIT_NOTFOUND = 3, /* no such interface, file, program or map */
+	XK_EXIT_ENV = 4,      /* not root, bpffs/tracefs unavailable */
+};
+
+#define XK_DEFAULT_PIN_ROOT "/sys/fs/bpf/xdpkit"
+
+struct xk_globals {
+	int verbose;	      /* -v: library logs (and whole verifier logs) */
+	bool json;	      /* --json: machine-readable output */
+	const char *pin_root; /* --pin-root */
+	const char *prog_dir; /* where collection objects live, found once at start-up */
+};
+extern struct xk_globals xk;
+
+/* One verb: name, handler, one-line summary for `xdpkit help`. Handlers return an enum xk_exit. */
+struct xk_cmd {
+	const char *name;
+	int (*fn)(int argc, char **argv);
+	const char *summary;
+};
+
+/* Run the verb that argv[0] names (an unambiguous prefix is enough, as in bpftool). */
+int xk_cmd_select(const struct xk_cmd *cmds, int argc, char **argv, const char *what);
+
+/* One line on stderr, prefixed "xdpkit: ". Returns code so callers write `return xk_error(XK_EXIT_FAIL, ...)`. */
+int xk_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+/* "hint: ..." on stderr after an error, when a fix is known. */
+void xk_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
+
+/* Checks that return 0 or an exit code after printing why. */
+int xk_need_root(void);
+int xk_need_bpffs(void); /* mounts bpffs at /sys/fs/bpf when nothing is there */
+
+/* Turn a collection name ("blocklist") or a path into an object path. Returns 0 or XK_EXIT_NOTFOUND (printed). */
+int xk_resolve_object(const char *name, char *path, size_t len);
+
+/* Is this word one of the global flags main() already consumed? Verbs use getopt_long on the rest. */
+bool xk_is_help(const char *arg);
+
+#endif
