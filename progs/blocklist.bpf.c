@@ -1,0 +1,172 @@
+/* blocklist: drop IPv4/IPv6 frames by source (or destination) address or prefix, on XDP and on TC ingress. */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <xdp/xdp_helpers.h>
+#include <xdpkit/blocklist.h>
+#include <xdpkit/parse.bpf.h>
+#include <xdpkit/tc.bpf.h>
+#include <xdpkit/stats.bpf.h>
+
+/* xdpkit list reads this line. */
+const char xdpkit_summary[] SEC(".xdpkit.summary") =
+	"drop by source (or destination) IPv4/IPv6 address or CIDR, with per-rule hit counters";
+
+/* All rule maps are pinned by name so that a copy attached by `ip`/`tc` and one attached by a tool share rules,
+ * and rules survive a re-attach. */
+
+/* Exact addresses. Per-CPU values make the hit counter a plain increment; no prealloc because the maps are sized
+ * for big lists that are usually nearly empty. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, BLOCKLIST_V4_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, xk_ipv4);
+	__type(value, xk_hits);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} blocklist_v4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, BLOCKLIST_V6_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, xk_ipv6);
+	__type(value, xk_hits);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} blocklist_v6 SEC(".maps");
+
+/* Prefixes. LPM tries have no per-CPU flavour, so their counters are shared and bumped atomically. */
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, BLOCKLIST_CIDR4_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xk_cidr4);
+	__type(value, xk_hits);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} blocklist_cidr4 SEC(".maps");
+
+struct {
+	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
+	__uint(max_entries, BLOCKLIST_CIDR6_MAX);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, struct xk_cidr6);
+	__type(value, xk_hits);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} blocklist_cidr6 SEC(".maps");
+
+/* blocklist_cfg[0]: match mode and the trie entry counts (see include/xdpkit/blocklist.h). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct blocklist_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} blocklist_cfg SEC(".maps");
+
+/* Drop early: a blocked frame should not cost the programs behind it anything. */
+struct {
+	__uint(priority, 10);
+	__uint(XDP_PASS, 1);
+} XDP_RUN_CONFIG(blocklist);
+
+enum blocklist_result {
+	BL_PASS,
+	BL_DROP,
+	BL_MALFORMED, /* the address could not be read: pass, and count it */
+};
+
+static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst, __u32 use_trie)
+{
+	/* The key points into the packet: no copy on the exact path. */
+	xk_ipv4 *addr = dst ? &ip->daddr : &ip->saddr;
+	struct xk_cidr4 key;
+	xk_hits *hits;
+
+	hits = bpf_map_lookup_elem(&blocklist_v4, addr);
+	if (hits) {
+		*hits += 1; /* this CPU's copy: nobody else writes it */
+		return BL_DROP;
+	}
+	if (!use_trie)
+		return BL_PASS;
+	key.prefixlen = 32;
+	key.addr = *addr;
+	hits = bpf_map_lookup_elem(&blocklist_cidr4, &key);
+	if (!hits)
+		return BL_PASS;
+	__sync_fetch_and_add(hits, 1);
+	return BL_DROP;
+}
+
+static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst, __u32 use_trie)
+{
+	xk_ipv6 *addr = dst ? (xk_ipv6 *)&ip6->daddr : (xk_ipv6 *)&ip6->saddr;
+	struct xk_cidr6 key;
+	xk_hits *hits;
+
+	hits = bpf_map_lookup_elem(&blocklist_v6, addr);
+	if (hits) {
+		*hits += 1;
+		return BL_DROP;
+	}
+	if (!use_trie)
+		return BL_PASS;
+	key.prefixlen = 128;
+	__builtin_memcpy(&key.addr, addr, sizeof(key.addr));
+	hits = bpf_map_lookup_elem(&blocklist_cidr6, &key);
+	if (!hits)
+		return BL_PASS;
+	__sync_fetch_and_add(hits, 1);
+	return BL_DROP;
+}
+
+/* The address sits in the fixed IP header, so only that much must parse: a truncated or odd transport header, a
+ * later fragment or extension headers after it do not stop the rule (every fragment carries the address). */
+static __always_inline int blocklist_decide(struct xk_pkt *p, int rc)
+{
+	struct blocklist_config *cfg;
+	__u32 zero = 0;
+
+	if (!p->ip4 && !p->ip6)
+		return rc == XK_PARSE_OK ? BL_PASS : BL_MALFORMED; /* ARP and friends are not ours */
+	cfg = bpf_map_lookup_elem(&blocklist_cfg, &zero);
+	if (!cfg)
+		return BL_PASS;
+	if (p->ip4)
+		return blocklist_v4_match(p->ip4, cfg->match == BLOCKLIST_MATCH_DST,
+					  cfg->blocklist_cidr4_entries);
+	return blocklist_v6_match(p->ip6, cfg->match == BLOCKLIST_MATCH_DST,
+				  cfg->blocklist_cidr6_entries);
+}
+
+SEC("xdp")
+int blocklist(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xk_pkt p;
+	int res;
+
+	res = blocklist_decide(&p, xk_parse(&p, data, data_end));
+	if (res == BL_DROP)
+		return xk_xdp_verdict(ctx, XDP_DROP);
+	if (res == BL_MALFORMED)
+		xk_stat_malformed(data_end - data);
+	return xk_xdp_verdict(ctx, XDP_PASS);
+}
+
+SEC("tc")
+int blocklist_tc(struct __sk_buff *skb)
+{
+	struct xk_pkt p;
+	int res;
+
+	res = blocklist_decide(&p, xk_tc_parse(skb, &p));
+	if (res == BL_DROP)
+		return xk_tc_verdict(skb, TC_ACT_SHOT);
+	if (res == BL_MALFORMED)
+		xk_stat_malformed(skb->len);
+	return xk_tc_verdict(skb, TC_ACT_OK);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";

@@ -1,0 +1,102 @@
+/* portfilter: drop TCP/UDP frames to listed destination ports (or to every port not listed), on XDP and TC. */
+#include <linux/bpf.h>
+#include <linux/pkt_cls.h>
+#include <bpf/bpf_helpers.h>
+#include <xdp/xdp_helpers.h>
+#include <xdpkit/portfilter.h>
+#include <xdpkit/parse.bpf.h>
+#include <xdpkit/tc.bpf.h>
+#include <xdpkit/stats.bpf.h>
+
+/* xdpkit list reads this line. */
+const char xdpkit_summary[] SEC(".xdpkit.summary") =
+	"drop TCP/UDP to listed destination ports, or allow only listed ports; per-port hit counters";
+
+/* Listed ports (network order, TCP and UDP alike) -> hits. Per-CPU so a hit is a plain increment. */
+struct {
+	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
+	__uint(max_entries, PORTFILTER_MAX_PORTS);
+	__uint(map_flags, BPF_F_NO_PREALLOC);
+	__type(key, xk_port);
+	__type(value, xk_hits);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} portfilter_ports SEC(".maps");
+
+/* portfilter_cfg[0]: deny listed (0, the default) or allow only listed (1). */
+struct {
+	__uint(type, BPF_MAP_TYPE_ARRAY);
+	__uint(max_entries, 1);
+	__type(key, __u32);
+	__type(value, struct portfilter_config);
+	__uint(pinning, LIBBPF_PIN_BY_NAME);
+} portfilter_cfg SEC(".maps");
+
+/* After blocklist (10) and ratelimit (20): an address rule is cheaper to decide and should win. */
+struct {
+	__uint(priority, 30);
+	__uint(XDP_PASS, 1);
+} XDP_RUN_CONFIG(portfilter);
+
+enum portfilter_result {
+	PF_PASS,
+	PF_DROP,
+	PF_MALFORMED, /* the port could not be read: pass, and count it */
+};
+
+static __always_inline int portfilter_decide(struct xk_pkt *p, int rc)
+{
+	struct portfilter_config *cfg;
+	struct udphdr *udp;
+	__u32 zero = 0;
+	xk_hits *hits;
+
+	if (rc != XK_PARSE_OK)
+		return PF_MALFORMED;
+	if (p->l4_proto != IPPROTO_TCP && p->l4_proto != IPPROTO_UDP)
+		return PF_PASS; /* ICMP, ARP, ...: not a port's business */
+	/* A later fragment has no port to read. Letting it through is safe: without its first fragment, which did get
+	 * the verdict, the receiver cannot reassemble the datagram and drops the pieces itself. */
+	if (p->frag == XK_FRAG_LATER || !p->l4 || (!p->ip4 && !p->ip6))
+		return PF_PASS;
+	/* TCP and UDP both keep the destination port at offset 2: read it as UDP's. */
+	udp = p->l4;
+	cfg = bpf_map_lookup_elem(&portfilter_cfg, &zero);
+	hits = bpf_map_lookup_elem(&portfilter_ports, &udp->dest);
+	if (hits)
+		*hits += 1; /* this CPU's copy: nobody else writes it */
+	if (cfg && cfg->mode == PORTFILTER_ALLOW_ONLY)
+		return hits ? PF_PASS : PF_DROP;
+	return hits ? PF_DROP : PF_PASS;
+}
+
+SEC("xdp")
+int portfilter(struct xdp_md *ctx)
+{
+	void *data = (void *)(long)ctx->data;
+	void *data_end = (void *)(long)ctx->data_end;
+	struct xk_pkt p;
+	int res;
+
+	res = portfilter_decide(&p, xk_parse(&p, data, data_end));
+	if (res == PF_DROP)
+		return xk_xdp_verdict(ctx, XDP_DROP);
+	if (res == PF_MALFORMED)
+		xk_stat_malformed(data_end - data);
+	return xk_xdp_verdict(ctx, XDP_PASS);
+}
+
+SEC("tc")
+int portfilter_tc(struct __sk_buff *skb)
+{
+	struct xk_pkt p;
+	int res;
+
+	res = portfilter_decide(&p, xk_tc_parse(skb, &p));
+	if (res == PF_DROP)
+		return xk_tc_verdict(skb, TC_ACT_SHOT);
+	if (res == PF_MALFORMED)
+		xk_stat_malformed(skb->len);
+	return xk_tc_verdict(skb, TC_ACT_OK);
+}
+
+char LICENSE[] SEC("license") = "Dual BSD/GPL";
