@@ -1,0 +1,262 @@
+#!/bin/sh
+# Boot Debian's stock kernels under QEMU (TCG) with a busybox initramfs, run tests/vm inside, report the result.
+#
+# Usage: scripts/vmtest.sh [KERNEL|6.1|6.12|all] [TEST...]
+#   KERNEL   a kernel package name or glob, e.g. linux-image-6.1.0-56-amd64, 'linux-image-6.12.*-amd64-unsigned'
+#   6.1      the newest linux-image-6.1.0-*-amd64 (bookworm); 6.12: the newest linux-image-6.12.*-amd64-unsigned
+#   all      both (default)
+#   TEST     names of guest tests to run (default: all in tests/vm); passed to tests/vm/run-in-guest.sh
+# Environment: VMTEST_TIMEOUT (seconds per kernel, default 240), VMTEST_CACHE (default .cache/vm), V=1 (kernel log)
+#
+# Why QEMU: the build machines refuse freplace, which libxdp's multi-program dispatcher needs; Debian's kernels in a
+# VM allow it. Why TCG: /dev/kvm exists on these machines but a KVM guest hangs.
+set -eu
+
+ROOT=$(cd "$(dirname "$0")/.." && pwd)
+CACHE=${VMTEST_CACHE:-$ROOT/.cache/vm}
+TIMEOUT=${VMTEST_TIMEOUT:-240}
+ARCH_LIB=/usr/lib/$(uname -m)-linux-gnu
+# Modules the guest tests need that Debian builds as modules (BPF, BTF, netns and XDP are built in).
+MODULES="veth sch_ingress cls_bpf act_bpf"
+# Host tools copied into the guest with their shared libraries. iproute2, ping and friends must be the real ones:
+# busybox's ip cannot make veth pairs and has no XDP/TC BPF support.
+TOOLS="/usr/sbin/ip /usr/sbin/tc /usr/sbin/bpftool /usr/sbin/xdp-loader /usr/bin/ping /usr/bin/bash
+	/usr/bin/socat /usr/bin/nsenter /usr/bin/unshare /usr/bin/timeout"
+
+die() {
+	echo "vmtest: $*" >&2
+	exit 4
+}
+
+# The generic flavour unless the pattern asks for another: '6.12.*-amd64' also matches the -rt- and -cloud- builds.
+flavour_ok() { # pattern name
+	for f in -rt- -cloud-; do
+		case $2 in *"$f"*) case $1 in *"$f"*) ;; *) return 1 ;; esac ;; esac
+	done
+	return 0
+}
+
+# Newest package whose name matches the glob and that the archive can deliver; empty if none.
+resolve_pkg() {
+	pattern=$1
+	prefix=${pattern%%[*?]*}
+	apt-cache pkgnames "$prefix" 2>/dev/null | while read -r name; do
+		# shellcheck disable=SC2254 # the pattern is meant to glob
+		case $name in $pattern) flavour_ok "$pattern" "$name" && echo "$name" ;; esac
+	done | sort -V -r | while read -r name; do
+		if apt-cache policy "$name" 2>/dev/null | grep -q 'Candidate: [0-9]'; then
+			echo "$name"
+			break
+		fi
+	done
+}
+
+# Newest matching .deb already in the cache: lets the script run offline once it has run online.
+cached_pkg() {
+	pattern=$1
+	for f in "$CACHE"/debs/*.deb; do
+		[ -e "$f" ] || continue
+		name=$(basename "$f")
+		name=${name%%_*}
+		# shellcheck disable=SC2254
+		case $name in $pattern) flavour_ok "$pattern" "$name" && echo "$name" ;; esac
+	done | sort -V -r | head -n 1
+}
+
+kernel_pattern() {
+	case $1 in
+	6.1) echo 'linux-image-6.1.0-*-amd64' ;;
+	6.12) echo 'linux-image-6.12.*-amd64-unsigned' ;;
+	*) echo "$1" ;;
+	esac
+}
+
+# Fetch the package (once) and unpack vmlinuz plus the modules we need, decompressed for busybox insmod.
+# Prints the directory holding vmlinuz, modules/ and load-order.
+prepare_kernel() {
+	pkg=$1
+	mkdir -p "$CACHE/debs"
+	deb=$(ls "$CACHE"/debs/"${pkg}"_*.deb 2>/dev/null | sort -V | tail -n 1 || true)
+	if [ -z "$deb" ]; then
+		echo "vmtest: downloading $pkg" >&2
+		(cd "$CACHE/debs" && apt-get -q download -o APT::Sandbox::User=root "$pkg" >&2) ||
+			die "apt-get download $pkg failed; check network and apt sources (apt-get update)"
+		deb=$(ls "$CACHE"/debs/"${pkg}"_*.deb | sort -V | tail -n 1)
+	fi
+	kdir=$CACHE/$(basename "$deb" .deb)
+	if [ ! -s "$kdir/load-order" ]; then
+		rm -rf "$kdir" "$kdir.tmp"
+		mkdir -p "$kdir.tmp/x" "$kdir.tmp/modules"
+		dpkg-deb --fsys-tarfile "$deb" | tar -x -C "$kdir.tmp/x" --wildcards './boot/vmlinuz-*' \
+			'./lib/modules/*/modules.order' './lib/modules/*/kernel/net/*' './lib/modules/*/kernel/drivers/net/*'
+		cp "$kdir.tmp"/x/boot/vmlinuz-* "$kdir.tmp/vmlinuz"
+		mdir=$(echo "$kdir.tmp"/x/lib/modules/*)
+		: >"$kdir.tmp/load-order"
+		for m in $MODULES; do
+			add_module "$mdir" "$kdir.tmp" "$m"
+		done
+		rm -rf "$kdir.tmp/x"
+		mv "$kdir.tmp" "$kdir"
+	fi
+	echo "$kdir"
+}
+
+# Append module $3 after its dependencies (modinfo's depends field) to load-order, decompressed into modules/.
+add_module() {
+	mdir=$1 out=$2 name=$3
+	grep -qx "$name.ko" "$out/load-order" && return 0
+	rel=$(grep -E "/$name\.ko$" "$mdir/modules.order" | head -n 1 || true)
+	[ -n "$rel" ] || return 0 # built in: nothing to load
+	src=$(ls "$mdir/$rel"* 2>/dev/null | head -n 1) || true
+	[ -n "$src" ] || die "module $name listed in modules.order but missing from the package"
+	for dep in $(modinfo -F depends "$src" | tr ',' ' '); do
+		add_module "$mdir" "$out" "$dep"
+	done
+	case $src in
+	*.xz) xz -dc "$src" >"$out/modules/$name.ko" ;;
+	*.zst) zstd -qdc "$src" >"$out/modules/$name.ko" ;;
+	*.gz) gzip -dc "$src" >"$out/modules/$name.ko" ;;
+	*) cp "$src" "$out/modules/$name.ko" ;;
+	esac
+	echo "$name.ko" >>"$out/load-order"
+}
+
+# Copy a file to the same path under the initramfs root.
+put() {
+	mkdir -p "$STAGE$(dirname "$1")"
+	cp -L "$1" "$STAGE$1"
+}
+
+# Copy every shared library ldd names for an executable.
+put_libs() {
+	ldd "$1" 2>/dev/null | awk '/=> \//{print $3} /^[ \t]*\/[^ ]+ \(/{print $1}' | while read -r lib; do
+		[ -e "$STAGE$lib" ] || put "$lib"
+	done
+}
+
+# Copy an executable to the same path, with its libraries.
+put_binary() {
+	put "$1"
+	put_libs "$1"
+}
+
+# The part of the initramfs that is the same for every kernel.
+build_common() {
+	[ -x /bin/busybox ] || die "/bin/busybox missing; run scripts/deps.sh vm"
+	file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
+		die "/bin/busybox is not static; install busybox-static (scripts/deps.sh vm)"
+	mkdir -p "$STAGE"/bin "$STAGE"/sbin "$STAGE"/usr/bin "$STAGE"/usr/sbin "$STAGE"/proc "$STAGE"/sys \
+		"$STAGE"/dev "$STAGE"/run "$STAGE"/tmp "$STAGE"/etc "$STAGE"/var "$STAGE"/lib/modules
+	ln -s /run "$STAGE"/var/run
+	cp /bin/busybox "$STAGE"/bin/busybox
+	cp "$ROOT"/scripts/vm/init "$STAGE"/init
+	chmod 0755 "$STAGE"/init
+	echo 'root:x:0:0:root:/root:/bin/sh' >"$STAGE"/etc/passwd
+	echo 'root:x:0:' >"$STAGE"/etc/group
+	for t in $TOOLS; do
+		[ -x "$t" ] || die "$t missing; run scripts/deps.sh vm"
+		put_binary "$t"
+	done
+	# libxdp loads its dispatcher from here; without it there is no multi-program chaining.
+	for o in "$ARCH_LIB"/bpf/*.o; do
+		put "$o"
+	done
+	# Our tree as the tests expect it: the manager and objects in build/, the test scripts beside them.
+	mkdir -p "$STAGE"/xdpkit/build
+	put_libs "$ROOT"/build/xdpkit
+	cp "$ROOT"/build/xdpkit "$STAGE"/xdpkit/build/xdpkit
+	cp "$ROOT"/build/*.bpf.o "$STAGE"/xdpkit/build/
+	cp -r "$ROOT"/tests "$STAGE"/xdpkit/tests
+	mkdir -p "$STAGE"/xdpkit/scripts
+	cp "$ROOT"/scripts/*.sh "$STAGE"/xdpkit/scripts/
+}
+
+# Boot one kernel; sets RUN_PASSED, RUN_FAILED; returns the guest's status.
+boot() {
+	kdir=$1 label=$2
+	rm -rf "$STAGE/lib/modules"
+	mkdir -p "$STAGE/lib/modules"
+	cp "$kdir"/modules/*.ko "$kdir"/load-order "$STAGE/lib/modules/" 2>/dev/null || true
+	(cd "$STAGE" && find . | cpio -o -H newc -R 0:0 --quiet) >"$WORK/initrd.cpio"
+	log=$WORK/console-$label.log
+	quiet=quiet
+	[ "${V:-0}" = 1 ] && quiet=
+	# The init reads xktests= from its environment (the kernel passes unknown key=value words there).
+	tests=$(echo "$TESTS" | tr ' ' ',')
+	start=$(date +%s)
+	{
+		qrc=0
+		timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1024 -smp 2 \
+			-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "$WORK/initrd.cpio" \
+			-append "console=ttyS0 $quiet panic=-1 xktests=$tests" </dev/null || qrc=$?
+		echo "$qrc" >"$WORK/qemu.rc"
+	} | tr -d '\r' | tee "$log"
+	end=$(date +%s)
+	qrc=$(cat "$WORK/qemu.rc")
+	result=$(sed -n 's/^VMTEST-RESULT: rc=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
+	counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)
+	RUN_PASSED=${counts%% passed*}
+	RUN_FAILED=${counts#*, }
+	RUN_FAILED=${RUN_FAILED%% failed}
+	[ -n "$counts" ] || {
+		RUN_PASSED=0
+		RUN_FAILED=1
+	}
+	if [ -z "$result" ]; then
+		[ "$qrc" = 124 ] && reason="timed out after ${TIMEOUT}s" || reason="qemu exited $qrc"
+		echo "vmtest: $label: no result from the guest ($reason); console log above" >&2
+		[ "$RUN_FAILED" -gt 0 ] || RUN_FAILED=1
+		result=1
+	fi
+	echo "vmtest: $label: guest status $result, $RUN_PASSED passed, $RUN_FAILED failed, $((end - start)) s wall"
+	return "$result"
+}
+
+main() {
+	what=${1:-all}
+	[ $# -gt 0 ] && shift
+	TESTS="$*"
+	case $what in
+	-h | --help)
+		sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+		exit 0
+		;;
+	all) kernels="6.1 6.12" ;;
+	*) kernels=$what ;;
+	esac
+	command -v qemu-system-x86_64 >/dev/null || die "qemu-system-x86_64 missing; run scripts/deps.sh vm"
+	[ -x "$ROOT/build/xdpkit" ] || die "build/xdpkit missing; run make first"
+
+	WORK=$(mktemp -d /tmp/xk-vmtest.XXXXXX)
+	STAGE=$WORK/root
+	trap 'rm -rf "$WORK"' EXIT INT TERM
+	build_common
+
+	total_pass=0 total_fail=0 summary=""
+	for k in $kernels; do
+		pattern=$(kernel_pattern "$k")
+		pkg=$(resolve_pkg "$pattern")
+		if [ -z "$pkg" ] && [ "$(id -u)" = 0 ]; then
+			apt-get update -qq >&2 || true
+			pkg=$(resolve_pkg "$pattern")
+		fi
+		[ -n "$pkg" ] || pkg=$(cached_pkg "$pattern")
+		[ -n "$pkg" ] || die "no package matches '$pattern' in apt sources or $CACHE/debs"
+		kdir=$(prepare_kernel "$pkg")
+		echo "vmtest: booting $pkg ($(basename "$kdir"))"
+		start=$(date +%s)
+		rc=0
+		boot "$kdir" "$k" || rc=$?
+		secs=$(($(date +%s) - start))
+		total_pass=$((total_pass + RUN_PASSED))
+		total_fail=$((total_fail + RUN_FAILED))
+		[ "$rc" = 0 ] || [ "$RUN_FAILED" -gt 0 ] || total_fail=$((total_fail + 1))
+		summary="$summary
+  $pkg: $RUN_PASSED passed, $RUN_FAILED failed, ${secs} s"
+	done
+	echo "vmtest: per kernel:$summary"
+	echo "$total_pass passed, $total_fail failed"
+	[ "$total_fail" = 0 ]
+}
+
+main "$@"

@@ -1,0 +1,68 @@
+#!/bin/sh
+# Runs inside the vmtest guest: every test_* function of tests/vm/t-*.sh (or those named), then the e2e suite.
+# Usage: sh tests/vm/run-in-guest.sh [TEST...]   TEST: a function name (test_ optional) or "e2e"
+cd "$(dirname "$0")/../.." || exit 1
+. tests/vm/lib.sh
+for f in tests/vm/t-*.sh; do
+	. "$f"
+done
+
+all=$(sed -n 's/^\(test_[a-z0-9_]*\)() *{.*/\1/p' tests/vm/t-*.sh)
+want=""
+for t in "$@"; do
+	case $t in
+	e2e | test_*) want="$want $t" ;;
+	*) want="$want test_$t" ;;
+	esac
+done
+[ -n "$want" ] || want="$all e2e"
+
+passed=0
+failed=0
+for t in $want; do
+	[ "$t" = e2e ] && continue
+	if ! echo "$all" | grep -qx "$t"; then
+		echo "FAIL $t: no such test"
+		failed=$((failed + 1))
+		continue
+	fi
+	echo "RUN  $t"
+	net_teardown
+	rc=0
+	(
+		set -e
+		net_setup
+		"$t"
+	) || rc=$?
+	net_teardown
+	if [ "$rc" = 0 ]; then
+		echo "PASS $t"
+		passed=$((passed + 1))
+	else
+		echo "FAIL $t"
+		failed=$((failed + 1))
+	fi
+done
+
+# The e2e suite of the manager issue, as it runs on the host (bash, namespaces, real traffic).
+if echo " $want " | grep -q ' e2e '; then
+	if [ -x tests/e2e/run.sh ]; then
+		echo "RUN  e2e (tests/e2e/run.sh)"
+		/usr/bin/bash tests/e2e/run.sh >/tmp/e2e.log 2>&1
+		cat /tmp/e2e.log
+		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' /tmp/e2e.log | tail -n 1)
+		if [ -n "$line" ]; then
+			passed=$((passed + ${line%% passed*}))
+			f=${line#*, }
+			failed=$((failed + ${f%% failed}))
+		else
+			echo "FAIL e2e: no summary line"
+			failed=$((failed + 1))
+		fi
+	else
+		echo "SKIP e2e: tests/e2e/run.sh not present"
+	fi
+fi
+
+echo "$passed passed, $failed failed"
+[ "$failed" = 0 ]
