@@ -1,0 +1,204 @@
+# lib.sh: sourced by every tests/e2e/test_*.sh — private bpffs, test hosts, assertions, cleanup.
+#
+# A test script does:
+#     . "$(dirname "$0")/lib.sh"
+#     xk_private            # re-runs the script in its own mount namespace with a private bpffs
+#     xk_env_setup          # test host: namespaces $XK_NS and $XK_PEER_NS, veth0 <-> veth1 (scripts/testenv.sh)
+#     check_eq "what" expected got ...
+#     xk_done               # prints "N passed, N failed", exit status 1 on any failure
+# V=1 traces every command of the test body.
+set -u
+
+XK_ROOT=$(cd "$(dirname "${BASH_SOURCE[0]}")/../.." && pwd)
+XK_BUILD=$XK_ROOT/build
+XDPKIT=$XK_BUILD/xdpkit
+TESTENV=$XK_ROOT/scripts/testenv.sh
+XK_TEST=$(basename "$0" .sh)
+PASSED=0
+FAILED=0
+_XK_CLEANUP=()
+
+# Re-run this script under `unshare -m` with a bpffs of its own on /sys/fs/bpf (and tracefs if the host has none
+# mounted), so pins by name never meet another test's. The mounts vanish with the namespace, even on a crash.
+xk_private()
+{
+	if [ -z "${XK_E2E_PRIVATE:-}" ]; then
+		XK_E2E_PRIVATE=1 exec unshare -m --propagation private "$BASH" "$0" "$@"
+	fi
+	mount -t bpf bpf /sys/fs/bpf || xk_abort "cannot mount a private bpffs on /sys/fs/bpf"
+	if [ ! -e /sys/kernel/tracing/trace ]; then
+		mount -t tracefs tracefs /sys/kernel/tracing 2>/dev/null || true
+	fi
+}
+
+xk_abort()
+{
+	echo "$XK_TEST: $*" >&2
+	FAILED=$((FAILED + 1))
+	xk_done
+}
+
+# Commands run on exit in reverse order, whether the test passed, failed or was interrupted.
+xk_cleanup()
+{
+	_XK_CLEANUP+=("$*")
+}
+
+_xk_run_cleanup()
+{
+	local i
+	set +x
+	for ((i = ${#_XK_CLEANUP[@]} - 1; i >= 0; i--)); do
+		eval "${_XK_CLEANUP[$i]}" >/dev/null 2>&1
+	done
+	_XK_CLEANUP=()
+}
+trap _xk_run_cleanup EXIT
+trap 'exit 130' INT TERM
+
+# A test host named after the test and this process: xkt-<tag>-<pid>. Sets the XK_* variables of testenv.sh.
+xk_env_setup()
+{
+	local tag=${1:-${XK_TEST#test_}}
+	local name="xkt-${tag:0:16}-$$"
+	"$TESTENV" setup "$name" --owner $$ || xk_abort "testenv setup $name failed"
+	xk_cleanup "$TESTENV" teardown "$name"
+	eval "$("$TESTENV" env "$name")"
+	[ "${V:-0}" = 1 ] && set -x
+	return 0
+}
+
+# Run in the test host / in its peer, with the private bpffs visible.
+on_host() { nsenter --net="/run/netns/$XK_NS" -- "$@"; }
+on_peer() { nsenter --net="/run/netns/$XK_PEER_NS" -- "$@"; }
+
+_xk_ok()
+{
+	PASSED=$((PASSED + 1))
+	echo "  ok    $1"
+}
+
+_xk_fail()
+{
+	FAILED=$((FAILED + 1))
+	echo "  FAIL  $1"
+	shift
+	local l
+	for l in "$@"; do
+		printf '%s\n' "$l" | sed 's/^/          /'
+	done
+}
+
+check_eq()
+{
+	if [ "$2" = "$3" ]; then _xk_ok "$1"; else _xk_fail "$1" "expected: $2" "got:      $3"; fi
+}
+
+check_ne()
+{
+	if [ "$2" != "$3" ]; then _xk_ok "$1"; else _xk_fail "$1" "expected anything but: $2"; fi
+}
+
+# check_ge WHAT MIN GOT
+check_ge()
+{
+	if [[ "$3" =~ ^-?[0-9]+$ ]] && [ "$3" -ge "$2" ]; then _xk_ok "$1"; else _xk_fail "$1" "expected: >= $2" "got:      $3"; fi
+}
+
+# check_le WHAT MAX GOT
+check_le()
+{
+	if [[ "$3" =~ ^-?[0-9]+$ ]] && [ "$3" -le "$2" ]; then _xk_ok "$1"; else _xk_fail "$1" "expected: <= $2" "got:      $3"; fi
+}
+
+# check_match WHAT EXTENDED-REGEX TEXT
+check_match()
+{
+	if printf '%s\n' "$3" | grep -Eq -- "$2"; then _xk_ok "$1"; else _xk_fail "$1" "expected to match: $2" "got: $3"; fi
+}
+
+check_nomatch()
+{
+	if ! printf '%s\n' "$3" | grep -Eq -- "$2"; then _xk_ok "$1"; else _xk_fail "$1" "expected not to match: $2" "got: $3"; fi
+}
+
+# check WHAT CMD...: the command succeeds.   check_fails WHAT CMD...: it fails.
+check()
+{
+	local what=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc = 0 ]; then _xk_ok "$what"; else _xk_fail "$what" "command: $*" "exit $rc: $out"; fi
+}
+
+check_fails()
+{
+	local what=$1 out rc
+	shift
+	out=$("$@" 2>&1)
+	rc=$?
+	if [ $rc != 0 ]; then _xk_ok "$what"; else _xk_fail "$what" "command: $*" "expected failure, got exit 0: $out"; fi
+}
+
+# Pings from the peer; return 0 when every one was answered. ping4/ping6 ADDR [COUNT]
+ping4() { on_peer ping -q -c "${2:-3}" -i 0.2 -W 1 "$1" >/dev/null 2>&1; }
+ping6() { on_peer ping -6 -q -c "${2:-3}" -i 0.2 -W 1 "$1" >/dev/null 2>&1; }
+# Number of replies received from COUNT pings (pings that may partly fail).
+ping_replies()
+{
+	local fam=$1 addr=$2 count=$3
+	on_peer ping "-$fam" -q -c "$count" -i 0.05 -W 1 "$addr" 2>/dev/null |
+		sed -n 's/.* \([0-9]*\) received.*/\1/p'
+}
+
+# --- what the kernel reports -------------------------------------------------------------------------
+
+# XDP program id on the host's veth0 (empty when none); mode: xdp (native), xdpgeneric, xdpoffload.
+xdp_prog_id() { on_host ip -j link show dev "${1:-$XK_IF}" | jq -r '.[0].xdp.prog.id // .[0].xdp.attached[0].prog.id // empty'; }
+xdp_mode() { on_host ip -j -d link show dev "${1:-$XK_IF}" | jq -r '.[0].xdp.mode // empty'; }
+# TC filters on a direction as "name" lines (empty when none): tc_filters ingress|egress [IFACE]
+tc_filters()
+{
+	on_host tc -j filter show dev "${2:-$XK_IF}" "$1" 2>/dev/null |
+		jq -r '.[] | select(.options != null) | .options.bpf_name // .options."bpf_name" // "?"'
+}
+# Every file under the private bpffs, except the kernel's preloaded iterators (maps.debug, progs.debug).
+bpffs_files() { find /sys/fs/bpf -mindepth 1 ! -type d ! -type l ! -name '*.debug' 2>/dev/null | sort; }
+
+# The maps of an object that carry `pinning = LIBBPF_PIN_BY_NAME`, from its BTF (one name a line).
+obj_pinned_maps()
+{
+	bpftool -j btf dump file "$1" | jq -r '
+		(.types | map({key: (.id | tostring), value: .}) | from_entries) as $t
+		| .types[] | select(.kind == "DATASEC" and .name == ".maps") | .vars[]
+		| $t[(.type_id | tostring)] as $v | $t[($v.type_id | tostring)] as $s
+		| select(any($s.members[]?; .name == "pinning"
+			and $t[($t[(.type_id | tostring)].type_id | tostring)].nr_elems == 1))
+		| $v.name'
+}
+# Entry sections of an object among xdp/tc (what iproute2's `sec` names).
+obj_sections() { llvm-objdump -h "$1" 2>/dev/null | awk '$2 == "xdp" || $2 == "tc" {print $2}'; }
+
+# Sum of the per-CPU values of one __u64 field of a map entry, from `bpftool -j map lookup`'s formatted output.
+# percpu_sum MAP_SPEC... -- FIELD   e.g.  percpu_sum pinned /sys/fs/bpf/x key 1 0 0 0 -- packets
+percpu_sum()
+{
+	local args=() field
+	while [ "$1" != "--" ]; do
+		args+=("$1")
+		shift
+	done
+	field=$2
+	bpftool -j map lookup "${args[@]}" 2>/dev/null |
+		jq "[.formatted.values[]?.value | if type == \"object\" then .$field else . end] | add // 0"
+}
+
+xk_done()
+{
+	set +x
+	_xk_run_cleanup
+	echo "$PASSED passed, $FAILED failed"
+	[ "$FAILED" = 0 ] || exit 1
+	exit 0
+}
