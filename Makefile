@@ -35,8 +35,10 @@ MANAGER_SRCS := $(wildcard manager/*.c)
 MANAGER_OBJS := $(patsubst manager/%.c,$(BUILD)/manager/%.o,$(MANAGER_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))
+# Deliberately broken programs for `xdpkit check`: they compile, and fail only in the verifier.
+VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(wildcard tests/verifier/*.bpf.c))
 
-.PHONY: all progs manager clean test test-unit test-e2e test-vm bench demo install deps
+.PHONY: all progs manager clean test test-unit test-e2e test-vm bench demo install deps test-verifier
 all: progs manager
 progs: $(BPF_OBJS)
 manager: $(if $(MANAGER_SRCS),$(BUILD)/xdpkit)
@@ -60,6 +62,10 @@ $(BUILD)/xdpkit: $(MANAGER_OBJS)
 	$(call msg,LINK,$@)
 	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(XDP_LIBS) -lelf -lz
 
+$(BUILD)/verifier/%.bpf.o: tests/verifier/%.bpf.c | $(BUILD)
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) -c $< -o $@
@@ -80,10 +86,13 @@ test-unit: all $(BUILD)/unit-tests
 test-e2e: all
 	tests/e2e/run.sh
 
+test-verifier: all $(VERIFIER_OBJS)
+	tests/verifier/run.sh
+
 test-vm: all
 	scripts/vmtest.sh all
 
-test: test-unit test-e2e test-vm
+test: test-unit test-verifier test-e2e test-vm
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xdpkit
@@ -93,4 +102,4 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
--include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d)
+-include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d)

@@ -18,9 +18,11 @@
 #endif
 
 int do_help(int argc, char **argv);
+int do_check(int argc, char **argv);
 
 static const struct xk_cmd verbs[] = {
 	{ "help", do_help, "this text" },
+	{ "check", do_check, "load an object into the verifier without attaching; explain a rejection" },
 	{ 0 },
 };
 
