@@ -1,0 +1,83 @@
+#!/bin/bash
+# test_hello_walkthrough.sh: the learner's first steps, as in the lab notes — attach hello with plain `ip`, ping
+# across it, see "Hello World <n>" in the trace, read the global counter with bpftool; then hello_drop makes the
+# ping fail, and detaching makes it pass again.
+. "$(dirname "$0")/lib.sh"
+xk_private "$@"
+xk_env_setup hello
+
+# bpf_printk lines go to the bpf_trace_printk event. A trace instance of our own records that event, so other
+# tests reading (and consuming) the global trace_pipe at the same time take nothing away from us.
+TR=/sys/kernel/tracing
+INST=$TR/instances/xkt-hello-$$
+[ -e $TR/events/bpf_trace/bpf_trace_printk/enable ] || xk_abort "no tracefs with the bpf_trace_printk event at $TR"
+mkdir "$INST" || xk_abort "cannot create trace instance $INST"
+xk_cleanup rmdir "$INST"
+echo 1 >"$INST/events/bpf_trace/bpf_trace_printk/enable"
+
+# The .bss map (hello.bss; hello_dr.bss for hello_drop) of the program on veth0 (found through the program, not by name: another test may have a
+# hello loaded too, and `bpftool map dump name hello.bss` would show both).
+bss_map_of()
+{
+	local m
+	for m in $(bpftool -j prog show id "$1" | jq '.map_ids[]'); do
+		bpftool -j map show id "$m" | jq -r 'select(.name | endswith(".bss")) | .id'
+	done
+}
+counter_of() { bpftool -j map dump id "$1" | jq '.[0].formatted.value[".bss"][0].counter'; }
+stat_of()
+{
+	local m slot=$2
+	for m in $(bpftool -j prog show id "$1" | jq '.map_ids[]'); do
+		bpftool -j map show id "$m" | jq -e 'select(.name == "xdpkit_stats")' >/dev/null &&
+			percpu_sum id "$m" key "$slot" 0 0 0 -- packets
+	done
+}
+peer_tx() { on_peer ip -j -s link show veth1 | jq '.[0].stats64.tx.packets'; }
+
+check "ping works before anything is attached" ping4 "$XK_IP4" 1
+
+# Step 1: hello passes everything and says hello.
+check "ip link set dev veth0 xdp obj hello.bpf.o sec xdp" \
+	on_host ip link set dev veth0 xdp obj "$XK_BUILD/hello.bpf.o" sec xdp
+id=$(xdp_prog_id)
+check_eq "ip link shows program 'hello' on veth0" hello "$(bpftool -j prog show id "${id:-0}" | jq -r .name)"
+bss=$(bss_map_of "$id")
+check_match "hello has a hello.bss map" '^[0-9]+$' "$bss"
+c0=$(counter_of "$bss")
+tx0=$(peer_tx)
+check "IPv4 ping passes through hello" ping4 "$XK_IP4" 3
+check "IPv6 ping passes through hello" ping6 "$XK_IP6" 3
+sleep 0.2
+c1=$(counter_of "$bss")
+tx1=$(peer_tx)
+check_ge "hello counted at least the 6 echo requests" $((c0 + 6)) "$c1"
+check_eq "counter (bpftool map dump) = frames the peer sent" $((tx1 - tx0)) $((c1 - c0))
+check_eq "hello's PASS verdicts = counter" "$c1" "$(stat_of "$id" 2)"
+
+# Every value the counter took must have been printed; others' lines in the same event do not matter.
+seen=$(grep -o 'Hello World [0-9]*' "$INST/trace" | awk '{print $3}' | sort -un)
+missing=0
+for ((i = 0; i < c1; i++)); do
+	grep -qx "$i" <<<"$seen" || missing=$((missing + 1))
+done
+check_ge "trace shows Hello World lines" 1 "$(grep -c 'Hello World' "$INST/trace")"
+check_eq "trace has 'Hello World n' for every n in 0..$((c1 - 1))" 0 "$missing"
+check "ip link set dev veth0 xdp off" on_host ip link set dev veth0 xdp off
+
+# Step 2: hello_drop drops everything.
+check "ip link set dev veth0 xdp obj hello_drop.bpf.o sec xdp" \
+	on_host ip link set dev veth0 xdp obj "$XK_BUILD/hello_drop.bpf.o" sec xdp
+id=$(xdp_prog_id)
+check_fails "IPv4 ping fails through hello_drop" ping4 "$XK_IP4" 2
+check_fails "IPv6 ping fails through hello_drop" ping6 "$XK_IP6" 2
+check_ge "hello_drop counted the dropped requests as DROP" 4 "$(stat_of "$id" 1)"
+check_eq "hello_drop passed nothing" 0 "$(stat_of "$id" 2)"
+check_ge "hello_drop still says hello" 4 "$(counter_of "$(bss_map_of "$id")")"
+
+# Step 3: detach, and the ping passes again.
+check "ip link set dev veth0 xdp off" on_host ip link set dev veth0 xdp off
+check_eq "no XDP program on veth0" "" "$(xdp_prog_id)"
+check "IPv4 ping passes again" ping4 "$XK_IP4" 2
+check "IPv6 ping passes again" ping6 "$XK_IP6" 2
+xk_done
