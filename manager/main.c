@@ -18,11 +18,19 @@
 #endif
 
 int do_help(int argc, char **argv);
+int do_list(int argc, char **argv);
+int do_attach(int argc, char **argv);
+int do_detach(int argc, char **argv);
+int do_status(int argc, char **argv);
 int do_bench(int argc, char **argv);
 int do_check(int argc, char **argv);
 
 static const struct xk_cmd verbs[] = {
 	{ "help", do_help, "this text" },
+	{ "list", do_list, "the program collection: hooks and one-line summary of each object" },
+	{ "attach", do_attach, "attach programs to an interface (XDP through libxdp, or TC with --tc)" },
+	{ "detach", do_detach, "detach programs (also ones attached by ip/tc); --purge removes their pinned maps" },
+	{ "status", do_status, "what runs on each interface: XDP chain, TC filters, pinned maps" },
 	{ "check", do_check, "load an object into the verifier without attaching; explain a rejection" },
 	{ "bench", do_bench, "per-packet cost of a program on canned frames, above an empty program" },
 	{ 0 },

@@ -1,0 +1,364 @@
+/* xdpkit detach: take programs off an interface, whoever attached them (xdpkit, ip, tc, xdp-loader), and with
+ * --purge the pinned maps nothing else uses. Everything is looked up first; nothing changes if a PROG is not there. */
+#include "hooks.h"
+#include "xdpkit.h"
+
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/stat.h>
+#include <xdp/libxdp.h>
+
+#define MAX_SEL 64
+/* Kernel program names are cut at BPF_OBJ_NAME_LEN - 1 characters. */
+#define KNAME_LEN 15
+
+struct detach_args {
+	const char *ifname;
+	int ifindex;
+	char **words;
+	int n;
+	__u32 id;
+	bool all, purge;
+	int tc_dir; /* -1: XDP for PROG words; both TC sides and XDP for --id and --all */
+};
+
+/* One attached program we may take off. */
+struct target {
+	bool xdp;
+	enum xk_tc_dir dir;
+	struct xk_tc_filter f;
+	struct xdp_program *xp; /* XDP: the component or the single program */
+	__u32 id;
+	char name[64];
+	bool chosen;
+};
+
+struct state {
+	struct xdp_multiprog *mp;
+	struct target t[MAX_SEL];
+	int n;
+};
+
+static void detach_help(void)
+{
+	printf("Usage: xdpkit detach IFACE [PROG... | --id N | --all] [--tc ingress|egress] [--purge]\n\n"
+	       "Detach programs from IFACE, including ones attached by ip, tc or xdp-loader.\n"
+	       "  PROG...      programs by collection name, object path or kernel program name (XDP, or the\n"
+	       "               TC side given with --tc)\n"
+	       "  --id N       the program with id N (XDP or TC, see 'xdpkit status')\n"
+	       "  --all        every XDP program and every bpf TC filter on IFACE (only TC DIR with --tc)\n"
+	       "  --tc DIR     look at TC filters on clsact ingress or egress\n"
+	       "  --purge      also remove the pinned maps under the pin root that the detached programs used and no\n"
+	       "               other loaded program uses; with --all also pins that no loaded program uses at all\n");
+}
+
+static int parse_args(int argc, char **argv, struct detach_args *a)
+{
+	static const struct option opts[] = {
+		{ "id", required_argument, NULL, 'i' },
+		{ "all", no_argument, NULL, 'a' },
+		{ "tc", required_argument, NULL, 't' },
+		{ "purge", no_argument, NULL, 'p' },
+		{ "help", no_argument, NULL, 'h' },
+		{ 0 },
+	};
+	char *end;
+	int c, pos = 0;
+
+	memset(a, 0, sizeof(*a));
+	a->tc_dir = -1;
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1 || optind < argc) {
+		if (c == -1) {
+			argv[1 + pos++] = argv[optind++];
+			continue;
+		}
+		switch (c) {
+		case 'h':
+			detach_help();
+			return -1;
+		case 'i':
+			errno = 0;
+			a->id = strtoul(optarg, &end, 0);
+			if (errno || *end || !a->id)
+				return xk_error(XK_EXIT_USAGE, "--id '%s' is not a program id; see 'xdpkit status'",
+						optarg);
+			break;
+		case 'a':
+			a->all = true;
+			break;
+		case 'p':
+			a->purge = true;
+			break;
+		case 't':
+			a->tc_dir = xk_tc_dir_parse(optarg);
+			if (a->tc_dir < 0)
+				return xk_error(XK_EXIT_USAGE, "--tc '%s' is not a direction; use ingress or egress", optarg);
+			break;
+		default:
+			return xk_error(XK_EXIT_USAGE, "detach: unknown or incomplete option '%s'; see 'xdpkit detach --help'",
+					argv[optind - 1]);
+		}
+	}
+	if (pos < 1)
+		return xk_error(XK_EXIT_USAGE, "detach needs an interface, e.g. 'xdpkit detach veth0 count'");
+	a->ifname = argv[1];
+	a->words = argv + 2;
+	a->n = pos - 1;
+	if ((a->n > 0) + !!a->id + a->all != 1)
+		return xk_error(XK_EXIT_USAGE, "say what to detach from %s: PROG..., --id N or --all (one of them)",
+				a->ifname);
+	return 0;
+}
+
+static bool name_match(const char *kname, const char *want)
+{
+	return !strncmp(kname, want, KNAME_LEN);
+}
+
+static void add_xdp(struct state *s, struct xdp_program *xp)
+{
+	struct target *t;
+
+	if (s->n >= MAX_SEL)
+		return;
+	t = &s->t[s->n++];
+	t->xdp = true;
+	t->xp = xp;
+	t->id = xdp_program__id(xp);
+	snprintf(t->name, sizeof(t->name), "%s", xdp_program__name(xp));
+}
+
+/* Everything attached to the interface that this call may touch. */
+static int collect(struct detach_args *a, struct state *s)
+{
+	int d, i, n, err;
+
+	s->mp = xdp_multiprog__get_from_ifindex(a->ifindex);
+	if (libxdp_get_error(s->mp))
+		s->mp = NULL;
+	/* Without --tc: XDP (PROG words), or XDP and both TC sides (--id, --all). With --tc: that TC side only. */
+	if (s->mp && a->tc_dir < 0) {
+		if (xdp_multiprog__is_legacy(s->mp)) {
+			if (xdp_multiprog__main_prog(s->mp))
+				add_xdp(s, xdp_multiprog__main_prog(s->mp));
+		} else {
+			struct xdp_program *p = NULL;
+
+			while ((p = xdp_multiprog__next_prog(p, s->mp)))
+				add_xdp(s, p);
+		}
+	}
+	for (d = XK_TC_INGRESS; d <= XK_TC_EGRESS; d++) {
+		struct xk_tc_filter *f;
+
+		if (a->tc_dir >= 0 ? d != a->tc_dir : a->n > 0)
+			continue;
+		err = xk_tc_dump(a->ifindex, d, &f, &n);
+		if (err)
+			return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s", a->ifname, strerror(-err));
+		for (i = 0; i < n && s->n < MAX_SEL; i++) {
+			struct target *t;
+
+			if (!f[i].prog_id)
+				continue; /* not a bpf filter: not ours to touch */
+			t = &s->t[s->n++];
+			t->dir = d;
+			t->f = f[i];
+			t->id = f[i].prog_id;
+			xk_prog_info(t->id, t->name, sizeof(t->name), NULL, 0);
+		}
+		free(f);
+	}
+	return 0;
+}
+
+/* The program names a PROG word stands for: those in its object, or the word itself as a kernel name. */
+static int word_names(const char *word, char names[][64], int max)
+{
+	char path[4096];
+	struct bpf_object *obj;
+	struct bpf_program *p;
+	struct stat st;
+	int n = 0;
+
+	if (strchr(word, '/') || strstr(word, ".o"))
+		snprintf(path, sizeof(path), "%s", word);
+	else
+		snprintf(path, sizeof(path), "%s/%s.bpf.o", xk.prog_dir ? xk.prog_dir : ".", word);
+	if (stat(path, &st) || xk_obj_check_elf(path) != 0) {
+		snprintf(names[0], 64, "%s", word);
+		return 1;
+	}
+	obj = bpf_object__open_file(path, NULL);
+	if (libbpf_get_error(obj)) {
+		snprintf(names[0], 64, "%s", word);
+		return 1;
+	}
+	bpf_object__for_each_program(p, obj)
+		if (n < max && xk_prog_hook(p))
+			snprintf(names[n++], 64, "%s", bpf_program__name(p));
+	bpf_object__close(obj);
+	return n;
+}
+
+static int choose(struct detach_args *a, struct state *s)
+{
+	char names[8][64];
+	int i, j, k, n;
+
+	for (i = 0; i < s->n; i++)
+		s->t[i].chosen = a->all || (a->id && s->t[i].id == a->id);
+	if (a->id) {
+		for (i = 0; i < s->n && !s->t[i].chosen; i++)
+			;
+		if (i == s->n)
+			return xk_error(XK_EXIT_NOTFOUND, "no program with id %u on %s%s%s; see 'xdpkit status %s'",
+					a->id, a->ifname, a->tc_dir >= 0 ? " TC " : "",
+					a->tc_dir >= 0 ? xk_tc_dir_name(a->tc_dir) : "", a->ifname);
+	}
+	for (j = 0; j < a->n; j++) {
+		bool found = false;
+
+		n = word_names(a->words[j], names, 8);
+		for (i = 0; i < s->n; i++)
+			for (k = 0; k < n; k++)
+				if (name_match(s->t[i].name, names[k])) {
+					s->t[i].chosen = true;
+					found = true;
+				}
+		if (!found) {
+			if (a->tc_dir >= 0)
+				return xk_error(XK_EXIT_NOTFOUND, "'%s' is not attached to %s TC %s; see 'xdpkit status %s'",
+						a->words[j], a->ifname, xk_tc_dir_name(a->tc_dir), a->ifname);
+			return xk_error(XK_EXIT_NOTFOUND,
+					"'%s' is not attached to %s XDP; see 'xdpkit status %s' (TC: add --tc ingress|egress)",
+					a->words[j], a->ifname, a->ifname);
+		}
+	}
+	return 0;
+}
+
+static int detach_xdp(struct detach_args *a, struct state *s)
+{
+	struct xdp_program *sel[MAX_SEL];
+	int i, n = 0, total = 0, err;
+
+	for (i = 0; i < s->n; i++) {
+		if (!s->t[i].xdp)
+			continue;
+		total++;
+		if (s->t[i].chosen)
+			sel[n++] = s->t[i].xp;
+	}
+	if (!n)
+		return 0;
+	/* All of them (or the single legacy program): take the whole thing off; else libxdp rebuilds the chain. */
+	if (n == total)
+		err = xdp_multiprog__detach(s->mp);
+	else
+		err = xdp_program__detach_multi(sel, n, a->ifindex, xdp_multiprog__attach_mode(s->mp), 0);
+	if (err)
+		return xk_error(XK_EXIT_FAIL, "cannot detach XDP from %s: %s; run with -v for libxdp's reason",
+				a->ifname, strerror(-err));
+	for (i = 0; i < s->n; i++)
+		if (s->t[i].xdp && s->t[i].chosen)
+			printf("%s: detached %s (id %u) from XDP\n", a->ifname, s->t[i].name, s->t[i].id);
+	return 0;
+}
+
+static int detach_tc(struct detach_args *a, struct state *s)
+{
+	bool any = false;
+	int i, err, ret = 0;
+
+	for (i = 0; i < s->n; i++) {
+		struct target *t = &s->t[i];
+
+		if (t->xdp || !t->chosen)
+			continue;
+		err = xk_tc_detach(a->ifindex, t->dir, t->f.handle, t->f.prio);
+		if (err) {
+			ret = xk_error(XK_EXIT_FAIL, "cannot detach %s (id %u) from %s TC %s: %s", t->name, t->id,
+				       a->ifname, xk_tc_dir_name(t->dir), strerror(-err));
+			continue;
+		}
+		any = true;
+		printf("%s: detached %s (id %u) from TC %s\n", a->ifname, t->name, t->id, xk_tc_dir_name(t->dir));
+	}
+	if (any)
+		xk_tc_cleanup(a->ifindex);
+	return ret;
+}
+
+/* Maps and program ids of the chosen programs, read before they go. */
+static void gone_sets(struct state *s, __u32 **maps, int *n_maps, __u32 *progs, int *n_progs)
+{
+	int i;
+
+	*maps = NULL;
+	*n_maps = 0;
+	*n_progs = 0;
+	for (i = 0; i < s->n; i++) {
+		__u32 *ids, n, *tmp;
+
+		if (!s->t[i].chosen)
+			continue;
+		progs[(*n_progs)++] = s->t[i].id;
+		if (xk_prog_map_ids(s->t[i].id, &ids, &n))
+			continue;
+		tmp = realloc(*maps, (*n_maps + n) * sizeof(*tmp));
+		if (tmp) {
+			memcpy(tmp + *n_maps, ids, n * sizeof(*ids));
+			*maps = tmp;
+			*n_maps += n;
+		}
+		free(ids);
+	}
+}
+
+int do_detach(int argc, char **argv)
+{
+	struct detach_args a;
+	struct state s = {};
+	__u32 *maps = NULL, progs[MAX_SEL];
+	int n_maps = 0, n_progs = 0, err, chosen = 0, i;
+
+	err = parse_args(argc, argv, &a);
+	if (err)
+		return err < 0 ? XK_EXIT_OK : err;
+	err = xk_need_root();
+	if (!err)
+		err = xk_need_bpffs();
+	if (err)
+		return err;
+	a.ifindex = xk_ifindex(a.ifname);
+	if (!a.ifindex)
+		return XK_EXIT_NOTFOUND;
+	err = collect(&a, &s);
+	if (!err)
+		err = choose(&a, &s);
+	if (err)
+		goto out;
+	for (i = 0; i < s.n; i++)
+		chosen += s.t[i].chosen;
+	if (!chosen)
+		printf("%s: nothing attached to detach\n", a.ifname);
+	if (a.purge)
+		gone_sets(&s, &maps, &n_maps, progs, &n_progs);
+	err = detach_xdp(&a, &s);
+	if (!err)
+		err = detach_tc(&a, &s);
+	xdp_multiprog__close(s.mp);
+	s.mp = NULL;
+	if (!err && a.purge && xk_pins_purge(maps, n_maps, progs, n_progs, a.all))
+		err = XK_EXIT_FAIL;
+out:
+	xdp_multiprog__close(s.mp);
+	free(maps);
+	return err;
+}

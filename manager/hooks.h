@@ -1,0 +1,91 @@
+/* What attach, detach, status and list share: objects, interfaces, TC filters, pins, the dispatcher probe. */
+#ifndef XDPKIT_HOOKS_H
+#define XDPKIT_HOOKS_H
+
+#include <stdbool.h>
+#include <linux/types.h>
+#include <bpf/libbpf.h>
+
+/* ---- objects (objfile.c) ---- */
+
+/* One object opened for attaching: its XDP and TC entry programs (first of each type), not loaded yet. */
+struct xk_obj {
+	const char *word;      /* as the user typed it: collection name or path */
+	char path[4096];
+	struct bpf_object *obj; /* opened with pin_root_path = xk.pin_root */
+	struct bpf_program *xdp;
+	struct bpf_program *tc;
+};
+
+/* Resolve and open an object (prints why not; returns an enum xk_exit). Maps pinned by name land under xk.pin_root. */
+int xk_obj_open(const char *word, struct xk_obj *o);
+void xk_obj_close(struct xk_obj *o);
+/* Is this an ELF file for the BPF machine? 0, or an exit code after printing why not. */
+int xk_obj_check_elf(const char *path);
+/* The one-line summary in the object's .xdpkit.summary section; "" when it has none. */
+void xk_obj_summary(const char *path, char *buf, size_t len);
+/* "xdp", "tc" or NULL: which hook a program of the object is for. */
+const char *xk_prog_hook(const struct bpf_program *p);
+
+/* ---- interfaces (iface.c) ---- */
+
+/* ifindex of name, or 0 after printing "no interface ..." (exit XK_EXIT_NOTFOUND). */
+int xk_ifindex(const char *name);
+/* Name of a program by id ("" when gone), and its tag as 16 hex digits. */
+int xk_prog_info(__u32 id, char *name, size_t name_len, char *tag, size_t tag_len);
+
+/* ---- TC (tc.c, tcnl.c) ---- */
+
+enum xk_tc_dir {
+	XK_TC_INGRESS = 0,
+	XK_TC_EGRESS = 1,
+};
+
+struct xk_tc_filter {
+	__u32 prio;
+	__u32 handle;
+	__u32 prog_id; /* 0 when not a bpf filter */
+	bool direct_action;
+	char kind[16];
+	char name[256]; /* TCA_BPF_NAME as tc or libbpf set it */
+};
+
+const char *xk_tc_dir_name(enum xk_tc_dir dir);
+/* Parse "ingress"/"egress"; -1 if neither. */
+int xk_tc_dir_parse(const char *s);
+/* All filters of the clsact hook in one direction, by netlink dump. *out is malloc'ed; 0 or -errno. */
+int xk_tc_dump(int ifindex, enum xk_tc_dir dir, struct xk_tc_filter **out, int *n);
+/* Attach prog_fd as a direct-action filter; *created tells whether we made the clsact qdisc. */
+int xk_tc_attach(int ifindex, enum xk_tc_dir dir, int prog_fd, __u32 prio, __u32 *handle_out,
+		 __u32 *prio_out, bool *created);
+int xk_tc_detach(int ifindex, enum xk_tc_dir dir, __u32 handle, __u32 prio);
+/* Remove the clsact qdisc when no filter is left on either side. */
+void xk_tc_cleanup(int ifindex);
+
+/* ---- pins (pins.c) ---- */
+
+/* Call fn for every map pinned under xk.pin_root that program prog_id uses. */
+typedef void (*xk_pin_fn)(const char *name, const char *path, __u32 map_id, void *ctx);
+int xk_pins_of_prog(__u32 prog_id, xk_pin_fn fn, void *ctx);
+/* Make the pins of a loaded object mode 0600 (bpffs honours umask; we do not rely on it). */
+void xk_pins_fix_mode(struct bpf_object *obj);
+/* Remove pins under the root used by programs in gone[] and by no other loaded program; with orphans, also pins
+ * no loaded program uses. Prints what it removed and kept. Removes the root itself when empty. */
+int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, int n_progs, bool orphans);
+/* Pins a load is about to create, so a failed attach can take them away again (nothing half-done). */
+struct xk_newpins {
+	char **paths;
+	int n;
+};
+void xk_newpins_note(struct xk_newpins *np, struct bpf_object *obj); /* before loading obj */
+void xk_newpins_undo(struct xk_newpins *np);
+void xk_newpins_free(struct xk_newpins *np);
+/* Map ids a program uses; *out malloc'ed. */
+int xk_prog_map_ids(__u32 prog_id, __u32 **out, __u32 *n);
+
+/* ---- the dispatcher (xdp_probe.c) ---- */
+
+/* Does this kernel let libxdp chain programs (BPF program extensions, freplace)? 1 yes, 0 no; probed once. */
+int xk_dispatcher_supported(void);
+
+#endif

@@ -1,0 +1,143 @@
+/* BPF object files: is it one, which hooks does it serve, its one-line summary, opening it with our pin root. */
+#include "hooks.h"
+#include "xdpkit.h"
+
+#include <errno.h>
+#include <fcntl.h>
+#include <gelf.h>
+#include <libelf.h>
+#include <stdio.h>
+#include <string.h>
+#include <unistd.h>
+
+#ifndef EM_BPF
+#define EM_BPF 247
+#endif
+
+#define SUMMARY_SECTION ".xdpkit.summary"
+
+const char *xk_prog_hook(const struct bpf_program *p)
+{
+	switch (bpf_program__type(p)) {
+	case BPF_PROG_TYPE_XDP:
+		return "xdp";
+	case BPF_PROG_TYPE_SCHED_CLS:
+		return "tc";
+	default:
+		return NULL;
+	}
+}
+
+/* Open path as ELF; NULL (and fd -1) if it is not one. */
+static Elf *elf_open(const char *path, int *fd)
+{
+	Elf *e;
+
+	*fd = -1;
+	if (elf_version(EV_CURRENT) == EV_NONE)
+		return NULL;
+	*fd = open(path, O_RDONLY | O_CLOEXEC);
+	if (*fd < 0)
+		return NULL;
+	e = elf_begin(*fd, ELF_C_READ, NULL);
+	if (!e || elf_kind(e) != ELF_K_ELF) {
+		if (e)
+			elf_end(e);
+		close(*fd);
+		*fd = -1;
+		return NULL;
+	}
+	return e;
+}
+
+int xk_obj_check_elf(const char *path)
+{
+	GElf_Ehdr eh;
+	bool bpf;
+	int fd;
+	Elf *e = elf_open(path, &fd);
+
+	if (!e)
+		return xk_error(XK_EXIT_USAGE,
+				"'%s' is not a BPF object (not an ELF file); build one with 'clang -target bpf -O2 -g -c'",
+				path);
+	bpf = gelf_getehdr(e, &eh) && eh.e_machine == EM_BPF;
+	elf_end(e);
+	close(fd);
+	if (!bpf)
+		return xk_error(XK_EXIT_USAGE,
+				"'%s' is an ELF file but not for BPF; build it with 'clang -target bpf -O2 -g -c'",
+				path);
+	return 0;
+}
+
+void xk_obj_summary(const char *path, char *buf, size_t len)
+{
+	Elf_Scn *scn = NULL;
+	size_t shstrndx;
+	int fd;
+	Elf *e = elf_open(path, &fd);
+
+	buf[0] = '\0';
+	if (!e)
+		return;
+	if (elf_getshdrstrndx(e, &shstrndx))
+		goto out;
+	while ((scn = elf_nextscn(e, scn))) {
+		GElf_Shdr sh;
+		Elf_Data *d;
+		const char *name;
+
+		if (!gelf_getshdr(scn, &sh))
+			continue;
+		name = elf_strptr(e, shstrndx, sh.sh_name);
+		if (!name || strcmp(name, SUMMARY_SECTION))
+			continue;
+		d = elf_getdata(scn, NULL);
+		/* The section holds one C string; stop at its end even if the NUL is missing. */
+		if (d && d->d_buf && d->d_size)
+			snprintf(buf, len, "%.*s", (int)strnlen(d->d_buf, d->d_size), (char *)d->d_buf);
+		break;
+	}
+out:
+	elf_end(e);
+	close(fd);
+}
+
+int xk_obj_open(const char *word, struct xk_obj *o)
+{
+	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = xk.pin_root);
+	struct bpf_program *p;
+	int err;
+
+	memset(o, 0, sizeof(*o));
+	o->word = word;
+	err = xk_resolve_object(word, o->path, sizeof(o->path));
+	if (err)
+		return err;
+	err = xk_obj_check_elf(o->path);
+	if (err)
+		return err;
+	o->obj = bpf_object__open_file(o->path, &opts);
+	err = libbpf_get_error(o->obj);
+	if (err) {
+		o->obj = NULL;
+		return xk_error(XK_EXIT_USAGE, "cannot read BPF object '%s': %s; run with -v for libbpf's reason",
+				o->path, strerror(-err));
+	}
+	bpf_object__for_each_program(p, o->obj) {
+		const char *hook = xk_prog_hook(p);
+
+		if (hook && !strcmp(hook, "xdp") && !o->xdp)
+			o->xdp = p;
+		else if (hook && !strcmp(hook, "tc") && !o->tc)
+			o->tc = p;
+	}
+	return 0;
+}
+
+void xk_obj_close(struct xk_obj *o)
+{
+	bpf_object__close(o->obj);
+	o->obj = NULL;
+}
