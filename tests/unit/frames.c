@@ -436,3 +436,14 @@ const struct ut_region *ut_frame_region(const struct ut_frame *f, __u32 off)
 			return &f->regions[i];
 	return NULL;
 }
+
+bool ut_tc_accepts(const struct ut_frame *f, __u32 len)
+{
+	__u16 et = f->data[12] << 8 | f->data[13];
+
+	if (et == ETH_P_IP)
+		return len >= 14 + 20;
+	if (et == ETH_P_IPV6)
+		return len >= 14 + 40;
+	return len >= 14;
+}

@@ -82,6 +82,10 @@ int ut_frame_build(const struct ut_frame_opts *o, struct ut_frame *f);
  * frame and at least 14 bytes (BPF_PROG_TEST_RUN refuses shorter frames, so a cut inside Ethernet cannot be
  * run). Returns how many were written to cuts (at most UT_MAX_CUTS). */
 int ut_frame_cuts(const struct ut_frame *f, struct ut_cut *cuts);
+/* Whether BPF_PROG_TEST_RUN for an skb (tc) program accepts f cut to len bytes. The kernel refuses (EINVAL) an
+ * untagged IPv4 frame shorter than 14 + 20 bytes and an untagged IPv6 frame shorter than 14 + 40 (it reads the
+ * addresses for its fake socket), so tc tests skip those cuts; XDP takes every cut of 14 bytes and more. */
+bool ut_tc_accepts(const struct ut_frame *f, __u32 len);
 /* The region that contains byte off (NULL past the end). */
 const struct ut_region *ut_frame_region(const struct ut_frame *f, __u32 off);
 
