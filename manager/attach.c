@@ -123,7 +123,7 @@ static int open_all(struct attach_args *a, struct xk_obj *objs)
 			xk_error(XK_EXIT_USAGE, "'%s' (%s) has no %s program (section '%s'), so it cannot go on %s %s",
 				 o->word, o->path, hook, hook, a->ifname, a->tc_dir >= 0 ? "TC" : "XDP");
 			if (other)
-				xk_hint("it has a %s program: %s", xk_prog_hook(other),
+				xk_hint("it has the %s hook: %s", xk_prog_hook(other),
 					a->tc_dir >= 0 ? "attach it without --tc" : "attach it with --tc ingress");
 			return XK_EXIT_USAGE;
 		}

@@ -9,6 +9,8 @@
 #include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
 #include <xdp/libxdp.h>
 
 #define MAX_SEL 64
@@ -321,6 +323,30 @@ static void gone_sets(struct state *s, __u32 **maps, int *n_maps, __u32 *progs, 
 	}
 }
 
+/* cls_bpf drops its program reference only after an RCU grace period. Wait (a little) until the detached
+ * programs are gone, so that detach returns with the kernel settled and --purge does not count them as users. A
+ * program someone else still holds (pinned, attached elsewhere) stays, and rightly keeps its maps. */
+static void wait_gone(const struct state *s)
+{
+	int i, round, fd;
+	bool alive = true;
+
+	for (round = 0; round < 100 && alive; round++) {
+		alive = false;
+		for (i = 0; i < s->n && !alive; i++) {
+			if (!s->t[i].chosen)
+				continue;
+			fd = bpf_prog_get_fd_by_id(s->t[i].id);
+			if (fd >= 0) {
+				close(fd);
+				alive = true;
+			}
+		}
+		if (alive)
+			usleep(10000);
+	}
+}
+
 int do_detach(int argc, char **argv)
 {
 	struct detach_args a;
@@ -355,6 +381,8 @@ int do_detach(int argc, char **argv)
 		err = detach_tc(&a, &s);
 	xdp_multiprog__close(s.mp);
 	s.mp = NULL;
+	if (!err)
+		wait_gone(&s);
 	if (!err && a.purge && xk_pins_purge(maps, n_maps, progs, n_progs, a.all))
 		err = XK_EXIT_FAIL;
 out:

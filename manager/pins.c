@@ -78,26 +78,27 @@ static __u32 pinned_map_id(const char *path)
 	return id;
 }
 
-/* Call fn for every map pinned directly under the root. */
+/* Call fn for every map pinned directly under the root, in name order. */
 static int walk_root(xk_pin_fn fn, void *ctx)
 {
 	char path[PATH_MAX];
-	struct dirent *de;
-	DIR *d = opendir(xk.pin_root);
+	struct dirent **ents;
+	int i, n = scandir(xk.pin_root, &ents, NULL, alphasort);
 
-	if (!d)
+	if (n < 0)
 		return errno == ENOENT ? 0 : -errno;
-	while ((de = readdir(d))) {
-		__u32 id;
+	for (i = 0; i < n; i++) {
+		__u32 id = 0;
 
-		if (de->d_type != DT_REG)
-			continue;
-		snprintf(path, sizeof(path), "%s/%s", xk.pin_root, de->d_name);
-		id = pinned_map_id(path);
+		if (ents[i]->d_type == DT_REG) {
+			snprintf(path, sizeof(path), "%s/%s", xk.pin_root, ents[i]->d_name);
+			id = pinned_map_id(path);
+		}
 		if (id)
-			fn(de->d_name, path, id, ctx);
+			fn(ents[i]->d_name, path, id, ctx);
+		free(ents[i]);
 	}
-	closedir(d);
+	free(ents);
 	return 0;
 }
 
