@@ -24,6 +24,7 @@ int do_detach(int argc, char **argv);
 int do_status(int argc, char **argv);
 int do_bench(int argc, char **argv);
 int do_check(int argc, char **argv);
+int do_trace(int argc, char **argv);
 
 static const struct xk_cmd verbs[] = {
 	{ "help", do_help, "this text" },
@@ -32,6 +33,7 @@ static const struct xk_cmd verbs[] = {
 	{ "detach", do_detach, "detach programs (also ones attached by ip/tc); --purge removes their pinned maps" },
 	{ "status", do_status, "what runs on each interface: XDP chain, TC filters, pinned maps" },
 	{ "check", do_check, "load an object into the verifier without attaching; explain a rejection" },
+	{ "trace", do_trace, "follow bpf_printk output (--count, --timeout, --grep for scripts)" },
 	{ "bench", do_bench, "per-packet cost of a program on canned frames, above an empty program" },
 	{ 0 },
 };
