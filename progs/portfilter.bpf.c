@@ -96,7 +96,9 @@ int portfilter_tc(struct __sk_buff *skb)
 		return xk_tc_verdict(skb, TC_ACT_SHOT);
 	if (res == PF_MALFORMED)
 		xk_stat_malformed(skb->len);
-	return xk_tc_verdict(skb, TC_ACT_OK);
+	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on the hook (as
+	 * XDP chains on XDP_PASS); with none left it goes on as with TC_ACT_OK. */
+	return xk_tc_verdict(skb, TC_ACT_UNSPEC);
 }
 
 char LICENSE[] SEC("license") = "Dual BSD/GPL";
