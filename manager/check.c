@@ -30,20 +30,23 @@ struct prog_result {
 static char last_lib_msg[256];
 static libbpf_print_fn_t prev_print;
 
-/* Keep libbpf's last warning (a failure before the verifier, e.g. a bad map, has no verifier log) and still
- * show everything with -v through the print function main() installed. */
+/* Keep libbpf's first warning since the last reset: a failure before or outside the verifier (no BTF, a bad
+ * map, a refused attach target) has no verifier log, and the first warning names the cause; later ones only
+ * say "failed to load object". Everything still reaches -v through the print function main() installed. */
 static int record_print(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	va_list copy;
 	size_t n;
 
-	if (level == LIBBPF_WARN) {
+	if (level == LIBBPF_WARN && !last_lib_msg[0]) {
 		va_copy(copy, ap);
 		vsnprintf(last_lib_msg, sizeof(last_lib_msg), fmt, copy);
 		va_end(copy);
 		n = strlen(last_lib_msg);
-		while (n && last_lib_msg[n - 1] == '\n')
+		while (n && (last_lib_msg[n - 1] == '\n' || last_lib_msg[n - 1] == '.'))
 			last_lib_msg[--n] = '\0';
+		if (!strncmp(last_lib_msg, "libbpf: ", 8))
+			memmove(last_lib_msg, last_lib_msg + 8, n - 8 + 1);
 	}
 	return prev_print ? prev_print(level, fmt, ap) : 0;
 }
@@ -125,8 +128,13 @@ static void print_plain(const struct prog_result *r)
 	const struct xk_vlog *v = &r->vlog;
 	int i;
 
-	printf("%-20s %-24s %-12s %8ld  %s\n", r->name, r->section, r->type ? r->type : "?", r->insns,
-	       r->err ? "rejected" : "ok");
+	char insns[24] = "-";
+
+	if (r->insns >= 0)
+		snprintf(insns, sizeof(insns), "%ld", r->insns);
+	/* "rejected" is the verifier's word; "failed" is anything else (no permission, a map, BTF). */
+	printf("%-20s %-24s %-12s %8s  %s\n", r->name, r->section, r->type ? r->type : "?", insns,
+	       !r->err ? "ok" : v->msg_lines ? "rejected" : "failed");
 	if (!r->err)
 		return;
 	if (v->src_line)
@@ -138,7 +146,10 @@ static void print_plain(const struct prog_result *r)
 	for (i = 0; i < v->msg_lines; i++)
 		printf("    %-8s %s\n", i ? "" : "verifier", v->msg[i]);
 	if (!v->msg_lines)
-		printf("    error    %s (%s)\n", r->lib_msg[0] ? r->lib_msg : "load failed", strerror(-r->err));
+		printf("    error    %s\n", r->lib_msg[0] ? r->lib_msg : strerror(-r->err));
+	if (!v->msg_lines && r->err == -EPERM)
+		printf("    hint     this kernel refuses this program type or its attach target to us "
+		       "(fentry/freplace are often locked down); nothing is wrong in the code as far as we can tell\n");
 	if (v->cls) {
 		printf("    class    %s: %s\n", v->cls->id, v->cls->title);
 		printf("    cause    %s\n", v->cls->cause);
@@ -220,20 +231,28 @@ int do_check(int argc, char **argv)
 		return err;
 
 	/* A first open only counts the programs and proves this is a BPF object at all. */
+	prev_print = libbpf_set_print(record_print);
+	last_lib_msg[0] = '\0';
 	obj = bpf_object__open_file(path, NULL);
-	if (!obj)
-		return xk_error(XK_EXIT_USAGE, "'%s' is not a BPF object libbpf can open: %s; build it with clang -target bpf -g",
-				path, strerror(errno));
+	if (!obj) {
+		err = errno;
+		libbpf_set_print(prev_print);
+		return xk_error(XK_EXIT_USAGE, "'%s' is not a BPF object libbpf can open (%s); build it with clang -target bpf -O2 -g",
+				path, last_lib_msg[0] ? last_lib_msg : strerror(err));
+	}
 	bpf_object__for_each_program(prog, obj)
 		n++;
 	bpf_object__close(obj);
-	if (!n)
+	if (!n) {
+		libbpf_set_print(prev_print);
 		return xk_error(XK_EXIT_USAGE, "'%s' has no BPF programs (no SEC(\"...\") functions)", path);
+	}
 
 	log = malloc(LOG_SIZE);
-	if (!log)
+	if (!log) {
+		libbpf_set_print(prev_print);
 		return xk_error(XK_EXIT_FAIL, "check: out of memory for the verifier log");
-	prev_print = libbpf_set_print(record_print);
+	}
 	if (xk.json) {
 		w = jw_new(stdout);
 		jw_obj_start(w);
@@ -269,7 +288,7 @@ int do_check(int argc, char **argv)
 		jw_free(w);
 	}
 	if (rejected)
-		return xk_error(XK_EXIT_FAIL, "'%s': %d of %d program(s) rejected; see above%s", path, rejected, n,
+		return xk_error(XK_EXIT_FAIL, "'%s': %d of %d program(s) did not load; see above%s", path, rejected, n,
 				xk.verbose ? "" : " (-v shows the whole verifier log)");
 	return XK_EXIT_OK;
 }

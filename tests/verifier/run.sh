@@ -34,7 +34,7 @@ rejected() {
 	grep -q "^    at       $name.bpf.c:$line: .*/\* BAD \*/" <<<"$out" && ok "$name: source line $line" ||
 		bad "$name: expected at $name.bpf.c:$line, got: $(grep '^    at' <<<"$out")"
 	grep -q "^    verifier ." <<<"$out" && ok "$name: verifier message shown" || bad "$name: no verifier message"
-	[ "$(wc -l <<<"$err")" = 1 ] && grep -q "rejected" <<<"$err" && ok "$name: one error line" ||
+	[ "$(wc -l <<<"$err")" = 1 ] && grep -q "did not load" <<<"$err" && ok "$name: one error line" ||
 		bad "$name: stderr is not one line: $err"
 }
 
@@ -114,6 +114,10 @@ expect_exit 3 "does not exist" check "$OBJ/no-such-$$.bpf.o"
 printf 'not elf' >/tmp/xkv-notelf.$$.o
 expect_exit 2 "not a BPF object" check /tmp/xkv-notelf.$$.o
 rm -f /tmp/xkv-notelf.$$.o
+# Built without -g: no BTF, so libbpf cannot even open its BTF-defined maps; libbpf's reason is passed on.
+clang -target bpf -O2 -Iinclude -I/usr/include/"$(uname -m)"-linux-gnu -c tests/verifier/null_check.bpf.c \
+	-o /tmp/xkv-nobtf.$$.bpf.o && expect_exit 2 "BTF is required" check /tmp/xkv-nobtf.$$.bpf.o
+rm -f /tmp/xkv-nobtf.$$.bpf.o
 expect_exit 2 "which object" check
 expect_exit 2 "one object at a time" check "$OBJ/good.bpf.o" "$OBJ/loop.bpf.o"
 "$XK" check --help | grep -q "map-null" && ok "check --help lists the classes" || bad "check --help"
