@@ -133,8 +133,9 @@ static __always_inline int xk_parse_ipv6(struct xk_pkt *p, void *pos)
 	next = ip6->nexthdr;
 	pos = ip6 + 1;
 
+	/* One step per extension header, plus the step that reaches the transport header. */
 #pragma unroll
-	for (i = 0; i < XK_MAX_IPV6_EXT; i++) {
+	for (i = 0; i <= XK_MAX_IPV6_EXT; i++) {
 		struct xk_ipv6_opt_hdr *opt = pos;
 
 		switch (next) {

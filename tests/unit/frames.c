@@ -127,6 +127,11 @@ static void put16(__u8 *p, __u16 v)
 	p[1] = v & 0xff;
 }
 
+static __u16 get16(const __u8 *p)
+{
+	return (__u16)(p[0] << 8 | p[1]);
+}
+
 static void put32(__u8 *p, __u32 v)
 {
 	put16(p, v >> 16);
@@ -446,4 +451,41 @@ bool ut_tc_accepts(const struct ut_frame *f, __u32 len)
 	if (et == ETH_P_IPV6)
 		return len >= 14 + 40;
 	return len >= 14;
+}
+
+int ut_frame_insert(struct ut_frame *f, __u32 off, const void *bytes, __u32 n)
+{
+	if (off > f->len || f->len + n > sizeof(f->data))
+		return -EINVAL;
+	memmove(f->data + off + n, f->data + off, f->len - off);
+	memcpy(f->data + off, bytes, n);
+	f->len += n;
+	return 0;
+}
+
+int ut_frame_ipv6_ext_chain(const struct ut_frame_opts *o, int n, struct ut_frame *f)
+{
+	__u8 hdr[8] = {0, 0, 1 /* PadN */, 4, 0, 0, 0, 0};
+	__u8 *ip;
+	int i, err;
+
+	if (!is_v6(o->kind) || o->ip6_ext || n < 0)
+		return -EINVAL;
+	err = ut_frame_build(o, f);
+	if (err)
+		return err;
+	ip = f->data + f->l3_off;
+	/* Insert from the last header to the first: each new one takes over the IPv6 header's next header. */
+	for (i = 0; i < n; i++) {
+		hdr[0] = ip[6];
+		err = ut_frame_insert(f, f->l3_off + 40, hdr, sizeof(hdr));
+		if (err)
+			return err;
+		ip[6] = 60; /* destination options */
+	}
+	put16(ip + 4, get16(ip + 4) + 8 * n);
+	f->l4_off += 8 * n;
+	f->payload_off += 8 * n;
+	f->nregions = 0;
+	return 0;
 }

@@ -86,6 +86,14 @@ int ut_frame_cuts(const struct ut_frame *f, struct ut_cut *cuts);
  * untagged IPv4 frame shorter than 14 + 20 bytes and an untagged IPv6 frame shorter than 14 + 40 (it reads the
  * addresses for its fake socket), so tc tests skip those cuts; XDP takes every cut of 14 bytes and more. */
 bool ut_tc_accepts(const struct ut_frame *f, __u32 len);
+/* Insert n bytes at offset off (for shapes the builder does not make: a third VLAN tag, a long chain of IPv6
+ * extension headers). Moves the rest up and grows len; regions and offsets are left as they were, lengths and
+ * checksums inside the frame are the caller's business. Returns 0 or -EINVAL when it would not fit. */
+int ut_frame_insert(struct ut_frame *f, __u32 off, const void *bytes, __u32 n);
+/* Build o (IPv6, without ip6_ext) with n destination-options headers (8 bytes each) between the IPv6 header and
+ * the L4 header: lengths, next-header chain and offsets fixed, the L4 checksum still right. Regions are not kept
+ * (nregions = 0). Returns 0 or -EINVAL. */
+int ut_frame_ipv6_ext_chain(const struct ut_frame_opts *o, int n, struct ut_frame *f);
 /* The region that contains byte off (NULL past the end). */
 const struct ut_region *ut_frame_region(const struct ut_frame *f, __u32 off);
 

@@ -182,25 +182,23 @@ UT_TEST(count_every_truncation_point)
 /* Frames the parser refuses outright: a third VLAN tag, an IPv4 header with IHL < 5, a wrong IP version. */
 UT_TEST(count_malformed_headers)
 {
+	static const __u8 tag3[4] = {0x81, 0x00, 0x01, 0x2c}; /* a third tag, 802.1Q VID 300 */
 	struct bpf_object *obj = ut_load("count");
 	struct ut_frame_opts o;
 	struct ut_frame f;
 	__u8 buf[UT_FRAME_MAX];
-	int s;
+	int s, n;
 
 	if (!obj)
 		return;
 	for (s = 0; s < 2; s++) {
 		ut_frame_defaults(&o, UT_UDP4);
 		o.vlans = 2;
-		if (!ASSERT_OK(ut_frame_build(&o, &f)))
+		if (!ASSERT_OK(ut_frame_build(&o, &f)) || !ASSERT_OK(ut_frame_insert(&f, 20, tag3, 4)))
 			return;
-		/* Insert a third tag (802.1Q, VID 300) after the second. */
-		memcpy(buf, f.data, 20);
-		buf[20] = 0x81, buf[21] = 0x00, buf[22] = 0x01, buf[23] = 0x2c;
-		memcpy(buf + 24, f.data + 20, f.len - 20);
+		memcpy(buf, f.data, f.len);
 		ut_context("%s, three VLAN tags", count_secs[s]);
-		count_run_one(obj, count_secs[s], buf, f.len + 4, (struct count_key){0x8100, 0, 0}, true);
+		count_run_one(obj, count_secs[s], buf, f.len, (struct count_key){0x8100, 0, 0}, true);
 
 		ut_frame_defaults(&o, UT_TCP4);
 		if (!ASSERT_OK(ut_frame_build(&o, &f)))
@@ -218,6 +216,18 @@ UT_TEST(count_malformed_headers)
 		f.data[f.l3_off] = 0x40;
 		ut_context("%s, IPv6 EtherType, version 4", count_secs[s]);
 		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x86dd, 0, 0}, true);
+
+		/* The parser walks up to XK_MAX_IPV6_EXT (6) extension headers: six destination-options headers are
+		 * read through, seven are more than the walk takes. */
+		for (n = 6; n <= 7; n++) {
+			ut_frame_defaults(&o, UT_UDP6);
+			if (!ASSERT_OK(ut_frame_ipv6_ext_chain(&o, n, &f)))
+				return;
+			ut_context("%s, %d IPv6 destination-options headers", count_secs[s], n);
+			count_run_one(obj, count_secs[s], f.data, f.len,
+				      n == 6 ? (struct count_key){0x86dd, 17, 0} : (struct count_key){0x86dd, 0, 0},
+				      n == 7);
+		}
 	}
 }
 

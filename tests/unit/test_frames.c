@@ -87,6 +87,30 @@ UT_TEST(frames_every_case_is_consistent)
 	}
 }
 
+UT_TEST(frames_ipv6_ext_chain)
+{
+	struct ut_frame_opts o;
+	struct ut_frame f, plain;
+	struct in6_addr s, d;
+	const __u8 *ip;
+	int i;
+
+	ut_frame_defaults(&o, UT_UDP6);
+	if (!ASSERT_OK(ut_frame_build(&o, &plain)) || !ASSERT_OK(ut_frame_ipv6_ext_chain(&o, 3, &f)))
+		return;
+	ip = f.data + f.l3_off;
+	ASSERT_EQ(f.len, plain.len + 24);
+	ASSERT_EQ(get16(ip + 4), f.len - f.l3_off - 40);
+	ASSERT_EQ(ip[6], 60);
+	for (i = 0; i < 3; i++)
+		ASSERT_EQ(ip[40 + 8 * i], i < 2 ? 60 : 17);
+	ASSERT_EQ(f.l4_off, plain.l4_off + 24);
+	ASSERT_MEM_EQ(f.data + f.l4_off, plain.data + plain.l4_off, plain.len - plain.l4_off);
+	memcpy(&s, ip + 8, 16);
+	memcpy(&d, ip + 24, 16);
+	ASSERT_EQ(ut_l4_csum6(&s, &d, 17, f.data + f.l4_off, f.len - f.l4_off), 0);
+}
+
 UT_TEST(frames_bad_options_refused)
 {
 	struct ut_frame_opts o;

@@ -212,6 +212,32 @@ UT_TEST(pong_leaves_other_icmp_alone)
 		f.data[f.l3_off + 3] += 1; /* header checksum now wrong too: pong must not care, it passes */
 		pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, true);
 	}
+	ut_context("ICMPv6 echo behind six destination-options headers");
+	ut_frame_defaults(&o, UT_ICMP6);
+	if (ASSERT_OK(ut_frame_ipv6_ext_chain(&o, 6, &f))) {
+		struct ut_frame_opts ro = o;
+
+		/* The reply's shape, built the same independent way. */
+		memcpy(ro.src_mac, o.dst_mac, 6);
+		memcpy(ro.dst_mac, o.src_mac, 6);
+		ro.src6 = o.dst6;
+		ro.dst6 = o.src6;
+		ro.ttl = 64;
+		ro.echo_reply = true;
+		if (ASSERT_OK(ut_frame_ipv6_ext_chain(&ro, 6, &want)))
+			pong_run_one(obj, f.data, f.len, XDP_TX, want.data, want.len, false);
+	}
+	ut_context("ICMPv6 echo behind seven destination-options headers (more than the walk takes)");
+	if (ASSERT_OK(ut_frame_ipv6_ext_chain(&o, 7, &f)))
+		pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, true);
+
+	ut_context("ICMP echo with three VLAN tags");
+	ut_frame_defaults(&o, UT_ICMP4);
+	o.vlans = 2;
+	if (ASSERT_OK(ut_frame_build(&o, &f)) &&
+	    ASSERT_OK(ut_frame_insert(&f, 20, (const __u8[]){0x81, 0x00, 0x01, 0x2c}, 4)))
+		pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, true);
+
 	ut_context("v4 IHL 4");
 	ut_frame_defaults(&o, UT_ICMP4);
 	if (ASSERT_OK(ut_frame_build(&o, &f))) {
