@@ -96,6 +96,17 @@ grep -q "^pins: 0$" <<<"$out" && ok "good: nothing pinned" || bad "good: somethi
 bpftool prog show name xkv_good_xdp 2>/dev/null | grep -q . && bad "good: program left loaded" ||
 	ok "good: nothing left loaded"
 
+# Each program is judged on its own: a rejected first program does not hide the verdict of the second.
+out=$("$XK" check "$OBJ/mixed.bpf.o" 2>/dev/null)
+rc=$?
+[ "$rc" = 1 ] && ok "mixed: exit 1" || bad "mixed: exit $rc, expected 1"
+grep -Eq "^xkv_mixed_bad +xdp +xdp +[0-9]+  rejected$" <<<"$out" && ok "mixed: first program rejected" ||
+	bad "mixed: no rejected line for xkv_mixed_bad: $out"
+grep -q "^    at       mixed.bpf.c:$(bad_line mixed): " <<<"$out" && ok "mixed: source line of the bad one" ||
+	bad "mixed: wrong source line: $(grep '^    at' <<<"$out")"
+grep -Eq "^xkv_mixed_good +xdp +xdp +[1-9][0-9]*  ok$" <<<"$out" && ok "mixed: second program still checked, ok" ||
+	bad "mixed: no ok line for xkv_mixed_good: $out"
+
 # A collection name works as well as a path.
 out=$("$XK" check hello 2>&1)
 grep -Eq "^hello +xdp +xdp +[1-9][0-9]*  ok$" <<<"$out" && ok "collection name 'hello' resolves and loads" ||
