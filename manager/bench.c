@@ -10,6 +10,7 @@
 #include <errno.h>
 #include <getopt.h>
 #include <limits.h>
+#include <stddef.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -34,6 +35,7 @@ struct bench_opts {
 	int runs;
 	__u32 src; /* host order; 0 = the frame's own source */
 	__u32 src_count;
+	__u32 src_step;
 };
 
 struct bench_target {
@@ -52,7 +54,7 @@ struct bench_result {
 	double floor[BENCH_MAX_RUNS];
 	double diff[BENCH_MAX_RUNS];
 	__u32 retval;
-	bool mixed;
+	struct bench_rotator rot_prog, rot_floor; /* with --src-count */
 };
 
 struct summary {
@@ -64,7 +66,7 @@ static int bench_usage(void)
 	int i;
 
 	printf("Usage: xdpkit bench PROG|OBJ|--id N [--prog NAME] [--frame KIND[,KIND]] [--repeat N] [--runs K]\n"
-	       "                    [--src ADDR] [--src-count N] [--json]\n\n"
+	       "                    [--src ADDR] [--src-count N] [--src-step S] [--json]\n\n"
 	       "Push canned 64-byte frames through a program with BPF_PROG_TEST_RUN and print the median\n"
 	       "ns/packet over K runs, the spread (min..max), and the cost above the floor: an empty program of\n"
 	       "the same type (XDP_PASS / TC_ACT_OK) loaded by bench and measured interleaved, run by run.\n"
@@ -77,8 +79,9 @@ static int bench_usage(void)
 	       "  --repeat N      runs of the program per BPF_PROG_TEST_RUN call (default 100000)\n"
 	       "  --runs K        measurements of each frame, interleaved with the floor (default 5)\n"
 	       "  --src ADDR      IPv4 source written into the IPv4 frames (default: the frame's own)\n"
-	       "  --src-count N   rotate the source over N addresses from --src, one test-run call each,\n"
-	       "                  so lookups are not all on one hot key (use a small --repeat with it)\n\n"
+	       "  --src-count N   rotate the source over N addresses, packet by packet, so lookups are\n"
+	       "                  not all on one hot key (IPv4 frames only; L4 checksums are not fixed)\n"
+	       "  --src-step S    distance between those addresses (default 1): ADDR, ADDR+S, ...\n\n"
 	       "Frames:\n");
 	for (i = 0; bench_frame_kinds[i]; i++)
 		printf("  %-10s %s\n", bench_frame_kinds[i], bench_frame_help[i]);
@@ -129,7 +132,8 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		{ "id", required_argument, NULL, 'i' },	    { "prog", required_argument, NULL, 'p' },
 		{ "frame", required_argument, NULL, 'f' },  { "repeat", required_argument, NULL, 'r' },
 		{ "runs", required_argument, NULL, 'k' },   { "src", required_argument, NULL, 's' },
-		{ "src-count", required_argument, NULL, 'c' }, { "help", no_argument, NULL, 'h' },
+		{ "src-count", required_argument, NULL, 'c' }, { "src-step", required_argument, NULL, 'S' },
+		{ "help", no_argument, NULL, 'h' },
 		{ 0 },
 	};
 	unsigned long v;
@@ -139,6 +143,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	o->repeat = 100000;
 	o->runs = 5;
 	o->src_count = 1;
+	o->src_step = 1;
 	optind = 1;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		err = 0;
@@ -170,6 +175,10 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		case 'c':
 			err = parse_uint("--src-count", optarg, 1, BENCH_MAX_SRC_COUNT, &v);
 			o->src_count = v;
+			break;
+		case 'S':
+			err = parse_uint("--src-step", optarg, 1, BENCH_MAX_SRC_COUNT, &v);
+			o->src_step = v;
 			break;
 		case 'h':
 			bench_usage();
@@ -315,35 +324,15 @@ static __u32 gcd(__u32 a, __u32 b)
 	return a;
 }
 
-/* One measurement: ns per packet over src_count calls of `repeat` runs each. */
-static int measure(int fd, struct bench_frame *f, const struct bench_opts *o, double *ns,
-		   __u32 *retval, bool *mixed)
+/* One measurement: the kernel's mean ns per run over `repeat` runs of one BPF_PROG_TEST_RUN call. */
+static int measure(int fd, const struct bench_frame *f, long repeat, double *ns, __u32 *retval)
 {
-	__u32 base, stride, i;
-	__u64 total = 0;
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = f->data, .data_size_in = f->len, .repeat = repeat);
 
-	base = o->src;
-	if (!base && f->ip4_off) {
-		/* saddr sits at byte 12 of the IPv4 header */
-		memcpy(&base, f->data + f->ip4_off + 12, sizeof(base));
-		base = ntohl(base);
-	}
-	stride = gcd(BENCH_SRC_STRIDE, o->src_count) == 1 ? BENCH_SRC_STRIDE : 1;
-	for (i = 0; i < o->src_count; i++) {
-		LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = f->data, .data_size_in = f->len,
-			    .repeat = o->repeat);
-
-		if (f->ip4_off && (o->src || o->src_count > 1))
-			bench_frame_set_src4(f, htonl(base + (__u32)((__u64)i * stride % o->src_count)));
-		if (bpf_prog_test_run_opts(fd, &run))
-			return -errno;
-		total += run.duration;
-		if (i == 0)
-			*retval = run.retval;
-		else if (run.retval != *retval)
-			*mixed = true;
-	}
-	*ns = (double)total / o->src_count;
+	if (bpf_prog_test_run_opts(fd, &run))
+		return -errno;
+	*ns = run.duration;
+	*retval = run.retval;
 	return 0;
 }
 
@@ -367,14 +356,12 @@ static struct summary summarize(const double *v, int n)
 	return r;
 }
 
-static const char *verdict_name(enum bpf_prog_type type, __u32 rv, bool mixed)
+static const char *verdict_name(enum bpf_prog_type type, __u32 rv)
 {
 	static const char *const xdp[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
 					   "XDP_REDIRECT" };
 	static char buf[32];
 
-	if (mixed)
-		return "mixed";
 	if (type == BPF_PROG_TYPE_XDP && rv < 5)
 		return xdp[rv];
 	if (type == BPF_PROG_TYPE_SCHED_CLS) {
@@ -393,30 +380,76 @@ static const char *verdict_name(enum bpf_prog_type type, __u32 rv, bool mixed)
 	return buf;
 }
 
+/* With --src-count, put a rotator in front of the program and another in front of the floor. */
+static int setup_rotation(const struct bench_opts *o, struct bench_target *t, struct bench_result *r)
+{
+	struct bench_rotation rot = {
+		.base = o->src,
+		.step = o->src_step,
+		.count = o->src_count,
+		.stride = gcd(BENCH_SRC_STRIDE, o->src_count) == 1 ? BENCH_SRC_STRIDE : 1,
+		.ip4_off = r->frame.ip4_off,
+	};
+	int doff, eoff, err;
+
+	if (o->src_count < 2)
+		return 0;
+	if (!rot.ip4_off)
+		return xk_error(XK_EXIT_USAGE,
+				"--src-count rotates IPv4 sources, and frame %s has no IPv4 header; "
+				"choose IPv4 frames with --frame", r->frame.kind);
+	if (!rot.base) {
+		/* saddr sits at byte 12 of the IPv4 header */
+		memcpy(&rot.base, r->frame.data + rot.ip4_off + 12, sizeof(rot.base));
+		rot.base = ntohl(rot.base);
+	}
+	if (t->type == BPF_PROG_TYPE_XDP) {
+		doff = offsetof(struct xdp_md, data);
+		eoff = offsetof(struct xdp_md, data_end);
+	} else {
+		doff = offsetof(struct __sk_buff, data);
+		eoff = offsetof(struct __sk_buff, data_end);
+	}
+	err = bench_rotator_load(&r->rot_prog, &rot, t->fd, t->type, doff, eoff, xk.verbose);
+	if (!err)
+		err = bench_rotator_load(&r->rot_floor, &rot, t->floor_fd, t->type, doff, eoff, xk.verbose);
+	if (err)
+		return xk_error(XK_EXIT_FAIL,
+				"cannot put the source rotator in front of '%s': %s (a program that cannot be "
+				"tail-called cannot be measured with --src-count)", t->name, strerror(-err));
+	return 0;
+}
+
 static int run_all(const struct bench_opts *o, struct bench_target *t, struct bench_result *res)
 {
 	int k, i, err;
 
-	for (i = 0; i < o->nkinds; i++)
-		bench_frame_build(o->kinds[i], &res[i].frame);
+	for (i = 0; i < o->nkinds; i++) {
+		struct bench_result *r = &res[i];
+
+		bench_frame_build(o->kinds[i], &r->frame);
+		if (o->src && o->src_count < 2)
+			bench_frame_set_src4(&r->frame, htonl(o->src));
+		err = setup_rotation(o, t, r);
+		if (err)
+			return err;
+	}
 	for (k = 0; k < o->runs; k++) {
 		for (i = 0; i < o->nkinds; i++) {
 			struct bench_result *r = &res[i];
+			int pfd = r->rot_prog.prog_fd >= 0 ? r->rot_prog.prog_fd : t->fd;
+			int ffd = r->rot_floor.prog_fd >= 0 ? r->rot_floor.prog_fd : t->floor_fd;
 			__u32 rv_floor;
-			bool mixed_floor = false;
 
 			/* Alternate which goes first, so a drift within a run favours neither. */
 			if (k % 2) {
-				err = measure(t->fd, &r->frame, o, &r->prog[k], &r->retval, &r->mixed);
+				err = measure(pfd, &r->frame, o->repeat, &r->prog[k], &r->retval);
 				if (!err)
-					err = measure(t->floor_fd, &r->frame, o, &r->floor[k], &rv_floor,
-						      &mixed_floor);
+					err = measure(ffd, &r->frame, o->repeat, &r->floor[k], &rv_floor);
 			} else {
-				err = measure(t->floor_fd, &r->frame, o, &r->floor[k], &rv_floor,
-					      &mixed_floor);
+				err = measure(ffd, &r->frame, o->repeat, &r->floor[k], &rv_floor);
 				if (!err)
-					err = measure(t->fd, &r->frame, o, &r->prog[k], &r->retval,
-						      &r->mixed);
+					err = measure(pfd, &r->frame, o->repeat, &r->prog[k], &r->retval);
 			}
 			if (err)
 				return xk_error(XK_EXIT_FAIL,
@@ -474,6 +507,7 @@ static void print_json(const struct bench_opts *o, const struct bench_target *t,
 	jw_kuint(w, "repeat", o->repeat);
 	jw_kuint(w, "runs", o->runs);
 	jw_kuint(w, "src_count", o->src_count);
+	jw_kuint(w, "src_step", o->src_step);
 	if (o->src)
 		inet_ntop(AF_INET, &a, src, sizeof(src));
 	jw_key(w, "src");
@@ -488,7 +522,7 @@ static void print_json(const struct bench_opts *o, const struct bench_target *t,
 
 		jw_obj_start(w);
 		jw_kstr(w, "frame", r->frame.kind);
-		jw_kstr(w, "verdict", verdict_name(t->type, r->retval, r->mixed));
+		jw_kstr(w, "verdict", verdict_name(t->type, r->retval));
 		jw_kint(w, "retval", (int)r->retval);
 		json_summary(w, "ns", r->prog, o->runs);
 		json_summary(w, "floor_ns", r->floor, o->runs);
@@ -521,7 +555,7 @@ static void print_plain(const struct bench_opts *o, const struct bench_target *t
 	       t->type == BPF_PROG_TYPE_XDP ? "XDP_PASS" : "TC_ACT_OK", t->floor_id);
 	printf("repeat %ld x %d runs", o->repeat, o->runs);
 	if (o->src_count > 1)
-		printf(", source rotated over %u addresses", o->src_count);
+		printf(", source rotated over %u addresses %u apart", o->src_count, o->src_step);
 	printf("; ns per packet: median (min..max)\n");
 	printf("%-10s %-12s %-22s %-22s %s\n", "frame", "verdict", "program", "floor", "above floor");
 	for (i = 0; i < o->nkinds; i++) {
@@ -531,7 +565,7 @@ static void print_plain(const struct bench_opts *o, const struct bench_target *t
 		fmt_summary(b, sizeof(b), r->floor, o->runs);
 		fmt_summary(c, sizeof(c), r->diff, o->runs);
 		printf("%-10s %-12s %-22s %-22s %s\n", r->frame.kind,
-		       verdict_name(t->type, r->retval, r->mixed), a, b, c);
+		       verdict_name(t->type, r->retval), a, b, c);
 	}
 }
 
@@ -541,7 +575,7 @@ int do_bench(int argc, char **argv)
 	struct bench_target t = { .fd = -1, .floor_fd = -1 };
 	struct bench_result *res = NULL;
 	struct bpf_prog_info info;
-	int err;
+	int i, err;
 
 	err = parse_args(argc, argv, &o);
 	if (err)
@@ -574,6 +608,10 @@ int do_bench(int argc, char **argv)
 		err = xk_error(XK_EXIT_FAIL, "out of memory");
 		goto out;
 	}
+	for (i = 0; i < o.nkinds; i++) {
+		res[i].rot_prog = (struct bench_rotator){ -1, -1, -1 };
+		res[i].rot_floor = (struct bench_rotator){ -1, -1, -1 };
+	}
 	err = run_all(&o, &t, res);
 	if (err)
 		goto out;
@@ -582,6 +620,10 @@ int do_bench(int argc, char **argv)
 	else
 		print_plain(&o, &t, res);
 out:
+	for (i = 0; res && i < o.nkinds; i++) {
+		bench_rotator_close(&res[i].rot_prog);
+		bench_rotator_close(&res[i].rot_floor);
+	}
 	free(res);
 	if (t.floor_fd >= 0)
 		close(t.floor_fd);

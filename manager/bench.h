@@ -2,6 +2,7 @@
 #ifndef XDPKIT_BENCH_H
 #define XDPKIT_BENCH_H
 
+#include <stdbool.h>
 #include <stddef.h>
 #include <stdint.h>
 
@@ -23,5 +24,23 @@ int bench_frame_build(const char *kind, struct bench_frame *f);
 
 /* Rewrite the IPv4 source address (network order) and fix the IPv4 and L4 checksums. */
 void bench_frame_set_src4(struct bench_frame *f, uint32_t saddr);
+
+/* --src-count: the IPv4 source of packet i is base + (i * stride % count) * step (stride coprime with count). */
+struct bench_rotation {
+	uint32_t base, step, count, stride;
+	size_t ip4_off;
+};
+
+struct bench_rotator {
+	int prog_fd;  /* run this one: it rotates, then tail-calls the target */
+	int jump_fd;  /* prog array holding the target */
+	int state_fd; /* the packet counter */
+};
+
+/* Build a rotator in front of target_fd for programs of `type` whose context keeps the packet pointers at
+ * data_off/data_end_off. 0 or negative errno. */
+int bench_rotator_load(struct bench_rotator *r, const struct bench_rotation *rot, int target_fd, int type,
+		       int data_off, int data_end_off, bool verbose);
+void bench_rotator_close(struct bench_rotator *r);
 
 #endif
