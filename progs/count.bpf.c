@@ -1,5 +1,5 @@
-/* count: packets and bytes per protocol (EtherType after VLAN tags, IP protocol after IPv6 extension headers), per
- * CPU, on XDP and TC. Passes every frame: it only observes. */
+/* count: packets and bytes per protocol (EtherType after VLAN tags, IP protocol after IPv6
+ * extension headers), per CPU, on XDP and TC. Passes every frame: it only observes. */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
@@ -12,9 +12,10 @@
 
 /* xdpkit list reads this line. */
 const char xdpkit_summary[] SEC(".xdpkit.summary") =
-	"packets and bytes per protocol (EtherType, IP protocol) per CPU; passes everything";
+    "packets and bytes per protocol (EtherType, IP protocol) per CPU; passes everything";
 
-/* Per-CPU so the hot path is a plain increment. Not pinned: each attachment counts its own traffic. */
+/* Per-CPU so the hot path is a plain increment. Not pinned: each attachment counts its own traffic.
+ */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, COUNT_MAX_KEYS);
@@ -22,14 +23,16 @@ struct {
 	__type(value, struct xk_datarec);
 } count_proto SEC(".maps");
 
-/* An observer: after the programs that drop (10..30), before hello (90); the chain goes on after it. */
+/* An observer: after the programs that drop (10..30), before hello (90); the chain goes on after
+ * it. */
 struct {
 	__uint(priority, 60);
 	__uint(XDP_PASS, 1);
 } XDP_RUN_CONFIG(count);
 
-/* Count one frame. A frame the parser gives up on is counted under the EtherType it got to (0 when not even the
- * Ethernet header is there) with IP protocol 0, and once more in the MALFORMED slot. */
+/* Count one frame. A frame the parser gives up on is counted under the EtherType it got to (0 when
+ * not even the Ethernet header is there) with IP protocol 0, and once more in the MALFORMED slot.
+ */
 static __always_inline void count_frame(struct xk_pkt *p, int rc, __u64 bytes)
 {
 	struct count_key key = {};
@@ -45,7 +48,8 @@ static __always_inline void count_frame(struct xk_pkt *p, int rc, __u64 bytes)
 	if (!rec) {
 		struct xk_datarec zero = {};
 
-		/* Another CPU may have added the key meanwhile: NOEXIST keeps its entry, and we then find it. */
+		/* Another CPU may have added the key meanwhile: NOEXIST keeps its entry, and we
+		 * then find it. */
 		bpf_map_update_elem(&count_proto, &key, &zero, BPF_NOEXIST);
 		rec = bpf_map_lookup_elem(&count_proto, &key);
 		if (!rec)
@@ -66,8 +70,8 @@ int count(struct xdp_md *ctx)
 	return xk_xdp_verdict(ctx, XDP_PASS);
 }
 
-/* TC_ACT_UNSPEC, not TC_ACT_OK: an observer must not end the filter chain. The next filter on the hook still
- * runs; with none left the packet goes on as with TC_ACT_OK. */
+/* TC_ACT_UNSPEC, not TC_ACT_OK: an observer must not end the filter chain. The next filter on the
+ * hook still runs; with none left the packet goes on as with TC_ACT_OK. */
 SEC("tc")
 int count_tc(struct __sk_buff *skb)
 {

@@ -1,5 +1,5 @@
-/* pong: answer ICMP and ICMPv6 echo requests straight from the driver with XDP_TX, turning the request into the
- * reply in place; every other frame passes to the stack. */
+/* pong: answer ICMP and ICMPv6 echo requests straight from the driver with XDP_TX, turning the
+ * request into the reply in place; every other frame passes to the stack. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <bpf/bpf_endian.h>
@@ -11,16 +11,18 @@
 
 /* xdpkit list reads this line. */
 const char xdpkit_summary[] SEC(".xdpkit.summary") =
-	"answer ICMP/ICMPv6 echo requests with XDP_TX (checksums updated incrementally); pass the rest";
+    "answer ICMP/ICMPv6 echo requests with XDP_TX (checksums updated incrementally); pass the rest";
 
-/* After the droppers (10..30) and count (60): a blocked source gets no reply, and count sees the request. */
+/* After the droppers (10..30) and count (60): a blocked source gets no reply, and count sees the
+ * request. */
 struct {
 	__uint(priority, 70);
 	__uint(XDP_PASS, 1);
 } XDP_RUN_CONFIG(pong);
 
-/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') for one 16-bit word changing from old to new. One's-complement sums do not
- * care about byte order, so all three stay as they are in the packet. */
+/* RFC 1624 eqn. 3: HC' = ~(~HC + ~m + m') for one 16-bit word changing from old to new.
+ * One's-complement sums do not care about byte order, so all three stay as they are in the packet.
+ */
 static __always_inline __u16 pong_csum_replace(__u16 check, __u16 old, __u16 new)
 {
 	__u32 sum = (__u16)~check + (__u16)~old + (__u32) new;
@@ -54,12 +56,14 @@ static __always_inline int pong_v4(struct xk_pkt *p)
 
 	if (icmp->type != ICMP_ECHO || icmp->code != 0)
 		return PONG_PASS;
-	/* The reply echoes the whole datagram: a frame cut short of its IP length gets no answer. Ethernet padding
-	 * beyond it is fine and goes back as it came. */
+	/* The reply echoes the whole datagram: a frame cut short of its IP length gets no answer.
+	 * Ethernet padding beyond it is fine and goes back as it came. */
 	if (tot_len < ip->ihl * 4 + sizeof(*icmp) || (void *)ip + tot_len > p->data_end)
 		return PONG_MALFORMED;
-	/* Never answer from a multicast or broadcast address: pass those to the stack, which knows its rules. */
-	if ((p->eth->h_dest[0] & 1) || (ip->daddr & bpf_htonl(0xf0000000)) == bpf_htonl(0xe0000000) ||
+	/* Never answer from a multicast or broadcast address: pass those to the stack, which knows
+	 * its rules. */
+	if ((p->eth->h_dest[0] & 1) ||
+	    (ip->daddr & bpf_htonl(0xf0000000)) == bpf_htonl(0xe0000000) ||
 	    ip->daddr == bpf_htonl(0xffffffff))
 		return PONG_PASS;
 
@@ -94,7 +98,8 @@ static __always_inline int pong_v6(struct xk_pkt *p)
 		return PONG_PASS;
 
 	pong_swap_macs(p->eth);
-	/* The pseudo-header sums both addresses: swapping them keeps the ICMPv6 checksum. IPv6 has no header sum. */
+	/* The pseudo-header sums both addresses: swapping them keeps the ICMPv6 checksum. IPv6 has
+	 * no header sum. */
 	addr = ip6->saddr;
 	ip6->saddr = ip6->daddr;
 	ip6->daddr = addr;
@@ -109,7 +114,8 @@ static __always_inline int pong_decide(struct xk_pkt *p, int rc)
 {
 	if (rc != XK_PARSE_OK)
 		return PONG_MALFORMED;
-	/* A fragment carries only part of the request: the reply would need the whole, which XDP never sees. */
+	/* A fragment carries only part of the request: the reply would need the whole, which XDP
+	 * never sees. */
 	if (p->frag != XK_FRAG_NONE || !p->l4)
 		return PONG_PASS;
 	if (p->ip4 && p->l4_proto == IPPROTO_ICMP)

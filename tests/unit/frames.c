@@ -1,5 +1,6 @@
-/* Frame builder for the unit tests: builds every frame shape byte by byte (no kernel headers' packing assumptions
- * beyond the wire layout) and computes checksums with an independent RFC 1071 implementation. */
+/* Frame builder for the unit tests: builds every frame shape byte by byte (no kernel headers'
+ * packing assumptions beyond the wire layout) and computes checksums with an independent RFC 1071
+ * implementation. */
 #include <errno.h>
 #include <string.h>
 #include <arpa/inet.h>
@@ -10,30 +11,30 @@
 #define NEXTHDR_FRAG 44
 
 const struct ut_case ut_cases[] = {
-	{"ipv4-udp", UT_UDP4, 0, 0, UT_FRAG_NONE, false},
-	{"ipv4-tcp", UT_TCP4, 0, 0, UT_FRAG_NONE, false},
-	{"ipv4-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_NONE, false},
-	{"ipv6-udp", UT_UDP6, 0, 0, UT_FRAG_NONE, false},
-	{"ipv6-tcp", UT_TCP6, 0, 0, UT_FRAG_NONE, false},
-	{"ipv6-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_NONE, false},
-	{"vlan-ipv4-udp", UT_UDP4, 1, 0, UT_FRAG_NONE, false},
-	{"vlan-ipv4-icmp-echo", UT_ICMP4, 1, 0, UT_FRAG_NONE, false},
-	{"vlan-ipv6-tcp", UT_TCP6, 1, 0, UT_FRAG_NONE, false},
-	{"qinq-ipv4-tcp", UT_TCP4, 2, 0, UT_FRAG_NONE, false},
-	{"qinq-ipv6-icmpv6-echo", UT_ICMP6, 2, 0, UT_FRAG_NONE, false},
-	{"ipv4-options-udp", UT_UDP4, 0, 12, UT_FRAG_NONE, false},
-	{"ipv4-options-icmp-echo", UT_ICMP4, 0, 40, UT_FRAG_NONE, false},
-	{"ipv4-frag-first-udp", UT_UDP4, 0, 0, UT_FRAG_FIRST, false},
-	{"ipv4-frag-later-udp", UT_UDP4, 0, 0, UT_FRAG_LATER, false},
-	{"ipv4-frag-first-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_FIRST, false},
-	{"ipv4-frag-later-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_LATER, false},
-	{"ipv6-ext-udp", UT_UDP6, 0, 0, UT_FRAG_NONE, true},
-	{"ipv6-ext-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_NONE, true},
-	{"ipv6-ext-frag-first-tcp", UT_TCP6, 0, 0, UT_FRAG_FIRST, true},
-	{"ipv6-ext-frag-later-udp", UT_UDP6, 0, 0, UT_FRAG_LATER, true},
-	{"ipv6-ext-frag-first-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_FIRST, true},
-	{"arp", UT_ARP, 0, 0, UT_FRAG_NONE, false},
-	{"vlan-arp", UT_ARP, 1, 0, UT_FRAG_NONE, false},
+    {"ipv4-udp", UT_UDP4, 0, 0, UT_FRAG_NONE, false},
+    {"ipv4-tcp", UT_TCP4, 0, 0, UT_FRAG_NONE, false},
+    {"ipv4-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_NONE, false},
+    {"ipv6-udp", UT_UDP6, 0, 0, UT_FRAG_NONE, false},
+    {"ipv6-tcp", UT_TCP6, 0, 0, UT_FRAG_NONE, false},
+    {"ipv6-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_NONE, false},
+    {"vlan-ipv4-udp", UT_UDP4, 1, 0, UT_FRAG_NONE, false},
+    {"vlan-ipv4-icmp-echo", UT_ICMP4, 1, 0, UT_FRAG_NONE, false},
+    {"vlan-ipv6-tcp", UT_TCP6, 1, 0, UT_FRAG_NONE, false},
+    {"qinq-ipv4-tcp", UT_TCP4, 2, 0, UT_FRAG_NONE, false},
+    {"qinq-ipv6-icmpv6-echo", UT_ICMP6, 2, 0, UT_FRAG_NONE, false},
+    {"ipv4-options-udp", UT_UDP4, 0, 12, UT_FRAG_NONE, false},
+    {"ipv4-options-icmp-echo", UT_ICMP4, 0, 40, UT_FRAG_NONE, false},
+    {"ipv4-frag-first-udp", UT_UDP4, 0, 0, UT_FRAG_FIRST, false},
+    {"ipv4-frag-later-udp", UT_UDP4, 0, 0, UT_FRAG_LATER, false},
+    {"ipv4-frag-first-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_FIRST, false},
+    {"ipv4-frag-later-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_LATER, false},
+    {"ipv6-ext-udp", UT_UDP6, 0, 0, UT_FRAG_NONE, true},
+    {"ipv6-ext-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_NONE, true},
+    {"ipv6-ext-frag-first-tcp", UT_TCP6, 0, 0, UT_FRAG_FIRST, true},
+    {"ipv6-ext-frag-later-udp", UT_UDP6, 0, 0, UT_FRAG_LATER, true},
+    {"ipv6-ext-frag-first-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_FIRST, true},
+    {"arp", UT_ARP, 0, 0, UT_FRAG_NONE, false},
+    {"vlan-arp", UT_ARP, 1, 0, UT_FRAG_NONE, false},
 };
 const int ut_ncases = sizeof(ut_cases) / sizeof(ut_cases[0]);
 
@@ -59,7 +60,8 @@ __u16 ut_csum_fold(__u32 sum)
 	return (__u16)~sum;
 }
 
-__u16 ut_l4_csum4(const struct in_addr *src, const struct in_addr *dst, __u8 proto, const void *l4, size_t len)
+__u16 ut_l4_csum4(const struct in_addr *src, const struct in_addr *dst, __u8 proto, const void *l4,
+		  size_t len)
 {
 	__u8 ph[12];
 	__u32 sum;
@@ -74,7 +76,8 @@ __u16 ut_l4_csum4(const struct in_addr *src, const struct in_addr *dst, __u8 pro
 	return ut_csum_fold(ut_csum_add(sum, l4, len));
 }
 
-__u16 ut_l4_csum6(const struct in6_addr *src, const struct in6_addr *dst, __u8 proto, const void *l4, size_t len)
+__u16 ut_l4_csum6(const struct in6_addr *src, const struct in6_addr *dst, __u8 proto,
+		  const void *l4, size_t len)
 {
 	__u8 ph[40] = {0};
 	__u32 sum;
@@ -90,7 +93,8 @@ __u16 ut_l4_csum6(const struct in6_addr *src, const struct in6_addr *dst, __u8 p
 
 void ut_frame_defaults(struct ut_frame_opts *o, enum ut_kind kind)
 {
-	static const __u8 src_mac[6] = {0x02, 0, 0, 0, 0, 0x01}, dst_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
+	static const __u8 src_mac[6] = {0x02, 0, 0, 0, 0, 0x01},
+			  dst_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
 
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
@@ -186,13 +190,13 @@ static __u32 put_l4(const struct ut_frame_opts *o, struct ut_frame *f, __u8 *p)
 		hlen = 20;
 		put16(p, o->sport);
 		put16(p + 2, o->dport);
-		put32(p + 4, 0x01020304);  /* sequence */
-		put32(p + 8, 0x0a0b0c0d);  /* acknowledgement */
-		p[12] = 5 << 4;		   /* data offset */
-		p[13] = 0x18;		   /* PSH|ACK */
-		put16(p + 14, 502);	   /* window */
-		put16(p + 16, 0);	   /* checksum */
-		put16(p + 18, 0);	   /* urgent */
+		put32(p + 4, 0x01020304); /* sequence */
+		put32(p + 8, 0x0a0b0c0d); /* acknowledgement */
+		p[12] = 5 << 4;		  /* data offset */
+		p[13] = 0x18;		  /* PSH|ACK */
+		put16(p + 14, 502);	  /* window */
+		put16(p + 16, 0);	  /* checksum */
+		put16(p + 18, 0);	  /* urgent */
 		break;
 	case UT_ICMP4:
 	case UT_ICMP6:
@@ -286,7 +290,8 @@ static __u32 build_ipv4(const struct ut_frame_opts *o, struct ut_frame *f, __u8 
 			frag = 0x2000; /* MF */
 		l4len = put_l4(o, f, l4);
 		region(f, l4_name(o->kind), f->l4_off, f->payload_off);
-		/* The first fragment's checksum covers only what is here: nobody reassembles in these tests. */
+		/* The first fragment's checksum covers only what is here: nobody reassembles in
+		 * these tests. */
 		if (o->kind != UT_ICMP4)
 			sum = ut_l4_csum4(&o->src4, &o->dst4, ip[9], l4, l4len);
 		else
@@ -351,7 +356,7 @@ static __u32 build_ipv6(const struct ut_frame_opts *o, struct ut_frame *f, __u8 
 
 static __u32 build_arp(const struct ut_frame_opts *o, struct ut_frame *f, __u8 *a)
 {
-	put16(a, 1);	  /* Ethernet */
+	put16(a, 1); /* Ethernet */
 	put16(a + 2, ETH_P_IP);
 	a[4] = 6;
 	a[5] = 4;
@@ -372,8 +377,8 @@ int ut_frame_build(const struct ut_frame_opts *o, struct ut_frame *f)
 	__u8 *p;
 	__u32 len;
 
-	if (o->vlans < 0 || o->vlans > 2 || o->ip4_opt_len < 0 || o->ip4_opt_len > 40 || o->ip4_opt_len % 4 ||
-	    o->payload_len > 1400 || o->pad_to > UT_FRAME_MAX ||
+	if (o->vlans < 0 || o->vlans > 2 || o->ip4_opt_len < 0 || o->ip4_opt_len > 40 ||
+	    o->ip4_opt_len % 4 || o->payload_len > 1400 || o->pad_to > UT_FRAME_MAX ||
 	    (o->frag != UT_FRAG_NONE && is_v6(o->kind) && !o->ip6_ext) ||
 	    (o->frag != UT_FRAG_NONE && o->kind == UT_ARP))
 		return -EINVAL;
@@ -475,7 +480,8 @@ int ut_frame_ipv6_ext_chain(const struct ut_frame_opts *o, int n, struct ut_fram
 	if (err)
 		return err;
 	ip = f->data + f->l3_off;
-	/* Insert from the last header to the first: each new one takes over the IPv6 header's next header. */
+	/* Insert from the last header to the first: each new one takes over the IPv6 header's next
+	 * header. */
 	for (i = 0; i < n; i++) {
 		hdr[0] = ip[6];
 		err = ut_frame_insert(f, f->l3_off + 40, hdr, sizeof(hdr));

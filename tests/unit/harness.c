@@ -1,5 +1,6 @@
-/* Unit-test runner: `build/unit-tests <build dir> [name filter]` runs every registered test (or those whose name
- * contains the filter), prints one line per test and ends with "N passed, N failed". */
+/* Unit-test runner: `build/unit-tests <build dir> [name filter]` runs every registered test (or
+ * those whose name contains the filter), prints one line per test and ends with "N passed, N
+ * failed". */
 #include <errno.h>
 #include <stdarg.h>
 #include <stdlib.h>
@@ -86,7 +87,8 @@ void ut_hexdump(const char *title, const void *buf, size_t len, long mark)
 	fputc('\n', stderr);
 }
 
-bool ut_mem_eq(const char *file, int line, const char *what, const void *got, const void *want, size_t len)
+bool ut_mem_eq(const char *file, int line, const char *what, const void *got, const void *want,
+	       size_t len)
 {
 	const __u8 *g = got, *w = want;
 	size_t i;
@@ -96,8 +98,8 @@ bool ut_mem_eq(const char *file, int line, const char *what, const void *got, co
 			break;
 	if (i == len)
 		return true;
-	ut_fail(file, line, "%s: %zu bytes differ first at offset %zu: expected 0x%02x, got 0x%02x", what, len, i,
-		w[i], g[i]);
+	ut_fail(file, line, "%s: %zu bytes differ first at offset %zu: expected 0x%02x, got 0x%02x",
+		what, len, i, w[i], g[i]);
 	ut_hexdump("expected", want, len, (long)i);
 	ut_hexdump("got", got, len, (long)i);
 	return false;
@@ -113,7 +115,9 @@ static int ut_libbpf_print(enum libbpf_print_level level, const char *fmt, va_li
 		return 0;
 	n = vsnprintf(ut_log + ut_log_len, sizeof(ut_log) - ut_log_len, fmt, ap);
 	if (n > 0)
-		ut_log_len += (size_t)n < sizeof(ut_log) - ut_log_len ? (size_t)n : sizeof(ut_log) - ut_log_len - 1;
+		ut_log_len += (size_t)n < sizeof(ut_log) - ut_log_len
+				  ? (size_t)n
+				  : sizeof(ut_log) - ut_log_len - 1;
 	return n;
 }
 
@@ -135,7 +139,8 @@ static bool ut_is_global_data(const struct bpf_map *map)
 	const char *n = bpf_map__name(map);
 	size_t len = strlen(n);
 
-	return (len >= 4 && !strcmp(n + len - 4, ".bss")) || (len >= 5 && !strcmp(n + len - 5, ".data"));
+	return (len >= 4 && !strcmp(n + len - 4, ".bss")) ||
+	       (len >= 5 && !strcmp(n + len - 5, ".data"));
 }
 
 struct bpf_object *ut_load(const char *name)
@@ -147,25 +152,29 @@ struct bpf_object *ut_load(const char *name)
 	int err;
 
 	if (ut_nobjs == UT_MAX_OBJS) {
-		ut_fail(__FILE__, __LINE__, "ut_load(%s): more than %d objects in one test", name, UT_MAX_OBJS);
+		ut_fail(__FILE__, __LINE__, "ut_load(%s): more than %d objects in one test", name,
+			UT_MAX_OBJS);
 		return NULL;
 	}
 	snprintf(path, sizeof(path), "%s/%s.bpf.o", ut_build_dir, name);
 	if (access(path, R_OK)) {
-		ut_fail(__FILE__, __LINE__, "%s: %s; run make first (or pass the build directory as argument 1)",
-			path, strerror(errno));
+		ut_fail(__FILE__, __LINE__,
+			"%s: %s; run make first (or pass the build directory as argument 1)", path,
+			strerror(errno));
 		return NULL;
 	}
 	ut_log_len = 0;
 	ut_log[0] = '\0';
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj) {
-		ut_fail(__FILE__, __LINE__, "%s: cannot open: %s\n%s", path, strerror(errno), ut_log);
+		ut_fail(__FILE__, __LINE__, "%s: cannot open: %s\n%s", path, strerror(errno),
+			ut_log);
 		return NULL;
 	}
 	uo = &ut_objs[ut_nobjs++];
 	uo->obj = obj;
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map(map, obj)
+	{
 		const void *img;
 		size_t size;
 
@@ -184,7 +193,8 @@ struct bpf_object *ut_load(const char *name)
 	}
 	err = bpf_object__load(obj);
 	if (err) {
-		ut_fail(__FILE__, __LINE__, "%s: load failed: %s\n%s", path, strerror(-err), ut_log);
+		ut_fail(__FILE__, __LINE__, "%s: load failed: %s\n%s", path, strerror(-err),
+			ut_log);
 		return NULL; /* closed with the others at the end of the test */
 	}
 	return obj;
@@ -194,13 +204,12 @@ struct bpf_program *ut_prog(struct bpf_object *obj, const char *sec_or_name)
 {
 	struct bpf_program *prog;
 
-	bpf_object__for_each_program(prog, obj)
-		if (!strcmp(bpf_program__section_name(prog), sec_or_name))
-			return prog;
-	bpf_object__for_each_program(prog, obj)
-		if (!strcmp(bpf_program__name(prog), sec_or_name))
-			return prog;
-	ut_fail(__FILE__, __LINE__, "%s: no program with section or name '%s'", bpf_object__name(obj), sec_or_name);
+	bpf_object__for_each_program(
+	    prog, obj) if (!strcmp(bpf_program__section_name(prog), sec_or_name)) return prog;
+	bpf_object__for_each_program(
+	    prog, obj) if (!strcmp(bpf_program__name(prog), sec_or_name)) return prog;
+	ut_fail(__FILE__, __LINE__, "%s: no program with section or name '%s'",
+		bpf_object__name(obj), sec_or_name);
 	return NULL;
 }
 
@@ -217,8 +226,8 @@ int ut_map_fd(struct bpf_object *obj, const char *name)
 
 int ut_run(struct bpf_program *prog, const void *frame, __u32 len, struct ut_result *res)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len, .data_out = res->data,
-		    .data_size_out = sizeof(res->data), .repeat = 1);
+	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = frame, .data_size_in = len,
+		    .data_out = res->data, .data_size_out = sizeof(res->data), .repeat = 1);
 	int err;
 
 	memset(res, 0, sizeof(*res));
@@ -285,7 +294,8 @@ static int ut_reset_map(struct ut_obj *uo, struct bpf_map *map)
 		if (uo->snaps[i].map == map) {
 			__u32 k = 0;
 
-			return bpf_map_update_elem(fd, &k, uo->snaps[i].image, BPF_ANY) ? -errno : 0;
+			return bpf_map_update_elem(fd, &k, uo->snaps[i].image, BPF_ANY) ? -errno
+											: 0;
 		}
 	if (type == BPF_MAP_TYPE_PERCPU_ARRAY || type == BPF_MAP_TYPE_PERCPU_HASH ||
 	    type == BPF_MAP_TYPE_LRU_PERCPU_HASH)
@@ -334,7 +344,8 @@ int ut_reset_maps(struct bpf_object *obj)
 			break;
 	if (i == ut_nobjs)
 		return -ENOENT;
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map(map, obj)
+	{
 		err = ut_reset_map(&ut_objs[i], map);
 		if (err)
 			return err;
@@ -350,13 +361,16 @@ int main(int argc, char **argv)
 	struct ut_test *t;
 
 	if (argc < 2 || !strcmp(argv[1], "-h") || !strcmp(argv[1], "--help")) {
-		fprintf(stderr, "usage: %s <build dir> [test name substring]   (UT_VERBOSE=1 shows libbpf logs)\n",
+		fprintf(stderr,
+			"usage: %s <build dir> [test name substring]   (UT_VERBOSE=1 shows libbpf "
+			"logs)\n",
 			argv[0]);
 		return 2;
 	}
 	ut_build_dir = argv[1];
 	ut_verbose = getenv("UT_VERBOSE") && strcmp(getenv("UT_VERBOSE"), "0");
-	setrlimit(RLIMIT_MEMLOCK, &unlimited); /* for kernels that still charge BPF memory to memlock */
+	setrlimit(RLIMIT_MEMLOCK,
+		  &unlimited); /* for kernels that still charge BPF memory to memlock */
 	libbpf_set_print(ut_libbpf_print);
 	setvbuf(stdout, NULL, _IOLBF, 0);
 

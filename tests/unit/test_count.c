@@ -1,5 +1,6 @@
-/* Unit tests of count (xdp and tc): every frame passes untouched and lands under the right (EtherType, IP protocol)
- * key; truncated and malformed frames land under the EtherType reached and in the MALFORMED slot. */
+/* Unit tests of count (xdp and tc): every frame passes untouched and lands under the right
+ * (EtherType, IP protocol) key; truncated and malformed frames land under the EtherType reached and
+ * in the MALFORMED slot. */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <xdpkit/count.h>
@@ -19,7 +20,8 @@ static __u32 count_pass_verdict(const char *sec)
 	return !strcmp(sec, "xdp") ? (__u32)XDP_PASS : (__u32)TC_ACT_UNSPEC;
 }
 
-/* What count should file a frame of this shape under, worked out from the case, not from the bytes. */
+/* What count should file a frame of this shape under, worked out from the case, not from the bytes.
+ */
 static struct count_key count_key_of(const struct ut_case *c)
 {
 	struct count_key k = {};
@@ -71,9 +73,10 @@ static int count_nkeys(int fd)
 	return n;
 }
 
-/* count_proto holds exactly {want: packets, bytes}; xdpkit_stats holds packets in PASS and malformed in MALFORMED. */
-static void count_expect_one(struct bpf_object *obj, struct count_key want, __u64 packets, __u64 bytes,
-			     bool malformed)
+/* count_proto holds exactly {want: packets, bytes}; xdpkit_stats holds packets in PASS and
+ * malformed in MALFORMED. */
+static void count_expect_one(struct bpf_object *obj, struct count_key want, __u64 packets,
+			     __u64 bytes, bool malformed)
 {
 	int fd = ut_map_fd(obj, "count_proto");
 	__u64 sum[2], p, b;
@@ -88,7 +91,8 @@ static void count_expect_one(struct bpf_object *obj, struct count_key want, __u6
 		struct count_key k;
 
 		if (!bpf_map_get_next_key(fd, NULL, &k))
-			ut_fail(__FILE__, __LINE__, "wanted key {0x%04x, %u}, map holds {0x%04x, %u, pad %u}",
+			ut_fail(__FILE__, __LINE__,
+				"wanted key {0x%04x, %u}, map holds {0x%04x, %u, pad %u}",
 				want.ethertype, want.ip_proto, k.ethertype, k.ip_proto, k.pad);
 	}
 	ASSERT_OK(ut_stats(obj, XK_STAT_PASS, &p, &b));
@@ -129,12 +133,14 @@ UT_TEST(count_every_frame_kind)
 			ut_case_opts(&ut_cases[i], &o);
 			if (!ASSERT_OK(ut_frame_build(&o, &f)))
 				return;
-			count_run_one(obj, count_secs[s], f.data, f.len, count_key_of(&ut_cases[i]), false);
+			count_run_one(obj, count_secs[s], f.data, f.len, count_key_of(&ut_cases[i]),
+				      false);
 		}
 }
 
-/* A cut frame is malformed when it ends before the last header the parser reads (L4 header; ARP and a later
- * fragment's payload are not read). It is filed under the EtherType after the tags that are whole. */
+/* A cut frame is malformed when it ends before the last header the parser reads (L4 header; ARP and
+ * a later fragment's payload are not read). It is filed under the EtherType after the tags that are
+ * whole. */
 UT_TEST(count_every_truncation_point)
 {
 	struct bpf_object *obj = ut_load("count");
@@ -154,7 +160,8 @@ UT_TEST(count_every_truncation_point)
 			if (!ASSERT_OK(ut_frame_build(&o, &f)))
 				return;
 			for (k = 0; k < f.nregions; k++)
-				if (strcmp(f.regions[k].name, "payload") && strcmp(f.regions[k].name, "arp"))
+				if (strcmp(f.regions[k].name, "payload") &&
+				    strcmp(f.regions[k].name, "arp"))
 					needed = f.regions[k].end;
 			n = ut_frame_cuts(&f, cuts);
 			for (j = 0; j < n; j++) {
@@ -164,22 +171,25 @@ UT_TEST(count_every_truncation_point)
 				if (s == 1 && !ut_tc_accepts(&f, cuts[j].len))
 					continue;
 
-				ut_context("%s, %s cut %s (%u bytes)", count_secs[s], c->name, cuts[j].what,
-					   cuts[j].len);
+				ut_context("%s, %s cut %s (%u bytes)", count_secs[s], c->name,
+					   cuts[j].what, cuts[j].len);
 				if (malformed) {
 					want.ethertype = get16(f.data + 12);
 					for (k = 0; k < f.nregions; k++)
 						if (!strncmp(f.regions[k].name, "vlan", 4) &&
 						    cuts[j].len >= f.regions[k].end)
-							want.ethertype = get16(f.data + f.regions[k].end - 2);
+							want.ethertype =
+							    get16(f.data + f.regions[k].end - 2);
 					want.ip_proto = 0;
 				}
-				count_run_one(obj, count_secs[s], f.data, cuts[j].len, want, malformed);
+				count_run_one(obj, count_secs[s], f.data, cuts[j].len, want,
+					      malformed);
 			}
 		}
 }
 
-/* Frames the parser refuses outright: a third VLAN tag, an IPv4 header with IHL < 5, a wrong IP version. */
+/* Frames the parser refuses outright: a third VLAN tag, an IPv4 header with IHL < 5, a wrong IP
+ * version. */
 UT_TEST(count_malformed_headers)
 {
 	static const __u8 tag3[4] = {0x81, 0x00, 0x01, 0x2c}; /* a third tag, 802.1Q VID 300 */
@@ -194,38 +204,45 @@ UT_TEST(count_malformed_headers)
 	for (s = 0; s < 2; s++) {
 		ut_frame_defaults(&o, UT_UDP4);
 		o.vlans = 2;
-		if (!ASSERT_OK(ut_frame_build(&o, &f)) || !ASSERT_OK(ut_frame_insert(&f, 20, tag3, 4)))
+		if (!ASSERT_OK(ut_frame_build(&o, &f)) ||
+		    !ASSERT_OK(ut_frame_insert(&f, 20, tag3, 4)))
 			return;
 		memcpy(buf, f.data, f.len);
 		ut_context("%s, three VLAN tags", count_secs[s]);
-		count_run_one(obj, count_secs[s], buf, f.len, (struct count_key){0x8100, 0, 0}, true);
+		count_run_one(obj, count_secs[s], buf, f.len, (struct count_key){0x8100, 0, 0},
+			      true);
 
 		ut_frame_defaults(&o, UT_TCP4);
 		if (!ASSERT_OK(ut_frame_build(&o, &f)))
 			return;
 		f.data[f.l3_off] = 0x44; /* IHL 4 */
 		ut_context("%s, IPv4 IHL 4", count_secs[s]);
-		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x0800, 0, 0}, true);
+		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x0800, 0, 0},
+			      true);
 		f.data[f.l3_off] = 0x65; /* version 6 in an IPv4 EtherType */
 		ut_context("%s, IPv4 EtherType, version 6", count_secs[s]);
-		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x0800, 0, 0}, true);
+		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x0800, 0, 0},
+			      true);
 
 		ut_frame_defaults(&o, UT_UDP6);
 		if (!ASSERT_OK(ut_frame_build(&o, &f)))
 			return;
 		f.data[f.l3_off] = 0x40;
 		ut_context("%s, IPv6 EtherType, version 4", count_secs[s]);
-		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x86dd, 0, 0}, true);
+		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x86dd, 0, 0},
+			      true);
 
-		/* The parser walks up to XK_MAX_IPV6_EXT (6) extension headers: six destination-options headers are
-		 * read through, seven are more than the walk takes. */
+		/* The parser walks up to XK_MAX_IPV6_EXT (6) extension headers: six
+		 * destination-options headers are read through, seven are more than the walk takes.
+		 */
 		for (n = 6; n <= 7; n++) {
 			ut_frame_defaults(&o, UT_UDP6);
 			if (!ASSERT_OK(ut_frame_ipv6_ext_chain(&o, n, &f)))
 				return;
 			ut_context("%s, %d IPv6 destination-options headers", count_secs[s], n);
 			count_run_one(obj, count_secs[s], f.data, f.len,
-				      n == 6 ? (struct count_key){0x86dd, 17, 0} : (struct count_key){0x86dd, 0, 0},
+				      n == 6 ? (struct count_key){0x86dd, 17, 0}
+					     : (struct count_key){0x86dd, 0, 0},
 				      n == 7);
 		}
 	}
@@ -239,8 +256,10 @@ UT_TEST(count_mix_accumulates)
 		int times;
 		struct count_key key;
 	} mix[] = {
-		{UT_UDP4, 3, {0x0800, 17, 0}}, {UT_TCP6, 2, {0x86dd, 6, 0}},
-		{UT_ICMP4, 4, {0x0800, 1, 0}}, {UT_ARP, 1, {0x0806, 0, 0}},
+	    {UT_UDP4, 3, {0x0800, 17, 0}},
+	    {UT_TCP6, 2, {0x86dd, 6, 0}},
+	    {UT_ICMP4, 4, {0x0800, 1, 0}},
+	    {UT_ARP, 1, {0x0806, 0, 0}},
 	};
 	struct bpf_object *obj = ut_load("count");
 	struct bpf_program *prog;

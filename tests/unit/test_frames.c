@@ -1,4 +1,5 @@
-/* Tests of the frame builder itself: headers tile the frame, lengths and checksums verify, cuts are ordered. */
+/* Tests of the frame builder itself: headers tile the frame, lengths and checksums verify, cuts are
+ * ordered. */
 #include <arpa/inet.h>
 #include "frames.h"
 
@@ -18,7 +19,7 @@ UT_TEST(frames_rfc1071_known_vector)
 	ASSERT_EQ(ut_csum_fold(ut_csum_add(0, v, sizeof(v))), 0x220d);
 	ASSERT_EQ(ut_csum_fold(ut_csum_add(0, ip, sizeof(ip))), 0xb861);
 	/* Odd length: the last byte is the high half of a word. */
-	ASSERT_EQ(ut_csum_fold(ut_csum_add(0, v, 3)), (__u16)~(0x0001 + 0xf200));
+	ASSERT_EQ(ut_csum_fold(ut_csum_add(0, v, 3)), (__u16) ~(0x0001 + 0xf200));
 }
 
 UT_TEST(frames_every_case_is_consistent)
@@ -42,9 +43,12 @@ UT_TEST(frames_every_case_is_consistent)
 		for (j = 1; j < f.nregions; j++)
 			ASSERT_EQ(f.regions[j].start, f.regions[j - 1].end);
 		ASSERT_EQ(f.regions[f.nregions - 1].end, f.len);
-		ASSERT_EQ(get16(f.data + f.l3_off - 2),
-			  c->kind == UT_ARP ? 0x0806 : (l3[0] >> 4) == 6 ? 0x86dd : 0x0800);
-		ASSERT_EQ(get16(f.data + 12), c->vlans == 2 ? 0x88a8 : c->vlans == 1 ? 0x8100 : get16(l3 - 2));
+		ASSERT_EQ(get16(f.data + f.l3_off - 2), c->kind == UT_ARP   ? 0x0806
+							: (l3[0] >> 4) == 6 ? 0x86dd
+									    : 0x0800);
+		ASSERT_EQ(get16(f.data + 12), c->vlans == 2   ? 0x88a8
+					      : c->vlans == 1 ? 0x8100
+							      : get16(l3 - 2));
 		if (c->kind == UT_ARP)
 			continue;
 		if ((l3[0] >> 4) == 4) {
@@ -53,7 +57,9 @@ UT_TEST(frames_every_case_is_consistent)
 			ASSERT_EQ(hlen, 20 + c->ip4_opt_len);
 			ASSERT_EQ(get16(l3 + 2), f.len - f.l3_off);
 			ASSERT_EQ(ut_csum_fold(ut_csum_add(0, l3, hlen)), 0);
-			ASSERT_EQ(get16(l3 + 6), c->frag == UT_FRAG_LATER ? 185 : c->frag == UT_FRAG_FIRST ? 0x2000 : 0);
+			ASSERT_EQ(get16(l3 + 6), c->frag == UT_FRAG_LATER   ? 185
+						 : c->frag == UT_FRAG_FIRST ? 0x2000
+									    : 0);
 			if (f.l4_off) {
 				struct in_addr s, d;
 
@@ -61,9 +67,13 @@ UT_TEST(frames_every_case_is_consistent)
 				memcpy(&d, l3 + 16, 4);
 				ASSERT_EQ(f.l4_off, f.l3_off + hlen);
 				if (c->kind == UT_ICMP4)
-					ASSERT_EQ(ut_csum_fold(ut_csum_add(0, f.data + f.l4_off, f.len - f.l4_off)), 0);
+					ASSERT_EQ(ut_csum_fold(ut_csum_add(0, f.data + f.l4_off,
+									   f.len - f.l4_off)),
+						  0);
 				else
-					ASSERT_EQ(ut_l4_csum4(&s, &d, l3[9], f.data + f.l4_off, f.len - f.l4_off), 0);
+					ASSERT_EQ(ut_l4_csum4(&s, &d, l3[9], f.data + f.l4_off,
+							      f.len - f.l4_off),
+						  0);
 			}
 		} else {
 			ASSERT_EQ(get16(l3 + 4), f.len - f.l3_off - 40);
@@ -73,7 +83,9 @@ UT_TEST(frames_every_case_is_consistent)
 
 				memcpy(&s, l3 + 8, 16);
 				memcpy(&d, l3 + 24, 16);
-				ASSERT_EQ(ut_l4_csum6(&s, &d, proto, f.data + f.l4_off, f.len - f.l4_off), 0);
+				ASSERT_EQ(
+				    ut_l4_csum6(&s, &d, proto, f.data + f.l4_off, f.len - f.l4_off),
+				    0);
 			}
 		}
 		ASSERT_EQ(f.l4_off != 0, c->frag != UT_FRAG_LATER);
@@ -96,7 +108,8 @@ UT_TEST(frames_ipv6_ext_chain)
 	int i;
 
 	ut_frame_defaults(&o, UT_UDP6);
-	if (!ASSERT_OK(ut_frame_build(&o, &plain)) || !ASSERT_OK(ut_frame_ipv6_ext_chain(&o, 3, &f)))
+	if (!ASSERT_OK(ut_frame_build(&o, &plain)) ||
+	    !ASSERT_OK(ut_frame_ipv6_ext_chain(&o, 3, &f)))
 		return;
 	ip = f.data + f.l3_off;
 	ASSERT_EQ(f.len, plain.len + 24);

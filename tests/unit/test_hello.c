@@ -1,12 +1,13 @@
-/* Unit tests of hello and hello_drop: the global counter counts runs, the verdict is PASS or DROP, the frame is
- * untouched and xdpkit_stats counts every verdict. */
+/* Unit tests of hello and hello_drop: the global counter counts runs, the verdict is PASS or DROP,
+ * the frame is untouched and xdpkit_stats counts every verdict. */
 #include <linux/bpf.h>
 #include <xdpkit/stats.h>
 #include "frames.h"
 
 #define HELLO_RUNS 7
 
-/* Run obj's xdp program HELLO_RUNS times on every frame of the catalogue and check all it promises. */
+/* Run obj's xdp program HELLO_RUNS times on every frame of the catalogue and check all it promises.
+ */
 static void hello_check(const char *name, __u32 verdict)
 {
 	struct bpf_object *obj = ut_load(name);
@@ -48,7 +49,8 @@ static void hello_check(const char *name, __u32 verdict)
 		ASSERT_EQ(b, (__u32)slot == verdict ? bytes : 0);
 	}
 
-	/* ut_reset_maps() puts the counter back to its initial 0, and the next run prints "Hello World 0" again. */
+	/* ut_reset_maps() puts the counter back to its initial 0, and the next run prints "Hello
+	 * World 0" again. */
 	ut_context("%s after reset", name);
 	if (!ASSERT_OK(ut_reset_maps(obj)) || !ASSERT_OK(ut_run(prog, f.data, f.len, &r)))
 		return;
@@ -88,7 +90,8 @@ UT_TEST(hello_truncated_frames_pass)
 			return;
 		n = ut_frame_cuts(&f, cuts);
 		for (j = 0; j < n; j++) {
-			ut_context("%s cut %s (%u bytes)", ut_cases[i].name, cuts[j].what, cuts[j].len);
+			ut_context("%s cut %s (%u bytes)", ut_cases[i].name, cuts[j].what,
+				   cuts[j].len);
 			if (!ASSERT_OK(ut_run(prog, f.data, cuts[j].len, &r)))
 				return;
 			ASSERT_EQ(r.retval, XDP_PASS);

@@ -1,5 +1,6 @@
-/* Unit tests of pong: an echo request comes back as the reply built independently here (checksums by RFC 1071 over
- * the whole header/message, not pong's incremental way), byte for byte; everything else passes untouched. */
+/* Unit tests of pong: an echo request comes back as the reply built independently here (checksums
+ * by RFC 1071 over the whole header/message, not pong's incremental way), byte for byte; everything
+ * else passes untouched. */
 #include <linux/bpf.h>
 #include <xdpkit/stats.h>
 #include "frames.h"
@@ -25,10 +26,10 @@ static bool pong_is_request(const struct ut_case *c)
 	return (c->kind == UT_ICMP4 || c->kind == UT_ICMP6) && c->frag == UT_FRAG_NONE;
 }
 
-/* Reset, run once, compare verdict and bytes, and check that exactly the one verdict slot (and MALFORMED when
- * malformed) counted the frame. */
-static void pong_run_one(struct bpf_object *obj, const __u8 *frame, __u32 len, __u32 verdict, const __u8 *want,
-			 __u32 want_len, bool malformed)
+/* Reset, run once, compare verdict and bytes, and check that exactly the one verdict slot (and
+ * MALFORMED when malformed) counted the frame. */
+static void pong_run_one(struct bpf_object *obj, const __u8 *frame, __u32 len, __u32 verdict,
+			 const __u8 *want, __u32 want_len, bool malformed)
 {
 	struct bpf_program *prog = ut_prog(obj, "xdp");
 	struct ut_result r;
@@ -68,15 +69,16 @@ UT_TEST(pong_every_frame_kind)
 			return;
 		if (pong_is_request(c)) {
 			if (ASSERT_OK(pong_reply_of(&o, &want)))
-				pong_run_one(obj, f.data, f.len, XDP_TX, want.data, want.len, false);
+				pong_run_one(obj, f.data, f.len, XDP_TX, want.data, want.len,
+					     false);
 		} else {
 			pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, false);
 		}
 	}
 }
 
-/* No cut frame is answered. It is malformed when it ends inside a header the parser reads, and also when an echo
- * request stops short of its IP length (its payload is cut). */
+/* No cut frame is answered. It is malformed when it ends inside a header the parser reads, and also
+ * when an echo request stops short of its IP length (its payload is cut). */
 UT_TEST(pong_every_truncation_point)
 {
 	struct bpf_object *obj = ut_load("pong");
@@ -95,14 +97,16 @@ UT_TEST(pong_every_truncation_point)
 		if (!ASSERT_OK(ut_frame_build(&o, &f)))
 			return;
 		for (k = 0; k < f.nregions; k++)
-			if (strcmp(f.regions[k].name, "payload") && strcmp(f.regions[k].name, "arp"))
+			if (strcmp(f.regions[k].name, "payload") &&
+			    strcmp(f.regions[k].name, "arp"))
 				needed = f.regions[k].end;
 		if (pong_is_request(c))
 			needed = f.len;
 		n = ut_frame_cuts(&f, cuts);
 		for (j = 0; j < n; j++) {
 			ut_context("%s cut %s (%u bytes)", c->name, cuts[j].what, cuts[j].len);
-			pong_run_one(obj, f.data, cuts[j].len, XDP_PASS, f.data, cuts[j].len, cuts[j].len < needed);
+			pong_run_one(obj, f.data, cuts[j].len, XDP_PASS, f.data, cuts[j].len,
+				     cuts[j].len < needed);
 		}
 	}
 }
@@ -113,8 +117,9 @@ static __u32 pong_rand(__u32 *state)
 	return *state >> 8;
 }
 
-/* Many requests with varied id, seq, TTL, payload, tags and options: the incremental checksum updates must agree
- * with a full recomputation every time, including the corner where a sum folds to 0xffff. */
+/* Many requests with varied id, seq, TTL, payload, tags and options: the incremental checksum
+ * updates must agree with a full recomputation every time, including the corner where a sum folds
+ * to 0xffff. */
 UT_TEST(pong_checksums_over_many_requests)
 {
 	struct bpf_object *obj = ut_load("pong");
@@ -138,16 +143,18 @@ UT_TEST(pong_checksums_over_many_requests)
 		o.src4.s_addr = pong_rand(&seed) & 0xffffff0a; /* 10.x.x.x: never multicast */
 		o.src6.s6_addr[15] = pong_rand(&seed);
 		o.dst6.s6_addr[14] = pong_rand(&seed);
-		ut_context("request %u (v%d id 0x%04x seq %u ttl %u len %u vlans %d opts %d)", n, n & 1 ? 6 : 4,
-			   o.icmp_id, o.icmp_seq, o.ttl, o.payload_len, o.vlans, o.ip4_opt_len);
+		ut_context("request %u (v%d id 0x%04x seq %u ttl %u len %u vlans %d opts %d)", n,
+			   n & 1 ? 6 : 4, o.icmp_id, o.icmp_seq, o.ttl, o.payload_len, o.vlans,
+			   o.ip4_opt_len);
 		if (!ASSERT_OK(ut_frame_build(&o, &f)) || !ASSERT_OK(pong_reply_of(&o, &want)))
 			return;
 		pong_run_one(obj, f.data, f.len, XDP_TX, want.data, want.len, false);
 	}
 }
 
-/* Frames pong must leave to the stack although they are ICMP: replies, other types, a non-zero code, multicast
- * and broadcast destinations, a bad IP header. And Ethernet padding goes back with the reply. */
+/* Frames pong must leave to the stack although they are ICMP: replies, other types, a non-zero
+ * code, multicast and broadcast destinations, a bad IP header. And Ethernet padding goes back with
+ * the reply. */
 UT_TEST(pong_leaves_other_icmp_alone)
 {
 	struct bpf_object *obj = ut_load("pong");
@@ -169,7 +176,9 @@ UT_TEST(pong_leaves_other_icmp_alone)
 		ut_context("v%d other ICMP type", v6 ? 6 : 4);
 		ut_frame_defaults(&o, kind);
 		if (ASSERT_OK(ut_frame_build(&o, &f))) {
-			f.data[f.l4_off] = v6 ? 1 : 3; /* destination unreachable; checksum now wrong, irrelevant */
+			f.data[f.l4_off] =
+			    v6 ? 1
+			       : 3; /* destination unreachable; checksum now wrong, irrelevant */
 			pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, false);
 			f.data[f.l4_off] = v6 ? 128 : 8;
 			f.data[f.l4_off + 1] = 1; /* echo request with code 1 */
@@ -196,7 +205,8 @@ UT_TEST(pong_leaves_other_icmp_alone)
 		o.pad_to = 60;
 		if (ASSERT_OK(ut_frame_build(&o, &f)) && ASSERT_OK(pong_reply_of(&o, &want))) {
 			if (!v6)
-				ASSERT_TRUE(f.len == 60 && f.l4_off + 8 < 60); /* padding really present */
+				ASSERT_TRUE(f.len == 60 &&
+					    f.l4_off + 8 < 60); /* padding really present */
 			pong_run_one(obj, f.data, f.len, XDP_TX, want.data, want.len, false);
 		}
 	}
@@ -209,7 +219,8 @@ UT_TEST(pong_leaves_other_icmp_alone)
 	ut_context("v4 total length beyond the frame");
 	ut_frame_defaults(&o, UT_ICMP4);
 	if (ASSERT_OK(ut_frame_build(&o, &f))) {
-		f.data[f.l3_off + 3] += 1; /* header checksum now wrong too: pong must not care, it passes */
+		f.data[f.l3_off + 3] +=
+		    1; /* header checksum now wrong too: pong must not care, it passes */
 		pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, true);
 	}
 	ut_context("ICMPv6 echo behind six destination-options headers");
@@ -227,7 +238,8 @@ UT_TEST(pong_leaves_other_icmp_alone)
 		if (ASSERT_OK(ut_frame_ipv6_ext_chain(&ro, 6, &want)))
 			pong_run_one(obj, f.data, f.len, XDP_TX, want.data, want.len, false);
 	}
-	ut_context("ICMPv6 echo behind seven destination-options headers (more than the walk takes)");
+	ut_context(
+	    "ICMPv6 echo behind seven destination-options headers (more than the walk takes)");
 	if (ASSERT_OK(ut_frame_ipv6_ext_chain(&o, 7, &f)))
 		pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, true);
 
@@ -246,8 +258,9 @@ UT_TEST(pong_leaves_other_icmp_alone)
 	}
 }
 
-/* The corners of one's-complement arithmetic: a request whose checksum is 0x0000, and a request whose reply's
- * checksum is 0x0000 (its sum folds to 0xffff). Found by searching the sequence number. */
+/* The corners of one's-complement arithmetic: a request whose checksum is 0x0000, and a request
+ * whose reply's checksum is 0x0000 (its sum folds to 0xffff). Found by searching the sequence
+ * number. */
 UT_TEST(pong_checksum_corners)
 {
 	struct bpf_object *obj = ut_load("pong");
@@ -266,12 +279,15 @@ UT_TEST(pong_checksum_corners)
 				const struct ut_frame *x = corner ? &want : &f;
 
 				o.icmp_seq = seq;
-				if (!ASSERT_OK(ut_frame_build(&o, &f)) || !ASSERT_OK(pong_reply_of(&o, &want)))
+				if (!ASSERT_OK(ut_frame_build(&o, &f)) ||
+				    !ASSERT_OK(pong_reply_of(&o, &want)))
 					return;
 				found = !x->data[x->l4_off + 2] && !x->data[x->l4_off + 3];
 			}
-			ut_context("v%d %s checksum 0 (seq %u)", v6 ? 6 : 4, corner ? "reply" : "request", o.icmp_seq);
+			ut_context("v%d %s checksum 0 (seq %u)", v6 ? 6 : 4,
+				   corner ? "reply" : "request", o.icmp_seq);
 			if (ASSERT_TRUE(found))
-				pong_run_one(obj, f.data, f.len, XDP_TX, want.data, want.len, false);
+				pong_run_one(obj, f.data, f.len, XDP_TX, want.data, want.len,
+					     false);
 		}
 }
