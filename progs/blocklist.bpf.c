@@ -1,4 +1,5 @@
-/* blocklist: drop IPv4/IPv6 frames by source (or destination) address or prefix, on XDP and on TC ingress. */
+/* blocklist: drop IPv4/IPv6 frames by source (or destination) address or prefix, on XDP and on TC
+ * ingress. */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
@@ -10,13 +11,13 @@
 
 /* xdpkit list reads this line. */
 const char xdpkit_summary[] SEC(".xdpkit.summary") =
-	"drop by source (or destination) IPv4/IPv6 address or CIDR, with per-rule hit counters";
+    "drop by source (or destination) IPv4/IPv6 address or CIDR, with per-rule hit counters";
 
-/* All rule maps are pinned by name so that a copy attached by `ip`/`tc` and one attached by a tool share rules,
- * and rules survive a re-attach. */
+/* All rule maps are pinned by name so that a copy attached by `ip`/`tc` and one attached by a tool
+ * share rules, and rules survive a re-attach. */
 
-/* Exact addresses. Per-CPU values make the hit counter a plain increment; no prealloc because the maps are sized
- * for big lists that are usually nearly empty. */
+/* Exact addresses. Per-CPU values make the hit counter a plain increment; no prealloc because the
+ * maps are sized for big lists that are usually nearly empty. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, BLOCKLIST_V4_MAX);
@@ -35,7 +36,7 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } blocklist_v6 SEC(".maps");
 
-/* Prefixes. LPM tries have no per-CPU flavour, so their counters are shared and bumped atomically. */
+/* Prefixes. LPM tries have no per-CPU values: their counters are shared, bumped atomically. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LPM_TRIE);
 	__uint(max_entries, BLOCKLIST_CIDR4_MAX);
@@ -120,15 +121,17 @@ static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst, __
 	return BL_DROP;
 }
 
-/* The address sits in the fixed IP header, so only that much must parse: a truncated or odd transport header, a
- * later fragment or extension headers after it do not stop the rule (every fragment carries the address). */
+/* The address sits in the fixed IP header, so only that much must parse: a truncated or odd
+ * transport header, a later fragment or extension headers after it do not stop the rule (every
+ * fragment carries the address). */
 static __always_inline int blocklist_decide(struct xk_pkt *p, int rc)
 {
 	struct blocklist_config *cfg;
 	__u32 zero = 0;
 
+	/* ARP and friends are not ours; an IP frame cut before its address is malformed. */
 	if (!p->ip4 && !p->ip6)
-		return rc == XK_PARSE_OK ? BL_PASS : BL_MALFORMED; /* ARP and friends are not ours */
+		return rc == XK_PARSE_OK ? BL_PASS : BL_MALFORMED;
 	cfg = bpf_map_lookup_elem(&blocklist_cfg, &zero);
 	if (!cfg)
 		return BL_PASS;
@@ -166,8 +169,8 @@ int blocklist_tc(struct __sk_buff *skb)
 		return xk_tc_verdict(skb, TC_ACT_SHOT);
 	if (res == BL_MALFORMED)
 		xk_stat_malformed(skb->len);
-	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on the hook (as
-	 * XDP chains on XDP_PASS); with none left it goes on as with TC_ACT_OK. */
+	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on
+	 * the hook (as XDP chains on XDP_PASS); with none left it goes on as with TC_ACT_OK. */
 	return xk_tc_verdict(skb, TC_ACT_UNSPEC);
 }
 

@@ -1,4 +1,5 @@
-/* portfilter: drop TCP/UDP frames to listed destination ports (or to every port not listed), on XDP and TC. */
+/* portfilter: drop TCP/UDP frames to listed destination ports (or to every port not listed), on XDP
+ * and TC. */
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
@@ -10,9 +11,9 @@
 
 /* xdpkit list reads this line. */
 const char xdpkit_summary[] SEC(".xdpkit.summary") =
-	"drop TCP/UDP to listed destination ports, or allow only listed ports; per-port hit counters";
+    "drop TCP/UDP to listed destination ports, or allow only listed ports; per-port hit counters";
 
-/* Listed ports (network order, TCP and UDP alike) -> hits. Per-CPU so a hit is a plain increment. */
+/* Listed ports (network order, TCP and UDP alike) -> hits. Per-CPU: a hit is a plain increment. */
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_HASH);
 	__uint(max_entries, PORTFILTER_MAX_PORTS);
@@ -54,8 +55,9 @@ static __always_inline int portfilter_decide(struct xk_pkt *p, int rc)
 		return PF_MALFORMED;
 	if (p->l4_proto != IPPROTO_TCP && p->l4_proto != IPPROTO_UDP)
 		return PF_PASS; /* ICMP, ARP, ...: not a port's business */
-	/* A later fragment has no port to read. Letting it through is safe: without its first fragment, which did get
-	 * the verdict, the receiver cannot reassemble the datagram and drops the pieces itself. */
+	/* A later fragment has no port to read. Letting it through is safe: without its first
+	 * fragment, which did get the verdict, the receiver cannot reassemble the datagram and
+	 * drops the pieces itself. */
 	if (p->frag == XK_FRAG_LATER || !p->l4 || (!p->ip4 && !p->ip6))
 		return PF_PASS;
 	/* TCP and UDP both keep the destination port at offset 2: read it as UDP's. */
@@ -96,8 +98,8 @@ int portfilter_tc(struct __sk_buff *skb)
 		return xk_tc_verdict(skb, TC_ACT_SHOT);
 	if (res == PF_MALFORMED)
 		xk_stat_malformed(skb->len);
-	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on the hook (as
-	 * XDP chains on XDP_PASS); with none left it goes on as with TC_ACT_OK. */
+	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on
+	 * the hook (as XDP chains on XDP_PASS); with none left it goes on as with TC_ACT_OK. */
 	return xk_tc_verdict(skb, TC_ACT_UNSPEC);
 }
 

@@ -1,4 +1,5 @@
-/* ratelimit: a token bucket per source address; frames above the configured rate are dropped at XDP. */
+/* ratelimit: a token bucket per source address; frames above the configured rate are dropped at
+ * XDP. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 #include <xdp/xdp_helpers.h>
@@ -12,16 +13,18 @@
 
 /* xdpkit list reads this line. */
 const char xdpkit_summary[] SEC(".xdpkit.summary") =
-	"per-source token bucket: drop what a source sends above rate_pps (burst in ratelimit_cfg)";
+    "per-source token bucket: drop what a source sends above rate_pps (burst in ratelimit_cfg)";
 
-/* One bucket per source; LRU so a flood of spoofed sources evicts old buckets instead of failing inserts.
+/* One bucket per source; LRU so a flood of spoofed sources evicts old buckets instead of failing
+ * inserts.
  *
- * Concurrency: the bucket is read, refilled and written back without a lock. LRU hashes cannot hold a
- * bpf_spin_lock (the kernel refuses it), and the clang we build with targets BPF v1, which has no fetching
- * atomics. The race is documented instead: when two CPUs handle frames of the same source at the same instant,
- * both may take the same token, so a source can get up to (number of CPUs - 1) frames more than its burst in
- * that instant. RSS steers one flow to one CPU, so this needs one source spread over several flows and queues;
- * the long-term rate still holds, because the refill is computed from time, not from packet counts. */
+ * Concurrency: the bucket is read, refilled and written back without a lock. LRU hashes cannot hold
+ * a bpf_spin_lock (the kernel refuses it), and the clang we build with targets BPF v1, which has no
+ * fetching atomics. The race is documented instead: when two CPUs handle frames of the same source
+ * at the same instant, both may take the same token, so a source can get up to (number of CPUs - 1)
+ * frames more than its burst in that instant. RSS steers one flow to one CPU, so this needs one
+ * source spread over several flows and queues; the long-term rate still holds, because the refill
+ * is computed from time, not from packet counts. */
 struct {
 	__uint(type, BPF_MAP_TYPE_LRU_HASH);
 	__uint(max_entries, RATELIMIT_MAX_SOURCES);
@@ -51,8 +54,8 @@ enum ratelimit_result {
 	RL_MALFORMED, /* the source address could not be read: pass, and count it */
 };
 
-/* Add the tokens earned since last_ns, never above cap. Tokens are scaled by 1e9 so that one nanosecond at rate r
- * earns exactly r units: no rounding loss at low rates. */
+/* Add the tokens earned since last_ns, never above cap. Tokens are scaled by 1e9 so that one
+ * nanosecond at rate r earns exactly r units: no rounding loss at low rates. */
 static __always_inline __u64 ratelimit_refill(__u64 tokens, __u64 elapsed, __u64 rate, __u64 cap)
 {
 	__u64 room;
@@ -60,8 +63,9 @@ static __always_inline __u64 ratelimit_refill(__u64 tokens, __u64 elapsed, __u64
 	if (tokens >= cap)
 		return cap;
 	room = cap - tokens;
-	/* rate >= 1, so elapsed >= room already fills the bucket; otherwise both fit 32 bits on the hot path
-	 * (elapsed < 4.3 s) and their product cannot overflow; only the rare long idle pays for a division. */
+	/* rate >= 1, so elapsed >= room already fills the bucket; otherwise both fit 32 bits on the
+	 * hot path (elapsed < 4.3 s) and their product cannot overflow; only the rare long idle
+	 * pays for a division. */
 	if (elapsed >= room)
 		return cap;
 	if (!(elapsed >> 32) && !(rate >> 32)) {
@@ -80,8 +84,9 @@ static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc)
 	xk_ipv6 key = {};
 	__u32 zero = 0;
 
+	/* ARP and friends are not limited; an IP frame cut before its address is malformed. */
 	if (!p->ip4 && !p->ip6)
-		return rc == XK_PARSE_OK ? RL_PASS : RL_MALFORMED; /* ARP and friends are not limited */
+		return rc == XK_PARSE_OK ? RL_PASS : RL_MALFORMED;
 	cfg = bpf_map_lookup_elem(&ratelimit_cfg, &zero);
 	if (!cfg || !cfg->rate_pps)
 		return RL_PASS;
@@ -107,8 +112,8 @@ static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc)
 	if (!b) {
 		/* A new source starts with a full bucket and spends one token on this frame. */
 		struct ratelimit_bucket nb = {
-			.tokens_ns = cap - NSEC_PER_SEC,
-			.last_ns = now,
+		    .tokens_ns = cap - NSEC_PER_SEC,
+		    .last_ns = now,
 		};
 
 		bpf_map_update_elem(&ratelimit_buckets, &key, &nb, BPF_ANY);

@@ -6,12 +6,13 @@
 #include <bpf/bpf_helpers.h>
 #include <xdpkit/parse.bpf.h>
 
-/* Enough for two VLAN tags, IPv6 and a few extension headers, then TCP: more would cost a copy on every
- * truncated-looking skb for headers we do not walk anyway. */
+/* Enough for two VLAN tags, IPv6 and a few extension headers, then TCP: more would cost a copy on
+ * every truncated-looking skb for headers we do not walk anyway. */
 #define XK_TC_PULL_LEN 256
 
-/* Parse an skb like xk_parse() parses an XDP frame. Only when the linear part ends inside a header while the skb
- * holds more bytes do we pull (a copy) and parse again, so the common linear skb pays nothing extra. */
+/* Parse an skb like xk_parse() parses an XDP frame. Only when the linear part ends inside a header
+ * while the skb holds more bytes do we pull (a copy) and parse again, so the common linear skb pays
+ * nothing extra. */
 static __always_inline int xk_tc_parse(struct __sk_buff *skb, struct xk_pkt *p)
 {
 	void *data = (void *)(long)skb->data;

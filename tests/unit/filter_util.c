@@ -29,7 +29,8 @@ bool fu_is_v6(enum ut_kind k)
 	return k == UT_UDP6 || k == UT_TCP6 || k == UT_ICMP6;
 }
 
-bool fu_tc_may_refuse(const struct fu_hook *h, const struct ut_case *c, const struct ut_frame *f, __u32 len)
+bool fu_tc_may_refuse(const struct fu_hook *h, const struct ut_case *c, const struct ut_frame *f,
+		      __u32 len)
 {
 	return h == &fu_tc && !c->vlans && c->kind != UT_ARP &&
 	       len < f->l3_off + (fu_is_v6(c->kind) ? 40 : 20);

@@ -1,5 +1,5 @@
-/* Unit tests of progs/blocklist.bpf.c: exact and CIDR rules, v4 and v6, source and destination mode, on XDP and
- * TC, over every frame shape and every truncation point. */
+/* Unit tests of progs/blocklist.bpf.c: exact and CIDR rules, v4 and v6, source and destination
+ * mode, on XDP and TC, over every frame shape and every truncation point. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <stdlib.h>
@@ -41,12 +41,13 @@ static int put_zero(int fd, const void *key)
 
 static void set_cfg(struct bpf_object *obj, __u32 match, __u32 cidr4, __u32 cidr6)
 {
-	struct blocklist_config cfg = {.match = match,
-				       .blocklist_cidr4_entries = cidr4,
-				       .blocklist_cidr6_entries = cidr6};
+	struct blocklist_config cfg = {
+	    .match = match, .blocklist_cidr4_entries = cidr4, .blocklist_cidr6_entries = cidr6};
 	__u32 zero = 0;
 
-	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "blocklist_cfg"), &zero, &cfg, BPF_ANY) ? -errno : 0);
+	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "blocklist_cfg"), &zero, &cfg, BPF_ANY)
+		      ? -errno
+		      : 0);
 }
 
 static __u64 trie_hits(struct bpf_object *obj, const char *map, const void *key)
@@ -57,9 +58,10 @@ static __u64 trie_hits(struct bpf_object *obj, const char *map, const void *key)
 	return hits;
 }
 
-/* Run every catalogue frame through hook h; IP frames get drop_ip, ARP passes. Returns the IPv4 and IPv6 frames
- * seen, so the caller can check rule counters. */
-static void run_every_case(struct bpf_object *obj, const struct fu_hook *h, bool drop_ip, __u64 *n4, __u64 *n6)
+/* Run every catalogue frame through hook h; IP frames get drop_ip, ARP passes. Returns the IPv4 and
+ * IPv6 frames seen, so the caller can check rule counters. */
+static void run_every_case(struct bpf_object *obj, const struct fu_hook *h, bool drop_ip, __u64 *n4,
+			   __u64 *n6)
 {
 	struct bpf_program *prog = ut_prog(obj, h->sec);
 	struct ut_frame f;
@@ -102,8 +104,8 @@ UT_TEST(blocklist_no_rules_passes_everything)
 	}
 }
 
-/* Exact source rules for both default sources: every IP shape (VLAN, QinQ, options, both kinds of fragments,
- * extension headers) is dropped and counted on its rule; ARP passes. */
+/* Exact source rules for both default sources: every IP shape (VLAN, QinQ, options, both kinds of
+ * fragments, extension headers) is dropped and counted on its rule; ARP passes. */
 UT_TEST(blocklist_exact_src_every_shape)
 {
 	struct bpf_object *obj = ut_load("blocklist");
@@ -172,12 +174,13 @@ UT_TEST(blocklist_src_and_dst_mode)
 	}
 }
 
-/* Prefix rules: ignored while the config says the trie is empty, matched once it says otherwise; the longest
- * prefix is the one counted; an exact rule wins and leaves the trie counter alone. */
+/* Prefix rules: ignored while the config says the trie is empty, matched once it says otherwise;
+ * the longest prefix is the one counted; an exact rule wins and leaves the trie counter alone. */
 UT_TEST(blocklist_cidr_v4_v6)
 {
 	struct bpf_object *obj = ut_load("blocklist");
-	struct xk_cidr4 p16 = {16, v4("10.11.0.0")}, p24 = {24, v4("10.11.0.0")}, other = {32, v4("10.12.3.4")};
+	struct xk_cidr4 p16 = {16, v4("10.11.0.0")}, p24 = {24, v4("10.11.0.0")},
+			other = {32, v4("10.12.3.4")};
 	struct xk_cidr6 p32 = {32, v6("fd00:11::")}, p64 = {64, v6("fd00:11::")};
 	struct ut_frame_opts o;
 	struct ut_frame f4, f6, f4b;
@@ -217,7 +220,8 @@ UT_TEST(blocklist_cidr_v4_v6)
 		ut_context("%s tries announced", hk->sec);
 		fu_run(prog, f4.data, f4.len, hk->drop, false);
 		fu_run(prog, f6.data, f6.len, hk->drop, false);
-		fu_run(prog, f4b.data, f4b.len, hk->pass, false); /* 10.12.3.4: no prefix covers it yet */
+		fu_run(prog, f4b.data, f4b.len, hk->pass,
+		       false); /* 10.12.3.4: no prefix covers it yet */
 		ASSERT_EQ(trie_hits(obj, "blocklist_cidr4", &p24), 1); /* longest match */
 		ASSERT_EQ(trie_hits(obj, "blocklist_cidr4", &p16), 0);
 		ASSERT_EQ(trie_hits(obj, "blocklist_cidr6", &p64), 1);
@@ -237,9 +241,9 @@ UT_TEST(blocklist_cidr_v4_v6)
 	}
 }
 
-/* Every truncation point of every shape, with rules on both sources: once the whole IP header (options included)
- * is there the address rule applies, whatever follows is cut; before that the frame passes and is counted as
- * malformed. ARP cut after its tags is still just ARP. */
+/* Every truncation point of every shape, with rules on both sources: once the whole IP header
+ * (options included) is there the address rule applies, whatever follows is cut; before that the
+ * frame passes and is counted as malformed. ARP cut after its tags is still just ARP. */
 UT_TEST(blocklist_truncated_frames)
 {
 	struct bpf_object *obj = ut_load("blocklist");
@@ -280,9 +284,10 @@ UT_TEST(blocklist_truncated_frames)
 				bool dropped = readable && c->kind != UT_ARP;
 				bool may_refuse = fu_tc_may_refuse(hk, c, &f, cuts[j].len);
 
-				ut_context("%s %s cut %u (%s)", hk->sec, c->name, cuts[j].len, cuts[j].what);
+				ut_context("%s %s cut %u (%s)", hk->sec, c->name, cuts[j].len,
+					   cuts[j].what);
 				if (!fu_run(prog, f.data, cuts[j].len,
-							   dropped ? hk->drop : hk->pass, may_refuse))
+					    dropped ? hk->drop : hk->pass, may_refuse))
 					continue;
 				dropped ? drop++ : pass++;
 				malformed += !readable;
@@ -293,7 +298,7 @@ UT_TEST(blocklist_truncated_frames)
 	}
 }
 
-/* Frames that look like IP but cannot be true: pass, counted as malformed, rule counters untouched. */
+/* Frames that look like IP but cannot be true: pass, counted malformed, rule counters untouched. */
 UT_TEST(blocklist_malformed_headers)
 {
 	struct bpf_object *obj = ut_load("blocklist");

@@ -1,5 +1,5 @@
-/* Unit tests of progs/portfilter.bpf.c: deny and allow-only modes on XDP and TC, over every frame shape and every
- * truncation point, with per-port hit counters. */
+/* Unit tests of progs/portfilter.bpf.c: deny and allow-only modes on XDP and TC, over every frame
+ * shape and every truncation point, with per-port hit counters. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <xdpkit/portfilter.h>
@@ -16,7 +16,9 @@ static void set_mode(struct bpf_object *obj, __u32 mode)
 	struct portfilter_config cfg = {.mode = mode};
 	__u32 zero = 0;
 
-	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "portfilter_cfg"), &zero, &cfg, BPF_ANY) ? -errno : 0);
+	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "portfilter_cfg"), &zero, &cfg, BPF_ANY)
+		      ? -errno
+		      : 0);
 }
 
 static void list_port(struct bpf_object *obj, __u16 port)
@@ -33,8 +35,8 @@ static __u64 port_hits(struct bpf_object *obj, __u16 port)
 	return fu_percpu_hits(obj, "portfilter_ports", &key);
 }
 
-/* The destination port this frame carries for the filter: 0 when it has none it may read (not TCP/UDP, or a
- * later fragment). */
+/* The destination port this frame carries for the filter: 0 when it has none it may read (not
+ * TCP/UDP, or a later fragment). */
 static __u16 frame_port(const struct ut_case *c)
 {
 	if (c->frag == UT_FRAG_LATER)
@@ -46,10 +48,11 @@ static __u16 frame_port(const struct ut_case *c)
 	return 0;
 }
 
-/* Every catalogue frame through one hook with the ports listed so far; drop53/drop80 say the expected fate of a
- * frame that carries that port. Returns how many frames carried each port in n53/n80. */
-static void run_every_case(struct bpf_object *obj, const struct fu_hook *h, bool drop53, bool drop80,
-			   __u64 *n53, __u64 *n80)
+/* Every catalogue frame through one hook with the ports listed so far; drop53/drop80 say the
+ * expected fate of a frame that carries that port. Returns how many frames carried each port in
+ * n53/n80. */
+static void run_every_case(struct bpf_object *obj, const struct fu_hook *h, bool drop53,
+			   bool drop80, __u64 *n53, __u64 *n80)
 {
 	struct bpf_program *prog = ut_prog(obj, h->sec);
 	__u64 pass = 0, drop = 0;
@@ -90,8 +93,9 @@ UT_TEST(portfilter_empty_deny_list_passes_everything)
 	}
 }
 
-/* Deny 53 and 80: every UDP and TCP shape that carries its port (VLAN, QinQ, options, first fragments, extension
- * headers) is dropped and counted on its port; ICMP, ARP and later fragments pass. */
+/* Deny 53 and 80: every UDP and TCP shape that carries its port (VLAN, QinQ, options, first
+ * fragments, extension headers) is dropped and counted on its port; ICMP, ARP and later fragments
+ * pass. */
 UT_TEST(portfilter_deny_listed_ports)
 {
 	struct bpf_object *obj = ut_load("portfilter");
@@ -148,8 +152,8 @@ UT_TEST(portfilter_allow_only_listed)
 	}
 }
 
-/* The port is a TCP/UDP thing: a UDP source port or an ICMP id equal to a listed port does not count, and the
- * same number as a destination port does, for TCP and UDP alike. */
+/* The port is a TCP/UDP thing: a UDP source port or an ICMP id equal to a listed port does not
+ * count, and the same number as a destination port does, for TCP and UDP alike. */
 UT_TEST(portfilter_matches_destination_port_only)
 {
 	struct bpf_object *obj = ut_load("portfilter");
@@ -184,9 +188,10 @@ UT_TEST(portfilter_matches_destination_port_only)
 	fu_check_stats(obj, 2, 2, 0);
 }
 
-/* Every truncation point of every shape, in both modes: a frame the parser cannot read to the end of its
- * transport header (or, for a later fragment, of its IP headers) passes and is counted as malformed, even in
- * allow-only mode; a complete header gets the usual verdict, however short the payload. */
+/* Every truncation point of every shape, in both modes: a frame the parser cannot read to the end
+ * of its transport header (or, for a later fragment, of its IP headers) passes and is counted as
+ * malformed, even in allow-only mode; a complete header gets the usual verdict, however short the
+ * payload. */
 UT_TEST(portfilter_truncated_frames)
 {
 	struct bpf_object *obj = ut_load("portfilter");
@@ -220,11 +225,13 @@ UT_TEST(portfilter_truncated_frames)
 				for (j = 0; j < n; j++) {
 					bool complete = cuts[j].len >= parse_end;
 					bool d = complete && port &&
-						 (mode == PORTFILTER_DENY ? port == UDP_PORT : port != UDP_PORT);
+						 (mode == PORTFILTER_DENY ? port == UDP_PORT
+									  : port != UDP_PORT);
 
-					ut_context("%s mode %d %s cut %u (%s)", hk->sec, mode, c->name, cuts[j].len,
-						   cuts[j].what);
-					if (!fu_run(prog, f.data, cuts[j].len, d ? hk->drop : hk->pass,
+					ut_context("%s mode %d %s cut %u (%s)", hk->sec, mode,
+						   c->name, cuts[j].len, cuts[j].what);
+					if (!fu_run(prog, f.data, cuts[j].len,
+						    d ? hk->drop : hk->pass,
 						    fu_tc_may_refuse(hk, c, &f, cuts[j].len)))
 						continue;
 					d ? drop++ : pass++;

@@ -1,5 +1,6 @@
-/* Unit tests of progs/ratelimit.bpf.c: burst then drop, refill over time (bucket states written with an old
- * last_ns), per-source buckets keyed as IPv6 (IPv4 mapped), every frame shape and truncation point. */
+/* Unit tests of progs/ratelimit.bpf.c: burst then drop, refill over time (bucket states written
+ * with an old last_ns), per-source buckets keyed as IPv6 (IPv4 mapped), every frame shape and
+ * truncation point. */
 #include <arpa/inet.h>
 #include <errno.h>
 #include <time.h>
@@ -40,20 +41,25 @@ static void set_cfg(struct bpf_object *obj, __u64 rate, __u64 burst)
 	struct ratelimit_config cfg = {.rate_pps = rate, .burst = burst};
 	__u32 zero = 0;
 
-	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "ratelimit_cfg"), &zero, &cfg, BPF_ANY) ? -errno : 0);
+	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "ratelimit_cfg"), &zero, &cfg, BPF_ANY)
+		      ? -errno
+		      : 0);
 }
 
 static void put_bucket(struct bpf_object *obj, const xk_ipv6 *key, __u64 tokens, __u64 last_ns)
 {
 	struct ratelimit_bucket b = {.tokens_ns = tokens, .last_ns = last_ns};
 
-	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "ratelimit_buckets"), key, &b, BPF_ANY) ? -errno : 0);
+	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "ratelimit_buckets"), key, &b, BPF_ANY)
+		      ? -errno
+		      : 0);
 }
 
 static bool get_bucket(struct bpf_object *obj, const xk_ipv6 *key, struct ratelimit_bucket *b)
 {
 	memset(b, 0, sizeof(*b));
-	return ASSERT_OK(bpf_map_lookup_elem(ut_map_fd(obj, "ratelimit_buckets"), key, b) ? -errno : 0);
+	return ASSERT_OK(bpf_map_lookup_elem(ut_map_fd(obj, "ratelimit_buckets"), key, b) ? -errno
+											  : 0);
 }
 
 static int count_buckets(struct bpf_object *obj)
@@ -103,8 +109,8 @@ UT_TEST(ratelimit_off_passes_everything)
 	fu_check_stats(obj, 3 * ut_ncases, 0, 0);
 }
 
-/* A new source starts with a full bucket: burst frames pass, then drops; the bucket sits under ::ffff:a.b.c.d,
- * and other sources (IPv4 or IPv6) have their own. */
+/* A new source starts with a full bucket: burst frames pass, then drops; the bucket sits under
+ * ::ffff:a.b.c.d, and other sources (IPv4 or IPv6) have their own. */
 UT_TEST(ratelimit_burst_then_drop)
 {
 	struct bpf_object *obj = ut_load("ratelimit");
@@ -117,7 +123,8 @@ UT_TEST(ratelimit_burst_then_drop)
 
 	if (!obj || !(prog = ut_prog(obj, "xdp")))
 		return;
-	if (!build(UT_UDP4, NULL, &f1) || !build(UT_UDP4, "10.11.0.9", &f9) || !build(UT_TCP6, NULL, &f6))
+	if (!build(UT_UDP4, NULL, &f1) || !build(UT_UDP4, "10.11.0.9", &f9) ||
+	    !build(UT_TCP6, NULL, &f6))
 		return;
 	set_cfg(obj, 1, 5); /* one token a second: the test is over long before one is earned */
 
@@ -152,7 +159,8 @@ UT_TEST(ratelimit_burst_then_drop)
 	fu_check_stats(obj, 5 + 1 + 5, 2 + 1, 0);
 }
 
-/* Refill: an empty bucket last stamped long enough ago has earned rate * elapsed tokens, never more than burst. */
+/* Refill: an empty bucket last stamped long enough ago has earned rate * elapsed tokens, never more
+ * than burst. */
 UT_TEST(ratelimit_refill_after_time)
 {
 	struct bpf_object *obj = ut_load("ratelimit");
@@ -189,7 +197,7 @@ UT_TEST(ratelimit_refill_after_time)
 	set_cfg(obj, 1000, 3);
 	put_bucket(obj, &k1, 0, mono_ns() - NS);
 	fu_run(prog, f.data, f.len, XDP_PASS, false);
-	/* Stamped by this frame, so exactly the cap minus one is left, whatever time passed before. */
+	/* Stamped by this frame: exactly the cap minus one is left, whatever time passed before. */
 	if (get_bucket(obj, &k1, &b))
 		ASSERT_EQ(b.tokens_ns, 2 * NS);
 
@@ -208,9 +216,10 @@ UT_TEST(ratelimit_refill_after_time)
 	fu_check_stats(obj, 3 + 5 + 1 + 4 + 2, 1 + 1 + 1 + 1, 0);
 }
 
-/* Every shape and truncation point against empty buckets for both default sources, stamped in the future so
- * they earn nothing while the test runs: a frame whose source address can be read is dropped and counted on its
- * bucket; ARP passes; a frame cut before the end of its IP header passes as malformed and makes no bucket. */
+/* Every shape and truncation point against empty buckets for both default sources, stamped in the
+ * future so they earn nothing while the test runs: a frame whose source address can be read is
+ * dropped and counted on its bucket; ARP passes; a frame cut before the end of its IP header passes
+ * as malformed and makes no bucket. */
 UT_TEST(ratelimit_every_shape_and_truncation)
 {
 	struct bpf_object *obj = ut_load("ratelimit");
