@@ -24,6 +24,7 @@ int do_detach(int argc, char **argv);
 int do_status(int argc, char **argv);
 int do_bench(int argc, char **argv);
 int do_check(int argc, char **argv);
+int do_map(int argc, char **argv);
 int do_trace(int argc, char **argv);
 
 static const struct xk_cmd verbs[] = {
@@ -32,6 +33,7 @@ static const struct xk_cmd verbs[] = {
 	{ "attach", do_attach, "attach programs to an interface (XDP through libxdp, or TC with --tc)" },
 	{ "detach", do_detach, "detach programs (also ones attached by ip/tc); --purge removes their pinned maps" },
 	{ "status", do_status, "what runs on each interface: XDP chain, TC filters, pinned maps" },
+	{ "map", do_map, "typed map access: show, dump, get, set, del, load (keys like 10.0.0.0/8)" },
 	{ "check", do_check, "load an object into the verifier without attaching; explain a rejection" },
 	{ "trace", do_trace, "follow bpf_printk output (--count, --timeout, --grep for scripts)" },
 	{ "bench", do_bench, "per-packet cost of a program on canned frames, above an empty program" },

@@ -1,0 +1,632 @@
+/* Formatting map keys and values by their BTF type: the named xdpkit types as people write them, integers in
+ * decimal, enums by name, structs as field=value pairs (text) or objects (JSON). */
+#include "btf_text.h"
+#include "json.h"
+
+#include <arpa/inet.h>
+#include <bpf/btf.h>
+#include <inttypes.h>
+#include <stdarg.h>
+#include <stdio.h>
+#include <string.h>
+
+const struct xk_name_num xk_ethertype_names[] = {
+	{ "ipv4", 0x0800 }, { "arp", 0x0806 },	  { "ipv6", 0x86dd },
+	{ "vlan", 0x8100 }, { "qinq", 0x88a8 },	  { "lldp", 0x88cc },
+	{ "mpls", 0x8847 }, { "pppoe", 0x8864 }, { NULL, 0 },
+};
+
+const struct xk_name_num xk_ipproto_names[] = {
+	{ "icmp", 1 },	 { "igmp", 2 },	  { "tcp", 6 },	       { "udp", 17 },  { "gre", 47 },
+	{ "esp", 50 },	 { "ah", 51 },	  { "ipv6-icmp", 58 }, { "sctp", 132 }, { NULL, 0 },
+};
+
+struct special_name {
+	const char *name;
+	bool is_struct; /* a struct tag rather than a typedef name */
+	__u32 size;
+	enum xk_special sp;
+};
+
+static const struct special_name specials[] = {
+	{ "xk_ipv4", false, 4, XK_SP_IPV4 },	  { "xk_ipv6", false, 16, XK_SP_IPV6 },
+	{ "xk_port", false, 2, XK_SP_PORT },	  { "xk_mac", false, 6, XK_SP_MAC },
+	{ "xk_ethertype", false, 2, XK_SP_ETHERTYPE }, { "xk_ipproto", false, 1, XK_SP_IPPROTO },
+	{ "xk_cidr4", true, 8, XK_SP_CIDR4 },	  { "xk_cidr6", true, 20, XK_SP_CIDR6 },
+};
+
+bool xk_vtype_is_raw(const struct xk_vtype *t)
+{
+	return !t->btf || !t->id;
+}
+
+static bool is_mod(const struct btf_type *t)
+{
+	return btf_is_mod(t) || btf_is_type_tag(t);
+}
+
+__u32 xk_btf_skip_mods(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	while (t && (btf_is_typedef(t) || is_mod(t))) {
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	return id;
+}
+
+static enum xk_special match_special(const char *name, bool is_struct, __s64 size)
+{
+	size_t i;
+
+	if (!name || !*name)
+		return XK_SP_NONE;
+	for (i = 0; i < sizeof(specials) / sizeof(specials[0]); i++)
+		if (specials[i].is_struct == is_struct && !strcmp(specials[i].name, name) &&
+		    specials[i].size == size)
+			return specials[i].sp;
+	return XK_SP_NONE;
+}
+
+enum xk_special xk_btf_special(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, id);
+
+	/* The name may sit on any typedef of the chain (typedef xk_ipv4 my_addr; still prints as an address). */
+	while (t) {
+		if (btf_is_typedef(t)) {
+			enum xk_special sp = match_special(btf__name_by_offset(btf, t->name_off), false,
+							   btf__resolve_size(btf, id));
+			if (sp)
+				return sp;
+		} else if (btf_is_struct(t)) {
+			return match_special(btf__name_by_offset(btf, t->name_off), true, t->size);
+		} else if (!is_mod(t)) {
+			return XK_SP_NONE;
+		}
+		id = t->type;
+		t = btf__type_by_id(btf, id);
+	}
+	return XK_SP_NONE;
+}
+
+/* A bounded string builder: appends never overflow, the result is always terminated. */
+struct sb {
+	char *buf;
+	size_t len, off;
+	int fields; /* struct fields written so far, for separators */
+};
+
+static void sb_printf(struct sb *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
+static void sb_printf(struct sb *s, const char *fmt, ...)
+{
+	va_list ap;
+	int n;
+
+	if (s->off >= s->len)
+		return;
+	va_start(ap, fmt);
+	n = vsnprintf(s->buf + s->off, s->len - s->off, fmt, ap);
+	va_end(ap);
+	if (n > 0)
+		s->off = s->off + n < s->len ? s->off + n : s->len - 1;
+}
+
+static const char *num_name(const struct xk_name_num *tab, unsigned int v)
+{
+	for (; tab->name; tab++)
+		if (tab->num == v)
+			return tab->name;
+	return NULL;
+}
+
+/* The text of a named type; data points at its first byte. */
+static void fmt_special(struct sb *s, enum xk_special sp, const __u8 *data)
+{
+	char ip[INET6_ADDRSTRLEN];
+	const char *name;
+	__u32 plen;
+	__u16 v16;
+
+	switch (sp) {
+	case XK_SP_IPV4:
+		sb_printf(s, "%s", inet_ntop(AF_INET, data, ip, sizeof(ip)));
+		break;
+	case XK_SP_IPV6:
+		sb_printf(s, "%s", inet_ntop(AF_INET6, data, ip, sizeof(ip)));
+		break;
+	case XK_SP_PORT:
+		memcpy(&v16, data, 2);
+		sb_printf(s, "%u", ntohs(v16));
+		break;
+	case XK_SP_MAC:
+		sb_printf(s, "%02x:%02x:%02x:%02x:%02x:%02x", data[0], data[1], data[2], data[3],
+			  data[4], data[5]);
+		break;
+	case XK_SP_ETHERTYPE:
+		memcpy(&v16, data, 2);
+		name = num_name(xk_ethertype_names, v16);
+		if (name)
+			sb_printf(s, "%s", name);
+		else
+			sb_printf(s, "0x%04x", v16);
+		break;
+	case XK_SP_IPPROTO:
+		name = num_name(xk_ipproto_names, data[0]);
+		if (name)
+			sb_printf(s, "%s", name);
+		else
+			sb_printf(s, "%u", data[0]);
+		break;
+	case XK_SP_CIDR4:
+	case XK_SP_CIDR6:
+		memcpy(&plen, data, 4);
+		sb_printf(s, "%s/%u",
+			  inet_ntop(sp == XK_SP_CIDR4 ? AF_INET : AF_INET6, data + 4, ip, sizeof(ip)),
+			  plen);
+		break;
+	case XK_SP_NONE:
+		break;
+	}
+}
+
+/* Bitfields, read bit by bit in the host's (little-endian) layout: rare in map types, so simple beats fast. */
+static __u64 read_bits(const __u8 *data, __u32 bitoff, __u32 nbits)
+{
+	__u64 v = 0;
+	__u32 i;
+
+	for (i = 0; i < nbits && i < 64; i++) {
+		__u32 b = bitoff + i;
+
+		if (data[b / 8] >> (b % 8) & 1)
+			v |= 1ULL << i;
+	}
+	return v;
+}
+
+static __u64 read_uint(const __u8 *data, __u32 size)
+{
+	__u8 v8;
+	__u16 v16;
+	__u32 v32;
+	__u64 v64 = 0;
+
+	switch (size) {
+	case 1:
+		memcpy(&v8, data, 1);
+		return v8;
+	case 2:
+		memcpy(&v16, data, 2);
+		return v16;
+	case 4:
+		memcpy(&v32, data, 4);
+		return v32;
+	default:
+		memcpy(&v64, data, size < 8 ? size : 8);
+		return v64;
+	}
+}
+
+static __s64 sign_extend(__u64 v, __u32 bits)
+{
+	if (bits >= 64)
+		return (__s64)v;
+	if (v & (1ULL << (bits - 1)))
+		v |= ~0ULL << bits;
+	return (__s64)v;
+}
+
+/* An integer or enum member: its value, honouring bitfields and signedness. */
+static __u64 int_value(const struct btf_type *t, const __u8 *data, __u32 bitsz, bool *is_signed)
+{
+	__u32 bits;
+	__u64 v;
+
+	*is_signed = btf_is_int(t) ? btf_int_encoding(t) & BTF_INT_SIGNED : btf_kflag(t);
+	if (bitsz) {
+		bits = bitsz;
+		v = read_bits(data, 0, bitsz);
+	} else {
+		bits = t->size * 8;
+		v = read_uint(data, t->size);
+	}
+	if (*is_signed)
+		v = (__u64)sign_extend(v, bits);
+	return v;
+}
+
+static const char *enum_name(const struct btf *btf, const struct btf_type *t, __u64 v)
+{
+	int i, n = btf_vlen(t);
+
+	for (i = 0; i < n; i++) {
+		__u64 ev;
+		__u32 off;
+
+		if (btf_is_enum(t)) {
+			ev = (__u64)(__s64)btf_enum(t)[i].val;
+			off = btf_enum(t)[i].name_off;
+		} else {
+			const __u32 *e = (const __u32 *)btf_enum64(t) + 3 * i;
+
+			ev = btf_enum64_value(btf_enum64(t) + i);
+			off = e[0];
+		}
+		if ((t->size < 8 && (ev & ((1ULL << t->size * 8) - 1)) == (v & ((1ULL << t->size * 8) - 1))) ||
+		    ev == v)
+			return btf__name_by_offset(btf, off);
+	}
+	return NULL;
+}
+
+static void fmt_hex(struct sb *s, const __u8 *data, __u32 size)
+{
+	__u32 i;
+
+	for (i = 0; i < size; i++)
+		sb_printf(s, "%02x", data[i]);
+}
+
+static bool is_byte_int(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
+
+	return t && btf_is_int(t) && t->size == 1;
+}
+
+static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz,
+		    const char *prefix, int flags);
+
+/* A value that is not a struct: one word of text. */
+static void fmt_leaf(struct sb *s, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz, int flags)
+{
+	enum xk_special sp = xk_btf_special(btf, id);
+	const struct btf_type *t;
+	bool sgn;
+	__u64 v;
+
+	if (sp) {
+		fmt_special(s, sp, data);
+		return;
+	}
+	id = xk_btf_skip_mods(btf, id);
+	t = btf__type_by_id(btf, id);
+	if (!t)
+		return;
+	if (btf_is_int(t)) {
+		if (t->size > 8 && !bitsz) {
+			sb_printf(s, "0x");
+			fmt_hex(s, data, t->size);
+			return;
+		}
+		v = int_value(t, data, bitsz, &sgn);
+		if (btf_int_encoding(t) & BTF_INT_BOOL)
+			sb_printf(s, "%s", v ? "true" : "false");
+		else if (sgn)
+			sb_printf(s, "%" PRId64, (int64_t)v);
+		else
+			sb_printf(s, "%" PRIu64, (uint64_t)v);
+	} else if (btf_is_any_enum(t)) {
+		const char *name;
+
+		v = int_value(t, data, bitsz, &sgn);
+		name = enum_name(btf, t, v);
+		if (name)
+			sb_printf(s, "%s", name);
+		else
+			if (sgn)
+			sb_printf(s, "%lld", (long long)v);
+		else
+			sb_printf(s, "%llu", (unsigned long long)v);
+	} else if (btf_is_array(t)) {
+		const struct btf_array *a = btf_array(t);
+		__s64 esz = btf__resolve_size(btf, a->type);
+		__u32 i;
+
+		if (esz == 1 && is_byte_int(btf, a->type)) {
+			fmt_hex(s, data, a->nelems);
+			return;
+		}
+		sb_printf(s, "[");
+		for (i = 0; i < a->nelems && esz > 0; i++) {
+			struct sb inner = { s->buf, s->len, s->off, 0 };
+
+			if (i)
+				sb_printf(s, " ");
+			inner.off = s->off;
+			fmt_any(&inner, btf, a->type, data + i * esz, 0, "", flags | XK_FMT_KEY);
+			s->off = inner.off;
+		}
+		sb_printf(s, "]");
+	} else if (btf_is_ptr(t)) {
+		sb_printf(s, "0x%llx", (unsigned long long)read_uint(data, t->size ? t->size : 8));
+	} else if (btf_is_float(t) && t->size == 8) {
+		double d;
+
+		memcpy(&d, data, 8);
+		sb_printf(s, "%g", d);
+	} else if (btf_is_float(t) && t->size == 4) {
+		float f;
+
+		memcpy(&f, data, 4);
+		sb_printf(s, "%g", f);
+	} else {
+		__s64 size = btf__resolve_size(btf, id);
+
+		fmt_hex(s, data, size > 0 ? size : 0);
+	}
+}
+
+/* Padding stays out of sight unless it holds something. */
+static bool is_pad(const char *name, const __u8 *data, __s64 size)
+{
+	__s64 i;
+
+	while (*name == '_')
+		name++;
+	if (strncmp(name, "pad", 3) && strncmp(name, "reserved", 8))
+		return false;
+	for (i = 0; i < size; i++)
+		if (data[i])
+			return false;
+	return true;
+}
+
+static bool is_plain_composite(const struct btf *btf, __u32 id)
+{
+	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
+
+	return t && btf_is_composite(t) && !xk_btf_special(btf, id);
+}
+
+/* Structs flatten to field=value pairs; nested structs become dotted names (inner.a=1), which the parser
+ * reads back. Unions show their first member. */
+static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz,
+		    const char *prefix, int flags)
+{
+	const struct btf_type *t;
+	int i, n;
+
+	if (!is_plain_composite(btf, id)) {
+		if (*prefix) {
+			if (s->fields++)
+				sb_printf(s, "%s", flags & XK_FMT_KEY ? "," : " ");
+			sb_printf(s, "%s=", prefix);
+		}
+		fmt_leaf(s, btf, id, data, bitsz, flags);
+		return;
+	}
+	t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
+	n = btf_is_union(t) && btf_vlen(t) > 0 ? 1 : btf_vlen(t);
+	for (i = 0; i < n; i++) {
+		const struct btf_member *m = btf_members(t) + i;
+		const char *name = btf__name_by_offset(btf, m->name_off);
+		__u32 off = btf_member_bit_offset(t, i);
+		__u32 bsz = btf_member_bitfield_size(t, i);
+		char path[256];
+
+		if (!bsz && is_pad(name, data + off / 8, btf__resolve_size(btf, m->type)))
+			continue;
+		if (bsz && !strncmp(name, "pad", 3) && !read_bits(data, off, bsz))
+			continue;
+		if (!name || !*name)
+			snprintf(path, sizeof(path), "%s", prefix); /* anonymous member: its fields belong to us */
+		else if (*prefix)
+			snprintf(path, sizeof(path), "%s.%s", prefix, name);
+		else
+			snprintf(path, sizeof(path), "%s", name);
+		if (bsz) {
+			/* A bitfield: extract it into a small buffer so the leaf reader starts at bit 0. */
+			__u64 v = read_bits(data, off, bsz);
+
+			fmt_any(s, btf, m->type, (const __u8 *)&v, bsz, path, flags);
+		} else {
+			fmt_any(s, btf, m->type, data + off / 8, 0, path, flags);
+		}
+	}
+}
+
+void xk_fmt_text(const struct xk_vtype *t, const void *data, int flags, char *buf, size_t len)
+{
+	struct sb s = { buf, len, 0, 0 };
+
+	if (!len)
+		return;
+	buf[0] = '\0';
+	if (xk_vtype_is_raw(t)) {
+		fmt_hex(&s, data, t->size);
+		return;
+	}
+	fmt_any(&s, t->btf, t->id, data, 0, "", flags);
+}
+
+static void json_leaf_text(struct jw *w, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz)
+{
+	char buf[512];
+	struct sb s = { buf, sizeof(buf), 0, 0 };
+
+	buf[0] = '\0';
+	fmt_leaf(&s, btf, id, data, bitsz, 0);
+	jw_str(w, buf);
+}
+
+static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz);
+
+static void json_members(struct jw *w, const struct btf *btf, const struct btf_type *t, const __u8 *data)
+{
+	int i, n = btf_is_union(t) && btf_vlen(t) > 0 ? 1 : btf_vlen(t);
+
+	for (i = 0; i < n; i++) {
+		const struct btf_member *m = btf_members(t) + i;
+		const char *name = btf__name_by_offset(btf, m->name_off);
+		__u32 off = btf_member_bit_offset(t, i);
+		__u32 bsz = btf_member_bitfield_size(t, i);
+
+		if (!bsz && is_pad(name, data + off / 8, btf__resolve_size(btf, m->type)))
+			continue;
+		if (!name || !*name) {
+			const struct btf_type *mt = btf__type_by_id(btf, xk_btf_skip_mods(btf, m->type));
+
+			if (mt && btf_is_composite(mt))
+				json_members(w, btf, mt, data + off / 8);
+			continue;
+		}
+		jw_key(w, name);
+		if (bsz) {
+			__u64 v = read_bits(data, off, bsz);
+
+			json_any(w, btf, m->type, (const __u8 *)&v, bsz);
+		} else {
+			json_any(w, btf, m->type, data + off / 8, 0);
+		}
+	}
+}
+
+/* JSON keeps structure: named types and enums as strings, integers as numbers, structs as objects. */
+static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz)
+{
+	const struct btf_type *t;
+	bool sgn;
+	__u64 v;
+
+	if (xk_btf_special(btf, id)) {
+		json_leaf_text(w, btf, id, data, bitsz);
+		return;
+	}
+	t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
+	if (!t) {
+		jw_null(w);
+	} else if (btf_is_composite(t)) {
+		jw_obj_start(w);
+		json_members(w, btf, t, data);
+		jw_obj_end(w);
+	} else if (btf_is_int(t) && (t->size <= 8 || bitsz)) {
+		v = int_value(t, data, bitsz, &sgn);
+		if (btf_int_encoding(t) & BTF_INT_BOOL)
+			jw_bool(w, v);
+		else if (sgn)
+			jw_int(w, (int64_t)v);
+		else
+			jw_uint(w, v);
+	} else if (btf_is_array(t) && !is_byte_int(btf, btf_array(t)->type)) {
+		const struct btf_array *a = btf_array(t);
+		__s64 esz = btf__resolve_size(btf, a->type);
+		__u32 i;
+
+		jw_arr_start(w);
+		for (i = 0; i < a->nelems && esz > 0; i++)
+			json_any(w, btf, a->type, data + i * esz, 0);
+		jw_arr_end(w);
+	} else if (btf_is_float(t)) {
+		double d = 0;
+		float f;
+
+		if (t->size == 8) {
+			memcpy(&d, data, 8);
+		} else if (t->size == 4) {
+			memcpy(&f, data, 4);
+			d = f;
+		}
+		jw_float(w, d);
+	} else {
+		json_leaf_text(w, btf, id, data, bitsz); /* enums by name, byte arrays as hex, pointers */
+	}
+}
+
+void xk_fmt_json(struct jw *w, const struct xk_vtype *t, const void *data)
+{
+	if (xk_vtype_is_raw(t)) {
+		char buf[1024];
+		struct sb s = { buf, sizeof(buf), 0, 0 };
+
+		buf[0] = '\0';
+		fmt_hex(&s, data, t->size);
+		jw_str(w, buf);
+		return;
+	}
+	json_any(w, t->btf, t->id, data, 0);
+}
+
+void xk_type_name(const struct xk_vtype *t, char *buf, size_t len)
+{
+	const struct btf_type *bt;
+	const char *name;
+	__u32 id;
+
+	if (xk_vtype_is_raw(t)) {
+		snprintf(buf, len, "%u bytes", t->size);
+		return;
+	}
+	id = t->id;
+	bt = btf__type_by_id(t->btf, id);
+	while (bt && is_mod(bt)) {
+		id = bt->type;
+		bt = btf__type_by_id(t->btf, id);
+	}
+	if (!bt) {
+		snprintf(buf, len, "?");
+		return;
+	}
+	name = btf__name_by_offset(t->btf, bt->name_off);
+	if (btf_is_typedef(bt) || btf_is_int(bt) || btf_is_float(bt)) {
+		snprintf(buf, len, "%s", name);
+	} else if (btf_is_composite(bt) || btf_is_any_enum(bt)) {
+		snprintf(buf, len, "%s %s", btf_is_struct(bt) ? "struct" : btf_is_union(bt) ? "union" : "enum",
+			 name && *name ? name : "(anon)");
+	} else if (btf_is_array(bt)) {
+		struct xk_vtype et = { t->btf, btf_array(bt)->type, 0 };
+		char ebuf[128];
+
+		xk_type_name(&et, ebuf, sizeof(ebuf));
+		snprintf(buf, len, "%s[%u]", ebuf, btf_array(bt)->nelems);
+	} else {
+		snprintf(buf, len, "%u bytes", t->size);
+	}
+}
+
+/* Add CPU copies of every plain integer at byte offset `off` of the value. */
+static void sum_walk(const struct btf *btf, __u32 id, size_t off, const __u8 *percpu, int ncpu, size_t stride,
+		     __u8 *out)
+{
+	const struct btf_type *t;
+	int i, cpu;
+
+	if (xk_btf_special(btf, id))
+		return; /* addresses, ports, ...: CPU 0's copy stands */
+	t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
+	if (!t)
+		return;
+	if (btf_is_composite(t)) {
+		for (i = 0; i < btf_vlen(t); i++) {
+			if (btf_member_bitfield_size(t, i))
+				continue;
+			sum_walk(btf, btf_members(t)[i].type, off + btf_member_bit_offset(t, i) / 8, percpu,
+				 ncpu, stride, out);
+			if (btf_is_union(t))
+				break;
+		}
+	} else if (btf_is_array(t)) {
+		__s64 esz = btf__resolve_size(btf, btf_array(t)->type);
+		__u32 e;
+
+		for (e = 0; esz > 0 && e < btf_array(t)->nelems; e++)
+			sum_walk(btf, btf_array(t)->type, off + e * esz, percpu, ncpu, stride, out);
+	} else if (btf_is_int(t) && t->size <= 8 && !(btf_int_encoding(t) & BTF_INT_BOOL)) {
+		__u64 sum = 0;
+
+		for (cpu = 0; cpu < ncpu; cpu++)
+			sum += read_uint(percpu + cpu * stride + off, t->size);
+		/* Little-endian: the low bytes of the sum are the value at this size. */
+		memcpy(out + off, &sum, t->size);
+	}
+}
+
+void xk_sum_percpu(const struct xk_vtype *t, const void *percpu, int ncpu, size_t stride, void *out)
+{
+	memcpy(out, percpu, t->size);
+	if (xk_vtype_is_raw(t))
+		return;
+	sum_walk(t->btf, t->id, 0, percpu, ncpu, stride, out);
+}

@@ -1,0 +1,63 @@
+/* Map keys and values as a person reads and types them, driven by BTF: formatting (btf_fmt.c) and parsing
+ * (btf_parse.c). The named types of include/xdpkit/types.h and count.h get their own text forms. */
+#ifndef XDPKIT_BTF_TEXT_H
+#define XDPKIT_BTF_TEXT_H
+
+#include <linux/types.h>
+#include <stdbool.h>
+#include <stddef.h>
+
+struct btf;
+struct jw;
+
+/* The type of a key or value: a BTF type, or (btf NULL or id 0) just a size, shown as hex bytes. */
+struct xk_vtype {
+	const struct btf *btf;
+	__u32 id;
+	__u32 size;
+};
+
+/* Types with a text form of their own, recognised by their BTF name (typedef or struct tag). */
+enum xk_special {
+	XK_SP_NONE = 0,
+	XK_SP_IPV4,
+	XK_SP_IPV6,
+	XK_SP_PORT,
+	XK_SP_MAC,
+	XK_SP_ETHERTYPE,
+	XK_SP_IPPROTO,
+	XK_SP_CIDR4,
+	XK_SP_CIDR6,
+};
+
+/* Text flags */
+#define XK_FMT_KEY 1 /* struct fields joined by ',' so a key stays one word (what `load` reads back) */
+
+/* Formatting: text into buf (always NUL-terminated, truncated if too small), or a JSON value through w. */
+void xk_fmt_text(const struct xk_vtype *t, const void *data, int flags, char *buf, size_t len);
+void xk_fmt_json(struct jw *w, const struct xk_vtype *t, const void *data);
+/* A short name for the type: "xk_ipv4", "struct xk_cidr4", "__u64", "8 bytes". */
+void xk_type_name(const struct xk_vtype *t, char *buf, size_t len);
+/* Reduce per-CPU copies (each `stride` bytes apart) to one: integer members summed, anything else (addresses,
+ * enums, ...) taken from CPU 0. */
+void xk_sum_percpu(const struct xk_vtype *t, const void *percpu, int ncpu, size_t stride, void *out);
+
+/* Parsing: `text` into `out` (t->size bytes). For structs, `out` is the base that `field=value` pairs change,
+ * so the caller decides whether unnamed fields are zero or keep an old value. On bad input returns -EINVAL and
+ * puts one sentence naming the input and the expected form into err. */
+int xk_parse_text(const struct xk_vtype *t, const char *text, void *out, char *err, size_t errlen);
+
+/* Well-known names of EtherTypes and IP protocols, ended by a NULL name. */
+struct xk_name_num {
+	const char *name;
+	unsigned int num;
+};
+extern const struct xk_name_num xk_ethertype_names[];
+extern const struct xk_name_num xk_ipproto_names[];
+
+/* Shared by both halves. */
+__u32 xk_btf_skip_mods(const struct btf *btf, __u32 id); /* through typedefs, const, volatile, ... */
+enum xk_special xk_btf_special(const struct btf *btf, __u32 id);
+bool xk_vtype_is_raw(const struct xk_vtype *t);
+
+#endif

@@ -1,0 +1,603 @@
+/* `xdpkit map`: show, dump, get, set, del (and load, in map_load.c) with keys and values typed by BTF. */
+#include "map.h"
+#include "json.h"
+#include "map_entries.h"
+#include "xdpkit.h"
+
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <net/if.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <xdp/libxdp.h>
+
+#define TEXT_MAX 4096
+
+struct map_opts {
+	bool per_cpu;
+	int npos;
+	char *pos[8];
+};
+
+/* Positional words and the few options map commands take. Returns 0 or an exit code (printed). */
+static int map_args(int argc, char **argv, struct map_opts *o, int min, int max, const char *usage)
+{
+	int i;
+
+	memset(o, 0, sizeof(*o));
+	for (i = 1; i < argc; i++) {
+		if (xk_is_help(argv[i])) {
+			printf("Usage: xdpkit map %s\n", usage);
+			return -1;
+		} else if (!strcmp(argv[i], "--per-cpu")) {
+			o->per_cpu = true;
+		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
+			return xk_error(XK_EXIT_USAGE, "map %s: unknown option '%s'; usage: xdpkit map %s", argv[0],
+					argv[i], usage);
+		} else if (o->npos < (int)(sizeof(o->pos) / sizeof(o->pos[0]))) {
+			o->pos[o->npos++] = argv[i];
+		}
+	}
+	if (o->npos < min)
+		return xk_error(XK_EXIT_USAGE, "map %s: missing argument; usage: xdpkit map %s", argv[0], usage);
+	if (max >= 0 && o->npos > max)
+		return xk_error(XK_EXIT_USAGE, "map %s: unexpected '%s'; usage: xdpkit map %s", argv[0],
+				o->pos[max], usage);
+	return xk_need_root();
+}
+
+/* The MAP argument may be two words (`id N`): open it and say how many words it took. */
+static int open_map(struct map_opts *o, struct xk_mapref *m, int *next)
+{
+	*next = 0;
+	return xk_mapref_open(o->npos, o->pos, next, m);
+}
+
+int xk_map_parse_key(const struct xk_mapref *m, const char *text, void *key)
+{
+	char err[512], tname[128];
+
+	memset(key, 0, m->info.key_size);
+	if (xk_parse_text(&m->key, text, key, err, sizeof(err))) {
+		xk_type_name(&m->key, tname, sizeof(tname));
+		return xk_error(XK_EXIT_USAGE, "key for map %s (%s): %s", m->name, tname, err);
+	}
+	if (xk_map_type_is_array(m->info.type) && m->info.key_size == 4) {
+		__u32 idx;
+
+		memcpy(&idx, key, 4);
+		if (idx >= m->info.max_entries)
+			return xk_error(XK_EXIT_USAGE, "key %s: map %s is an array with indexes 0-%u", text,
+					m->name, m->info.max_entries - 1);
+	}
+	return 0;
+}
+
+int xk_map_parse_value(const struct xk_mapref *m, const char *text, void *val)
+{
+	char err[512], tname[128];
+
+	if (xk_parse_text(&m->value, text, val, err, sizeof(err))) {
+		xk_type_name(&m->value, tname, sizeof(tname));
+		return xk_error(XK_EXIT_USAGE, "value for map %s (%s): %s", m->name, tname, err);
+	}
+	return 0;
+}
+
+/* An LPM trie's lookup is a longest-prefix match: 10.1.0.0/16 "finds" 10.0.0.0/8. Exactness needs a walk. */
+int xk_map_lookup_exact(const struct xk_mapref *m, const void *key, void *vals)
+{
+	__u8 *cur, *next;
+	bool found = false, first = true;
+
+	if (bpf_map_lookup_elem(m->fd, key, vals))
+		return -errno;
+	if (m->info.type != BPF_MAP_TYPE_LPM_TRIE)
+		return 0;
+	cur = calloc(2, m->info.key_size);
+	if (!cur)
+		return -ENOMEM;
+	next = cur + m->info.key_size;
+	while (!found && !bpf_map_get_next_key(m->fd, first ? NULL : cur, next)) {
+		first = false;
+		memcpy(cur, next, m->info.key_size);
+		found = !memcmp(cur, key, m->info.key_size);
+	}
+	free(cur);
+	return found ? 0 : -ENOENT;
+}
+
+void xk_map_spread(const struct xk_mapref *m, const void *one, void *all)
+{
+	int cpu;
+
+	for (cpu = 0; cpu < m->ncpu; cpu++)
+		memcpy((__u8 *)all + (size_t)cpu * m->vstride, one, m->info.value_size);
+}
+
+/* One element, plain: "KEY VALUE" (what `load` reads back); per-CPU copies follow indented when asked. */
+static void print_elem(struct jw *w, const struct xk_mapref *m, const void *key, const void *vals, bool per_cpu,
+		       bool with_key)
+{
+	char kt[TEXT_MAX], vt[TEXT_MAX];
+	__u8 *sum = malloc(m->info.value_size ? m->info.value_size : 1);
+	int cpu;
+
+	if (!sum)
+		return;
+	if (m->percpu)
+		xk_sum_percpu(&m->value, vals, m->ncpu, m->vstride, sum);
+	else
+		memcpy(sum, vals, m->info.value_size);
+	if (w) {
+		jw_obj_start(w);
+		if (with_key) {
+			jw_key(w, "key");
+			xk_fmt_json(w, &m->key, key);
+		}
+		jw_key(w, "value");
+		xk_fmt_json(w, &m->value, sum);
+		if (per_cpu && m->percpu) {
+			jw_key(w, "per_cpu");
+			jw_arr_start(w);
+			for (cpu = 0; cpu < m->ncpu; cpu++)
+				xk_fmt_json(w, &m->value, (const __u8 *)vals + (size_t)cpu * m->vstride);
+			jw_arr_end(w);
+		}
+		jw_obj_end(w);
+	} else {
+		xk_fmt_text(&m->value, sum, 0, vt, sizeof(vt));
+		if (with_key) {
+			xk_fmt_text(&m->key, key, XK_FMT_KEY, kt, sizeof(kt));
+			printf("%s %s\n", kt, vt);
+		} else {
+			printf("%s\n", vt);
+		}
+		for (cpu = 0; per_cpu && m->percpu && cpu < m->ncpu; cpu++) {
+			xk_fmt_text(&m->value, (const __u8 *)vals + (size_t)cpu * m->vstride, 0, vt, sizeof(vt));
+			printf("  cpu%d %s\n", cpu, vt);
+		}
+	}
+	free(sum);
+}
+
+#define WALK_CHUNK 4096
+
+/* Every element, printed. Batch look-ups (one syscall per few thousand elements) where the map has them; the
+ * key-by-key walk otherwise (LPM tries). Returns the number of elements or -errno. */
+static long walk(const struct xk_mapref *m, struct jw *w, bool per_cpu)
+{
+	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
+	size_t ks = m->info.key_size, vb = xk_mapref_value_bytes(m), tsz = ks > 8 ? ks : 8;
+	__u8 *keys = malloc(WALK_CHUNK * ks), *vals = malloc(WALK_CHUNK * vb), *tin = calloc(2, tsz);
+	__u8 *tout = tin + tsz;
+	bool first = true, batch = true;
+	long n = 0;
+	__u32 i;
+
+	if (!keys || !vals || !tin) {
+		n = -ENOMEM;
+		goto out;
+	}
+	while (batch) {
+		__u32 count = WALK_CHUNK;
+		int err = bpf_map_lookup_batch(m->fd, first ? NULL : tin, tout, keys, vals, &count, &opts);
+
+		err = err ? -errno : 0;
+		if (err && first && !count && err != -ENOENT) {
+			batch = false; /* no batch support: walk key by key below */
+			break;
+		}
+		for (i = 0; i < count; i++)
+			print_elem(w, m, keys + i * ks, vals + i * vb, per_cpu, true);
+		n += count;
+		if (err == -ENOENT)
+			goto out; /* that was the last batch */
+		if (err) {
+			n = err;
+			goto out;
+		}
+		first = false;
+		memcpy(tin, tout, tsz);
+	}
+	/* keys[0] and keys[1] hold the previous and the next key */
+	while (!bpf_map_get_next_key(m->fd, n ? keys : NULL, keys + ks)) {
+		memcpy(keys, keys + ks, ks);
+		n++;
+		if (bpf_map_lookup_elem(m->fd, keys, vals))
+			continue; /* deleted meanwhile */
+		print_elem(w, m, keys, vals, per_cpu, true);
+	}
+out:
+	free(keys);
+	free(vals);
+	free(tin);
+	return n;
+}
+
+static int map_dump(int argc, char **argv)
+{
+	struct map_opts o;
+	struct xk_mapref m;
+	char kt[128], vt[128];
+	struct jw *w = NULL;
+	long n = 0;
+	int err, at;
+
+	err = map_args(argc, argv, &o, 1, 2, "dump MAP [--per-cpu]");
+	if (err)
+		return err < 0 ? XK_EXIT_OK : err;
+	err = open_map(&o, &m, &at);
+	if (err)
+		return err;
+	if (at < o.npos) {
+		xk_mapref_close(&m);
+		return xk_error(XK_EXIT_USAGE, "map dump: unexpected '%s' after the map", o.pos[at]);
+	}
+	xk_type_name(&m.key, kt, sizeof(kt));
+	xk_type_name(&m.value, vt, sizeof(vt));
+	if (xk.json) {
+		w = jw_new(stdout);
+		jw_obj_start(w);
+		jw_kstr(w, "map", m.name);
+		jw_kuint(w, "id", m.info.id);
+		jw_kstr(w, "type", xk_map_type_name(m.info.type));
+		jw_kstr(w, "key_type", kt);
+		jw_kstr(w, "value_type", vt);
+		jw_key(w, "entries");
+		jw_arr_start(w);
+	} else {
+		printf("# map %s (id %u, %s%s): key %s, value %s\n", m.name, m.info.id,
+		       xk_map_type_name(m.info.type), m.percpu ? ", values summed over CPUs" : "", kt, vt);
+	}
+	err = 0;
+	n = walk(&m, w, o.per_cpu);
+	if (n < 0) {
+		err = xk_error(XK_EXIT_FAIL, "reading map %s failed: %s", m.name, strerror((int)-n));
+		n = 0;
+	}
+	if (w) {
+		jw_arr_end(w);
+		jw_obj_end(w);
+		jw_free(w);
+	} else {
+		printf("# %ld entries\n", n);
+	}
+	xk_mapref_close(&m);
+	return err;
+}
+
+static int map_get(int argc, char **argv)
+{
+	struct map_opts o;
+	struct xk_mapref m;
+	__u8 *key = NULL, *vals = NULL;
+	int err, at;
+
+	err = map_args(argc, argv, &o, 2, 4, "get MAP KEY [--per-cpu]");
+	if (err)
+		return err < 0 ? XK_EXIT_OK : err;
+	err = open_map(&o, &m, &at);
+	if (err)
+		return err;
+	if (at != o.npos - 1) {
+		xk_mapref_close(&m);
+		return xk_error(XK_EXIT_USAGE, "map get needs MAP and one KEY (quote a key with spaces)");
+	}
+	key = calloc(1, m.info.key_size);
+	vals = calloc(1, xk_mapref_value_bytes(&m));
+	if (!key || !vals) {
+		err = xk_error(XK_EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	err = xk_map_parse_key(&m, o.pos[at], key);
+	if (err)
+		goto out;
+	err = xk_map_lookup_exact(&m, key, vals);
+	if (err) {
+		errno = -err;
+		err = errno == ENOENT ? xk_error(XK_EXIT_NOTFOUND, "key %s is not in map %s", o.pos[at], m.name)
+				      : xk_error(XK_EXIT_FAIL, "cannot read key %s of map %s: %s", o.pos[at],
+						 m.name, strerror(errno));
+		goto out;
+	}
+	if (xk.json) {
+		struct jw *w = jw_new(stdout);
+
+		print_elem(w, &m, key, vals, o.per_cpu, true);
+		jw_free(w);
+	} else {
+		print_elem(NULL, &m, key, vals, o.per_cpu, false);
+	}
+out:
+	free(key);
+	free(vals);
+	xk_mapref_close(&m);
+	return err;
+}
+
+static int map_set(int argc, char **argv)
+{
+	struct map_opts o;
+	struct xk_mapref m;
+	__u8 *key = NULL, *old = NULL, *one = NULL, *vals = NULL;
+	char value[TEXT_MAX] = "";
+	bool exists;
+	int err, at, i, n;
+
+	err = map_args(argc, argv, &o, 2, -1, "set MAP KEY [VALUE]   (no VALUE: a zero value)");
+	if (err)
+		return err < 0 ? XK_EXIT_OK : err;
+	err = open_map(&o, &m, &at);
+	if (err)
+		return err;
+	if (at >= o.npos) {
+		xk_mapref_close(&m);
+		return xk_error(XK_EXIT_USAGE, "map set: missing KEY after the map; usage: xdpkit map set MAP KEY [VALUE]");
+	}
+	/* The value may come as several words (match=1 blocklist_cidr4_entries=0). */
+	for (i = at + 1, n = 0; i < o.npos; i++)
+		n += snprintf(value + n, sizeof(value) - n, "%s%s", n ? " " : "", o.pos[i]);
+	key = calloc(1, m.info.key_size);
+	old = calloc(1, xk_mapref_value_bytes(&m));
+	one = calloc(1, m.info.value_size);
+	vals = calloc(1, xk_mapref_value_bytes(&m));
+	if (!key || !old || !one || !vals) {
+		err = xk_error(XK_EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	err = xk_map_parse_key(&m, o.pos[at], key);
+	if (err)
+		goto out;
+	exists = !xk_map_lookup_exact(&m, key, old);
+	/* Fields not named keep their value (CPU 0's copy for per-CPU maps); a new key starts from zero. */
+	if (exists)
+		memcpy(one, old, m.info.value_size);
+	if (!*value)
+		memset(one, 0, m.info.value_size);
+	else if ((err = xk_map_parse_value(&m, value, one)))
+		goto out;
+	xk_map_spread(&m, one, vals);
+	if (bpf_map_update_elem(m.fd, key, vals, BPF_ANY)) {
+		if (errno == E2BIG)
+			err = xk_error(XK_EXIT_FAIL, "map %s is full (max_entries %u); delete entries first",
+				       m.name, m.info.max_entries);
+		else
+			err = xk_error(XK_EXIT_FAIL, "cannot write key %s to map %s: %s", o.pos[at], m.name,
+				       strerror(errno));
+		goto out;
+	}
+	if (!exists && !xk_map_type_is_array(m.info.type)) {
+		n = xk_entries_adjust(&m, +1);
+		if (n < 0)
+			err = xk_error(XK_EXIT_FAIL, "wrote key %s, but could not update the <map>_entries count of %s: %s",
+				       o.pos[at], m.name, strerror(-n));
+	}
+out:
+	free(key);
+	free(old);
+	free(one);
+	free(vals);
+	xk_mapref_close(&m);
+	return err;
+}
+
+static int map_del(int argc, char **argv)
+{
+	struct map_opts o;
+	struct xk_mapref m;
+	__u8 *key = NULL;
+	int err, at, n;
+
+	err = map_args(argc, argv, &o, 2, 3, "del MAP KEY");
+	if (err)
+		return err < 0 ? XK_EXIT_OK : err;
+	err = open_map(&o, &m, &at);
+	if (err)
+		return err;
+	if (at != o.npos - 1) {
+		xk_mapref_close(&m);
+		return xk_error(XK_EXIT_USAGE, "map del needs MAP and one KEY; usage: xdpkit map del MAP KEY");
+	}
+	if (xk_map_type_is_array(m.info.type)) {
+		err = xk_error(XK_EXIT_USAGE, "map %s is an array: its entries cannot be deleted; set one to zero with 'xdpkit map set %s %s'",
+			       m.name, m.name, o.pos[at]);
+		goto out;
+	}
+	key = calloc(1, m.info.key_size);
+	if (!key) {
+		err = xk_error(XK_EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	err = xk_map_parse_key(&m, o.pos[at], key);
+	if (err)
+		goto out;
+	if (bpf_map_delete_elem(m.fd, key)) {
+		err = errno == ENOENT ? xk_error(XK_EXIT_NOTFOUND, "key %s is not in map %s", o.pos[at], m.name)
+				      : xk_error(XK_EXIT_FAIL, "cannot delete key %s from map %s: %s", o.pos[at],
+						 m.name, strerror(errno));
+		goto out;
+	}
+	n = xk_entries_adjust(&m, -1);
+	if (n < 0)
+		err = xk_error(XK_EXIT_FAIL, "deleted key %s, but could not update the <map>_entries count of %s: %s",
+			       o.pos[at], m.name, strerror(-n));
+out:
+	free(key);
+	xk_mapref_close(&m);
+	return err;
+}
+
+/* Program ids that `show` covers: those on an interface, those PROG names, or every XDP and TC program. */
+static int show_targets(const char *what, struct xk_prog *progs, int n, bool *sel)
+{
+	unsigned int ifindex = what ? if_nametoindex(what) : 0;
+	int i, idx[256], k;
+
+	if (!what) {
+		for (i = 0; i < n; i++)
+			sel[i] = progs[i].type == BPF_PROG_TYPE_XDP || progs[i].type == BPF_PROG_TYPE_SCHED_CLS ||
+				 progs[i].type == BPF_PROG_TYPE_SCHED_ACT;
+		return 0;
+	}
+	if (ifindex) {
+		struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+		struct xdp_program *p;
+		__u32 ids[64];
+		int nids = 0;
+
+		if (!libxdp_get_error(mp) && mp) {
+			if (xdp_multiprog__main_prog(mp))
+				ids[nids++] = xdp_program__id(xdp_multiprog__main_prog(mp));
+			for (p = xdp_multiprog__next_prog(NULL, mp); p && nids < 64; p = xdp_multiprog__next_prog(p, mp))
+				ids[nids++] = xdp_program__id(p);
+			if (xdp_multiprog__hw_prog(mp) && nids < 64)
+				ids[nids++] = xdp_program__id(xdp_multiprog__hw_prog(mp));
+			xdp_multiprog__close(mp);
+		}
+		for (i = 0; i < n; i++)
+			for (k = 0; k < nids; k++)
+				sel[i] |= progs[i].id == ids[k];
+		return 0;
+	}
+	k = xk_progs_match(progs, n, what, idx, 256);
+	if (!k)
+		return xk_error(XK_EXIT_NOTFOUND, "'%s' is neither an interface nor a loaded program; see 'xdpkit status'",
+				what);
+	for (i = 0; i < k; i++)
+		sel[idx[i]] = true;
+	return 0;
+}
+
+static int map_show(int argc, char **argv)
+{
+	struct map_opts o;
+	struct xk_prog *progs = NULL;
+	bool *sel = NULL;
+	__u32 done[1024];
+	int err, n, i, j, k, ndone = 0;
+	struct jw *w = NULL;
+
+	err = map_args(argc, argv, &o, 0, 1, "show [IFACE|PROG]");
+	if (err)
+		return err < 0 ? XK_EXIT_OK : err;
+	err = xk_need_bpffs();
+	if (err)
+		return err;
+	n = xk_progs_load(&progs);
+	if (n < 0)
+		return xk_error(XK_EXIT_FAIL, "cannot list loaded programs: %s", strerror(-n));
+	sel = calloc(n + 1, sizeof(*sel));
+	if (!sel) {
+		free(progs);
+		return xk_error(XK_EXIT_FAIL, "out of memory");
+	}
+	err = show_targets(o.npos ? o.pos[0] : NULL, progs, n, sel);
+	if (err)
+		goto out;
+	if (xk.json) {
+		w = jw_new(stdout);
+		jw_arr_start(w);
+	} else {
+		printf("%-6s %-17s %-14s %-16s %-24s %9s %9s  %-9s %s\n", "ID", "NAME", "TYPE", "KEY", "VALUE",
+		       "ENTRIES", "MAX", "PROGS", "PIN");
+	}
+	/* A map used by several selected programs is shown once, with all of them. */
+	for (i = 0; i < n; i++) {
+		for (j = 0; sel[i] && j < (int)progs[i].nmaps; j++) {
+			__u32 id = progs[i].map_ids[j];
+			struct xk_mapref m;
+			char kt[128], vt[128], users[128] = "";
+			long count;
+
+			for (k = 0; k < ndone && done[k] != id; k++)
+				;
+			if (k < ndone || xk_mapref_open_id(id, &m))
+				continue;
+			if (ndone < 1024)
+				done[ndone++] = id;
+			for (k = 0; k < n; k++) {
+				int q;
+
+				for (q = 0; q < (int)progs[k].nmaps; q++)
+					if (progs[k].map_ids[q] == id)
+						snprintf(users + strlen(users), sizeof(users) - strlen(users), "%s%u",
+							 *users ? "," : "", progs[k].id);
+			}
+			xk_type_name(&m.key, kt, sizeof(kt));
+			xk_type_name(&m.value, vt, sizeof(vt));
+			count = xk_map_type_is_array(m.info.type) ? (long)m.info.max_entries : xk_map_count(&m);
+			if (w) {
+				jw_obj_start(w);
+				jw_kuint(w, "id", id);
+				jw_kstr(w, "name", m.name);
+				jw_kstr(w, "type", xk_map_type_name(m.info.type));
+				jw_kstr(w, "key_type", kt);
+				jw_kstr(w, "value_type", vt);
+				jw_kint(w, "entries", count);
+				jw_kuint(w, "max_entries", m.info.max_entries);
+				jw_kstr(w, "progs", users);
+				jw_key(w, "pin");
+				jw_str(w, m.pin[0] ? m.pin : NULL);
+				jw_obj_end(w);
+			} else {
+				printf("%-6u %-17s %-14s %-16s %-24s %9ld %9u  %-9s %s\n", id, m.name,
+				       xk_map_type_name(m.info.type), kt, vt, count, m.info.max_entries, users,
+				       m.pin[0] ? m.pin : "-");
+			}
+			xk_mapref_close(&m);
+		}
+	}
+	if (w) {
+		jw_arr_end(w);
+		jw_free(w);
+	}
+out:
+	free(sel);
+	free(progs);
+	return err;
+}
+
+static int map_help(int argc, char **argv)
+{
+	(void)argc;
+	(void)argv;
+	printf("Usage: xdpkit map COMMAND ...\n\n"
+	       "  show [IFACE|PROG]           maps of attached programs: types, entries, pins\n"
+	       "  dump MAP [--per-cpu]        every entry as 'KEY VALUE' (what 'load' reads)\n"
+	       "  get MAP KEY [--per-cpu]     one value\n"
+	       "  set MAP KEY [VALUE]         add or change an entry (no VALUE: a zero value)\n"
+	       "  del MAP KEY                 remove an entry\n"
+	       "  load MAP FILE               one 'KEY [VALUE]' a line, all or nothing\n\n"
+	       "MAP:  a pin path | PROG/MAPNAME (PROG by name or id) | a name pinned in the pin root,\n"
+	       "      /sys/fs/bpf/tc/globals or /sys/fs/bpf | the name of one loaded map | id N\n"
+	       "KEY, VALUE: typed by the map's BTF: 10.0.0.1, 2001:db8::1, 10.0.0.0/8 (no host bits),\n"
+	       "      2001:db8::/32, a port 0-65535, aa:bb:cc:dd:ee:ff, ipv4|ipv6|arp|0x88cc, tcp|udp|icmp|17,\n"
+	       "      integers (decimal or 0x hex), enums by name, structs as field=value pairs separated by\n"
+	       "      commas or spaces (fields not named keep their value). Maps without BTF: hex bytes.\n"
+	       "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to every CPU.\n"
+	       "A config field named <map>_entries is kept equal to the number of entries of <map>.\n");
+	return XK_EXIT_OK;
+}
+
+static const struct xk_cmd map_cmds[] = {
+	{ "show", map_show, "maps of attached programs" },
+	{ "list", map_show, "same as show" },
+	{ "dump", map_dump, "every entry" },
+	{ "get", map_get, "one value" },
+	{ "set", map_set, "add or change an entry" },
+	{ "update", map_set, "same as set" },
+	{ "del", map_del, "remove an entry" },
+	{ "delete", map_del, "same as del" },
+	{ "load", xk_map_load, "entries from a file" },
+	{ "help", map_help, "this text" },
+	{ 0 },
+};
+
+int do_map(int argc, char **argv)
+{
+	if (argc < 2 || xk_is_help(argv[1]))
+		return map_help(argc, argv);
+	return xk_cmd_select(map_cmds, argc - 1, argv + 1, "map command");
+}
