@@ -15,8 +15,8 @@ mkdir "$INST" || xk_abort "cannot create trace instance $INST"
 xk_cleanup rmdir "$INST"
 echo 1 >"$INST/events/bpf_trace/bpf_trace_printk/enable"
 
-# The .bss map (hello.bss; hello_dr.bss for hello_drop) of the program on veth0 (found through the program, not by name: another test may have a
-# hello loaded too, and `bpftool map dump name hello.bss` would show both).
+# The .bss map (hello.bss; hello_dr.bss for hello_drop) of the program on veth0, found through the program, not
+# by name: another test may have a hello loaded too, and `bpftool map dump name hello.bss` would show both.
 bss_map_of()
 {
 	local m
@@ -35,6 +35,22 @@ stat_of()
 }
 peer_tx() { on_peer ip -j -s link show veth1 | jq '.[0].stats64.tx.packets'; }
 
+# Neighbour discovery and ARP may send a frame at any moment: read counter, the peer's tx count and the PASS
+# verdicts until no frame arrived while we read them. Sets C (counter), TX, PASS.
+snapshot()
+{
+	local i c2 tx2
+	for ((i = 0; i < 20; i++)); do
+		C=$(counter_of "$bss")
+		TX=$(peer_tx)
+		PASS=$(stat_of "$id" 2)
+		c2=$(counter_of "$bss")
+		tx2=$(peer_tx)
+		[ "$C" = "$c2" ] && [ "$TX" = "$tx2" ] && return 0
+		sleep 0.1
+	done
+}
+
 check "ping works before anything is attached" ping4 "$XK_IP4" 1
 
 # Step 1: hello passes everything and says hello.
@@ -44,16 +60,16 @@ id=$(xdp_prog_id)
 check_eq "ip link shows program 'hello' on veth0" hello "$(bpftool -j prog show id "${id:-0}" | jq -r .name)"
 bss=$(bss_map_of "$id")
 check_match "hello has a hello.bss map" '^[0-9]+$' "$bss"
-c0=$(counter_of "$bss")
-tx0=$(peer_tx)
+snapshot
+c0=$C tx0=$TX
 check "IPv4 ping passes through hello" ping4 "$XK_IP4" 3
 check "IPv6 ping passes through hello" ping6 "$XK_IP6" 3
-sleep 0.2
-c1=$(counter_of "$bss")
-tx1=$(peer_tx)
+sleep 0.1
+snapshot
+c1=$C tx1=$TX
 check_ge "hello counted at least the 6 echo requests" $((c0 + 6)) "$c1"
 check_eq "counter (bpftool map dump) = frames the peer sent" $((tx1 - tx0)) $((c1 - c0))
-check_eq "hello's PASS verdicts = counter" "$c1" "$(stat_of "$id" 2)"
+check_eq "hello's PASS verdicts = counter" "$c1" "$PASS"
 
 # Every value the counter took must have been printed; others' lines in the same event do not matter.
 seen=$(grep -o 'Hello World [0-9]*' "$INST/trace" | awk '{print $3}' | sort -un)
