@@ -1,5 +1,5 @@
-/* Formatting map keys and values by their BTF type: the named xdpkit types as people write them, integers in
- * decimal, enums by name, structs as field=value pairs (text) or objects (JSON). */
+/* Formatting map keys and values by their BTF type: the named xdpkit types as people write them,
+ * integers in decimal, enums by name, structs as field=value pairs (text) or objects (JSON). */
 #include "btf_text.h"
 #include "json.h"
 
@@ -11,14 +11,13 @@
 #include <string.h>
 
 const struct xk_name_num xk_ethertype_names[] = {
-	{ "ipv4", 0x0800 }, { "arp", 0x0806 },	  { "ipv6", 0x86dd },
-	{ "vlan", 0x8100 }, { "qinq", 0x88a8 },	  { "lldp", 0x88cc },
-	{ "mpls", 0x8847 }, { "pppoe", 0x8864 }, { NULL, 0 },
+    {"ipv4", 0x0800}, {"arp", 0x0806},	{"ipv6", 0x86dd},  {"vlan", 0x8100}, {"qinq", 0x88a8},
+    {"lldp", 0x88cc}, {"mpls", 0x8847}, {"pppoe", 0x8864}, {NULL, 0},
 };
 
 const struct xk_name_num xk_ipproto_names[] = {
-	{ "icmp", 1 },	 { "igmp", 2 },	  { "tcp", 6 },	       { "udp", 17 },  { "gre", 47 },
-	{ "esp", 50 },	 { "ah", 51 },	  { "ipv6-icmp", 58 }, { "sctp", 132 }, { NULL, 0 },
+    {"icmp", 1}, {"igmp", 2}, {"tcp", 6},	 {"udp", 17},	{"gre", 47},
+    {"esp", 50}, {"ah", 51},  {"ipv6-icmp", 58}, {"sctp", 132}, {NULL, 0},
 };
 
 struct special_name {
@@ -29,10 +28,10 @@ struct special_name {
 };
 
 static const struct special_name specials[] = {
-	{ "xk_ipv4", false, 4, XK_SP_IPV4 },	  { "xk_ipv6", false, 16, XK_SP_IPV6 },
-	{ "xk_port", false, 2, XK_SP_PORT },	  { "xk_mac", false, 6, XK_SP_MAC },
-	{ "xk_ethertype", false, 2, XK_SP_ETHERTYPE }, { "xk_ipproto", false, 1, XK_SP_IPPROTO },
-	{ "xk_cidr4", true, 8, XK_SP_CIDR4 },	  { "xk_cidr6", true, 20, XK_SP_CIDR6 },
+    {"xk_ipv4", false, 4, XK_SP_IPV4},		 {"xk_ipv6", false, 16, XK_SP_IPV6},
+    {"xk_port", false, 2, XK_SP_PORT},		 {"xk_mac", false, 6, XK_SP_MAC},
+    {"xk_ethertype", false, 2, XK_SP_ETHERTYPE}, {"xk_ipproto", false, 1, XK_SP_IPPROTO},
+    {"xk_cidr4", true, 8, XK_SP_CIDR4},		 {"xk_cidr6", true, 20, XK_SP_CIDR6},
 };
 
 bool xk_vtype_is_raw(const struct xk_vtype *t)
@@ -73,11 +72,12 @@ enum xk_special xk_btf_special(const struct btf *btf, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, id);
 
-	/* The name may sit on any typedef of the chain (typedef xk_ipv4 my_addr; still prints as an address). */
+	/* The name may sit on any typedef of the chain (typedef xk_ipv4 my_addr; still prints as an
+	 * address). */
 	while (t) {
 		if (btf_is_typedef(t)) {
-			enum xk_special sp = match_special(btf__name_by_offset(btf, t->name_off), false,
-							   btf__resolve_size(btf, id));
+			enum xk_special sp = match_special(btf__name_by_offset(btf, t->name_off),
+							   false, btf__resolve_size(btf, id));
 			if (sp)
 				return sp;
 		} else if (btf_is_struct(t)) {
@@ -162,16 +162,18 @@ static void fmt_special(struct sb *s, enum xk_special sp, const __u8 *data)
 	case XK_SP_CIDR4:
 	case XK_SP_CIDR6:
 		memcpy(&plen, data, 4);
-		sb_printf(s, "%s/%u",
-			  inet_ntop(sp == XK_SP_CIDR4 ? AF_INET : AF_INET6, data + 4, ip, sizeof(ip)),
-			  plen);
+		sb_printf(
+		    s, "%s/%u",
+		    inet_ntop(sp == XK_SP_CIDR4 ? AF_INET : AF_INET6, data + 4, ip, sizeof(ip)),
+		    plen);
 		break;
 	case XK_SP_NONE:
 		break;
 	}
 }
 
-/* Bitfields, read bit by bit in the host's (little-endian) layout: rare in map types, so simple beats fast. */
+/* Bitfields, read bit by bit in the host's (little-endian) layout: rare in map types, so simple
+ * beats fast. */
 static __u64 read_bits(const __u8 *data, __u32 bitoff, __u32 nbits)
 {
 	__u64 v = 0;
@@ -254,7 +256,8 @@ static const char *enum_name(const struct btf *btf, const struct btf_type *t, __
 			ev = btf_enum64_value(btf_enum64(t) + i);
 			off = e[0];
 		}
-		if ((t->size < 8 && (ev & ((1ULL << t->size * 8) - 1)) == (v & ((1ULL << t->size * 8) - 1))) ||
+		if ((t->size < 8 &&
+		     (ev & ((1ULL << t->size * 8) - 1)) == (v & ((1ULL << t->size * 8) - 1))) ||
 		    ev == v)
 			return btf__name_by_offset(btf, off);
 	}
@@ -280,7 +283,8 @@ static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *d
 		    const char *prefix, int flags);
 
 /* A value that is not a struct: one word of text. */
-static void fmt_leaf(struct sb *s, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz, int flags)
+static void fmt_leaf(struct sb *s, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz,
+		     int flags)
 {
 	enum xk_special sp = xk_btf_special(btf, id);
 	const struct btf_type *t;
@@ -315,8 +319,7 @@ static void fmt_leaf(struct sb *s, const struct btf *btf, __u32 id, const __u8 *
 		name = enum_name(btf, t, v);
 		if (name)
 			sb_printf(s, "%s", name);
-		else
-			if (sgn)
+		else if (sgn)
 			sb_printf(s, "%lld", (long long)v);
 		else
 			sb_printf(s, "%llu", (unsigned long long)v);
@@ -331,7 +334,7 @@ static void fmt_leaf(struct sb *s, const struct btf *btf, __u32 id, const __u8 *
 		}
 		sb_printf(s, "[");
 		for (i = 0; i < a->nelems && esz > 0; i++) {
-			struct sb inner = { s->buf, s->len, s->off, 0 };
+			struct sb inner = {s->buf, s->len, s->off, 0};
 
 			if (i)
 				sb_printf(s, " ");
@@ -381,8 +384,8 @@ static bool is_plain_composite(const struct btf *btf, __u32 id)
 	return t && btf_is_composite(t) && !xk_btf_special(btf, id);
 }
 
-/* Structs flatten to field=value pairs; nested structs become dotted names (inner.a=1), which the parser
- * reads back. Unions show their first member. */
+/* Structs flatten to field=value pairs; nested structs become dotted names (inner.a=1), which the
+ * parser reads back. Unions show their first member. */
 static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz,
 		    const char *prefix, int flags)
 {
@@ -411,14 +414,16 @@ static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *d
 			continue;
 		if (bsz && !strncmp(name, "pad", 3) && !read_bits(data, off, bsz))
 			continue;
+		/* An anonymous member's fields belong to us. */
 		if (!name || !*name)
-			snprintf(path, sizeof(path), "%s", prefix); /* anonymous member: its fields belong to us */
+			snprintf(path, sizeof(path), "%s", prefix);
 		else if (*prefix)
 			snprintf(path, sizeof(path), "%s.%s", prefix, name);
 		else
 			snprintf(path, sizeof(path), "%s", name);
 		if (bsz) {
-			/* A bitfield: extract it into a small buffer so the leaf reader starts at bit 0. */
+			/* A bitfield: extract it into a small buffer so the leaf reader starts at
+			 * bit 0. */
 			__u64 v = read_bits(data, off, bsz);
 
 			fmt_any(s, btf, m->type, (const __u8 *)&v, bsz, path, flags);
@@ -430,7 +435,7 @@ static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *d
 
 void xk_fmt_text(const struct xk_vtype *t, const void *data, int flags, char *buf, size_t len)
 {
-	struct sb s = { buf, len, 0, 0 };
+	struct sb s = {buf, len, 0, 0};
 
 	if (!len)
 		return;
@@ -442,10 +447,11 @@ void xk_fmt_text(const struct xk_vtype *t, const void *data, int flags, char *bu
 	fmt_any(&s, t->btf, t->id, data, 0, "", flags);
 }
 
-static void json_leaf_text(struct jw *w, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz)
+static void json_leaf_text(struct jw *w, const struct btf *btf, __u32 id, const __u8 *data,
+			   __u32 bitsz)
 {
 	char buf[512];
-	struct sb s = { buf, sizeof(buf), 0, 0 };
+	struct sb s = {buf, sizeof(buf), 0, 0};
 
 	buf[0] = '\0';
 	fmt_leaf(&s, btf, id, data, bitsz, 0);
@@ -454,7 +460,8 @@ static void json_leaf_text(struct jw *w, const struct btf *btf, __u32 id, const 
 
 static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz);
 
-static void json_members(struct jw *w, const struct btf *btf, const struct btf_type *t, const __u8 *data)
+static void json_members(struct jw *w, const struct btf *btf, const struct btf_type *t,
+			 const __u8 *data)
 {
 	int i, n = btf_is_union(t) && btf_vlen(t) > 0 ? 1 : btf_vlen(t);
 
@@ -467,7 +474,8 @@ static void json_members(struct jw *w, const struct btf *btf, const struct btf_t
 		if (!bsz && is_pad(name, data + off / 8, btf__resolve_size(btf, m->type)))
 			continue;
 		if (!name || !*name) {
-			const struct btf_type *mt = btf__type_by_id(btf, xk_btf_skip_mods(btf, m->type));
+			const struct btf_type *mt =
+			    btf__type_by_id(btf, xk_btf_skip_mods(btf, m->type));
 
 			if (mt && btf_is_composite(mt))
 				json_members(w, btf, mt, data + off / 8);
@@ -484,7 +492,8 @@ static void json_members(struct jw *w, const struct btf *btf, const struct btf_t
 	}
 }
 
-/* JSON keeps structure: named types and enums as strings, integers as numbers, structs as objects. */
+/* JSON keeps structure: named types and enums as strings, integers as numbers, structs as objects.
+ */
 static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz)
 {
 	const struct btf_type *t;
@@ -531,7 +540,8 @@ static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *
 		}
 		jw_float(w, d);
 	} else {
-		json_leaf_text(w, btf, id, data, bitsz); /* enums by name, byte arrays as hex, pointers */
+		/* enums by name, byte arrays as hex, pointers */
+		json_leaf_text(w, btf, id, data, bitsz);
 	}
 }
 
@@ -539,7 +549,7 @@ void xk_fmt_json(struct jw *w, const struct xk_vtype *t, const void *data)
 {
 	if (xk_vtype_is_raw(t)) {
 		char buf[1024];
-		struct sb s = { buf, sizeof(buf), 0, 0 };
+		struct sb s = {buf, sizeof(buf), 0, 0};
 
 		buf[0] = '\0';
 		fmt_hex(&s, data, t->size);
@@ -573,10 +583,13 @@ void xk_type_name(const struct xk_vtype *t, char *buf, size_t len)
 	if (btf_is_typedef(bt) || btf_is_int(bt) || btf_is_float(bt)) {
 		snprintf(buf, len, "%s", name);
 	} else if (btf_is_composite(bt) || btf_is_any_enum(bt)) {
-		snprintf(buf, len, "%s %s", btf_is_struct(bt) ? "struct" : btf_is_union(bt) ? "union" : "enum",
+		snprintf(buf, len, "%s %s",
+			 btf_is_struct(bt)  ? "struct"
+			 : btf_is_union(bt) ? "union"
+					    : "enum",
 			 name && *name ? name : "(anon)");
 	} else if (btf_is_array(bt)) {
-		struct xk_vtype et = { t->btf, btf_array(bt)->type, 0 };
+		struct xk_vtype et = {t->btf, btf_array(bt)->type, 0};
 		char ebuf[128];
 
 		xk_type_name(&et, ebuf, sizeof(ebuf));
@@ -587,8 +600,8 @@ void xk_type_name(const struct xk_vtype *t, char *buf, size_t len)
 }
 
 /* Add CPU copies of every plain integer at byte offset `off` of the value. */
-static void sum_walk(const struct btf *btf, __u32 id, size_t off, const __u8 *percpu, int ncpu, size_t stride,
-		     __u8 *out)
+static void sum_walk(const struct btf *btf, __u32 id, size_t off, const __u8 *percpu, int ncpu,
+		     size_t stride, __u8 *out)
 {
 	const struct btf_type *t;
 	int i, cpu;
@@ -602,8 +615,8 @@ static void sum_walk(const struct btf *btf, __u32 id, size_t off, const __u8 *pe
 		for (i = 0; i < btf_vlen(t); i++) {
 			if (btf_member_bitfield_size(t, i))
 				continue;
-			sum_walk(btf, btf_members(t)[i].type, off + btf_member_bit_offset(t, i) / 8, percpu,
-				 ncpu, stride, out);
+			sum_walk(btf, btf_members(t)[i].type, off + btf_member_bit_offset(t, i) / 8,
+				 percpu, ncpu, stride, out);
 			if (btf_is_union(t))
 				break;
 		}

@@ -1,5 +1,5 @@
-/* Parsing what a person types into the bytes of a map key or value, driven by BTF. Strict: every bad input is
- * refused with a sentence naming the input and the form expected, never guessed at. */
+/* Parsing what a person types into the bytes of a map key or value, driven by BTF. Strict: every
+ * bad input is refused with a sentence naming the input and the form expected, never guessed at. */
 #include "btf_text.h"
 
 #include <arpa/inet.h>
@@ -123,12 +123,13 @@ static int parse_mac(const char *s, __u8 *out)
 	return *s ? -EINVAL : 0;
 }
 
-/* 10.0.0.0/8 or 2001:db8::/32; a bare address is a host prefix (/32, /128). Host bits set past the prefix are
- * refused: the trie would store them and show them back, which only confuses. */
+/* 10.0.0.0/8 or 2001:db8::/32; a bare address is a host prefix (/32, /128). Host bits set past the
+ * prefix are refused: the trie would store them and show them back, which only confuses. */
 static int parse_cidr(const char *s, bool v6, __u8 *out, char *err, size_t errlen)
 {
 	int af = v6 ? AF_INET6 : AF_INET, bytes = v6 ? 16 : 4, maxlen = v6 ? 128 : 32;
-	const char *form = v6 ? "an IPv6 prefix such as 2001:db8::/32" : "a prefix such as 10.0.0.0/8";
+	const char *form =
+	    v6 ? "an IPv6 prefix such as 2001:db8::/32" : "a prefix such as 10.0.0.0/8";
 	char addr[INET6_ADDRSTRLEN + 8], shown[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
 	__u8 a[16], fixed[16];
@@ -140,9 +141,11 @@ static int parse_cidr(const char *s, bool v6, __u8 *out, char *err, size_t errle
 		return ERR("'%s' is not %s", s, form);
 	snprintf(addr, sizeof(addr), "%.*s", slash ? (int)(slash - s) : (int)strlen(s), s);
 	if (inet_pton(af, addr, a) != 1)
-		return ERR("'%s' is not %s: '%s' is not an %s address", s, form, addr, v6 ? "IPv6" : "IPv4");
+		return ERR("'%s' is not %s: '%s' is not an %s address", s, form, addr,
+			   v6 ? "IPv6" : "IPv4");
 	if (slash && (parse_u64(slash + 1, &plen) || plen > (__u64)maxlen))
-		return ERR("'%s': prefix length '%s' is out of range; expected 0-%d", s, slash + 1, maxlen);
+		return ERR("'%s': prefix length '%s' is out of range; expected 0-%d", s, slash + 1,
+			   maxlen);
 	memcpy(fixed, a, bytes);
 	for (i = 0; i < bytes; i++) {
 		int keep = (int)plen - i * 8;
@@ -153,8 +156,9 @@ static int parse_cidr(const char *s, bool v6, __u8 *out, char *err, size_t errle
 			fixed[i] &= 0xff << (8 - keep);
 	}
 	if (memcmp(fixed, a, bytes))
-		return ERR("'%s' has bits set past the /%u prefix; did you mean %s/%u?", s, (unsigned)plen,
-			   inet_ntop(af, fixed, shown, sizeof(shown)), (unsigned)plen);
+		return ERR("'%s' has bits set past the /%u prefix; did you mean %s/%u?", s,
+			   (unsigned)plen, inet_ntop(af, fixed, shown, sizeof(shown)),
+			   (unsigned)plen);
 	p32 = plen;
 	memcpy(out, &p32, 4);
 	memcpy(out + 4, a, bytes);
@@ -171,7 +175,9 @@ static int parse_special(enum xk_special sp, const char *s, __u8 *out, char *err
 	switch (sp) {
 	case XK_SP_IPV4:
 		if (inet_pton(AF_INET, s, out) != 1)
-			return ERR("'%s' is not an IPv4 address; expected a.b.c.d with each part 0-255", s);
+			return ERR(
+			    "'%s' is not an IPv4 address; expected a.b.c.d with each part 0-255",
+			    s);
 		return 0;
 	case XK_SP_IPV6:
 		if (inet_pton(AF_INET6, s, out) != 1)
@@ -192,7 +198,8 @@ static int parse_special(enum xk_special sp, const char *s, __u8 *out, char *err
 			v = n;
 		} else if (parse_u64(s, &v) || v > 0xffff) {
 			names_of(xk_ethertype_names, names, sizeof(names));
-			return ERR("'%s' is not an EtherType; expected one of %s, or a number such as 0x88cc",
+			return ERR("'%s' is not an EtherType; expected one of %s, or a number such "
+				   "as 0x88cc",
 				   s, names);
 		}
 		v16 = v;
@@ -205,8 +212,9 @@ static int parse_special(enum xk_special sp, const char *s, __u8 *out, char *err
 			v = n;
 		} else if (parse_u64(s, &v) || v > 255) {
 			names_of(xk_ipproto_names, names, sizeof(names));
-			return ERR("'%s' is not an IP protocol; expected one of %s, or a number 0-255", s,
-				   names);
+			return ERR(
+			    "'%s' is not an IP protocol; expected one of %s, or a number 0-255", s,
+			    names);
 		}
 		out[0] = v;
 		return 0;
@@ -220,7 +228,8 @@ static int parse_special(enum xk_special sp, const char *s, __u8 *out, char *err
 	return -EINVAL;
 }
 
-/* Bitfields are written bit by bit in the host's (little-endian) layout, as btf_fmt.c reads them. */
+/* Bitfields are written bit by bit in the host's (little-endian) layout, as btf_fmt.c reads them.
+ */
 static void write_bits(__u8 *data, __u32 bitoff, __u32 nbits, __u64 v)
 {
 	__u32 i;
@@ -250,9 +259,11 @@ static void enum_names(const struct btf *btf, const struct btf_type *t, char *bu
 
 	buf[0] = '\0';
 	for (i = 0; i < btf_vlen(t) && off < len; i++) {
-		__u32 name_off = btf_is_enum(t) ? btf_enum(t)[i].name_off : *((const __u32 *)btf_enum64(t) + 3 * i);
+		__u32 name_off = btf_is_enum(t) ? btf_enum(t)[i].name_off
+						: *((const __u32 *)btf_enum64(t) + 3 * i);
 
-		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "", btf__name_by_offset(btf, name_off));
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+				btf__name_by_offset(btf, name_off));
 	}
 }
 
@@ -264,8 +275,10 @@ static int enum_by_name(const struct btf *btf, const struct btf_type *t, const c
 	int i, found = 0;
 
 	for (i = 0; i < btf_vlen(t); i++) {
-		__u32 name_off = btf_is_enum(t) ? btf_enum(t)[i].name_off : *((const __u32 *)btf_enum64(t) + 3 * i);
-		__u64 ev = btf_is_enum(t) ? (__u64)(__s64)btf_enum(t)[i].val : btf_enum64_value(btf_enum64(t) + i);
+		__u32 name_off = btf_is_enum(t) ? btf_enum(t)[i].name_off
+						: *((const __u32 *)btf_enum64(t) + 3 * i);
+		__u64 ev = btf_is_enum(t) ? (__u64)(__s64)btf_enum(t)[i].val
+					  : btf_enum64_value(btf_enum64(t) + i);
 		const char *name = btf__name_by_offset(btf, name_off);
 		size_t nl = strlen(name);
 
@@ -281,10 +294,10 @@ static int enum_by_name(const struct btf *btf, const struct btf_type *t, const c
 	return found == 1 ? 0 : -ENOENT;
 }
 
-static int parse_leaf(const struct btf *btf, __u32 id, const char *s, __u8 *dst, __u32 bitoff, __u32 bitsz,
-		      char *err, size_t errlen)
+static int parse_leaf(const struct btf *btf, __u32 id, const char *s, __u8 *dst, __u32 bitoff,
+		      __u32 bitsz, char *err, size_t errlen)
 {
-	struct xk_vtype vt = { btf, id, 0 };
+	struct xk_vtype vt = {btf, id, 0};
 	enum xk_special sp = xk_btf_special(btf, id);
 	const struct btf_type *t;
 	char tname[128], names[512];
@@ -313,14 +326,16 @@ static int parse_leaf(const struct btf *btf, __u32 id, const char *s, __u8 *dst,
 			__s64 lim = bits >= 64 ? INT64_MAX : (__s64)((1ULL << (bits - 1)) - 1);
 
 			if (parse_s64(s, &sv) || sv > lim || sv < -lim - 1)
-				return ERR("'%s' is not a %s; expected an integer from %lld to %lld", s,
-					   tname, (long long)(-lim - 1), (long long)lim);
+				return ERR(
+				    "'%s' is not a %s; expected an integer from %lld to %lld", s,
+				    tname, (long long)(-lim - 1), (long long)lim);
 			v = (__u64)sv;
 		} else {
 			__u64 lim = bits >= 64 ? UINT64_MAX : (1ULL << bits) - 1;
 
 			if (parse_u64(s, &v) || v > lim)
-				return ERR("'%s' is not a %s; expected an integer 0-%llu (decimal, or hex with 0x)",
+				return ERR("'%s' is not a %s; expected an integer 0-%llu (decimal, "
+					   "or hex with 0x)",
 					   s, tname, (unsigned long long)lim);
 		}
 		store_int(dst, bitoff, bitsz, t->size, v);
@@ -329,16 +344,19 @@ static int parse_leaf(const struct btf *btf, __u32 id, const char *s, __u8 *dst,
 	if (btf_is_any_enum(t)) {
 		if (enum_by_name(btf, t, s, &v) && parse_u64(s, &v)) {
 			enum_names(btf, t, names, sizeof(names));
-			return ERR("'%s' is not a value of %s; expected one of %s (or a number)", s, tname, names);
+			return ERR("'%s' is not a value of %s; expected one of %s (or a number)", s,
+				   tname, names);
 		}
 		store_int(dst, bitoff, bitsz, t->size, v);
 		return 0;
 	}
 	if (btf_is_array(t) && btf__resolve_size(btf, btf_array(t)->type) == 1) {
 		if (parse_hex(s, dst, btf_array(t)->nelems))
-			return ERR("'%s' is not %u bytes of hex for %s; expected e.g. %.*s", s,
-				   btf_array(t)->nelems, tname, (int)(2 * btf_array(t)->nelems > 32 ? 32 : 2 * btf_array(t)->nelems),
-				   "00112233445566778899aabbccddeeff");
+			return ERR(
+			    "'%s' is not %u bytes of hex for %s; expected e.g. %.*s", s,
+			    btf_array(t)->nelems, tname,
+			    (int)(2 * btf_array(t)->nelems > 32 ? 32 : 2 * btf_array(t)->nelems),
+			    "00112233445566778899aabbccddeeff");
 		return 0;
 	}
 	if (btf_is_float(t) && (t->size == 4 || t->size == 8)) {
@@ -369,8 +387,8 @@ static int parse_leaf(const struct btf *btf, __u32 id, const char *s, __u8 *dst,
 	return ERR("values of type %s cannot be typed in yet ('%s')", tname, s);
 }
 
-static void field_names(const struct btf *btf, const struct btf_type *t, const char *prefix, char *buf,
-			size_t len)
+static void field_names(const struct btf *btf, const struct btf_type *t, const char *prefix,
+			char *buf, size_t len)
 {
 	int i;
 
@@ -382,7 +400,8 @@ static void field_names(const struct btf *btf, const struct btf_type *t, const c
 		char sub[128];
 
 		if (mt && btf_is_composite(mt) && !xk_btf_special(btf, m->type)) {
-			snprintf(sub, sizeof(sub), "%s%s%s", prefix, *name && *prefix ? "." : "", name);
+			snprintf(sub, sizeof(sub), "%s%s%s", prefix, *name && *prefix ? "." : "",
+				 name);
 			if (*name)
 				strncat(sub, ".", sizeof(sub) - strlen(sub) - 1);
 			field_names(btf, mt, *name ? sub : prefix, buf, len);
@@ -394,8 +413,8 @@ static void field_names(const struct btf *btf, const struct btf_type *t, const c
 }
 
 /* Find a member by a dotted path (inner.a), looking into anonymous members as C does. */
-static int find_member(const struct btf *btf, __u32 sid, const char *path, __u32 *mid, __u32 *bitoff,
-		       __u32 *bitsz)
+static int find_member(const struct btf *btf, __u32 sid, const char *path, __u32 *mid,
+		       __u32 *bitoff, __u32 *bitsz)
 {
 	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, sid));
 	const char *dot = strchr(path, '.');
@@ -436,9 +455,10 @@ static int find_member(const struct btf *btf, __u32 sid, const char *path, __u32
 	return -ENOENT;
 }
 
-static int parse_struct(const struct btf *btf, __u32 id, const char *text, __u8 *out, char *err, size_t errlen)
+static int parse_struct(const struct btf *btf, __u32 id, const char *text, __u8 *out, char *err,
+			size_t errlen)
 {
-	struct xk_vtype vt = { btf, id, 0 };
+	struct xk_vtype vt = {btf, id, 0};
 	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
 	char *copy = strdup(text), *tok, *save = NULL, tname[128], fields[512] = "", sub[512];
 	int err2 = 0, pairs = 0;
@@ -452,20 +472,22 @@ static int parse_struct(const struct btf *btf, __u32 id, const char *text, __u8 
 		__u32 mid, bitoff, bitsz;
 
 		if (!eq) {
-			err2 = ERR("'%s' is not a field=value pair; %s has fields %s", tok, tname, fields);
+			err2 = ERR("'%s' is not a field=value pair; %s has fields %s", tok, tname,
+				   fields);
 			break;
 		}
 		*eq = '\0';
 		if (find_member(btf, id, tok, &mid, &bitoff, &bitsz)) {
-			err2 = ERR("'%s' is not a field of %s; its fields are %s", tok, tname, fields);
+			err2 =
+			    ERR("'%s' is not a field of %s; its fields are %s", tok, tname, fields);
 			break;
 		}
 		if (!eq[1]) {
 			err2 = ERR("field '%s' has no value; write %s=VALUE", tok, tok);
 			break;
 		}
-		err2 = parse_leaf(btf, mid, eq + 1, bitsz ? out : out + bitoff / 8, bitsz ? bitoff : 0, bitsz,
-				  sub, sizeof(sub));
+		err2 = parse_leaf(btf, mid, eq + 1, bitsz ? out : out + bitoff / 8,
+				  bitsz ? bitoff : 0, bitsz, sub, sizeof(sub));
 		if (err2) {
 			snprintf(err, errlen, "field '%s': %s", tok, sub);
 			break;
@@ -495,9 +517,10 @@ int xk_parse_text(const struct xk_vtype *t, const char *in, void *out, char *err
 	text[n] = '\0';
 	if (xk_vtype_is_raw(t)) {
 		if (parse_hex(text, out, t->size))
-			return ERR("'%s' is not %u bytes of hex (this map has no BTF); expected e.g. %.*s", text,
-				   t->size, (int)(t->size * 2 > 32 ? 32 : t->size * 2),
-				   "0a0000010a0000010a0000010a000001");
+			return ERR(
+			    "'%s' is not %u bytes of hex (this map has no BTF); expected e.g. %.*s",
+			    text, t->size, (int)(t->size * 2 > 32 ? 32 : t->size * 2),
+			    "0a0000010a0000010a0000010a000001");
 		return 0;
 	}
 	if (!*text)

@@ -1,5 +1,6 @@
-/* Map keys and values as a person reads and types them, driven by BTF: formatting (btf_fmt.c) and parsing
- * (btf_parse.c). The named types of include/xdpkit/types.h and count.h get their own text forms. */
+/* Map keys and values as a person reads and types them, driven by BTF: formatting (btf_fmt.c) and
+ * parsing (btf_parse.c). The named types of include/xdpkit/types.h and count.h get their own text
+ * forms. */
 #ifndef XDPKIT_BTF_TEXT_H
 #define XDPKIT_BTF_TEXT_H
 
@@ -30,21 +31,23 @@ enum xk_special {
 	XK_SP_CIDR6,
 };
 
-/* Text flags */
-#define XK_FMT_KEY 1 /* struct fields joined by ',' so a key stays one word (what `load` reads back) */
+/* Text flag: struct fields joined by ',' so a key stays one word (what `load` reads back). */
+#define XK_FMT_KEY 1
 
-/* Formatting: text into buf (always NUL-terminated, truncated if too small), or a JSON value through w. */
+/* Formatting: text into buf (always NUL-terminated, truncated if too small), or a JSON value
+ * through w. */
 void xk_fmt_text(const struct xk_vtype *t, const void *data, int flags, char *buf, size_t len);
 void xk_fmt_json(struct jw *w, const struct xk_vtype *t, const void *data);
 /* A short name for the type: "xk_ipv4", "struct xk_cidr4", "__u64", "8 bytes". */
 void xk_type_name(const struct xk_vtype *t, char *buf, size_t len);
-/* Reduce per-CPU copies (each `stride` bytes apart) to one: integer members summed, anything else (addresses,
- * enums, ...) taken from CPU 0. */
-void xk_sum_percpu(const struct xk_vtype *t, const void *percpu, int ncpu, size_t stride, void *out);
+/* Reduce per-CPU copies (each `stride` bytes apart) to one: integer members summed, anything else
+ * (addresses, enums, ...) taken from CPU 0. */
+void xk_sum_percpu(const struct xk_vtype *t, const void *percpu, int ncpu, size_t stride,
+		   void *out);
 
-/* Parsing: `text` into `out` (t->size bytes). For structs, `out` is the base that `field=value` pairs change,
- * so the caller decides whether unnamed fields are zero or keep an old value. On bad input returns -EINVAL and
- * puts one sentence naming the input and the expected form into err. */
+/* Parsing: `text` into `out` (t->size bytes). For structs, `out` is the base that `field=value`
+ * pairs change, so the caller decides whether unnamed fields are zero or keep an old value. On bad
+ * input returns -EINVAL and puts one sentence naming the input and the expected form into err. */
 int xk_parse_text(const struct xk_vtype *t, const char *text, void *out, char *err, size_t errlen);
 
 /* Well-known names of EtherTypes and IP protocols, ended by a NULL name. */
@@ -56,7 +59,8 @@ extern const struct xk_name_num xk_ethertype_names[];
 extern const struct xk_name_num xk_ipproto_names[];
 
 /* Shared by both halves. */
-__u32 xk_btf_skip_mods(const struct btf *btf, __u32 id); /* through typedefs, const, volatile, ... */
+/* Through typedefs, const, volatile, ... to the type underneath. */
+__u32 xk_btf_skip_mods(const struct btf *btf, __u32 id);
 enum xk_special xk_btf_special(const struct btf *btf, __u32 id);
 bool xk_vtype_is_raw(const struct xk_vtype *t);
 

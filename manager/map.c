@@ -1,4 +1,5 @@
-/* `xdpkit map`: show, dump, get, set, del (and load, in map_load.c) with keys and values typed by BTF. */
+/* `xdpkit map`: show, dump, get, set, del (and load, in map_load.c) with keys and values typed by
+ * BTF. */
 #include "map.h"
 #include "json.h"
 #include "map_entries.h"
@@ -33,17 +34,19 @@ static int map_args(int argc, char **argv, struct map_opts *o, int min, int max,
 		} else if (!strcmp(argv[i], "--per-cpu")) {
 			o->per_cpu = true;
 		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			return xk_error(XK_EXIT_USAGE, "map %s: unknown option '%s'; usage: xdpkit map %s", argv[0],
-					argv[i], usage);
+			return xk_error(XK_EXIT_USAGE,
+					"map %s: unknown option '%s'; usage: xdpkit map %s",
+					argv[0], argv[i], usage);
 		} else if (o->npos < (int)(sizeof(o->pos) / sizeof(o->pos[0]))) {
 			o->pos[o->npos++] = argv[i];
 		}
 	}
 	if (o->npos < min)
-		return xk_error(XK_EXIT_USAGE, "map %s: missing argument; usage: xdpkit map %s", argv[0], usage);
+		return xk_error(XK_EXIT_USAGE, "map %s: missing argument; usage: xdpkit map %s",
+				argv[0], usage);
 	if (max >= 0 && o->npos > max)
-		return xk_error(XK_EXIT_USAGE, "map %s: unexpected '%s'; usage: xdpkit map %s", argv[0],
-				o->pos[max], usage);
+		return xk_error(XK_EXIT_USAGE, "map %s: unexpected '%s'; usage: xdpkit map %s",
+				argv[0], o->pos[max], usage);
 	return xk_need_root();
 }
 
@@ -68,7 +71,8 @@ int xk_map_parse_key(const struct xk_mapref *m, const char *text, void *key)
 
 		memcpy(&idx, key, 4);
 		if (idx >= m->info.max_entries)
-			return xk_error(XK_EXIT_USAGE, "key %s: map %s is an array with indexes 0-%u", text,
+			return xk_error(XK_EXIT_USAGE,
+					"key %s: map %s is an array with indexes 0-%u", text,
 					m->name, m->info.max_entries - 1);
 	}
 	return 0;
@@ -85,7 +89,8 @@ int xk_map_parse_value(const struct xk_mapref *m, const char *text, void *val)
 	return 0;
 }
 
-/* An LPM trie's lookup is a longest-prefix match: 10.1.0.0/16 "finds" 10.0.0.0/8. Exactness needs a walk. */
+/* An LPM trie's lookup is a longest-prefix match: 10.1.0.0/16 "finds" 10.0.0.0/8. Exactness needs a
+ * walk. */
 int xk_map_lookup_exact(const struct xk_mapref *m, const void *key, void *vals)
 {
 	__u8 *cur, *next;
@@ -116,9 +121,10 @@ void xk_map_spread(const struct xk_mapref *m, const void *one, void *all)
 		memcpy((__u8 *)all + (size_t)cpu * m->vstride, one, m->info.value_size);
 }
 
-/* One element, plain: "KEY VALUE" (what `load` reads back); per-CPU copies follow indented when asked. */
-static void print_elem(struct jw *w, const struct xk_mapref *m, const void *key, const void *vals, bool per_cpu,
-		       bool with_key)
+/* One element, plain: "KEY VALUE" (what `load` reads back); per-CPU copies follow indented when
+ * asked. */
+static void print_elem(struct jw *w, const struct xk_mapref *m, const void *key, const void *vals,
+		       bool per_cpu, bool with_key)
 {
 	char kt[TEXT_MAX], vt[TEXT_MAX];
 	__u8 *sum = malloc(m->info.value_size ? m->info.value_size : 1);
@@ -142,7 +148,8 @@ static void print_elem(struct jw *w, const struct xk_mapref *m, const void *key,
 			jw_key(w, "per_cpu");
 			jw_arr_start(w);
 			for (cpu = 0; cpu < m->ncpu; cpu++)
-				xk_fmt_json(w, &m->value, (const __u8 *)vals + (size_t)cpu * m->vstride);
+				xk_fmt_json(w, &m->value,
+					    (const __u8 *)vals + (size_t)cpu * m->vstride);
 			jw_arr_end(w);
 		}
 		jw_obj_end(w);
@@ -155,7 +162,8 @@ static void print_elem(struct jw *w, const struct xk_mapref *m, const void *key,
 			printf("%s\n", vt);
 		}
 		for (cpu = 0; per_cpu && m->percpu && cpu < m->ncpu; cpu++) {
-			xk_fmt_text(&m->value, (const __u8 *)vals + (size_t)cpu * m->vstride, 0, vt, sizeof(vt));
+			xk_fmt_text(&m->value, (const __u8 *)vals + (size_t)cpu * m->vstride, 0, vt,
+				    sizeof(vt));
 			printf("  cpu%d %s\n", cpu, vt);
 		}
 	}
@@ -164,13 +172,14 @@ static void print_elem(struct jw *w, const struct xk_mapref *m, const void *key,
 
 #define WALK_CHUNK 4096
 
-/* Every element, printed. Batch look-ups (one syscall per few thousand elements) where the map has them; the
- * key-by-key walk otherwise (LPM tries). Returns the number of elements or -errno. */
+/* Every element, printed. Batch look-ups (one syscall per few thousand elements) where the map has
+ * them; the key-by-key walk otherwise (LPM tries). Returns the number of elements or -errno. */
 static long walk(const struct xk_mapref *m, struct jw *w, bool per_cpu)
 {
 	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	size_t ks = m->info.key_size, vb = xk_mapref_value_bytes(m), tsz = ks > 8 ? ks : 8;
-	__u8 *keys = malloc(WALK_CHUNK * ks), *vals = malloc(WALK_CHUNK * vb), *tin = calloc(2, tsz);
+	__u8 *keys = malloc(WALK_CHUNK * ks), *vals = malloc(WALK_CHUNK * vb),
+	     *tin = calloc(2, tsz);
 	__u8 *tout = tin + tsz;
 	bool first = true, batch = true;
 	long n = 0;
@@ -182,7 +191,8 @@ static long walk(const struct xk_mapref *m, struct jw *w, bool per_cpu)
 	}
 	while (batch) {
 		__u32 count = WALK_CHUNK;
-		int err = bpf_map_lookup_batch(m->fd, first ? NULL : tin, tout, keys, vals, &count, &opts);
+		int err = bpf_map_lookup_batch(m->fd, first ? NULL : tin, tout, keys, vals, &count,
+					       &opts);
 
 		err = err ? -errno : 0;
 		if (err && first && !count && err != -ENOENT) {
@@ -233,7 +243,8 @@ static int map_dump(int argc, char **argv)
 		return err;
 	if (at < o.npos) {
 		xk_mapref_close(&m);
-		return xk_error(XK_EXIT_USAGE, "map dump: unexpected '%s' after the map", o.pos[at]);
+		return xk_error(XK_EXIT_USAGE, "map dump: unexpected '%s' after the map",
+				o.pos[at]);
 	}
 	xk_type_name(&m.key, kt, sizeof(kt));
 	xk_type_name(&m.value, vt, sizeof(vt));
@@ -249,12 +260,14 @@ static int map_dump(int argc, char **argv)
 		jw_arr_start(w);
 	} else {
 		printf("# map %s (id %u, %s%s): key %s, value %s\n", m.name, m.info.id,
-		       xk_map_type_name(m.info.type), m.percpu ? ", values summed over CPUs" : "", kt, vt);
+		       xk_map_type_name(m.info.type), m.percpu ? ", values summed over CPUs" : "",
+		       kt, vt);
 	}
 	err = 0;
 	n = walk(&m, w, o.per_cpu);
 	if (n < 0) {
-		err = xk_error(XK_EXIT_FAIL, "reading map %s failed: %s", m.name, strerror((int)-n));
+		err =
+		    xk_error(XK_EXIT_FAIL, "reading map %s failed: %s", m.name, strerror((int)-n));
 		n = 0;
 	}
 	if (w) {
@@ -283,7 +296,8 @@ static int map_get(int argc, char **argv)
 		return err;
 	if (at != o.npos - 1) {
 		xk_mapref_close(&m);
-		return xk_error(XK_EXIT_USAGE, "map get needs MAP and one KEY (quote a key with spaces)");
+		return xk_error(XK_EXIT_USAGE,
+				"map get needs MAP and one KEY (quote a key with spaces)");
 	}
 	key = calloc(1, m.info.key_size);
 	vals = calloc(1, xk_mapref_value_bytes(&m));
@@ -297,9 +311,10 @@ static int map_get(int argc, char **argv)
 	err = xk_map_lookup_exact(&m, key, vals);
 	if (err) {
 		errno = -err;
-		err = errno == ENOENT ? xk_error(XK_EXIT_NOTFOUND, "key %s is not in map %s", o.pos[at], m.name)
-				      : xk_error(XK_EXIT_FAIL, "cannot read key %s of map %s: %s", o.pos[at],
-						 m.name, strerror(errno));
+		err = errno == ENOENT
+			  ? xk_error(XK_EXIT_NOTFOUND, "key %s is not in map %s", o.pos[at], m.name)
+			  : xk_error(XK_EXIT_FAIL, "cannot read key %s of map %s: %s", o.pos[at],
+				     m.name, strerror(errno));
 		goto out;
 	}
 	if (xk.json) {
@@ -334,7 +349,9 @@ static int map_set(int argc, char **argv)
 		return err;
 	if (at >= o.npos) {
 		xk_mapref_close(&m);
-		return xk_error(XK_EXIT_USAGE, "map set: missing KEY after the map; usage: xdpkit map set MAP KEY [VALUE]");
+		return xk_error(
+		    XK_EXIT_USAGE,
+		    "map set: missing KEY after the map; usage: xdpkit map set MAP KEY [VALUE]");
 	}
 	/* The value may come as several words (match=1 blocklist_cidr4_entries=0). */
 	for (i = at + 1, n = 0; i < o.npos; i++)
@@ -351,7 +368,8 @@ static int map_set(int argc, char **argv)
 	if (err)
 		goto out;
 	exists = !xk_map_lookup_exact(&m, key, old);
-	/* Fields not named keep their value (CPU 0's copy for per-CPU maps); a new key starts from zero. */
+	/* Fields not named keep their value (CPU 0's copy for per-CPU maps); a new key starts from
+	 * zero. */
 	if (exists)
 		memcpy(one, old, m.info.value_size);
 	if (!*value)
@@ -361,18 +379,21 @@ static int map_set(int argc, char **argv)
 	xk_map_spread(&m, one, vals);
 	if (bpf_map_update_elem(m.fd, key, vals, BPF_ANY)) {
 		if (errno == E2BIG)
-			err = xk_error(XK_EXIT_FAIL, "map %s is full (max_entries %u); delete entries first",
+			err = xk_error(XK_EXIT_FAIL,
+				       "map %s is full (max_entries %u); delete entries first",
 				       m.name, m.info.max_entries);
 		else
-			err = xk_error(XK_EXIT_FAIL, "cannot write key %s to map %s: %s", o.pos[at], m.name,
-				       strerror(errno));
+			err = xk_error(XK_EXIT_FAIL, "cannot write key %s to map %s: %s", o.pos[at],
+				       m.name, strerror(errno));
 		goto out;
 	}
 	if (!exists && !xk_map_type_is_array(m.info.type)) {
 		n = xk_entries_adjust(&m, +1);
 		if (n < 0)
-			err = xk_error(XK_EXIT_FAIL, "wrote key %s, but could not update the <map>_entries count of %s: %s",
-				       o.pos[at], m.name, strerror(-n));
+			err = xk_error(
+			    XK_EXIT_FAIL,
+			    "wrote key %s, but could not update the <map>_entries count of %s: %s",
+			    o.pos[at], m.name, strerror(-n));
 	}
 out:
 	free(key);
@@ -398,10 +419,13 @@ static int map_del(int argc, char **argv)
 		return err;
 	if (at != o.npos - 1) {
 		xk_mapref_close(&m);
-		return xk_error(XK_EXIT_USAGE, "map del needs MAP and one KEY; usage: xdpkit map del MAP KEY");
+		return xk_error(XK_EXIT_USAGE,
+				"map del needs MAP and one KEY; usage: xdpkit map del MAP KEY");
 	}
 	if (xk_map_type_is_array(m.info.type)) {
-		err = xk_error(XK_EXIT_USAGE, "map %s is an array: its entries cannot be deleted; set one to zero with 'xdpkit map set %s %s'",
+		err = xk_error(XK_EXIT_USAGE,
+			       "map %s is an array: its entries cannot be deleted; set one to zero "
+			       "with 'xdpkit map set %s %s'",
 			       m.name, m.name, o.pos[at]);
 		goto out;
 	}
@@ -414,22 +438,26 @@ static int map_del(int argc, char **argv)
 	if (err)
 		goto out;
 	if (bpf_map_delete_elem(m.fd, key)) {
-		err = errno == ENOENT ? xk_error(XK_EXIT_NOTFOUND, "key %s is not in map %s", o.pos[at], m.name)
-				      : xk_error(XK_EXIT_FAIL, "cannot delete key %s from map %s: %s", o.pos[at],
-						 m.name, strerror(errno));
+		err = errno == ENOENT
+			  ? xk_error(XK_EXIT_NOTFOUND, "key %s is not in map %s", o.pos[at], m.name)
+			  : xk_error(XK_EXIT_FAIL, "cannot delete key %s from map %s: %s",
+				     o.pos[at], m.name, strerror(errno));
 		goto out;
 	}
 	n = xk_entries_adjust(&m, -1);
 	if (n < 0)
-		err = xk_error(XK_EXIT_FAIL, "deleted key %s, but could not update the <map>_entries count of %s: %s",
-			       o.pos[at], m.name, strerror(-n));
+		err = xk_error(
+		    XK_EXIT_FAIL,
+		    "deleted key %s, but could not update the <map>_entries count of %s: %s",
+		    o.pos[at], m.name, strerror(-n));
 out:
 	free(key);
 	xk_mapref_close(&m);
 	return err;
 }
 
-/* Program ids that `show` covers: those on an interface, those PROG names, or every XDP and TC program. */
+/* Program ids that `show` covers: those on an interface, those PROG names, or every XDP and TC
+ * program. */
 static int show_targets(const char *what, struct xk_prog *progs, int n, bool *sel)
 {
 	unsigned int ifindex = what ? if_nametoindex(what) : 0;
@@ -437,7 +465,8 @@ static int show_targets(const char *what, struct xk_prog *progs, int n, bool *se
 
 	if (!what) {
 		for (i = 0; i < n; i++)
-			sel[i] = progs[i].type == BPF_PROG_TYPE_XDP || progs[i].type == BPF_PROG_TYPE_SCHED_CLS ||
+			sel[i] = progs[i].type == BPF_PROG_TYPE_XDP ||
+				 progs[i].type == BPF_PROG_TYPE_SCHED_CLS ||
 				 progs[i].type == BPF_PROG_TYPE_SCHED_ACT;
 		return 0;
 	}
@@ -450,7 +479,8 @@ static int show_targets(const char *what, struct xk_prog *progs, int n, bool *se
 		if (!libxdp_get_error(mp) && mp) {
 			if (xdp_multiprog__main_prog(mp))
 				ids[nids++] = xdp_program__id(xdp_multiprog__main_prog(mp));
-			for (p = xdp_multiprog__next_prog(NULL, mp); p && nids < 64; p = xdp_multiprog__next_prog(p, mp))
+			for (p = xdp_multiprog__next_prog(NULL, mp); p && nids < 64;
+			     p = xdp_multiprog__next_prog(p, mp))
 				ids[nids++] = xdp_program__id(p);
 			if (xdp_multiprog__hw_prog(mp) && nids < 64)
 				ids[nids++] = xdp_program__id(xdp_multiprog__hw_prog(mp));
@@ -463,8 +493,9 @@ static int show_targets(const char *what, struct xk_prog *progs, int n, bool *se
 	}
 	k = xk_progs_match(progs, n, what, idx, 256);
 	if (!k)
-		return xk_error(XK_EXIT_NOTFOUND, "'%s' is neither an interface nor a loaded program; see 'xdpkit status'",
-				what);
+		return xk_error(
+		    XK_EXIT_NOTFOUND,
+		    "'%s' is neither an interface nor a loaded program; see 'xdpkit status'", what);
 	for (i = 0; i < k; i++)
 		sel[idx[i]] = true;
 	return 0;
@@ -500,8 +531,8 @@ static int map_show(int argc, char **argv)
 		w = jw_new(stdout);
 		jw_arr_start(w);
 	} else {
-		printf("%-6s %-17s %-14s %-16s %-24s %9s %9s  %-9s %s\n", "ID", "NAME", "TYPE", "KEY", "VALUE",
-		       "ENTRIES", "MAX", "PROGS", "PIN");
+		printf("%-6s %-17s %-14s %-16s %-24s %9s %9s  %-9s %s\n", "ID", "NAME", "TYPE",
+		       "KEY", "VALUE", "ENTRIES", "MAX", "PROGS", "PIN");
 	}
 	/* A map used by several selected programs is shown once, with all of them. */
 	for (i = 0; i < n; i++) {
@@ -522,12 +553,14 @@ static int map_show(int argc, char **argv)
 
 				for (q = 0; q < (int)progs[k].nmaps; q++)
 					if (progs[k].map_ids[q] == id)
-						snprintf(users + strlen(users), sizeof(users) - strlen(users), "%s%u",
+						snprintf(users + strlen(users),
+							 sizeof(users) - strlen(users), "%s%u",
 							 *users ? "," : "", progs[k].id);
 			}
 			xk_type_name(&m.key, kt, sizeof(kt));
 			xk_type_name(&m.value, vt, sizeof(vt));
-			count = xk_map_type_is_array(m.info.type) ? (long)m.info.max_entries : xk_map_count(&m);
+			count = xk_map_type_is_array(m.info.type) ? (long)m.info.max_entries
+								  : xk_map_count(&m);
 			if (w) {
 				jw_obj_start(w);
 				jw_kuint(w, "id", id);
@@ -542,9 +575,9 @@ static int map_show(int argc, char **argv)
 				jw_str(w, m.pin[0] ? m.pin : NULL);
 				jw_obj_end(w);
 			} else {
-				printf("%-6u %-17s %-14s %-16s %-24s %9ld %9u  %-9s %s\n", id, m.name,
-				       xk_map_type_name(m.info.type), kt, vt, count, m.info.max_entries, users,
-				       m.pin[0] ? m.pin : "-");
+				printf("%-6u %-17s %-14s %-16s %-24s %9ld %9u  %-9s %s\n", id,
+				       m.name, xk_map_type_name(m.info.type), kt, vt, count,
+				       m.info.max_entries, users, m.pin[0] ? m.pin : "-");
 			}
 			xk_mapref_close(&m);
 		}
@@ -570,29 +603,36 @@ static int map_help(int argc, char **argv)
 	       "  set MAP KEY [VALUE]         add or change an entry (no VALUE: a zero value)\n"
 	       "  del MAP KEY                 remove an entry\n"
 	       "  load MAP FILE               one 'KEY [VALUE]' a line, all or nothing\n\n"
-	       "MAP:  a pin path | PROG/MAPNAME (PROG by name or id) | a name pinned in the pin root,\n"
+	       "MAP:  a pin path | PROG/MAPNAME (PROG by name or id) | a name pinned in the pin "
+	       "root,\n"
 	       "      /sys/fs/bpf/tc/globals or /sys/fs/bpf | the name of one loaded map | id N\n"
-	       "KEY, VALUE: typed by the map's BTF: 10.0.0.1, 2001:db8::1, 10.0.0.0/8 (no host bits),\n"
-	       "      2001:db8::/32, a port 0-65535, aa:bb:cc:dd:ee:ff, ipv4|ipv6|arp|0x88cc, tcp|udp|icmp|17,\n"
-	       "      integers (decimal or 0x hex), enums by name, structs as field=value pairs separated by\n"
-	       "      commas or spaces (fields not named keep their value). Maps without BTF: hex bytes.\n"
-	       "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to every CPU.\n"
-	       "A config field named <map>_entries is kept equal to the number of entries of <map>.\n");
+	       "KEY, VALUE: typed by the map's BTF: 10.0.0.1, 2001:db8::1, 10.0.0.0/8 (no host "
+	       "bits),\n"
+	       "      2001:db8::/32, a port 0-65535, aa:bb:cc:dd:ee:ff, ipv4|ipv6|arp|0x88cc, "
+	       "tcp|udp|icmp|17,\n"
+	       "      integers (decimal or 0x hex), enums by name, structs as field=value pairs "
+	       "separated by\n"
+	       "      commas or spaces (fields not named keep their value). Maps without BTF: hex "
+	       "bytes.\n"
+	       "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to "
+	       "every CPU.\n"
+	       "A config field named <map>_entries is kept equal to the number of entries of "
+	       "<map>.\n");
 	return XK_EXIT_OK;
 }
 
 static const struct xk_cmd map_cmds[] = {
-	{ "show", map_show, "maps of attached programs" },
-	{ "list", map_show, "same as show" },
-	{ "dump", map_dump, "every entry" },
-	{ "get", map_get, "one value" },
-	{ "set", map_set, "add or change an entry" },
-	{ "update", map_set, "same as set" },
-	{ "del", map_del, "remove an entry" },
-	{ "delete", map_del, "same as del" },
-	{ "load", xk_map_load, "entries from a file" },
-	{ "help", map_help, "this text" },
-	{ 0 },
+    {"show", map_show, "maps of attached programs"},
+    {"list", map_show, "same as show"},
+    {"dump", map_dump, "every entry"},
+    {"get", map_get, "one value"},
+    {"set", map_set, "add or change an entry"},
+    {"update", map_set, "same as set"},
+    {"del", map_del, "remove an entry"},
+    {"delete", map_del, "same as del"},
+    {"load", xk_map_load, "entries from a file"},
+    {"help", map_help, "this text"},
+    {0},
 };
 
 int do_map(int argc, char **argv)

@@ -1,5 +1,6 @@
-/* The <map>_entries convention: a config value field named after a map counts that map's entries, so a BPF
- * program can skip an empty map (blocklist skips its LPM tries). Found by BTF field name, no hand-kept list. */
+/* The <map>_entries convention: a config value field named after a map counts that map's entries,
+ * so a BPF program can skip an empty map (blocklist skips its LPM tries). Found by BTF field name,
+ * no hand-kept list. */
 #include "map_entries.h"
 
 #include <bpf/btf.h>
@@ -28,7 +29,8 @@ long xk_map_count(const struct xk_mapref *m)
 }
 
 /* Offset and size of the field of cfg's value that counts m, if it has one. */
-static bool counter_field(const struct xk_mapref *cfg, const struct xk_mapref *m, __u32 *off, __u32 *size)
+static bool counter_field(const struct xk_mapref *cfg, const struct xk_mapref *m, __u32 *off,
+			  __u32 *size)
 {
 	const struct btf_type *t, *mt;
 	int i;
@@ -62,7 +64,8 @@ static bool counter_field(const struct xk_mapref *cfg, const struct xk_mapref *m
 static int rewrite(const struct xk_mapref *cfg, __u32 off, __u32 size, bool add, long v)
 {
 	size_t vb = xk_mapref_value_bytes(cfg);
-	__u8 *key = calloc(1, cfg->info.key_size), *next = calloc(1, cfg->info.key_size), *val = malloc(vb);
+	__u8 *key = calloc(1, cfg->info.key_size), *next = calloc(1, cfg->info.key_size),
+	     *val = malloc(vb);
 	int err = 0, cpu;
 	bool first = true;
 

@@ -1,5 +1,6 @@
-/* `xdpkit map load MAP FILE`: many entries at once, all or nothing. Every line is parsed before anything is
- * written; writes go through bpf_map_update_batch where the map supports it; a failure part way is rolled back. */
+/* `xdpkit map load MAP FILE`: many entries at once, all or nothing. Every line is parsed before
+ * anything is written; writes go through bpf_map_update_batch where the map supports it; a failure
+ * part way is rolled back. */
 #include "map.h"
 #include "json.h"
 #include "map_entries.h"
@@ -11,7 +12,9 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define CHUNK 8192 /* elements per batch syscall: big enough to amortise, small enough for per-CPU buffers */
+#define CHUNK                                                                                      \
+	8192 /* elements per batch syscall: big enough to amortise, small enough for per-CPU       \
+		buffers */
 
 struct entries {
 	__u8 *keys, *vals; /* n keys, n single (not per-CPU) values */
@@ -55,13 +58,15 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct entrie
 	int ret = 0;
 
 	if (!f)
-		return xk_error(XK_EXIT_NOTFOUND, "cannot read '%s': %s; check the path", file, strerror(errno));
+		return xk_error(XK_EXIT_NOTFOUND, "cannot read '%s': %s; check the path", file,
+				strerror(errno));
 	while (getline(&line, &len, f) >= 0) {
 		__u8 *key, *v;
 		char *hash;
 
 		lineno++;
-		/* '#' starts a comment at the start of a line or after a blank; no typed form contains one. */
+		/* '#' starts a comment at the start of a line or after a blank; no typed form
+		 * contains one. */
 		for (hash = strchr(line, '#'); hash; hash = strchr(hash + 1, '#'))
 			if (hash == line || isspace((unsigned char)hash[-1])) {
 				*hash = '\0';
@@ -85,7 +90,8 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct entrie
 		memset(v, 0, m->info.value_size);
 		if (xk_parse_text(&m->key, s, key, err, sizeof(err))) {
 			xk_type_name(&m->key, tname, sizeof(tname));
-			ret = xk_error(XK_EXIT_USAGE, "%s:%zu: key for map %s (%s): %s; nothing was written", file,
+			ret = xk_error(XK_EXIT_USAGE,
+				       "%s:%zu: key for map %s (%s): %s; nothing was written", file,
 				       lineno, m->name, tname, err);
 			break;
 		}
@@ -95,15 +101,17 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct entrie
 			memcpy(&idx, key, 4);
 			if (idx >= m->info.max_entries) {
 				ret = xk_error(XK_EXIT_USAGE,
-					       "%s:%zu: key %s: map %s is an array with indexes 0-%u; nothing was written",
+					       "%s:%zu: key %s: map %s is an array with indexes "
+					       "0-%u; nothing was written",
 					       file, lineno, s, m->name, m->info.max_entries - 1);
 				break;
 			}
 		}
 		if (*val && xk_parse_text(&m->value, val, v, err, sizeof(err))) {
 			xk_type_name(&m->value, tname, sizeof(tname));
-			ret = xk_error(XK_EXIT_USAGE, "%s:%zu: value for map %s (%s): %s; nothing was written", file,
-				       lineno, m->name, tname, err);
+			ret = xk_error(XK_EXIT_USAGE,
+				       "%s:%zu: value for map %s (%s): %s; nothing was written",
+				       file, lineno, m->name, tname, err);
 			break;
 		}
 		e->n++;
@@ -114,11 +122,12 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct entrie
 	return ret;
 }
 
-/* Write elements [from, to) one syscall each; returns how many were written before a failure. With `existed`
- * (an LPM trie that already holds entries, whose lookup matches prefixes rather than keys), each write first
- * tries BPF_NOEXIST: the kernel then says exactly whether the prefix was there, and the old value is kept. */
-static size_t write_each(const struct xk_mapref *m, const struct entries *e, size_t from, size_t to, __u8 *spread,
-			 bool *existed, __u8 *olds, int *err)
+/* Write elements [from, to) one syscall each; returns how many were written before a failure. With
+ * `existed` (an LPM trie that already holds entries, whose lookup matches prefixes rather than
+ * keys), each write first tries BPF_NOEXIST: the kernel then says exactly whether the prefix was
+ * there, and the old value is kept. */
+static size_t write_each(const struct xk_mapref *m, const struct entries *e, size_t from, size_t to,
+			 __u8 *spread, bool *existed, __u8 *olds, int *err)
 {
 	size_t vb = xk_mapref_value_bytes(m), i;
 
@@ -144,8 +153,8 @@ static size_t write_each(const struct xk_mapref *m, const struct entries *e, siz
 }
 
 /* Write everything; on failure *written says how many leading elements reached the map. */
-static int write_all(const struct xk_mapref *m, const struct entries *e, bool *lpm_existed, __u8 *lpm_olds,
-		     size_t *written)
+static int write_all(const struct xk_mapref *m, const struct entries *e, bool *lpm_existed,
+		     __u8 *lpm_olds, size_t *written)
 {
 	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
 	size_t vb = xk_mapref_value_bytes(m), i, c;
@@ -165,16 +174,20 @@ static int write_all(const struct xk_mapref *m, const struct entries *e, bool *l
 
 			if (m->percpu) {
 				for (c = i; c < end; c++)
-					xk_map_spread(m, e->vals + c * m->info.value_size, buf + (c - i) * vb);
+					xk_map_spread(m, e->vals + c * m->info.value_size,
+						      buf + (c - i) * vb);
 				vals = buf;
 			}
-			if (!bpf_map_update_batch(m->fd, e->keys + i * m->info.key_size, vals, &count, &opts)) {
+			if (!bpf_map_update_batch(m->fd, e->keys + i * m->info.key_size, vals,
+						  &count, &opts)) {
 				*written += count;
 				continue;
 			}
 			err = -errno;
-			/* Maps without batch support (LPM tries) say so before touching anything. */
-			if (count == 0 && (err == -EINVAL || err == -ENOTSUP || err == -EOPNOTSUPP || err == -524)) {
+			/* Maps without batch support (LPM tries) say so before touching anything.
+			 */
+			if (count == 0 && (err == -EINVAL || err == -ENOTSUP ||
+					   err == -EOPNOTSUPP || err == -524)) {
 				batch = false;
 				err = 0;
 			} else {
@@ -189,8 +202,8 @@ static int write_all(const struct xk_mapref *m, const struct entries *e, bool *l
 }
 
 /* Put the map back as it was: delete keys that were new, restore old values of the others. */
-static int rollback(const struct xk_mapref *m, const struct entries *e, size_t written, const bool *existed,
-		    const __u8 *olds)
+static int rollback(const struct xk_mapref *m, const struct entries *e, size_t written,
+		    const bool *existed, const __u8 *olds)
 {
 	size_t vb = xk_mapref_value_bytes(m), i;
 	int fails = 0;
@@ -210,7 +223,7 @@ static int rollback(const struct xk_mapref *m, const struct entries *e, size_t w
 
 int xk_map_load(int argc, char **argv)
 {
-	struct entries e = { 0 };
+	struct entries e = {0};
 	struct xk_mapref m;
 	bool *existed = NULL;
 	__u8 *olds = NULL, *probe = NULL;
@@ -220,10 +233,13 @@ int xk_map_load(int argc, char **argv)
 	int err, at = 1;
 
 	if (argc > 1 && xk_is_help(argv[1])) {
-		printf("Usage: xdpkit map load MAP FILE\n"
-		       "FILE ('-' for stdin): one 'KEY [VALUE]' a line, as 'xdpkit map dump' prints them; '#' comments\n"
-		       "and blank lines are skipped. Every line is checked before anything is written; a failed write\n"
-		       "is rolled back. A missing VALUE is zero; struct fields not named are zero.\n");
+		printf(
+		    "Usage: xdpkit map load MAP FILE\n"
+		    "FILE ('-' for stdin): one 'KEY [VALUE]' a line, as 'xdpkit map dump' prints "
+		    "them; '#' comments\n"
+		    "and blank lines are skipped. Every line is checked before anything is "
+		    "written; a failed write\n"
+		    "is rolled back. A missing VALUE is zero; struct fields not named are zero.\n");
 		return XK_EXIT_OK;
 	}
 	err = xk_need_root();
@@ -234,14 +250,16 @@ int xk_map_load(int argc, char **argv)
 		return err;
 	if (at != argc - 1) {
 		xk_mapref_close(&m);
-		return xk_error(XK_EXIT_USAGE, "map load needs MAP and FILE; usage: xdpkit map load MAP FILE");
+		return xk_error(XK_EXIT_USAGE,
+				"map load needs MAP and FILE; usage: xdpkit map load MAP FILE");
 	}
 	file = argv[at];
 	err = parse_file(&m, file, &e);
 	if (err)
 		goto out;
 
-	/* Old state for a rollback. An empty map (the usual bulk load) needs no per-key look-up: all keys are new. */
+	/* Old state for a rollback. An empty map (the usual bulk load) needs no per-key look-up:
+	 * all keys are new. */
 	vb = xk_mapref_value_bytes(&m);
 	probe = malloc(m.info.key_size);
 	if (!probe) {
@@ -252,28 +270,34 @@ int xk_map_load(int argc, char **argv)
 		existed = calloc(e.n, sizeof(*existed));
 		olds = malloc(e.n * vb);
 		if (!existed || !olds) {
-			err = xk_error(XK_EXIT_FAIL, "out of memory for the rollback copy of %zu entries", e.n);
+			err = xk_error(XK_EXIT_FAIL,
+				       "out of memory for the rollback copy of %zu entries", e.n);
 			goto out;
 		}
 		lpm = m.info.type == BPF_MAP_TYPE_LPM_TRIE;
 		for (i = 0; !lpm && i < e.n; i++)
-			existed[i] = !bpf_map_lookup_elem(m.fd, e.keys + i * m.info.key_size, olds + i * vb);
+			existed[i] =
+			    !bpf_map_lookup_elem(m.fd, e.keys + i * m.info.key_size, olds + i * vb);
 	}
 	err = write_all(&m, &e, lpm ? existed : NULL, olds, &written);
 	if (err) {
 		int fails = rollback(&m, &e, written, existed, olds);
 
 		if (err == -E2BIG)
-			xk_error(XK_EXIT_FAIL, "%s: map %s is full (max_entries %u) after %zu of %zu entries", file,
-				 m.name, m.info.max_entries, written, e.n);
+			xk_error(XK_EXIT_FAIL,
+				 "%s: map %s is full (max_entries %u) after %zu of %zu entries",
+				 file, m.name, m.info.max_entries, written, e.n);
 		else
-			xk_error(XK_EXIT_FAIL, "%s: writing map %s failed after %zu of %zu entries: %s", file, m.name,
-				 written, e.n, strerror(-err));
+			xk_error(XK_EXIT_FAIL,
+				 "%s: writing map %s failed after %zu of %zu entries: %s", file,
+				 m.name, written, e.n, strerror(-err));
 		if (fails)
-			xk_hint("the rollback failed for %d entries: the map holds part of the file; check it with 'xdpkit map dump %s'",
+			xk_hint("the rollback failed for %d entries: the map holds part of the "
+				"file; check it with 'xdpkit map dump %s'",
 				fails, m.name);
 		else
-			fprintf(stderr, "xdpkit: rolled back: map %s is as it was before\n", m.name);
+			fprintf(stderr, "xdpkit: rolled back: map %s is as it was before\n",
+				m.name);
 		err = XK_EXIT_FAIL;
 		goto out;
 	}
@@ -281,8 +305,10 @@ int xk_map_load(int argc, char **argv)
 		int n = xk_entries_recount(&m);
 
 		if (n < 0) {
-			err = xk_error(XK_EXIT_FAIL, "loaded %s, but could not update the <map>_entries count of %s: %s",
-				       file, m.name, strerror(-n));
+			err = xk_error(
+			    XK_EXIT_FAIL,
+			    "loaded %s, but could not update the <map>_entries count of %s: %s",
+			    file, m.name, strerror(-n));
 			goto out;
 		}
 	}

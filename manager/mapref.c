@@ -1,4 +1,5 @@
-/* Resolving the MAP argument of `xdpkit map` into an open map with its BTF, and the program walk it needs. */
+/* Resolving the MAP argument of `xdpkit map` into an open map with its BTF, and the program walk it
+ * needs. */
 #include "mapref.h"
 #include "xdpkit.h"
 
@@ -54,10 +55,12 @@ bool xk_kname_matches(const char *kname, const char *typed)
 
 	if (!strcmp(kname, typed))
 		return true;
-	/* The kernel keeps BPF_OBJ_NAME_LEN - 1 characters of a name: a full 15 may be the start of a longer one. */
+	/* The kernel keeps BPF_OBJ_NAME_LEN - 1 characters of a name: a full 15 may be the start of
+	 * a longer one. */
 	if (kl == BPF_OBJ_NAME_LEN - 1 && tl > kl && !strncmp(kname, typed, kl))
 		return true;
-	/* Global data maps are "<object>.bss" with the object name cut to fit: ".bss" names them. */
+	/* Global data maps are "<object>.bss" with the object name cut to fit: ".bss" names them.
+	 */
 	if (typed[0] == '.' && kl > tl && !strcmp(kname + kl - tl, typed))
 		return true;
 	return false;
@@ -82,9 +85,11 @@ static int fill_from_fd(int fd, struct xk_mapref *m)
 		if (!m->btf)
 			m->btf = NULL; /* no BTF after all: hex fallback */
 	}
-	m->key = (struct xk_vtype){ m->btf, m->btf ? m->info.btf_key_type_id : 0, m->info.key_size };
-	m->value = (struct xk_vtype){ m->btf, m->btf ? m->info.btf_value_type_id : 0, m->info.value_size };
-	/* A BTF type whose size disagrees with the map's would be read out of bounds: fall back to hex. */
+	m->key = (struct xk_vtype){m->btf, m->btf ? m->info.btf_key_type_id : 0, m->info.key_size};
+	m->value =
+	    (struct xk_vtype){m->btf, m->btf ? m->info.btf_value_type_id : 0, m->info.value_size};
+	/* A BTF type whose size disagrees with the map's would be read out of bounds: fall back to
+	 * hex. */
 	if (m->key.id && btf__resolve_size(m->btf, m->key.id) != m->info.key_size)
 		m->key.id = 0;
 	if (m->value.id && btf__resolve_size(m->btf, m->value.id) != m->info.value_size)
@@ -133,7 +138,8 @@ static bool pin_in_dir(const char *dir, __u32 id, char *path, size_t len)
 		if (fd < 0)
 			continue;
 		memset(&info, 0, sizeof(info));
-		if (xk_fd_is_map(fd) && !bpf_obj_get_info_by_fd(fd, &info, &ilen) && info.id == id) {
+		if (xk_fd_is_map(fd) && !bpf_obj_get_info_by_fd(fd, &info, &ilen) &&
+		    info.id == id) {
 			snprintf(path, len, "%s", p);
 			found = true;
 		}
@@ -229,8 +235,8 @@ int xk_progs_load(struct xk_prog **out)
 			for (i = 0; i < BPF_TAG_SIZE; i++)
 				snprintf(p->tag + 2 * i, 3, "%02x", info.tag[i]);
 			p->nmaps = info.nr_map_ids < sizeof(p->map_ids) / sizeof(p->map_ids[0])
-					   ? info.nr_map_ids
-					   : sizeof(p->map_ids) / sizeof(p->map_ids[0]);
+				       ? info.nr_map_ids
+				       : sizeof(p->map_ids) / sizeof(p->map_ids[0]);
 			n++;
 		}
 		close(fd);
@@ -268,9 +274,10 @@ static int open_prog_map(const char *arg, struct xk_mapref *m)
 	np = xk_progs_match(progs, n, prog, idx, 64);
 	if (!np) {
 		free(progs);
-		return xk_error(XK_EXIT_NOTFOUND,
-				"no loaded program '%s' (for map '%s'); see 'bpftool prog' or 'xdpkit status'", prog,
-				arg);
+		return xk_error(
+		    XK_EXIT_NOTFOUND,
+		    "no loaded program '%s' (for map '%s'); see 'bpftool prog' or 'xdpkit status'",
+		    prog, arg);
 	}
 	for (i = 0; i < np; i++) {
 		const struct xk_prog *p = &progs[idx[i]];
@@ -283,10 +290,11 @@ static int open_prog_map(const char *arg, struct xk_mapref *m)
 			if (fd < 0)
 				continue;
 			memset(&info, 0, sizeof(info));
-			if (!bpf_obj_get_info_by_fd(fd, &info, &len) && xk_kname_matches(info.name, mname)) {
+			if (!bpf_obj_get_info_by_fd(fd, &info, &len) &&
+			    xk_kname_matches(info.name, mname)) {
 				if (found && found != info.id) {
-					snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%u", *ids ? ", " : "",
-						 info.id);
+					snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids),
+						 "%s%u", *ids ? ", " : "", info.id);
 					ret = XK_EXIT_USAGE;
 				} else if (!found) {
 					found = info.id;
@@ -300,25 +308,28 @@ static int open_prog_map(const char *arg, struct xk_mapref *m)
 	free(progs);
 	if (ret)
 		return xk_error(XK_EXIT_USAGE,
-				"'%s' names several maps (ids %s): programs named '%s' are loaded more than once; use PROGID/%s or 'id N'",
+				"'%s' names several maps (ids %s): programs named '%s' are loaded "
+				"more than once; use PROGID/%s or 'id N'",
 				arg, ids, prog, mname);
 	if (!found)
-		return xk_error(XK_EXIT_NOTFOUND, "program '%s' has no map '%s'; 'xdpkit map show %s' lists its maps",
+		return xk_error(XK_EXIT_NOTFOUND,
+				"program '%s' has no map '%s'; 'xdpkit map show %s' lists its maps",
 				prog, mname, prog);
 	ret = xk_mapref_open_id(found, m);
 	if (ret)
 		return xk_error(XK_EXIT_FAIL, "cannot open map id %u: %s", found, strerror(-ret));
 	m->via_prog = via;
+	/* The untruncated name the person typed. */
 	if (!m->pin[0] && strlen(mname) > strlen(m->name))
-		snprintf(m->name, sizeof(m->name), "%s", mname); /* the untruncated name the person typed */
+		snprintf(m->name, sizeof(m->name), "%s", mname);
 	return 0;
 }
 
-/* A bare name: pinned under the pin root, then where iproute2 pins, then where xdp-loader pins; else a loaded
- * map of that name, if there is exactly one. */
+/* A bare name: pinned under the pin root, then where iproute2 pins, then where xdp-loader pins;
+ * else a loaded map of that name, if there is exactly one. */
 static int open_bare(const char *name, struct xk_mapref *m)
 {
-	const char *dirs[] = { xk.pin_root, "/sys/fs/bpf/tc/globals", "/sys/fs/bpf" };
+	const char *dirs[] = {xk.pin_root, "/sys/fs/bpf/tc/globals", "/sys/fs/bpf"};
 	char path[PATH_MAX], ids[256] = "";
 	__u32 id = 0, found = 0;
 	unsigned int i;
@@ -344,20 +355,23 @@ static int open_bare(const char *name, struct xk_mapref *m)
 		memset(&info, 0, sizeof(info));
 		if (!bpf_obj_get_info_by_fd(fd, &info, &len) && xk_kname_matches(info.name, name)) {
 			if (count++ < 8)
-				snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%u", *ids ? ", " : "",
-					 info.id);
+				snprintf(ids + strlen(ids), sizeof(ids) - strlen(ids), "%s%u",
+					 *ids ? ", " : "", info.id);
 			found = info.id;
 		}
 		close(fd);
 	}
 	if (!count)
-		return xk_error(XK_EXIT_NOTFOUND,
-				"no map '%s': not pinned in %s, /sys/fs/bpf/tc/globals or /sys/fs/bpf, and no loaded map has that name; see 'xdpkit map show'",
-				name, xk.pin_root);
+		return xk_error(
+		    XK_EXIT_NOTFOUND,
+		    "no map '%s': not pinned in %s, /sys/fs/bpf/tc/globals or /sys/fs/bpf, and no "
+		    "loaded map has that name; see 'xdpkit map show'",
+		    name, xk.pin_root);
 	if (count > 1)
-		return xk_error(XK_EXIT_USAGE,
-				"'%s' names %d loaded maps (ids %s%s); say which: PROG/%s or 'id N'", name, count, ids,
-				count > 8 ? ", ..." : "", name);
+		return xk_error(
+		    XK_EXIT_USAGE,
+		    "'%s' names %d loaded maps (ids %s%s); say which: PROG/%s or 'id N'", name,
+		    count, ids, count > 8 ? ", ..." : "", name);
 	err = xk_mapref_open_id(found, m);
 	if (err)
 		return xk_error(XK_EXIT_FAIL, "cannot open map id %u: %s", found, strerror(-err));
@@ -374,8 +388,9 @@ int xk_mapref_open(int argc, char **argv, int *argi, struct xk_mapref *m)
 	memset(m, 0, sizeof(*m));
 	m->fd = -1;
 	if (*argi >= argc)
-		return xk_error(XK_EXIT_USAGE,
-				"missing MAP: give a pin path, PROG/MAPNAME, a pinned map's name, or 'id N'");
+		return xk_error(
+		    XK_EXIT_USAGE,
+		    "missing MAP: give a pin path, PROG/MAPNAME, a pinned map's name, or 'id N'");
 	arg = argv[(*argi)++];
 	err = xk_need_bpffs();
 	if (err)
@@ -385,28 +400,36 @@ int xk_mapref_open(int argc, char **argv, int *argi, struct xk_mapref *m)
 		unsigned long id;
 
 		if (*argi >= argc)
-			return xk_error(XK_EXIT_USAGE, "'id' needs a map id, e.g. 'id 42' (see 'bpftool map')");
+			return xk_error(XK_EXIT_USAGE,
+					"'id' needs a map id, e.g. 'id 42' (see 'bpftool map')");
 		arg = argv[(*argi)++];
 		id = strtoul(arg, &end, 10);
 		if (!*arg || *end || !id || id > UINT32_MAX)
-			return xk_error(XK_EXIT_USAGE, "'%s' is not a map id; expected a positive number", arg);
+			return xk_error(XK_EXIT_USAGE,
+					"'%s' is not a map id; expected a positive number", arg);
 		err = xk_mapref_open_id(id, m);
 		if (err == -ENOENT)
-			return xk_error(XK_EXIT_NOTFOUND, "no map with id %lu; see 'xdpkit map show'", id);
+			return xk_error(XK_EXIT_NOTFOUND,
+					"no map with id %lu; see 'xdpkit map show'", id);
 		if (err)
-			return xk_error(XK_EXIT_FAIL, "cannot open map id %lu: %s", id, strerror(-err));
+			return xk_error(XK_EXIT_FAIL, "cannot open map id %lu: %s", id,
+					strerror(-err));
 		return 0;
 	}
 	if (arg[0] == '/') {
 		struct stat st;
 
 		if (stat(arg, &st))
-			return xk_error(XK_EXIT_NOTFOUND, "no pinned map at '%s'; check the path", arg);
+			return xk_error(XK_EXIT_NOTFOUND, "no pinned map at '%s'; check the path",
+					arg);
 		err = open_pin(arg, m);
 		if (err == -EBADF)
-			return xk_error(XK_EXIT_USAGE, "'%s' is pinned but is not a map (a program or link?)", arg);
+			return xk_error(XK_EXIT_USAGE,
+					"'%s' is pinned but is not a map (a program or link?)",
+					arg);
 		if (err)
-			return xk_error(XK_EXIT_FAIL, "cannot open pinned map '%s': %s", arg, strerror(-err));
+			return xk_error(XK_EXIT_FAIL, "cannot open pinned map '%s': %s", arg,
+					strerror(-err));
 		return 0;
 	}
 	if (strchr(arg, '/'))

@@ -1,4 +1,5 @@
-/* Naming a map on the command line (pin path, PROG/MAPNAME, bare name, `id N`) and finding loaded programs. */
+/* Naming a map on the command line (pin path, PROG/MAPNAME, bare name, `id N`) and finding loaded
+ * programs. */
 #ifndef XDPKIT_MAPREF_H
 #define XDPKIT_MAPREF_H
 
@@ -15,12 +16,14 @@ struct xk_mapref {
 	struct bpf_map_info info;
 	struct btf *btf; /* NULL when the map has no BTF: keys and values are hex bytes */
 	struct xk_vtype key, value;
-	char name[PATH_MAX]; /* full name: the pin's file name when pinned, else the kernel's (max 15 chars) */
+	char name[PATH_MAX]; /* full name: the pin's file name when pinned, else the kernel's (max
+				15 chars) */
 	char pin[PATH_MAX];  /* pin path when known, "" otherwise */
 	bool percpu;
-	int ncpu;	    /* copies of a value the kernel hands out: possible CPUs for per-CPU maps, else 1 */
-	size_t vstride;	    /* bytes between per-CPU copies (value size rounded up to 8) */
-	__u32 via_prog;	    /* the program it was named through (PROG/MAP), 0 otherwise */
+	int ncpu; /* copies of a value the kernel hands out: possible CPUs for per-CPU maps, else 1
+		   */
+	size_t vstride; /* bytes between per-CPU copies (value size rounded up to 8) */
+	__u32 via_prog; /* the program it was named through (PROG/MAP), 0 otherwise */
 };
 
 /* A loaded program and the maps it uses. */
@@ -33,8 +36,8 @@ struct xk_prog {
 	__u32 map_ids[64];
 };
 
-/* MAP from argv[*argi] (and argv[*argi + 1] for `id N`); advances *argi past it. Returns 0, or an enum xk_exit
- * after printing one line that names the map and the fix. */
+/* MAP from argv[*argi] (and argv[*argi + 1] for `id N`); advances *argi past it. Returns 0, or an
+ * enum xk_exit after printing one line that names the map and the fix. */
 int xk_mapref_open(int argc, char **argv, int *argi, struct xk_mapref *m);
 /* The same from a map id (used by `show`); quiet, returns 0 or -errno. */
 int xk_mapref_open_id(__u32 id, struct xk_mapref *m);
@@ -47,12 +50,14 @@ const char *xk_map_type_name(__u32 type);
 
 /* Every loaded program. Returns the count (>= 0) or -errno; *out is malloc'ed. */
 int xk_progs_load(struct xk_prog **out);
-/* Programs named by PROG (a number is an id; else a name, matched as the kernel truncates names). */
+/* Programs named by PROG (a number is an id; else a name, matched as the kernel truncates names).
+ */
 int xk_progs_match(const struct xk_prog *progs, int n, const char *what, int *idx, int max);
 /* Does a kernel object name (at most 15 chars) name what the person typed? */
 bool xk_kname_matches(const char *kname, const char *typed);
 
-/* Pin path of a map id: scans the pin root, /sys/fs/bpf/tc/globals and /sys/fs/bpf. "" when unpinned. */
+/* Pin path of a map id: scans the pin root, /sys/fs/bpf/tc/globals and /sys/fs/bpf. "" when
+ * unpinned. */
 void xk_pin_of_map(__u32 id, char *path, size_t len);
 /* Is this fd a map (and not a program or link)? */
 bool xk_fd_is_map(int fd);
