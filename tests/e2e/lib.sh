@@ -194,6 +194,40 @@ percpu_sum()
 		jq "[.formatted.values[]?.value | if type == \"object\" then .$field else . end] | add // 0"
 }
 
+# --- map access by program, and bytes for bpftool -------------------------------------------------
+
+# map_of PROG_ID MAPNAME: the id of the program's map with that name (found through the program, so another
+# test's copy of the same program never gets in the way).
+map_of()
+{
+	local m
+	for m in $(bpftool -j prog show id "$1" | jq '.map_ids[]'); do
+		bpftool -j map show id "$m" | jq -r --arg n "$2" 'select(.name == $n) | .id'
+	done
+}
+# verdicts PROG_ID SLOT: packets the program counted in its xdpkit_stats slot (0 aborted, 1 drop, 2 pass, 3 tx,
+# 5 malformed), summed over CPUs.
+verdicts() { percpu_sum id "$(map_of "$1" xdpkit_stats)" key "$2" 0 0 0 -- packets; }
+# The program id of a TC filter: tc_prog_id ingress|egress [IFACE]
+tc_prog_id() { on_host tc -j filter show dev "${2:-$XK_IF}" "$1" | jq -r '[.[].options.prog.id // empty][0] // empty'; }
+
+# Address bytes in network order, as bpftool's "key"/"value" words: ip_bytes 10.0.0.1 -> 10 0 0 1
+ip_bytes() { /usr/bin/python3 -c 'import ipaddress, sys; print(*ipaddress.ip_address(sys.argv[1]).packed)' "$1"; }
+# Little-endian integers (host order on x86/arm64): le32 N, le64 N, be16 N (a port as on the wire).
+le32() { local v=$1; echo $((v & 255)) $((v >> 8 & 255)) $((v >> 16 & 255)) $((v >> 24 & 255)); }
+le64() { echo "$(le32 $(($1 & 0xffffffff))) $(le32 $(($1 >> 32)))"; }
+be16() { echo $(($1 >> 8 & 255)) $(($1 & 255)); }
+
+# Nothing of ours left on veth0 and in bpffs: no XDP program, no TC filter either way, no pin.
+check_clean()
+{
+	local what=$1
+	check_eq "$what: no XDP program in ip link" "" "$(xdp_prog_id)"
+	check_eq "$what: no TC filter on ingress" "" "$(tc_filters ingress)"
+	check_eq "$what: no TC filter on egress" "" "$(tc_filters egress)"
+	check_eq "$what: nothing pinned in bpffs" "" "$(bpffs_files)"
+}
+
 xk_done()
 {
 	set +x
