@@ -25,6 +25,7 @@ int do_status(int argc, char **argv);
 int do_bench(int argc, char **argv);
 int do_check(int argc, char **argv);
 int do_map(int argc, char **argv);
+int do_stats(int argc, char **argv);
 int do_trace(int argc, char **argv);
 
 static const struct xk_cmd verbs[] = {
@@ -33,6 +34,7 @@ static const struct xk_cmd verbs[] = {
 	{ "attach", do_attach, "attach programs to an interface (XDP through libxdp, or TC with --tc)" },
 	{ "detach", do_detach, "detach programs (also ones attached by ip/tc); --purge removes their pinned maps" },
 	{ "status", do_status, "what runs on each interface: XDP chain, TC filters, pinned maps" },
+	{ "stats", do_stats, "packets, bytes and rates per verdict of attached programs (--watch)" },
 	{ "map", do_map, "typed map access: show, dump, get, set, del, load (keys like 10.0.0.0/8)" },
 	{ "check", do_check, "load an object into the verifier without attaching; explain a rejection" },
 	{ "trace", do_trace, "follow bpf_printk output (--count, --timeout, --grep for scripts)" },
@@ -50,7 +52,7 @@ int do_help(int argc, char **argv)
 	       "Manage XDP and TC programs: attach, chain, inspect, steer.\n\nVerbs:\n");
 	for (i = 0; verbs[i].name; i++)
 		printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
-	printf("\n'xdpkit VERB --help' shows a verb's options. Verbs may be shortened (xdpkit st = status).\n\n"
+	printf("\n'xdpkit VERB --help' shows a verb's options. Verbs may be shortened (xdpkit att = attach).\n\n"
 	       "Global options:\n"
 	       "  -v, --verbose      show libbpf/libxdp logs and whole verifier logs\n"
 	       "  -j, --json         machine-readable output for listing verbs\n"

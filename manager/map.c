@@ -3,6 +3,7 @@
 #include "map.h"
 #include "json.h"
 #include "map_entries.h"
+#include "progwalk.h"
 #include "xdpkit.h"
 
 #include <bpf/libbpf.h>
@@ -11,7 +12,6 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
-#include <xdp/libxdp.h>
 
 #define TEXT_MAX 4096
 
@@ -471,24 +471,16 @@ static int show_targets(const char *what, struct xk_prog *progs, int n, bool *se
 		return 0;
 	}
 	if (ifindex) {
-		struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
-		struct xdp_program *p;
-		__u32 ids[64];
-		int nids = 0;
+		struct xk_attached *at = NULL;
+		int na = xk_attached_list(ifindex, &at);
 
-		if (!libxdp_get_error(mp) && mp) {
-			if (xdp_multiprog__main_prog(mp))
-				ids[nids++] = xdp_program__id(xdp_multiprog__main_prog(mp));
-			for (p = xdp_multiprog__next_prog(NULL, mp); p && nids < 64;
-			     p = xdp_multiprog__next_prog(p, mp))
-				ids[nids++] = xdp_program__id(p);
-			if (xdp_multiprog__hw_prog(mp) && nids < 64)
-				ids[nids++] = xdp_program__id(xdp_multiprog__hw_prog(mp));
-			xdp_multiprog__close(mp);
-		}
+		if (na < 0)
+			return xk_error(XK_EXIT_FAIL, "cannot list the programs on %s: %s", what,
+					strerror(-na));
 		for (i = 0; i < n; i++)
-			for (k = 0; k < nids; k++)
-				sel[i] |= progs[i].id == ids[k];
+			for (k = 0; k < na; k++)
+				sel[i] |= progs[i].id == at[k].prog_id;
+		free(at);
 		return 0;
 	}
 	k = xk_progs_match(progs, n, what, idx, 256);
