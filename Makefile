@@ -102,4 +102,23 @@ install: all
 clean:
 	rm -rf $(BUILD)
 
+# make bench: its objects live in build/bench/ only: each program built without its verdict counting
+# (-DXK_NO_STATS, same source), a bare XDP_DROP baseline and the rule writer. scripts/bench/run.sh does the rest.
+BENCH_OBJS := $(addprefix $(BUILD)/bench/,$(addsuffix _nostats.bpf.o,$(PROGS)) drop.bpf.o xk-fill)
+
+$(BUILD)/bench/%_nostats.bpf.o: progs/%.bpf.c
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -DXK_NO_STATS -c $< -o $@
+
+$(BUILD)/bench/drop.bpf.o: scripts/bench/drop.bpf.c
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/bench/xk-fill: scripts/bench/fill.c
+	$(call msg,CC,$@)
+	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) $< -o $@ $(XDP_LIBS) -lelf -lz
+
+bench: all $(BENCH_OBJS)
+	scripts/bench/run.sh
+
 -include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d)
