@@ -1,0 +1,155 @@
+#!/bin/bash
+# test_manager_errors.sh: bad input to attach/detach/status — each case prints one line naming the thing and the fix,
+# exits with its documented code, and changes nothing (XDP, TC filters, clsact, bpffs). Also the refusal of a
+# second XDP program where the kernel refuses freplace, and all-or-nothing multi-program attach.
+. "$(dirname "$0")/lib.sh"
+xk_private "$@"
+xk_env_setup mgrerr
+
+X=${XK_XDPKIT:-$XDPKIT}
+export XDPKIT_PROG_DIR=$XK_BUILD
+TMP=$(mktemp -d /tmp/xk-mgrerr.XXXXXX)
+xk_cleanup rm -rf "$TMP"
+xk_cleanup on_host "$X" detach veth0 --all --purge
+
+# Everything a failed call must leave as it was.
+snapshot()
+{
+	echo "xdp=$(xdp_prog_id veth0) lo=$(xdp_prog_id lo)"
+	echo "ingress=$(tc_filters ingress | tr '\n' ' ') egress=$(tc_filters egress | tr '\n' ' ')"
+	echo "clsact=$(on_host tc qdisc show dev veth0 | grep -c clsact)"
+	bpffs_files
+}
+
+# expect_err WHAT EXIT REGEX CMD...: exit code, a one-line message matching REGEX, and no change.
+expect_err()
+{
+	local what=$1 code=$2 re=$3 before after out rc
+	shift 3
+	before=$(snapshot)
+	out=$(on_host "$@" 2>&1 >/dev/null)
+	rc=$?
+	after=$(snapshot)
+	check_eq "$what: exit $code" "$code" "$rc"
+	check_match "$what: says what and how to fix" "$re" "$out"
+	check_eq "$what: first line starts 'xdpkit:'" 1 "$(printf '%s\n' "$out" | head -1 | grep -c '^xdpkit: ')"
+	check_eq "$what: nothing changed" "$before" "$after"
+}
+
+# --- bad command lines (exit 2) ---
+expect_err "attach without PROG" 2 "needs an interface and a program" "$X" attach veth0
+expect_err "attach --mode bogus" 2 "not a mode; use native or skb" "$X" attach veth0 count --mode bogus
+expect_err "attach --tc sideways" 2 "not a direction; use ingress or egress" "$X" attach veth0 count --tc sideways
+expect_err "attach --mode with --tc" 2 "TC has no modes" "$X" attach veth0 count --mode skb --tc ingress
+expect_err "attach unknown option" 2 "unknown or incomplete option '--bogus'" "$X" attach veth0 count --bogus
+expect_err "attach --prio out of range" 2 "not a number from 0 to 65535" "$X" attach veth0 count --prio 70000
+expect_err "detach without selector" 2 "PROG\.\.\., --id N or --all" "$X" detach veth0
+expect_err "status with two interfaces" 2 "at most one interface" "$X" status veth0 lo
+
+# --- missing things (exit 3) ---
+expect_err "missing interface" 3 "no interface 'nosuch0'.*ip link" "$X" attach nosuch0 count
+expect_err "missing object file" 3 "'$TMP/none.bpf.o' does not exist" "$X" attach veth0 "$TMP/none.bpf.o"
+expect_err "unknown collection name" 3 "'nosuchprog' is neither a program of the collection.*xdpkit list" \
+	"$X" attach veth0 nosuchprog
+expect_err "status of a missing interface" 3 "no interface 'nosuch0'" "$X" status nosuch0
+expect_err "detach a program that is not attached" 3 "'count' is not attached to veth0 XDP" "$X" detach veth0 count
+expect_err "detach an unknown id" 3 "no program with id 999999 on veth0" "$X" detach veth0 --id 999999
+
+# --- files that are not what we need ---
+echo "not an object" >"$TMP/text.bpf.o"
+expect_err "text file as object" 2 "not a BPF object \(not an ELF file\).*clang -target bpf" \
+	"$X" attach veth0 "$TMP/text.bpf.o"
+expect_err "ELF that is not BPF" 2 "ELF file but not for BPF" "$X" attach veth0 "$(readlink -f "$(type -P true)")"
+expect_err "object without a tc program" 2 "has no tc program \(section 'tc'\)" \
+	"$X" attach veth0 ratelimit --tc ingress
+cat >"$TMP/sock.bpf.c" <<'EOF'
+#include <linux/bpf.h>
+#include <bpf/bpf_helpers.h>
+SEC("socket")
+int just_a_socket_filter(struct __sk_buff *skb) { return 0; }
+char LICENSE[] SEC("license") = "GPL";
+EOF
+if clang -target bpf -O2 -g -I"/usr/include/$(uname -m)-linux-gnu" -c "$TMP/sock.bpf.c" -o "$TMP/sock.bpf.o" 2>/dev/null; then
+	expect_err "object with neither xdp nor tc" 2 "has no xdp program \(section 'xdp'\)" \
+		"$X" attach veth0 "$TMP/sock.bpf.o"
+else
+	_xk_fail "clang builds the socket-filter test object"
+fi
+
+# --- environment (exit 4) ---
+chmod o+x "$TMP"
+expect_err "not root" 4 "needs root.*sudo" setpriv --reuid=65534 --regid=65534 --clear-groups "$X" attach veth0 count
+# bpffs missing and /sys/fs read-only: nothing to mount on, so say why and how. (Our mount namespace may hold
+# the host's bpffs under the private one: take both away, here only.)
+while findmnt -n -t bpf /sys/fs/bpf >/dev/null; do umount /sys/fs/bpf || break; done
+mount -t tmpfs -o ro tmpfs /sys/fs
+out=$(on_host "$X" attach veth0 count 2>&1)
+check_eq "no bpffs and no place to mount it: exit 4" 4 $?
+check_match "no bpffs: names the mount to do" "/sys/fs/bpf.*mount" "$out"
+check_eq "no bpffs: nothing attached" "" "$(xdp_prog_id veth0)"
+umount /sys/fs
+# bpffs not mounted but mountable: attach mounts it and goes on.
+check_eq "bpffs is unmounted for the next case" 0 "$(findmnt -n -t bpf /sys/fs/bpf | wc -l)"
+check "attach with bpffs unmounted mounts it" on_host "$X" attach veth0 count
+check_eq "bpffs is mounted again" 1 "$(findmnt -n -t bpf /sys/fs/bpf | wc -l)"
+check "detach count" on_host "$X" detach veth0 count
+
+# --- the kernel refuses (exit 1) ---
+expect_err "native XDP on lo" 1 "lo does not support native XDP.*try --mode skb" "$X" attach lo count --mode native
+
+# Second XDP program on an interface: refused in one sentence where freplace is refused; the first keeps running.
+check "attach blocklist" on_host "$X" attach veth0 blocklist
+id=$(xdp_prog_id veth0)
+before=$(snapshot)
+out=$(on_host "$X" attach veth0 count 2>&1)
+rc=$?
+if [ $rc = 0 ]; then
+	# A kernel with freplace (the VM suite covers this): libxdp chained both.
+	check_match "second program chained by libxdp's dispatcher" "dispatcher" "$(on_host "$X" status veth0)"
+else
+	check_eq "second XDP program: exit 1" 1 $rc
+	check_eq "second XDP program: one line" 1 "$(printf '%s\n' "$out" | wc -l)"
+	check_match "second XDP program: the plain sentence" \
+		"^xdpkit: cannot add 'count' to veth0: this kernel refuses BPF program extensions \(freplace\), which libxdp's dispatcher needs, so only one XDP program per interface here; detach 'blocklist' first or attach 'count' on TC \(--tc ingress\)$" \
+		"$out"
+	check_eq "the first program keeps running, same id" "$id" "$(xdp_prog_id veth0)"
+	check_eq "second XDP program: nothing else changed" "$before" "$(snapshot)"
+fi
+check "detach all" on_host "$X" detach veth0 --all --purge
+check_eq "clean after detach --all --purge" "" "$(bpffs_files)"
+
+# Several XDP programs in one call on an empty interface: all or nothing.
+before=$(snapshot)
+out=$(on_host "$X" attach veth0 portfilter blocklist 2>&1)
+rc=$?
+if [ $rc != 0 ]; then
+	check_match "two XDP programs at once: why" "cannot attach 2 programs together to veth0.*freplace" "$out"
+	check_eq "two XDP programs at once: nothing attached, no pins" "$before" "$(snapshot)"
+else
+	check_eq "two XDP programs at once: both chained" 2 \
+		"$(on_host "$X" --json status veth0 | jq '.[0].xdp.programs | length')"
+	on_host "$X" detach veth0 --all --purge >/dev/null
+fi
+
+# One good and one missing PROG: nothing attached.
+expect_err "attach count + missing object" 3 "'nosuch' is neither" "$X" attach veth0 count nosuch --tc ingress
+
+# TC: the second object cannot load (a pinned map of the same name but another shape is in the way); the first
+# filter, the clsact qdisc it created and any new pins are taken away again.
+mkdir -p /sys/fs/bpf/xdpkit
+bpftool map create /sys/fs/bpf/xdpkit/portfilter_ports type hash key 4 value 4 entries 1 name portfilter_ports
+expect_err "TC attach, second object fails to load" 1 "cannot load 'portfilter'" \
+	"$X" attach veth0 count portfilter --tc ingress
+check_eq "no clsact qdisc left behind" 0 "$(on_host tc qdisc show dev veth0 | grep -c clsact)"
+rm -f /sys/fs/bpf/xdpkit/portfilter_ports
+rmdir /sys/fs/bpf/xdpkit
+
+# --help of every verb: exit 0 and a usage line.
+for v in attach detach status list; do
+	out=$("$X" "$v" --help 2>&1)
+	check_eq "$v --help exits 0" 0 $?
+	check_match "$v --help shows usage" "^Usage: xdpkit.*$v" "$out"
+done
+check_match "help lists the exit codes" "4 environment" "$("$X" help)"
+
+xk_done
