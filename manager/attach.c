@@ -149,7 +149,8 @@ static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 		err = bpf_object__load(o->obj);
 		if (err) {
 			xk_error(XK_EXIT_FAIL, "cannot load '%s' (%s): %s", o->word, o->path, strerror(-err));
-			xk_hint("run 'xdpkit -v attach ...' for libbpf's and the verifier's reason");
+			xk_hint("'xdpkit check %s' explains a verifier rejection; 'xdpkit -v attach ...' shows libbpf's log",
+				o->word);
 			break;
 		}
 		err = xk_tc_attach(a->ifindex, a->tc_dir, bpf_program__fd(o->tc), prio, &handles[i], &prios[i],
@@ -199,7 +200,8 @@ static int xdp_refusal(struct attach_args *a)
 		xdp_multiprog__close(mp);
 		return 0;
 	}
-	if (!cur && a->n == 1) {
+	if (!cur && (a->n == 1 || xk_dispatcher_supported())) {
+		/* Empty interface: one program always goes on; several need the dispatcher. */
 		xdp_multiprog__close(mp);
 		return 0;
 	}
@@ -284,7 +286,8 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 		} else {
 			ret = xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s: %s", a->words[0], a->ifname,
 				       strerror(-err));
-			xk_hint("run 'xdpkit -v attach ...' for libxdp's, libbpf's and the verifier's reason");
+			xk_hint("'xdpkit check %s' explains a verifier rejection; 'xdpkit -v attach ...' shows libxdp's log",
+				a->words[0]);
 		}
 		goto out;
 	}
