@@ -1,0 +1,67 @@
+# Item c, sourced by run.sh: blocklist at scale. Exact IPv4 rules 10.0.0.0 upwards (10 ... 1M) next to 100k /24
+# prefixes from 11.0.0.0 in the LPM trie; sources rotated packet by packet over up to 65,536 rules spread across
+# the whole set (xdpkit bench --src-count/--src-step), one hot source for comparison, and the miss path
+# (10.128.0.0 upwards: no exact rule, no prefix, so both the hash and the trie are searched).
+
+ip_add()
+{
+	local a b c d v
+	IFS=. read -r a b c d <<<"$1"
+	v=$(((a << 24 | b << 16 | c << 8 | d) + $2))
+	echo "$((v >> 24 & 255)).$((v >> 16 & 255)).$((v >> 8 & 255)).$((v & 255))"
+}
+
+# c_case NAME N ARGS...: one bench invocation on ipv4-udp; prints {NAME: {verdict, above_floor_ns, floor_ns}}.
+c_case()
+{
+	local name=$1 n=$2
+	shift 2
+	bench_json "$PARTS/c_${n}_$name.json" blocklist --frame ipv4-udp --repeat "$REPEAT" --runs "$RUNS" "$@" ||
+		{ echo "{\"$name\": null}"; return; }
+	jq --arg k "$name" '{($k): (.frames[0] | {verdict, above_floor_ns, floor_ns: .floor_ns.median})}
+		+ {("\($k)_sources"): .src_count}' "$PARTS/c_${n}_$name.json"
+}
+
+item_c()
+{
+	local n have=0 t fill_ms cnt step ccnt cstep rows=() row
+
+	make_pins "$ROOT/build/blocklist.bpf.o" || return 1
+	progress "c: $CIDRS /24 prefixes into blocklist_cidr4"
+	"$FILL" /sys/fs/bpf/blocklist_cidr4 lpm4 11.0.0.0 "$CIDRS" 24 || { warn "c: cannot fill the trie"; return 1; }
+	# Tell blocklist the trie is in use (the <map>_entries convention of include/xdpkit/blocklist.h).
+	"$XDPKIT" --pin-root /sys/fs/bpf map set blocklist_cfg 0 "blocklist_cidr4_entries=$CIDRS" >/dev/null ||
+		{ warn "c: cannot set blocklist_cidr4_entries"; return 1; }
+	ccnt=$((CIDRS < 65536 ? CIDRS : 65536))
+	cstep=$((256 * (CIDRS / ccnt)))
+
+	for n in $SCALES; do
+		progress "c: $n exact rules (adding $((n - have)))"
+		t=$(date +%s%N)
+		if ! "$FILL" /sys/fs/bpf/blocklist_v4 hash4 "$(ip_add 10.0.0.0 $have)" $((n - have)); then
+			warn "c: cannot fill $n exact rules; stopping the scale series here"
+			break
+		fi
+		fill_ms=$((($(date +%s%N) - t) / 1000000))
+		have=$n
+		cnt=$((n < 65536 ? n : 65536))
+		step=$((n / cnt))
+		progress "c: $n exact rules: hit over $cnt sources, one hot source, miss, prefix hit"
+		row=$(
+			{
+				c_case hit_varied "$n" --src 10.0.0.0 --src-count "$cnt" --src-step "$step"
+				c_case hit_hot "$n" --src 10.0.0.0
+				c_case miss_varied "$n" --src 10.128.0.0 --src-count 65536
+				c_case cidr_hit_varied "$n" --src 11.0.0.1 --src-count "$ccnt" --src-step "$cstep"
+			} | jq -s --argjson n "$n" --argjson fill "$fill_ms" --argjson c "$CIDRS" \
+				'add + {exact_rules: $n, prefixes: $c, added_in_ms: $fill}'
+		)
+		rows+=("$row")
+	done
+	printf '%s\n' "${rows[@]}" | jq -s '
+		def r($k): if (.[0][$k].above_floor_ns.median // 0) > 0 and (.[-1][$k] != null)
+			then ((.[-1][$k].above_floor_ns.median / .[0][$k].above_floor_ns.median) * 100 | round) / 100
+			else null end;
+		{rows: ., largest_vs_smallest: {exact_rules: [.[0].exact_rules, .[-1].exact_rules],
+			hit_varied: r("hit_varied"), hit_hot: r("hit_hot"), miss_varied: r("miss_varied")}}' >"$PARTS/c.json"
+}

@@ -1,0 +1,73 @@
+# Item d, sourced by run.sh: loading LOAD_RULES (1M) IPv4 rules into a fresh blocklist_v4 from a file, with
+# `xdpkit map load` against `bpftool batch file` of the same updates, and against the fastest user space can be
+# (build/bench/xk-fill: bpf_map_update_batch in 64k chunks, no parsing) as the same-run baseline. Then the same
+# raw fill into maps of other definitions, to show what the map type itself costs.
+
+# d_time NAME CMD...: run CMD on a freshly loaded blocklist, check the first and last rule are in, print a JSON row.
+d_time()
+{
+	local name=$1 t ms ok=true last
+	shift
+	clear_pins
+	make_pins "$ROOT/build/blocklist.bpf.o" || return 1
+	progress "d: $name"
+	t=$(date +%s%N)
+	if ! "$@" >/dev/null 2>"$PARTS/d_$name.err"; then
+		warn "d: $name failed: $(head -c 300 "$PARTS/d_$name.err")"
+		ok=false
+	fi
+	ms=$((($(date +%s%N) - t) / 1000000))
+	last=$(ip_add 10.0.0.0 $((LOAD_RULES - 1)) | tr . ' ')
+	bpftool map lookup pinned /sys/fs/bpf/blocklist_v4 key 10 0 0 0 >/dev/null 2>&1 &&
+		bpftool map lookup pinned /sys/fs/bpf/blocklist_v4 key $last >/dev/null 2>&1 || ok=false
+	jq -n --arg m "$name" --argjson ms "$ms" --argjson ok $ok --argjson n "$LOAD_RULES" \
+		'{method: $m, rules: $n, seconds: ($ms / 1000), all_loaded: $ok}'
+}
+
+# d_alt TYPE FLAGS: the raw fill into a bare map of that definition (2M entries, 4 B keys, 8 B values).
+d_alt()
+{
+	local t ms ok=true
+	clear_pins
+	bpftool map create /sys/fs/bpf/xkb_alt type "$1" key 4 value 8 entries 2097152 name xkb_alt flags "$2" ||
+		return 1
+	progress "d: raw fill into a $1 map (flags $2)"
+	t=$(date +%s%N)
+	"$FILL" /sys/fs/bpf/xkb_alt hash4 10.0.0.0 "$LOAD_RULES" || ok=false
+	ms=$((($(date +%s%N) - t) / 1000000))
+	jq -n --arg ty "$1" --argjson f "$2" --argjson ms "$ms" --argjson ok $ok \
+		'{map_type: $ty, no_prealloc: ($f == 1), seconds: ($ms / 1000), all_loaded: $ok}'
+}
+
+item_d()
+{
+	local list=$OUT/d_rules.txt batch=$OUT/d_rules.bpftool rows=() alts=() xk_load=false
+	. "$BENCH_DIR/item_c.sh" # ip_add
+
+	progress "d: writing $LOAD_RULES rules as a rule file and as a bpftool batch file"
+	awk -v n="$LOAD_RULES" 'BEGIN { for (i = 0; i < n; i++)
+		printf "10.%d.%d.%d\n", int(i / 65536) % 256, int(i / 256) % 256, i % 256 }' >"$list"
+	awk '{ split($1, o, "."); printf "map update pinned /sys/fs/bpf/blocklist_v4 key %s %s %s %s value 0 0 0 0 0 0 0 0\n",
+		o[1], o[2], o[3], o[4] }' "$list" >"$batch"
+	"$XDPKIT" map --help 2>/dev/null | grep -q '^ *load ' && xk_load=true
+
+	rows+=("$(d_time raw_batch "$FILL" /sys/fs/bpf/blocklist_v4 hash4 10.0.0.0 "$LOAD_RULES")")
+	if $xk_load; then
+		rows+=("$(d_time xdpkit_map_load "$XDPKIT" --pin-root /sys/fs/bpf map load blocklist_v4 "$list")")
+	else
+		rows+=("$(jq -n '{method: "xdpkit_map_load", available: false, note: "xdpkit map load not available"}')")
+	fi
+	rows+=("$(d_time bpftool_batch bpftool batch file "$batch")")
+
+	alts+=("$(d_alt percpu_hash 0)")
+	alts+=("$(d_alt hash 0)")
+	alts+=("$(d_alt hash 1)")
+	clear_pins
+	rm -f "$list" "$batch"
+	jq -n --argjson rows "$(printf '%s\n' "${rows[@]}" | jq -s .)" \
+		--argjson alts "$(printf '%s\n' "${alts[@]}" | jq -s .)" \
+		'{rows: $rows, raw_fill_by_map_type: $alts}
+		 | .xdpkit_vs_bpftool = ([.rows[] | select(.method == "xdpkit_map_load")][0].seconds as $x
+			| [.rows[] | select(.method == "bpftool_batch")][0].seconds as $b
+			| if $x and $b and $b > 0 then (($x / $b) * 100 | round) / 100 else null end)' >"$PARTS/d.json"
+}
