@@ -371,7 +371,7 @@ int do_stats(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+wi:c:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "wi:c:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			o.watch = true;
