@@ -1,0 +1,187 @@
+#!/bin/bash
+# The table and chart of `make bench`: reads build/bench/results.json, prints the plain table (every figure with its
+# same-run baseline, and the issue's targets), and draws the PNG with gnuplot.
+# Usage: scripts/bench/report.sh [RESULTS.json [CHART.png]]
+set -u
+ROOT=$(cd "$(dirname "$0")/../.." && pwd)
+RES=${1:-$ROOT/build/bench/results.json}
+PNG=${2:-${RES%.json}.png}
+[ -s "$RES" ] || { echo "report: $RES is missing; run 'make bench'" >&2; exit 3; }
+
+has() { jq -e --arg i "$1" '.items[$i] != null' "$RES" >/dev/null; }
+# "median (min..max)" of a {median, min, max} object, one decimal.
+J_MM='def mm: if . == null then "-" else "\(.median * 10 | round / 10) (\(.min * 10 | round / 10)..\(.max * 10 | round / 10))" end;
+      def n1: if . == null then "-" else (. * 10 | round / 10 | tostring) end;'
+
+jq -r '.machine | "xdpkit benchmarks: \(.cpu), \(.cpus) CPUs (\(.virtualization)), kernel \(.kernel), libbpf \(.libbpf), xdp-tools \(.xdp_tools)",
+	"run \(.date), commit \(.commit)\(if .quick then ", QUICK=1 (wiring check, not figures to quote)" else "" end)"' "$RES"
+echo "ns figures: median over the runs (min..max) of the kernel's ns/packet (BPF_PROG_TEST_RUN) above the floor, an"
+echo "empty program measured interleaved in the same invocation; each table says what its baseline is."
+
+if has a; then
+	echo
+	echo "a. every program on every frame kind: ns above the floor; [stats] = with minus without the verdict counting"
+	jq -r "$J_MM"'
+		(.items.a.programs[0].frames | map(.frame)) as $fr
+		| (["program"] + $fr + ["floor"] | @tsv),
+		  (.items.a.programs[] | ([.program] + [.frames[] | "\(.above_floor_ns.median | n1) \(.verdict | ltrimstr("XDP_") | .[0:4])"]
+			+ [[.frames[].floor_ns] | add / length | n1] | @tsv),
+			(select(.frames[0].stats_cost_ns != null) | ["  [stats]"] + [.frames[] | .stats_cost_ns | n1] | @tsv))' \
+		"$RES" | awk -F'\t' '{ printf "%-11s", $1; for (i = 2; i <= NF; i++) printf " %-10s", $i; printf "\n" }'
+fi
+
+if has b; then
+	echo
+	jq -r '.items.b | "b. blocklist vs xdp-filter (\(.xdp_filter_program), at most \(.xdp_filter_max_rules) rules; one rule by its CLI: \(.xdp_filter_cli_one_rule_ms) ms): ns above the floor"' "$RES"
+	printf '%-8s %-20s %-20s %-7s %-20s %-20s %-7s\n' rules "blocklist match" "xdp-filter match" ratio "blocklist miss" \
+		"xdp-filter miss" ratio
+	jq -r "$J_MM"'.items.b.rows[] | [(.rules | tostring), (.blocklist.match.above_floor_ns | mm),
+		(.xdp_filter.match.above_floor_ns | mm), (.ratio_match // "-" | tostring), (.blocklist.miss.above_floor_ns | mm),
+		(.xdp_filter.miss.above_floor_ns | mm), (.ratio_miss // "-" | tostring)] + [.note // ""] | @tsv' "$RES" |
+		awk -F'\t' '{ printf "%-8s %-20s %-20s %-7s %-20s %-20s %-7s %s\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
+fi
+
+if has c; then
+	echo
+	jq -r '.items.c.rows[0] | "c. blocklist at scale, \(.prefixes) /24 prefixes in the trie; ns above the floor (a rotator + empty program)"' "$RES"
+	printf '%-9s %-22s %-20s %-22s %-22s %s\n' "exact" "hit, rotated sources" "hit, one source" "miss, rotated" \
+		"prefix hit, rotated" "added in"
+	jq -r "$J_MM"'.items.c.rows[] | [(.exact_rules | tostring), (.hit_varied.above_floor_ns | mm),
+		(.hit_hot.above_floor_ns | mm), (.miss_varied.above_floor_ns | mm), (.cidr_hit_varied.above_floor_ns | mm),
+		"\(.added_in_ms) ms"] | @tsv' "$RES" |
+		awk -F'\t' '{ printf "%-9s %-22s %-20s %-22s %-22s %s\n", $1, $2, $3, $4, $5, $6 }'
+	jq -r '.items.c.largest_vs_smallest | "   \(.exact_rules[1]) vs \(.exact_rules[0]) rules: hit rotated \(.hit_varied)x, hit one source \(.hit_hot)x, miss \(.miss_varied)x"' "$RES"
+fi
+
+if has d; then
+	echo
+	echo "d. loading rules into an empty blocklist_v4 (baseline: xk-fill, raw bpf_map_update_batch)"
+	jq -r '.items.d.rows[] | if .available == false then "   \(.method): \(.note)"
+		else "   \(.method | .[0:16] | . + " " * (16 - length)) \(.rules) rules in \(.seconds) s\(if .all_loaded then "" else " (INCOMPLETE)" end)" end' "$RES"
+	jq -r '.items.d | "   xdpkit map load / bpftool batch: \(.xdpkit_vs_bpftool // "-")x",
+		"   the same raw fill into other map types: " + ([.raw_fill_by_map_type[] |
+		"\(.map_type)\(if .no_prealloc then "+no_prealloc" else "" end) \(.seconds) s"] | join(", "))' "$RES"
+fi
+
+if has e; then
+	echo
+	jq -r "$J_MM"'.items.e | "e. \(.mode), \(.sender), \(.seconds_per_round) s rounds, packets/s (min..max)",
+		"   bare XDP_DROP  \(.bare_drop_pps | mm)",
+		"   blocklist      \(.blocklist_pps | mm)   (rule hits \(.blocklist_rule_hits), equal to the frames seen)",
+		"   ratio \(.ratio)x of the bare drop, \(.extra_ns_per_packet) ns more per packet"' "$RES"
+fi
+
+if has f; then
+	echo
+	jq -r "$J_MM"'.items.f | "f. one attach + detach of \(.program), \(.mode): ms (min..max)",
+		(.tools[] | "   \(.tool | . + " " * (11 - length)) \(.cycle_ms | mm)"),
+		"   xdpkit / xdp-loader \(.xdpkit_vs_xdp_loader)x, ip / xdp-loader \(.ip_vs_xdp_loader)x"' "$RES"
+fi
+
+echo
+echo "targets (issue 6):"
+jq -r '.items as $i |
+	def t($name; $v; $ok; $goal): "   \($name): \(if $v == null then "not measured" else "\($v) (goal \($goal)) \(if $ok then "met" else "MISSED" end)" end)";
+	([$i.b.rows[]? | select(.ratio_match != null)] | last) as $b
+	| t("blocklist hit / xdp-filter hit, above floor, \($b.rules // "-") rules"; $b.ratio_match; ($b.ratio_match // 9) <= 0.4; "<= 0.4x"),
+	  t("largest / smallest exact set, hit, rotated sources"; $i.c.largest_vs_smallest.hit_varied;
+	    ($i.c.largest_vs_smallest.hit_varied // 9) <= 2; "<= 2x"),
+	  t("largest / smallest exact set, hit, one source"; $i.c.largest_vs_smallest.hit_hot;
+	    ($i.c.largest_vs_smallest.hit_hot // 9) <= 2; "<= 2x"),
+	  ([$i.d.rows[]? | select(.method == "xdpkit_map_load" and .seconds != null)][0]) as $d
+	| t("xdpkit map load of \($d.rules // "-") rules, s"; $d.seconds; ($d.seconds // 9) <= 0.7; "<= 0.7 s"),
+	  t("veth drop rate, blocklist / bare drop"; $i.e.ratio; ($i.e.ratio // 0) >= 0.97; ">= 0.97x"),
+	  t("attach + detach, xdpkit / xdp-loader"; $i.f.xdpkit_vs_xdp_loader; ($i.f.xdpkit_vs_xdp_loader // 9) <= 1; "<= 1x")' \
+	"$RES"
+
+# The chart: one panel per item that ran.
+command -v gnuplot >/dev/null || { echo "report: gnuplot is not installed; no chart" >&2; exit 0; }
+D=$(mktemp -d)
+trap 'rm -rf "$D"' EXIT
+panels=0
+plot=""
+if has a; then
+	# hello and hello_drop spend ~100x more in bpf_printk: they would flatten every other bar.
+	jq -r '.items.a.programs | (["program"] + (.[0].frames | map(.frame)) | @tsv),
+		(.[] | select(.program | startswith("hello") | not) | [.program] + [.frames[].above_floor_ns.median] | @tsv)' \
+		"$RES" >"$D/a.tsv"
+	n=$(head -1 "$D/a.tsv" | awk -F'\t' '{ print NF }')
+	plot+="set title 'a. ns above the floor per frame kind (hello*: bpf_printk, off scale)'
+set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8 border -1
+set ylabel 'ns/packet'; set xtics rotate by -30; set key top left font ',8'; set yrange [*:*]
+plot for [i=2:$n] '$D/a.tsv' using i:xtic(1) title columnheader(i)
+unset xtics; set xtics; set yrange [0:*]
+"
+	panels=$((panels + 1))
+fi
+if has b; then
+	jq -r '.items.b.rows[] | [.rules, .blocklist.match.above_floor_ns.median, (.xdp_filter.match.above_floor_ns.median // "NaN"),
+		.blocklist.miss.above_floor_ns.median, (.xdp_filter.miss.above_floor_ns.median // "NaN")] | @tsv' "$RES" >"$D/b.tsv"
+	plot+="set title 'b. blocklist vs xdp-filter, ns above the floor'
+set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8 border -1
+set xlabel 'IPv4 source rules'; set ylabel 'ns/packet'; set key top left font ',8'
+plot '$D/b.tsv' using 2:xtic(1) title 'blocklist match', '' using 3 title 'xdp-filter match', '' using 4 title 'blocklist miss', '' using 5 title 'xdp-filter miss'
+unset xlabel
+"
+	panels=$((panels + 1))
+fi
+if has c; then
+	jq -r '.items.c.rows[] | [.exact_rules, .hit_varied.above_floor_ns.median, .hit_hot.above_floor_ns.median,
+		.miss_varied.above_floor_ns.median, .cidr_hit_varied.above_floor_ns.median] | @tsv' "$RES" >"$D/c.tsv"
+	plot+="set title 'c. blocklist at scale, ns above the floor'
+set style data linespoints; set logscale x; set xlabel 'exact rules'; set ylabel 'ns/packet'; set key top left font ',8'
+plot '$D/c.tsv' using 1:2 title 'hit, rotated sources' lw 2, '' using 1:3 title 'hit, one source' lw 2, '' using 1:4 title 'miss (hash + trie), rotated' lw 2, '' using 1:5 title 'prefix hit, rotated' lw 2
+unset logscale x; unset xlabel
+"
+	panels=$((panels + 1))
+fi
+if has d; then
+	jq -r '.items.d.rows[] | select(.seconds != null) | [.method, .seconds] | @tsv' "$RES" >"$D/d.tsv"
+	jq -r '.items.d.raw_fill_by_map_type[] | ["raw into \(.map_type)\(if .no_prealloc then "+noprealloc" else "" end)", .seconds] | @tsv' \
+		"$RES" >>"$D/d.tsv"
+	rules=$(jq '.items.d.rows[0].rules' "$RES")
+	plot+="set title 'd. loading $rules IPv4 rules, seconds'
+set style data histograms; set style histogram clustered; set style fill solid 0.8 border -1
+set ylabel 's'; set xtics rotate by -25 font ',8'; set key off
+plot '$D/d.tsv' using 2:xtic(1) notitle
+unset xtics; set xtics; set key
+"
+	panels=$((panels + 1))
+fi
+if has e; then
+	jq -r '.items.e | ["bare XDP_DROP", .bare_drop_pps.median, .bare_drop_pps.min, .bare_drop_pps.max],
+		["blocklist", .blocklist_pps.median, .blocklist_pps.min, .blocklist_pps.max] | @tsv' "$RES" >"$D/e.tsv"
+	plot+="set title 'e. native XDP on veth: packets/s (min..max)'
+set style data histograms; set style histogram errorbars gap 2 lw 1; set style fill solid 0.8 border -1
+set ylabel 'packets/s'; set key off
+plot '$D/e.tsv' using 2:3:4:xtic(1) notitle
+set key
+"
+	panels=$((panels + 1))
+fi
+if has f; then
+	jq -r '.items.f.tools[] | [.tool, .cycle_ms.median, .cycle_ms.min, .cycle_ms.max] | @tsv' "$RES" >"$D/f.tsv"
+	plot+="set title 'f. one attach + detach cycle, ms (min..max)'
+set style data histograms; set style histogram errorbars gap 2 lw 1; set style fill solid 0.8 border -1
+set ylabel 'ms'; set key off
+plot '$D/f.tsv' using 2:3:4:xtic(1) notitle
+set key
+"
+	panels=$((panels + 1))
+fi
+[ $panels = 0 ] && exit 0
+cols=$((panels < 3 ? panels : 3))
+rows=$(((panels + cols - 1) / cols))
+title=$(jq -r '.machine | "xdpkit benchmarks: \(.cpu), \(.cpus) CPUs, kernel \(.kernel), \(.date)"' "$RES")
+gnuplot <<EOF || { echo "report: gnuplot failed; no chart" >&2; exit 0; }
+set terminal pngcairo size $((cols * 640)),$((rows * 480 + 30)) font 'DejaVu Sans,10'
+set output '$PNG'
+set termoption noenhanced
+set datafile separator '\t'
+set grid ytics
+set yrange [0:*]
+set multiplot layout $rows,$cols title '$title'
+$plot
+unset multiplot
+EOF
+echo "chart: $PNG"
