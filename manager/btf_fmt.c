@@ -39,6 +39,34 @@ bool xk_vtype_is_raw(const struct xk_vtype *t)
 	return !t->btf || !t->id;
 }
 
+bool xk_btf_is_record(const struct btf_type *t)
+{
+	return t && (btf_is_composite(t) || btf_is_datasec(t));
+}
+
+int xk_btf_nfields(const struct btf_type *t)
+{
+	return btf_is_union(t) && btf_vlen(t) > 0 ? 1 : btf_vlen(t);
+}
+
+void xk_btf_field(const struct btf *btf, const struct btf_type *t, int i, struct xk_field *f)
+{
+	if (btf_is_datasec(t)) {
+		const struct btf_var_secinfo *si = btf_var_secinfos(t) + i;
+		const struct btf_type *var = btf__type_by_id(btf, si->type);
+
+		f->name = var ? btf__name_by_offset(btf, var->name_off) : "";
+		f->type = var ? var->type : 0;
+		f->bitoff = si->offset * 8;
+		f->bitsz = 0;
+		return;
+	}
+	f->name = btf__name_by_offset(btf, btf_members(t)[i].name_off);
+	f->type = btf_members(t)[i].type;
+	f->bitoff = btf_member_bit_offset(t, i);
+	f->bitsz = btf_member_bitfield_size(t, i);
+}
+
 static bool is_mod(const struct btf_type *t)
 {
 	return btf_is_mod(t) || btf_is_type_tag(t);
@@ -381,7 +409,7 @@ static bool is_plain_composite(const struct btf *btf, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
 
-	return t && btf_is_composite(t) && !xk_btf_special(btf, id);
+	return xk_btf_is_record(t) && !xk_btf_special(btf, id);
 }
 
 /* Structs flatten to field=value pairs; nested structs become dotted names (inner.a=1), which the
@@ -402,15 +430,19 @@ static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *d
 		return;
 	}
 	t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
-	n = btf_is_union(t) && btf_vlen(t) > 0 ? 1 : btf_vlen(t);
+	n = xk_btf_nfields(t);
 	for (i = 0; i < n; i++) {
-		const struct btf_member *m = btf_members(t) + i;
-		const char *name = btf__name_by_offset(btf, m->name_off);
-		__u32 off = btf_member_bit_offset(t, i);
-		__u32 bsz = btf_member_bitfield_size(t, i);
+		struct xk_field f;
+		const char *name;
+		__u32 off, bsz;
 		char path[256];
 
-		if (!bsz && is_pad(name, data + off / 8, btf__resolve_size(btf, m->type)))
+		xk_btf_field(btf, t, i, &f);
+		name = f.name;
+		off = f.bitoff;
+		bsz = f.bitsz;
+
+		if (!bsz && is_pad(name, data + off / 8, btf__resolve_size(btf, f.type)))
 			continue;
 		if (bsz && !strncmp(name, "pad", 3) && !read_bits(data, off, bsz))
 			continue;
@@ -426,9 +458,9 @@ static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *d
 			 * bit 0. */
 			__u64 v = read_bits(data, off, bsz);
 
-			fmt_any(s, btf, m->type, (const __u8 *)&v, bsz, path, flags);
+			fmt_any(s, btf, f.type, (const __u8 *)&v, bsz, path, flags);
 		} else {
-			fmt_any(s, btf, m->type, data + off / 8, 0, path, flags);
+			fmt_any(s, btf, f.type, data + off / 8, 0, path, flags);
 		}
 	}
 }
@@ -463,21 +495,24 @@ static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *
 static void json_members(struct jw *w, const struct btf *btf, const struct btf_type *t,
 			 const __u8 *data)
 {
-	int i, n = btf_is_union(t) && btf_vlen(t) > 0 ? 1 : btf_vlen(t);
+	int i, n = xk_btf_nfields(t);
 
 	for (i = 0; i < n; i++) {
-		const struct btf_member *m = btf_members(t) + i;
-		const char *name = btf__name_by_offset(btf, m->name_off);
-		__u32 off = btf_member_bit_offset(t, i);
-		__u32 bsz = btf_member_bitfield_size(t, i);
+		struct xk_field f;
+		const char *name;
+		__u32 off, bsz;
 
-		if (!bsz && is_pad(name, data + off / 8, btf__resolve_size(btf, m->type)))
+		xk_btf_field(btf, t, i, &f);
+		name = f.name;
+		off = f.bitoff;
+		bsz = f.bitsz;
+		if (!bsz && is_pad(name, data + off / 8, btf__resolve_size(btf, f.type)))
 			continue;
 		if (!name || !*name) {
 			const struct btf_type *mt =
-			    btf__type_by_id(btf, xk_btf_skip_mods(btf, m->type));
+			    btf__type_by_id(btf, xk_btf_skip_mods(btf, f.type));
 
-			if (mt && btf_is_composite(mt))
+			if (xk_btf_is_record(mt))
 				json_members(w, btf, mt, data + off / 8);
 			continue;
 		}
@@ -485,9 +520,9 @@ static void json_members(struct jw *w, const struct btf *btf, const struct btf_t
 		if (bsz) {
 			__u64 v = read_bits(data, off, bsz);
 
-			json_any(w, btf, m->type, (const __u8 *)&v, bsz);
+			json_any(w, btf, f.type, (const __u8 *)&v, bsz);
 		} else {
-			json_any(w, btf, m->type, data + off / 8, 0);
+			json_any(w, btf, f.type, data + off / 8, 0);
 		}
 	}
 }
@@ -507,7 +542,7 @@ static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *
 	t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
 	if (!t) {
 		jw_null(w);
-	} else if (btf_is_composite(t)) {
+	} else if (xk_btf_is_record(t)) {
 		jw_obj_start(w);
 		json_members(w, btf, t, data);
 		jw_obj_end(w);
@@ -582,6 +617,8 @@ void xk_type_name(const struct xk_vtype *t, char *buf, size_t len)
 	name = btf__name_by_offset(t->btf, bt->name_off);
 	if (btf_is_typedef(bt) || btf_is_int(bt) || btf_is_float(bt)) {
 		snprintf(buf, len, "%s", name);
+	} else if (btf_is_datasec(bt)) {
+		snprintf(buf, len, "%s", name);
 	} else if (btf_is_composite(bt) || btf_is_any_enum(bt)) {
 		snprintf(buf, len, "%s %s",
 			 btf_is_struct(bt)  ? "struct"
@@ -611,14 +648,14 @@ static void sum_walk(const struct btf *btf, __u32 id, size_t off, const __u8 *pe
 	t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
 	if (!t)
 		return;
-	if (btf_is_composite(t)) {
-		for (i = 0; i < btf_vlen(t); i++) {
-			if (btf_member_bitfield_size(t, i))
-				continue;
-			sum_walk(btf, btf_members(t)[i].type, off + btf_member_bit_offset(t, i) / 8,
-				 percpu, ncpu, stride, out);
-			if (btf_is_union(t))
-				break;
+	if (xk_btf_is_record(t)) {
+		for (i = 0; i < xk_btf_nfields(t); i++) {
+			struct xk_field f;
+
+			xk_btf_field(btf, t, i, &f);
+			if (!f.bitsz)
+				sum_walk(btf, f.type, off + f.bitoff / 8, percpu, ncpu, stride,
+					 out);
 		}
 	} else if (btf_is_array(t)) {
 		__s64 esz = btf__resolve_size(btf, btf_array(t)->type);

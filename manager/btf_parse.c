@@ -382,7 +382,7 @@ static int parse_leaf(const struct btf *btf, __u32 id, const char *s, __u8 *dst,
 		memcpy(dst, &v, t->size ? t->size : 8);
 		return 0;
 	}
-	if (btf_is_composite(t))
+	if (xk_btf_is_record(t))
 		return ERR("'%s' is a %s; give its fields as field=value", s, tname);
 	return ERR("values of type %s cannot be typed in yet ('%s')", tname, s);
 }
@@ -393,22 +393,20 @@ static void field_names(const struct btf *btf, const struct btf_type *t, const c
 	int i;
 
 	for (i = 0; i < btf_vlen(t); i++) {
-		const struct btf_member *m = btf_members(t) + i;
-		const char *name = btf__name_by_offset(btf, m->name_off);
-		const struct btf_type *mt = btf__type_by_id(btf, xk_btf_skip_mods(btf, m->type));
+		struct xk_field f;
+		const struct btf_type *mt;
 		size_t off = strlen(buf);
 		char sub[128];
 
-		if (mt && btf_is_composite(mt) && !xk_btf_special(btf, m->type)) {
-			snprintf(sub, sizeof(sub), "%s%s%s", prefix, *name && *prefix ? "." : "",
-				 name);
-			if (*name)
-				strncat(sub, ".", sizeof(sub) - strlen(sub) - 1);
-			field_names(btf, mt, *name ? sub : prefix, buf, len);
+		xk_btf_field(btf, t, i, &f);
+		mt = btf__type_by_id(btf, xk_btf_skip_mods(btf, f.type));
+		if (xk_btf_is_record(mt) && !xk_btf_special(btf, f.type)) {
+			snprintf(sub, sizeof(sub), "%s%s%s", prefix, f.name, *f.name ? "." : "");
+			field_names(btf, mt, sub, buf, len);
 			continue;
 		}
 		if (off < len)
-			snprintf(buf + off, len - off, "%s%s%s", off ? ", " : "", prefix, name);
+			snprintf(buf + off, len - off, "%s%s%s", off ? ", " : "", prefix, f.name);
 	}
 }
 
@@ -421,35 +419,35 @@ static int find_member(const struct btf *btf, __u32 sid, const char *path, __u32
 	size_t nl = dot ? (size_t)(dot - path) : strlen(path);
 	int i;
 
-	if (!t || !btf_is_composite(t))
+	if (!xk_btf_is_record(t))
 		return -ENOENT;
 	for (i = 0; i < btf_vlen(t); i++) {
-		const struct btf_member *m = btf_members(t) + i;
-		const char *name = btf__name_by_offset(btf, m->name_off);
-		__u32 off = btf_member_bit_offset(t, i), o2, b2, id2;
+		struct xk_field f;
+		__u32 o2, b2, id2;
 
-		if (!*name) {
-			if (!find_member(btf, m->type, path, &id2, &o2, &b2)) {
+		xk_btf_field(btf, t, i, &f);
+		if (!*f.name) {
+			if (!find_member(btf, f.type, path, &id2, &o2, &b2)) {
 				*mid = id2;
-				*bitoff = off + o2;
+				*bitoff = f.bitoff + o2;
 				*bitsz = b2;
 				return 0;
 			}
 			continue;
 		}
-		if (strlen(name) != nl || strncmp(name, path, nl))
+		if (strlen(f.name) != nl || strncmp(f.name, path, nl))
 			continue;
 		if (dot) {
-			if (find_member(btf, m->type, dot + 1, &id2, &o2, &b2))
+			if (find_member(btf, f.type, dot + 1, &id2, &o2, &b2))
 				return -ENOENT;
 			*mid = id2;
-			*bitoff = off + o2;
+			*bitoff = f.bitoff + o2;
 			*bitsz = b2;
 			return 0;
 		}
-		*mid = m->type;
-		*bitoff = off;
-		*bitsz = btf_member_bitfield_size(t, i);
+		*mid = f.type;
+		*bitoff = f.bitoff;
+		*bitsz = f.bitsz;
 		return 0;
 	}
 	return -ENOENT;
@@ -526,7 +524,7 @@ int xk_parse_text(const struct xk_vtype *t, const char *in, void *out, char *err
 	if (!*text)
 		return ERR("an empty value; expected a %s", "value");
 	bt = btf__type_by_id(t->btf, xk_btf_skip_mods(t->btf, t->id));
-	if (bt && btf_is_composite(bt) && !xk_btf_special(t->btf, t->id))
+	if (xk_btf_is_record(bt) && !xk_btf_special(t->btf, t->id))
 		return parse_struct(t->btf, t->id, text, out, err, errlen);
 	return parse_leaf(t->btf, t->id, text, out, 0, 0, err, errlen);
 }

@@ -59,6 +59,19 @@ extern const struct xk_name_num xk_ethertype_names[];
 extern const struct xk_name_num xk_ipproto_names[];
 
 /* Shared by both halves. */
+/* A field of a record: struct and union members, and the variables of a DATASEC (.bss, .data:
+ * global variables shown as fields). */
+struct xk_field {
+	const char *name;
+	__u32 type;
+	__u32 bitoff;
+	__u32 bitsz; /* 0 unless a bitfield */
+};
+struct btf_type;
+bool xk_btf_is_record(const struct btf_type *t);
+/* Fields to show: all of a struct or datasec, the first of a union. */
+int xk_btf_nfields(const struct btf_type *t);
+void xk_btf_field(const struct btf *btf, const struct btf_type *t, int i, struct xk_field *f);
 /* Through typedefs, const, volatile, ... to the type underneath. */
 __u32 xk_btf_skip_mods(const struct btf *btf, __u32 id);
 enum xk_special xk_btf_special(const struct btf *btf, __u32 id);
