@@ -307,6 +307,26 @@ static bool is_byte_int(const struct btf *btf, __u32 id)
 	return t && btf_is_int(t) && t->size == 1;
 }
 
+/* A char array holding printable text up to a NUL, and only NULs after it (a string, as in
+ * .rodata). */
+static bool is_text(const struct btf *btf, __u32 elem, const __u8 *data, __u32 n)
+{
+	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, elem));
+	const char *name = t ? btf__name_by_offset(btf, t->name_off) : "";
+	__u32 i = 0;
+
+	if (!t || !(btf_int_encoding(t) & BTF_INT_CHAR || !strcmp(name, "char")))
+		return false;
+	while (i < n && data[i] >= 0x20 && data[i] < 0x7f && data[i] != '"')
+		i++;
+	if (!i)
+		return false;
+	for (; i < n; i++)
+		if (data[i])
+			return false;
+	return true;
+}
+
 static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz,
 		    const char *prefix, int flags);
 
@@ -357,7 +377,10 @@ static void fmt_leaf(struct sb *s, const struct btf *btf, __u32 id, const __u8 *
 		__u32 i;
 
 		if (esz == 1 && is_byte_int(btf, a->type)) {
-			fmt_hex(s, data, a->nelems);
+			if (is_text(btf, a->type, data, a->nelems))
+				sb_printf(s, "\"%.*s\"", (int)a->nelems, (const char *)data);
+			else
+				fmt_hex(s, data, a->nelems);
 			return;
 		}
 		sb_printf(s, "[");
@@ -554,6 +577,12 @@ static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *
 			jw_int(w, (int64_t)v);
 		else
 			jw_uint(w, v);
+	} else if (btf_is_array(t) && is_byte_int(btf, btf_array(t)->type) &&
+		   is_text(btf, btf_array(t)->type, data, btf_array(t)->nelems)) {
+		char str[512];
+
+		snprintf(str, sizeof(str), "%.*s", (int)btf_array(t)->nelems, (const char *)data);
+		jw_str(w, str);
 	} else if (btf_is_array(t) && !is_byte_int(btf, btf_array(t)->type)) {
 		const struct btf_array *a = btf_array(t);
 		__s64 esz = btf__resolve_size(btf, a->type);

@@ -94,6 +94,18 @@ static int fill_from_fd(int fd, struct xk_mapref *m)
 		m->key.id = 0;
 	if (m->value.id && btf__resolve_size(m->btf, m->value.id) != m->info.value_size)
 		m->value.id = 0;
+	/* Arrays of global variables (.bss, .data) carry no key type; their key is still an index.
+	 */
+	if (xk_map_type_is_array(m->info.type) && !m->key.id && m->info.key_size == 4) {
+		int id;
+
+		if (!m->btf)
+			m->btf = btf__new_empty();
+		id = m->btf ? btf__add_int(m->btf, "__u32", 4, 0) : -ENOMEM;
+		if (id > 0)
+			m->key = (struct xk_vtype){m->btf, (__u32)id, 4};
+		m->value.btf = m->btf;
+	}
 	m->percpu = xk_map_type_percpu(m->info.type);
 	m->ncpu = 1;
 	if (m->percpu) {
