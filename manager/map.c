@@ -463,20 +463,14 @@ static int show_targets(const char *what, struct xk_prog *progs, int n, bool *se
 	unsigned int ifindex = what ? if_nametoindex(what) : 0;
 	int i, idx[256], k;
 
-	if (!what) {
-		for (i = 0; i < n; i++)
-			sel[i] = progs[i].type == BPF_PROG_TYPE_XDP ||
-				 progs[i].type == BPF_PROG_TYPE_SCHED_CLS ||
-				 progs[i].type == BPF_PROG_TYPE_SCHED_ACT;
-		return 0;
-	}
-	if (ifindex) {
+	/* No argument: what is attached on any interface of this network namespace. */
+	if (!what || ifindex) {
 		struct xk_attached *at = NULL;
 		int na = xk_attached_list(ifindex, &at);
 
 		if (na < 0)
-			return xk_error(XK_EXIT_FAIL, "cannot list the programs on %s: %s", what,
-					strerror(-na));
+			return xk_error(XK_EXIT_FAIL, "cannot list the programs on %s: %s",
+					what ? what : "the interfaces", strerror(-na));
 		for (i = 0; i < n; i++)
 			for (k = 0; k < na; k++)
 				sel[i] |= progs[i].id == at[k].prog_id;
