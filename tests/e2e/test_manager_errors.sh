@@ -12,12 +12,14 @@ TMP=$(mktemp -d /tmp/xk-mgrerr.XXXXXX)
 xk_cleanup rm -rf "$TMP"
 xk_cleanup on_host "$X" detach veth0 --all --purge
 
-# Everything a failed call must leave as it was.
+# Everything a failed call must leave as it was (raw ip/tc output: cheaper than jq, and nothing is left out).
 snapshot()
 {
-	echo "xdp=$(xdp_prog_id veth0) lo=$(xdp_prog_id lo)"
-	echo "ingress=$(tc_filters ingress | tr '\n' ' ') egress=$(tc_filters egress | tr '\n' ' ')"
-	echo "clsact=$(on_host tc qdisc show dev veth0 | grep -c clsact)"
+	on_host ip link show dev veth0 2>&1 | grep -o 'prog/xdp.*'
+	on_host ip link show dev lo 2>&1 | grep -o 'prog/xdp.*'
+	on_host tc qdisc show dev veth0
+	on_host tc filter show dev veth0 ingress
+	on_host tc filter show dev veth0 egress
 	bpffs_files
 }
 
@@ -98,8 +100,10 @@ check "detach count" on_host "$X" detach veth0 count
 expect_err "native XDP on lo" 1 "lo does not support native XDP.*try --mode skb" "$X" attach lo count --mode native
 
 # Second XDP program on an interface: refused in one sentence where freplace is refused; the first keeps running.
+empty=$(snapshot)
 check "attach blocklist" on_host "$X" attach veth0 blocklist
 id=$(xdp_prog_id veth0)
+check_ne "the snapshot sees an attached program (so 'nothing changed' means something)" "$empty" "$(snapshot)"
 before=$(snapshot)
 out=$(on_host "$X" attach veth0 count 2>&1)
 rc=$?
