@@ -54,7 +54,8 @@ struct bench_result {
 	double floor[BENCH_MAX_RUNS];
 	double diff[BENCH_MAX_RUNS];
 	__u32 retval;
-	struct bench_rotator rot_prog, rot_floor; /* with --src-count */
+	bool restore;				   /* the program rewrites the frame */
+	struct bench_prelude pre_prog, pre_floor; /* with --src-count or restore */
 };
 
 struct summary {
@@ -85,7 +86,9 @@ static int bench_usage(void)
 	       "Frames:\n");
 	for (i = 0; bench_frame_kinds[i]; i++)
 		printf("  %-10s %s\n", bench_frame_kinds[i], bench_frame_help[i]);
-	printf("\nThe kernel reports the mean duration per run in whole ns; the floor absorbs the test-run loop.\n");
+	printf("\nThe kernel reports the mean duration per run in whole ns; the floor absorbs the test-run loop.\n"
+	       "One probe run per frame first checks whether the program rewrites it (pong); if so a prelude\n"
+	       "restores the frame before every run, in front of the floor too (the program sees one more packet).\n");
 	return XK_EXIT_OK;
 }
 
@@ -380,28 +383,52 @@ static const char *verdict_name(enum bpf_prog_type type, __u32 rv)
 	return buf;
 }
 
-/* With --src-count, put a rotator in front of the program and another in front of the floor. */
-static int setup_rotation(const struct bench_opts *o, struct bench_target *t, struct bench_result *r)
+/* One run on a copy of the frame: does the program rewrite it? Then every run needs the frame restored, or from
+ * the second on it measures what the program does to its own output (pong would pass its reply). */
+static int probe_rewrite(int fd, const struct bench_frame *f, bool *rewrites)
 {
-	struct bench_rotation rot = {
-		.base = o->src,
-		.step = o->src_step,
-		.count = o->src_count,
-		.stride = gcd(BENCH_SRC_STRIDE, o->src_count) == 1 ? BENCH_SRC_STRIDE : 1,
-		.ip4_off = r->frame.ip4_off,
+	unsigned char out[BENCH_FRAME_MAX + 512];
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = f->data, .data_size_in = f->len, .data_out = out,
+		    .data_size_out = sizeof(out), .repeat = 1);
+
+	if (bpf_prog_test_run_opts(fd, &run))
+		return -errno;
+	*rewrites = run.data_size_out != f->len || memcmp(out, f->data, f->len);
+	return 0;
+}
+
+/* With --src-count or a program that rewrites the frame, put a prelude in front of the program and another in
+ * front of the floor. */
+static int setup_prelude(const struct bench_opts *o, struct bench_target *t, struct bench_result *r)
+{
+	struct bench_prelude_cfg c = {
+		.rotate = o->src_count > 1,
+		.frame = &r->frame,
+		.rot = {
+			.base = o->src,
+			.step = o->src_step,
+			.count = o->src_count,
+			.stride = gcd(BENCH_SRC_STRIDE, o->src_count) == 1 ? BENCH_SRC_STRIDE : 1,
+			.ip4_off = r->frame.ip4_off,
+		},
 	};
 	int doff, eoff, err;
 
-	if (o->src_count < 2)
-		return 0;
-	if (!rot.ip4_off)
+	if (c.rotate && !c.rot.ip4_off)
 		return xk_error(XK_EXIT_USAGE,
 				"--src-count rotates IPv4 sources, and frame %s has no IPv4 header; "
 				"choose IPv4 frames with --frame", r->frame.kind);
-	if (!rot.base) {
+	err = probe_rewrite(t->fd, &r->frame, &r->restore);
+	if (err)
+		return xk_error(XK_EXIT_FAIL, "BPF_PROG_TEST_RUN of '%s' on frame %s failed: %s", t->name,
+				r->frame.kind, strerror(-err));
+	c.restore = r->restore;
+	if (!c.rotate && !c.restore)
+		return 0;
+	if (c.rotate && !c.rot.base) {
 		/* saddr sits at byte 12 of the IPv4 header */
-		memcpy(&rot.base, r->frame.data + rot.ip4_off + 12, sizeof(rot.base));
-		rot.base = ntohl(rot.base);
+		memcpy(&c.rot.base, r->frame.data + c.rot.ip4_off + 12, sizeof(c.rot.base));
+		c.rot.base = ntohl(c.rot.base);
 	}
 	if (t->type == BPF_PROG_TYPE_XDP) {
 		doff = offsetof(struct xdp_md, data);
@@ -410,13 +437,14 @@ static int setup_rotation(const struct bench_opts *o, struct bench_target *t, st
 		doff = offsetof(struct __sk_buff, data);
 		eoff = offsetof(struct __sk_buff, data_end);
 	}
-	err = bench_rotator_load(&r->rot_prog, &rot, t->fd, t->type, doff, eoff, xk.verbose);
+	err = bench_prelude_load(&r->pre_prog, &c, t->fd, t->type, doff, eoff, xk.verbose);
 	if (!err)
-		err = bench_rotator_load(&r->rot_floor, &rot, t->floor_fd, t->type, doff, eoff, xk.verbose);
+		err = bench_prelude_load(&r->pre_floor, &c, t->floor_fd, t->type, doff, eoff, xk.verbose);
 	if (err)
 		return xk_error(XK_EXIT_FAIL,
-				"cannot put the source rotator in front of '%s': %s (a program that cannot be "
-				"tail-called cannot be measured with --src-count)", t->name, strerror(-err));
+				"cannot put the bench prelude (%s) in front of '%s': %s; a program that cannot be "
+				"tail-called cannot be measured that way", c.rotate ? "source rotation" :
+				"fresh frame per run", t->name, strerror(-err));
 	return 0;
 }
 
@@ -430,15 +458,15 @@ static int run_all(const struct bench_opts *o, struct bench_target *t, struct be
 		bench_frame_build(o->kinds[i], &r->frame);
 		if (o->src && o->src_count < 2)
 			bench_frame_set_src4(&r->frame, htonl(o->src));
-		err = setup_rotation(o, t, r);
+		err = setup_prelude(o, t, r);
 		if (err)
 			return err;
 	}
 	for (k = 0; k < o->runs; k++) {
 		for (i = 0; i < o->nkinds; i++) {
 			struct bench_result *r = &res[i];
-			int pfd = r->rot_prog.prog_fd >= 0 ? r->rot_prog.prog_fd : t->fd;
-			int ffd = r->rot_floor.prog_fd >= 0 ? r->rot_floor.prog_fd : t->floor_fd;
+			int pfd = r->pre_prog.prog_fd >= 0 ? r->pre_prog.prog_fd : t->fd;
+			int ffd = r->pre_floor.prog_fd >= 0 ? r->pre_floor.prog_fd : t->floor_fd;
 			__u32 rv_floor;
 
 			/* Alternate which goes first, so a drift within a run favours neither. */
@@ -524,6 +552,7 @@ static void print_json(const struct bench_opts *o, const struct bench_target *t,
 		jw_kstr(w, "frame", r->frame.kind);
 		jw_kstr(w, "verdict", verdict_name(t->type, r->retval));
 		jw_kint(w, "retval", (int)r->retval);
+		jw_kbool(w, "fresh_frame", r->restore);
 		json_summary(w, "ns", r->prog, o->runs);
 		json_summary(w, "floor_ns", r->floor, o->runs);
 		json_summary(w, "above_floor_ns", r->diff, o->runs);
@@ -544,7 +573,8 @@ static void fmt_summary(char *buf, size_t len, const double *v, int n)
 static void print_plain(const struct bench_opts *o, const struct bench_target *t,
 			const struct bench_result *res)
 {
-	char a[64], b[64], c[64];
+	char a[64], b[64], c[64], v[40];
+	bool restored = false;
 	int i;
 
 	if (o->target)
@@ -564,9 +594,13 @@ static void print_plain(const struct bench_opts *o, const struct bench_target *t
 		fmt_summary(a, sizeof(a), r->prog, o->runs);
 		fmt_summary(b, sizeof(b), r->floor, o->runs);
 		fmt_summary(c, sizeof(c), r->diff, o->runs);
-		printf("%-10s %-12s %-22s %-22s %s\n", r->frame.kind,
-		       verdict_name(t->type, r->retval), a, b, c);
+		snprintf(v, sizeof(v), "%s%s", verdict_name(t->type, r->retval), r->restore ? "*" : "");
+		printf("%-10s %-12s %-22s %-22s %s\n", r->frame.kind, v, a, b, c);
+		restored |= r->restore;
 	}
+	if (restored)
+		printf("* the program rewrites this frame: a prelude restores it before every run (its cost is in the "
+		       "floor too)\n");
 }
 
 int do_bench(int argc, char **argv)
@@ -609,8 +643,8 @@ int do_bench(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < o.nkinds; i++) {
-		res[i].rot_prog = (struct bench_rotator){ -1, -1, -1 };
-		res[i].rot_floor = (struct bench_rotator){ -1, -1, -1 };
+		res[i].pre_prog = (struct bench_prelude){ -1, -1, -1 };
+		res[i].pre_floor = (struct bench_prelude){ -1, -1, -1 };
 	}
 	err = run_all(&o, &t, res);
 	if (err)
@@ -621,8 +655,8 @@ int do_bench(int argc, char **argv)
 		print_plain(&o, &t, res);
 out:
 	for (i = 0; res && i < o.nkinds; i++) {
-		bench_rotator_close(&res[i].rot_prog);
-		bench_rotator_close(&res[i].rot_floor);
+		bench_prelude_close(&res[i].pre_prog);
+		bench_prelude_close(&res[i].pre_floor);
 	}
 	free(res);
 	if (t.floor_fd >= 0)

@@ -31,16 +31,24 @@ struct bench_rotation {
 	size_t ip4_off;
 };
 
-struct bench_rotator {
-	int prog_fd;  /* run this one: it rotates, then tail-calls the target */
-	int jump_fd;  /* prog array holding the target */
-	int state_fd; /* the packet counter */
+/* What the prelude does before each run of the program under test. */
+struct bench_prelude_cfg {
+	bool restore; /* copy the canned frame back (the program rewrites it) */
+	bool rotate;  /* write the next source of `rot` */
+	const struct bench_frame *frame;
+	struct bench_rotation rot;
 };
 
-/* Build a rotator in front of target_fd for programs of `type` whose context keeps the packet pointers at
+struct bench_prelude {
+	int prog_fd;  /* run this one: it prepares the frame, then tail-calls the target */
+	int jump_fd;  /* prog array holding the target */
+	int state_fd; /* packet counter and the frame copy */
+};
+
+/* Build a prelude in front of target_fd for programs of `type` whose context keeps the packet pointers at
  * data_off/data_end_off. 0 or negative errno. */
-int bench_rotator_load(struct bench_rotator *r, const struct bench_rotation *rot, int target_fd, int type,
+int bench_prelude_load(struct bench_prelude *p, const struct bench_prelude_cfg *c, int target_fd, int type,
 		       int data_off, int data_end_off, bool verbose);
-void bench_rotator_close(struct bench_rotator *r);
+void bench_prelude_close(struct bench_prelude *p);
 
 #endif

@@ -50,7 +50,7 @@ check_eq "blocklist without rules passes both frames" "XDP_PASS XDP_PASS" \
 check_eq "bench created nothing in bpffs" "" "$(bpffs_files)"
 
 # With a rule for the match frame's source in the pinned map, match drops, miss passes, and the rule's hit counter
-# counts exactly repeat x runs.
+# counts exactly repeat x runs, plus the one probe run per frame that checks whether the program rewrites it.
 # bpftool loads the object with libbpf's default pin root, so the rule maps land as /sys/fs/bpf/<name>.
 root=/sys/fs/bpf
 bpftool prog loadall "$XK_BUILD/blocklist.bpf.o" /sys/fs/bpf/xkbench-progs >/dev/null 2>&1
@@ -59,9 +59,32 @@ bpftool map update pinned $root/blocklist_v4 key 192 0 2 1 value 0 0 0 0 0 0 0 0
 js=$("$XDPKIT" --pin-root $root --json bench blocklist --frame match,miss --repeat 10 --runs 3)
 check_eq "blocklist with the rule: match dropped, miss passed" "XDP_DROP XDP_PASS" \
 	"$(jq -r '[.frames[].verdict] | join(" ")' <<<"$js")"
-check_eq "hit counter of 192.0.2.1 = 10 repeats x 3 runs" 30 \
+check_eq "hit counter of 192.0.2.1 = 10 repeats x 3 runs + 1 probe" 31 \
 	"$(percpu_sum pinned $root/blocklist_v4 key 192 0 2 1 -- hits)"
+check_eq "blocklist does not rewrite frames: no fresh copy needed" "false false" \
+	"$(jq -r '[.frames[].fresh_frame] | join(" ")' <<<"$js")"
+
+# --src-count rotates the source packet by packet: 30 packets over 10.0.0.0..10.0.0.2 hit each rule 10 times.
+for a in 0 1 2; do
+	bpftool map update pinned $root/blocklist_v4 key 10 0 0 $a value 0 0 0 0 0 0 0 0
+done
+js=$("$XDPKIT" --pin-root $root --json bench blocklist --frame ipv4-udp --src 10.0.0.0 --src-count 3 \
+	--repeat 30 --runs 1)
+check_eq "rotated sources: verdict" "XDP_DROP 3" "$(jq -r '"\(.frames[0].verdict) \(.src_count)"' <<<"$js")"
+for a in 0 1 2; do
+	check_eq "rotated sources: rule 10.0.0.$a hit 10 times" 10 \
+		"$(percpu_sum pinned $root/blocklist_v4 key 10 0 0 $a -- hits)"
+done
+out=$("$XDPKIT" bench blocklist --frame ipv6-udp --src-count 3 2>&1)
+check_eq "--src-count on an IPv6 frame: exit 2" 2 $?
+check_match "--src-count on an IPv6 frame: says why" "no IPv4 header" "$out"
 rm -f $root/blocklist_*
+
+# A program that rewrites the frame gets it back before every run: pong answers every echo request (XDP_TX),
+# not only the first; frames it does not touch are run as they are.
+js=$("$XDPKIT" --json bench pong --frame ipv4-icmp,ipv4-udp --repeat 10 --runs 2)
+check_eq "pong: XDP_TX with a fresh frame on ipv4-icmp, XDP_PASS untouched on ipv4-udp" \
+	"XDP_TX true XDP_PASS false" "$(jq -r '[.frames[] | .verdict, .fresh_frame] | join(" ")' <<<"$js")"
 
 # Bad input: one line, exit 2, nothing run.
 out=$("$XDPKIT" bench hello --frame nosuch 2>&1)
