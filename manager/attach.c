@@ -1,5 +1,6 @@
-/* xdpkit attach: put programs on an interface, XDP through libxdp (dispatcher when the kernel allows it), TC through
- * libbpf's clsact hooks. All or nothing: a call that fails leaves the interface and bpffs as they were. */
+/* xdpkit attach: put programs on an interface, XDP through libxdp (dispatcher when the kernel
+ * allows it), TC through libbpf's clsact hooks. All or nothing: a call that fails leaves the
+ * interface and bpffs as they were. */
 #include "hooks.h"
 #include "xdpkit.h"
 
@@ -18,32 +19,39 @@ struct attach_args {
 	char **words;
 	int n;
 	enum xdp_attach_mode mode;
-	long prio; /* -1: from the object (XDP) or the kernel's choice (TC) */
-	int tc_dir;  /* -1: XDP */
+	long prio;  /* -1: from the object (XDP) or the kernel's choice (TC) */
+	int tc_dir; /* -1: XDP */
 };
 
 static void attach_help(void)
 {
-	printf("Usage: xdpkit attach IFACE PROG... [--mode native|skb] [--prio N] [--tc ingress|egress]\n\n"
-	       "Attach programs to IFACE. PROG is a collection name (see 'xdpkit list') or a path to a BPF object.\n"
-	       "  (XDP)        the object's xdp program through libxdp; several programs are chained by libxdp's\n"
+	printf("Usage: xdpkit attach IFACE PROG... [--mode native|skb] [--prio N] [--tc "
+	       "ingress|egress]\n\n"
+	       "Attach programs to IFACE. PROG is a collection name (see 'xdpkit list') or a path "
+	       "to a BPF object.\n"
+	       "  (XDP)        the object's xdp program through libxdp; several programs are "
+	       "chained by libxdp's\n"
 	       "               dispatcher in run-priority order, where the kernel allows it\n"
-	       "  --mode M     native (driver) or skb (generic) XDP; default: native where the driver has it\n"
-	       "  --prio N     XDP: run priority (lower runs first; default from the object's XDP_RUN_CONFIG)\n"
+	       "  --mode M     native (driver) or skb (generic) XDP; default: native where the "
+	       "driver has it\n"
+	       "  --prio N     XDP: run priority (lower runs first; default from the object's "
+	       "XDP_RUN_CONFIG)\n"
 	       "               TC: filter priority 1-65535 (default: the kernel's choice)\n"
-	       "  --tc DIR     attach the object's tc program as a direct-action filter on clsact ingress or egress\n\n"
-	       "Maps the object pins by name go to <pin-root>/<map> (default %s) and are reused on re-attach.\n",
+	       "  --tc DIR     attach the object's tc program as a direct-action filter on clsact "
+	       "ingress or egress\n\n"
+	       "Maps the object pins by name go to <pin-root>/<map> (default %s) and are reused on "
+	       "re-attach.\n",
 	       XK_DEFAULT_PIN_ROOT);
 }
 
 static int parse_args(int argc, char **argv, struct attach_args *a)
 {
 	static const struct option opts[] = {
-		{ "mode", required_argument, NULL, 'm' },
-		{ "prio", required_argument, NULL, 'p' },
-		{ "tc", required_argument, NULL, 't' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"mode", required_argument, NULL, 'm'},
+	    {"prio", required_argument, NULL, 'p'},
+	    {"tc", required_argument, NULL, 't'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	bool mode_set = false;
 	char *end;
@@ -56,7 +64,8 @@ static int parse_args(int argc, char **argv, struct attach_args *a)
 	opterr = 0;
 	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1 || optind < argc) {
 		if (c == -1) {
-			/* A positional word: keep it and go on, so options may follow IFACE and PROG. */
+			/* A positional word: keep it and go on, so options may follow IFACE and
+			 * PROG. */
 			argv[1 + a->n++] = argv[optind++];
 			continue;
 		}
@@ -71,30 +80,42 @@ static int parse_args(int argc, char **argv, struct attach_args *a)
 			else if (!strcmp(optarg, "skb") || !strcmp(optarg, "generic"))
 				a->mode = XDP_MODE_SKB;
 			else
-				return xk_error(XK_EXIT_USAGE, "--mode '%s' is not a mode; use native or skb", optarg);
+				return xk_error(XK_EXIT_USAGE,
+						"--mode '%s' is not a mode; use native or skb",
+						optarg);
 			break;
 		case 'p':
 			errno = 0;
 			a->prio = strtol(optarg, &end, 0);
 			if (errno || *end || a->prio < 0 || a->prio > 65535)
-				return xk_error(XK_EXIT_USAGE, "--prio '%s' is not a number from 0 to 65535", optarg);
+				return xk_error(XK_EXIT_USAGE,
+						"--prio '%s' is not a number from 0 to 65535",
+						optarg);
 			break;
 		case 't':
 			a->tc_dir = xk_tc_dir_parse(optarg);
 			if (a->tc_dir < 0)
-				return xk_error(XK_EXIT_USAGE, "--tc '%s' is not a direction; use ingress or egress", optarg);
+				return xk_error(
+				    XK_EXIT_USAGE,
+				    "--tc '%s' is not a direction; use ingress or egress", optarg);
 			break;
 		default:
-			return xk_error(XK_EXIT_USAGE, "attach: unknown or incomplete option '%s'; see 'xdpkit attach --help'",
-					argv[optind - 1]);
+			return xk_error(
+			    XK_EXIT_USAGE,
+			    "attach: unknown or incomplete option '%s'; see 'xdpkit attach --help'",
+			    argv[optind - 1]);
 		}
 	}
 	if (a->n < 2)
-		return xk_error(XK_EXIT_USAGE, "attach needs an interface and a program, e.g. 'xdpkit attach veth0 count'");
+		return xk_error(
+		    XK_EXIT_USAGE,
+		    "attach needs an interface and a program, e.g. 'xdpkit attach veth0 count'");
 	if (a->n - 1 > MAX_PROGS)
-		return xk_error(XK_EXIT_USAGE, "attach takes at most %d programs at once", MAX_PROGS);
+		return xk_error(XK_EXIT_USAGE, "attach takes at most %d programs at once",
+				MAX_PROGS);
 	if (mode_set && a->tc_dir >= 0)
-		return xk_error(XK_EXIT_USAGE, "--mode is for XDP; TC has no modes (drop --mode or --tc)");
+		return xk_error(XK_EXIT_USAGE,
+				"--mode is for XDP; TC has no modes (drop --mode or --tc)");
 	if (a->tc_dir >= 0 && a->prio == 0)
 		return xk_error(XK_EXIT_USAGE, "--prio 0 is not a TC filter priority; use 1-65535");
 	a->ifname = argv[1];
@@ -120,16 +141,19 @@ static int open_all(struct attach_args *a, struct xk_obj *objs)
 		if (!want) {
 			struct bpf_program *other = a->tc_dir >= 0 ? o->xdp : o->tc;
 
-			xk_error(XK_EXIT_USAGE, "'%s' (%s) has no %s program (section '%s'), so it cannot go on %s %s",
-				 o->word, o->path, hook, hook, a->ifname, a->tc_dir >= 0 ? "TC" : "XDP");
+			xk_error(
+			    XK_EXIT_USAGE,
+			    "'%s' (%s) has no %s program (section '%s'), so it cannot go on %s %s",
+			    o->word, o->path, hook, hook, a->ifname, a->tc_dir >= 0 ? "TC" : "XDP");
 			if (other)
 				xk_hint("it has the %s hook: %s", xk_prog_hook(other),
-					a->tc_dir >= 0 ? "attach it without --tc" : "attach it with --tc ingress");
+					a->tc_dir >= 0 ? "attach it without --tc"
+						       : "attach it with --tc ingress");
 			return XK_EXIT_USAGE;
 		}
-		/* Load only the entry we attach; the object's other hooks stay out of the kernel. */
-		bpf_object__for_each_program(p, o->obj)
-			bpf_program__set_autoload(p, p == want);
+		/* Load only the entry we attach; the object's other hooks stay out of the kernel.
+		 */
+		bpf_object__for_each_program(p, o->obj) bpf_program__set_autoload(p, p == want);
 	}
 	return 0;
 }
@@ -148,19 +172,23 @@ static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 		xk_newpins_note(&np, o->obj);
 		err = bpf_object__load(o->obj);
 		if (err) {
-			xk_error(XK_EXIT_FAIL, "cannot load '%s' (%s): %s", o->word, o->path, strerror(-err));
-			xk_hint("'xdpkit check %s' explains a verifier rejection; 'xdpkit -v attach ...' shows libbpf's log",
+			xk_error(XK_EXIT_FAIL, "cannot load '%s' (%s): %s", o->word, o->path,
+				 strerror(-err));
+			xk_hint("'xdpkit check %s' explains a verifier rejection; 'xdpkit -v "
+				"attach ...' shows libbpf's log",
 				o->word);
 			break;
 		}
-		err = xk_tc_attach(a->ifindex, a->tc_dir, bpf_program__fd(o->tc), prio, &handles[i], &prios[i],
-				   &created);
+		err = xk_tc_attach(a->ifindex, a->tc_dir, bpf_program__fd(o->tc), prio, &handles[i],
+				   &prios[i], &created);
 		any_created |= created;
 		if (err) {
-			xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s TC %s: %s", o->word, a->ifname,
-				 xk_tc_dir_name(a->tc_dir), strerror(-err));
+			xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s TC %s: %s", o->word,
+				 a->ifname, xk_tc_dir_name(a->tc_dir), strerror(-err));
 			if (err == -EEXIST)
-				xk_hint("a filter with priority %u is already there; pick another --prio", prio);
+				xk_hint("a filter with priority %u is already there; pick another "
+					"--prio",
+					prio);
 			break;
 		}
 	}
@@ -180,8 +208,8 @@ static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 
 		xk_pins_fix_mode(objs[i].obj);
 		bpf_obj_get_info_by_fd(bpf_program__fd(objs[i].tc), &info, &len);
-		printf("%s: attached %s (id %u) on TC %s, pref %u handle 0x%x\n", a->ifname, objs[i].word, info.id,
-		       xk_tc_dir_name(a->tc_dir), prios[i], handles[i]);
+		printf("%s: attached %s (id %u) on TC %s, pref %u handle 0x%x\n", a->ifname,
+		       objs[i].word, info.id, xk_tc_dir_name(a->tc_dir), prios[i], handles[i]);
 	}
 	return XK_EXIT_OK;
 }
@@ -208,23 +236,31 @@ static int xdp_refusal(struct attach_args *a)
 	if (!xk_dispatcher_supported()) {
 		if (cur)
 			ret = xk_error(XK_EXIT_FAIL,
-				       "cannot add '%s' to %s: this kernel refuses BPF program extensions (freplace), "
-				       "which libxdp's dispatcher needs, so only one XDP program per interface here; "
+				       "cannot add '%s' to %s: this kernel refuses BPF program "
+				       "extensions (freplace), "
+				       "which libxdp's dispatcher needs, so only one XDP program "
+				       "per interface here; "
 				       "detach '%s' first or attach '%s' on TC (--tc ingress)",
 				       a->words[0], a->ifname, xdp_program__name(cur), a->words[0]);
 		else
 			ret = xk_error(XK_EXIT_FAIL,
-				       "cannot attach %d programs together to %s: this kernel refuses BPF program "
-				       "extensions (freplace), which libxdp's dispatcher needs, so only one XDP program "
-				       "per interface here; attach one on XDP and the others on TC (--tc ingress)",
+				       "cannot attach %d programs together to %s: this kernel "
+				       "refuses BPF program "
+				       "extensions (freplace), which libxdp's dispatcher needs, so "
+				       "only one XDP program "
+				       "per interface here; attach one on XDP and the others on TC "
+				       "(--tc ingress)",
 				       a->n, a->ifname);
 	} else {
 		ret = xk_error(XK_EXIT_FAIL,
-			       "cannot add '%s' to %s: XDP program '%s' (id %u) was attached there without libxdp's "
-			       "dispatcher (by ip, bpftool or a legacy loader), so nothing can be chained to it; "
-			       "detach it first ('xdpkit detach %s --id %u') and attach all of them with xdpkit",
-			       a->words[0], a->ifname, xdp_program__name(cur), xdp_program__id(cur), a->ifname,
-			       xdp_program__id(cur));
+			       "cannot add '%s' to %s: XDP program '%s' (id %u) was attached there "
+			       "without libxdp's "
+			       "dispatcher (by ip, bpftool or a legacy loader), so nothing can be "
+			       "chained to it; "
+			       "detach it first ('xdpkit detach %s --id %u') and attach all of "
+			       "them with xdpkit",
+			       a->words[0], a->ifname, xdp_program__name(cur), xdp_program__id(cur),
+			       a->ifname, xdp_program__id(cur));
 	}
 	xdp_multiprog__close(mp);
 	return ret;
@@ -262,8 +298,8 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 		err = libxdp_get_error(progs[i]);
 		if (err) {
 			progs[i] = NULL;
-			ret = xk_error(XK_EXIT_FAIL, "libxdp cannot take '%s' (%s): %s", objs[i].word, objs[i].path,
-				       strerror(-err));
+			ret = xk_error(XK_EXIT_FAIL, "libxdp cannot take '%s' (%s): %s",
+				       objs[i].word, objs[i].path, strerror(-err));
 			goto out;
 		}
 		if (a->prio >= 0)
@@ -274,19 +310,28 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 	if (err) {
 		xk_newpins_undo(&np);
 		if (err == -EOPNOTSUPP && a->mode == XDP_MODE_NATIVE) {
-			ret = xk_error(XK_EXIT_FAIL, "%s does not support native XDP (its driver has no XDP hook); "
-					"try --mode skb", a->ifname);
+			ret =
+			    xk_error(XK_EXIT_FAIL,
+				     "%s does not support native XDP (its driver has no XDP hook); "
+				     "try --mode skb",
+				     a->ifname);
 		} else if (err == -E2BIG) {
-			ret = xk_error(XK_EXIT_FAIL, "cannot add to %s: libxdp's dispatcher holds at most 10 programs; "
-					"detach one first", a->ifname);
+			ret = xk_error(
+			    XK_EXIT_FAIL,
+			    "cannot add to %s: libxdp's dispatcher holds at most 10 programs; "
+			    "detach one first",
+			    a->ifname);
 		} else if (err == -EEXIST || err == -EBUSY) {
-			ret = xk_error(XK_EXIT_FAIL, "cannot attach to %s: an XDP program is already there in another "
-					"mode or was just attached by someone else; see 'xdpkit status %s'",
-					a->ifname, a->ifname);
+			ret = xk_error(
+			    XK_EXIT_FAIL,
+			    "cannot attach to %s: an XDP program is already there in another "
+			    "mode or was just attached by someone else; see 'xdpkit status %s'",
+			    a->ifname, a->ifname);
 		} else {
-			ret = xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s: %s", a->words[0], a->ifname,
-				       strerror(-err));
-			xk_hint("'xdpkit check %s' explains a verifier rejection; 'xdpkit -v attach ...' shows libxdp's log",
+			ret = xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s: %s", a->words[0],
+				       a->ifname, strerror(-err));
+			xk_hint("'xdpkit check %s' explains a verifier rejection; 'xdpkit -v "
+				"attach ...' shows libxdp's log",
 				a->words[0]);
 		}
 		goto out;
@@ -294,9 +339,9 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 	mp = xdp_multiprog__get_from_ifindex(a->ifindex);
 	for (i = 0; i < a->n; i++) {
 		xk_pins_fix_mode(objs[i].obj);
-		printf("%s: attached %s (id %u) on XDP, %s mode, run priority %u%s\n", a->ifname, objs[i].word,
-		       xdp_program__id(progs[i]), mode_name(xdp_multiprog__attach_mode(mp)),
-		       xdp_program__run_prio(progs[i]),
+		printf("%s: attached %s (id %u) on XDP, %s mode, run priority %u%s\n", a->ifname,
+		       objs[i].word, xdp_program__id(progs[i]),
+		       mode_name(xdp_multiprog__attach_mode(mp)), xdp_program__run_prio(progs[i]),
 		       xdp_multiprog__is_legacy(mp) ? "" : " (in libxdp's dispatcher)");
 	}
 	if (!libxdp_get_error(mp))

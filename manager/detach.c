@@ -1,5 +1,7 @@
-/* xdpkit detach: take programs off an interface, whoever attached them (xdpkit, ip, tc, xdp-loader), and with
- * --purge the pinned maps nothing else uses. Everything is looked up first; nothing changes if a PROG is not there. */
+/* xdpkit detach: take programs off an interface, whoever attached them (xdpkit, ip, tc,
+ * xdp-loader), and with
+ * --purge the pinned maps nothing else uses. Everything is looked up first; nothing changes if a
+ * PROG is not there. */
 #include "hooks.h"
 #include "xdpkit.h"
 
@@ -46,26 +48,28 @@ struct state {
 
 static void detach_help(void)
 {
-	printf("Usage: xdpkit detach IFACE [PROG... | --id N | --all] [--tc ingress|egress] [--purge]\n\n"
+	printf("Usage: xdpkit detach IFACE [PROG... | --id N | --all] [--tc ingress|egress] "
+	       "[--purge]\n\n"
 	       "Detach programs from IFACE, including ones attached by ip, tc or xdp-loader.\n"
-	       "  PROG...      programs by collection name, object path or kernel program name (XDP, or the\n"
+	       "  PROG...      programs by collection name, object path or kernel program name "
+	       "(XDP, or the\n"
 	       "               TC side given with --tc)\n"
 	       "  --id N       the program with id N (XDP or TC, see 'xdpkit status')\n"
-	       "  --all        every XDP program and every bpf TC filter on IFACE (only TC DIR with --tc)\n"
+	       "  --all        every XDP program and every bpf TC filter on IFACE (only TC DIR "
+	       "with --tc)\n"
 	       "  --tc DIR     look at TC filters on clsact ingress or egress\n"
-	       "  --purge      also remove the pinned maps under the pin root that the detached programs used and no\n"
-	       "               other loaded program uses; with --all also pins that no loaded program uses at all\n");
+	       "  --purge      also remove the pinned maps under the pin root that the detached "
+	       "programs used and no\n"
+	       "               other loaded program uses; with --all also pins that no loaded "
+	       "program uses at all\n");
 }
 
 static int parse_args(int argc, char **argv, struct detach_args *a)
 {
 	static const struct option opts[] = {
-		{ "id", required_argument, NULL, 'i' },
-		{ "all", no_argument, NULL, 'a' },
-		{ "tc", required_argument, NULL, 't' },
-		{ "purge", no_argument, NULL, 'p' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"id", required_argument, NULL, 'i'}, {"all", no_argument, NULL, 'a'},
+	    {"tc", required_argument, NULL, 't'}, {"purge", no_argument, NULL, 'p'},
+	    {"help", no_argument, NULL, 'h'},	  {0},
 	};
 	char *end;
 	int c, pos = 0;
@@ -87,8 +91,9 @@ static int parse_args(int argc, char **argv, struct detach_args *a)
 			errno = 0;
 			a->id = strtoul(optarg, &end, 0);
 			if (errno || *end || !a->id)
-				return xk_error(XK_EXIT_USAGE, "--id '%s' is not a program id; see 'xdpkit status'",
-						optarg);
+				return xk_error(
+				    XK_EXIT_USAGE,
+				    "--id '%s' is not a program id; see 'xdpkit status'", optarg);
 			break;
 		case 'a':
 			a->all = true;
@@ -99,21 +104,28 @@ static int parse_args(int argc, char **argv, struct detach_args *a)
 		case 't':
 			a->tc_dir = xk_tc_dir_parse(optarg);
 			if (a->tc_dir < 0)
-				return xk_error(XK_EXIT_USAGE, "--tc '%s' is not a direction; use ingress or egress", optarg);
+				return xk_error(
+				    XK_EXIT_USAGE,
+				    "--tc '%s' is not a direction; use ingress or egress", optarg);
 			break;
 		default:
-			return xk_error(XK_EXIT_USAGE, "detach: unknown or incomplete option '%s'; see 'xdpkit detach --help'",
-					argv[optind - 1]);
+			return xk_error(
+			    XK_EXIT_USAGE,
+			    "detach: unknown or incomplete option '%s'; see 'xdpkit detach --help'",
+			    argv[optind - 1]);
 		}
 	}
 	if (pos < 1)
-		return xk_error(XK_EXIT_USAGE, "detach needs an interface, e.g. 'xdpkit detach veth0 count'");
+		return xk_error(XK_EXIT_USAGE,
+				"detach needs an interface, e.g. 'xdpkit detach veth0 count'");
 	a->ifname = argv[1];
 	a->words = argv + 2;
 	a->n = pos - 1;
 	if ((a->n > 0) + !!a->id + a->all != 1)
-		return xk_error(XK_EXIT_USAGE, "say what to detach from %s: PROG..., --id N or --all (one of them)",
-				a->ifname);
+		return xk_error(
+		    XK_EXIT_USAGE,
+		    "say what to detach from %s: PROG..., --id N or --all (one of them)",
+		    a->ifname);
 	return 0;
 }
 
@@ -143,7 +155,8 @@ static int collect(struct detach_args *a, struct state *s)
 	s->mp = xdp_multiprog__get_from_ifindex(a->ifindex);
 	if (libxdp_get_error(s->mp))
 		s->mp = NULL;
-	/* Without --tc: XDP (PROG words), or XDP and both TC sides (--id, --all). With --tc: that TC side only. */
+	/* Without --tc: XDP (PROG words), or XDP and both TC sides (--id, --all). With --tc: that
+	 * TC side only. */
 	if (s->mp && a->tc_dir < 0) {
 		if (xdp_multiprog__is_legacy(s->mp)) {
 			if (xdp_multiprog__main_prog(s->mp))
@@ -162,7 +175,8 @@ static int collect(struct detach_args *a, struct state *s)
 			continue;
 		err = xk_tc_dump(a->ifindex, d, &f, &n);
 		if (err)
-			return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s", a->ifname, strerror(-err));
+			return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s", a->ifname,
+					strerror(-err));
 		for (i = 0; i < n && s->n < MAX_SEL; i++) {
 			struct target *t;
 
@@ -179,7 +193,8 @@ static int collect(struct detach_args *a, struct state *s)
 	return 0;
 }
 
-/* The program names a PROG word stands for: those in its object, or the word itself as a kernel name. */
+/* The program names a PROG word stands for: those in its object, or the word itself as a kernel
+ * name. */
 static int word_names(const char *word, char names[][64], int max)
 {
 	char path[4096];
@@ -201,9 +216,8 @@ static int word_names(const char *word, char names[][64], int max)
 		snprintf(names[0], 64, "%s", word);
 		return 1;
 	}
-	bpf_object__for_each_program(p, obj)
-		if (n < max && xk_prog_hook(p))
-			snprintf(names[n++], 64, "%s", bpf_program__name(p));
+	bpf_object__for_each_program(p, obj) if (n < max && xk_prog_hook(p))
+	    snprintf(names[n++], 64, "%s", bpf_program__name(p));
 	bpf_object__close(obj);
 	return n;
 }
@@ -219,7 +233,8 @@ static int choose(struct detach_args *a, struct state *s)
 		for (i = 0; i < s->n && !s->t[i].chosen; i++)
 			;
 		if (i == s->n)
-			return xk_error(XK_EXIT_NOTFOUND, "no program with id %u on %s%s%s; see 'xdpkit status %s'",
+			return xk_error(XK_EXIT_NOTFOUND,
+					"no program with id %u on %s%s%s; see 'xdpkit status %s'",
 					a->id, a->ifname, a->tc_dir >= 0 ? " TC " : "",
 					a->tc_dir >= 0 ? xk_tc_dir_name(a->tc_dir) : "", a->ifname);
 	}
@@ -235,10 +250,13 @@ static int choose(struct detach_args *a, struct state *s)
 				}
 		if (!found) {
 			if (a->tc_dir >= 0)
-				return xk_error(XK_EXIT_NOTFOUND, "'%s' is not attached to %s TC %s; see 'xdpkit status %s'",
-						a->words[j], a->ifname, xk_tc_dir_name(a->tc_dir), a->ifname);
+				return xk_error(
+				    XK_EXIT_NOTFOUND,
+				    "'%s' is not attached to %s TC %s; see 'xdpkit status %s'",
+				    a->words[j], a->ifname, xk_tc_dir_name(a->tc_dir), a->ifname);
 			return xk_error(XK_EXIT_NOTFOUND,
-					"'%s' is not attached to %s XDP; see 'xdpkit status %s' (TC: add --tc ingress|egress)",
+					"'%s' is not attached to %s XDP; see 'xdpkit status %s' "
+					"(TC: add --tc ingress|egress)",
 					a->words[j], a->ifname, a->ifname);
 		}
 	}
@@ -259,17 +277,21 @@ static int detach_xdp(struct detach_args *a, struct state *s)
 	}
 	if (!n)
 		return 0;
-	/* All of them (or the single legacy program): take the whole thing off; else libxdp rebuilds the chain. */
+	/* All of them (or the single legacy program): take the whole thing off; else libxdp
+	 * rebuilds the chain. */
 	if (n == total)
 		err = xdp_multiprog__detach(s->mp);
 	else
-		err = xdp_program__detach_multi(sel, n, a->ifindex, xdp_multiprog__attach_mode(s->mp), 0);
+		err = xdp_program__detach_multi(sel, n, a->ifindex,
+						xdp_multiprog__attach_mode(s->mp), 0);
 	if (err)
-		return xk_error(XK_EXIT_FAIL, "cannot detach XDP from %s: %s; run with -v for libxdp's reason",
+		return xk_error(XK_EXIT_FAIL,
+				"cannot detach XDP from %s: %s; run with -v for libxdp's reason",
 				a->ifname, strerror(-err));
 	for (i = 0; i < s->n; i++)
 		if (s->t[i].xdp && s->t[i].chosen)
-			printf("%s: detached %s (id %u) from XDP\n", a->ifname, s->t[i].name, s->t[i].id);
+			printf("%s: detached %s (id %u) from XDP\n", a->ifname, s->t[i].name,
+			       s->t[i].id);
 	return 0;
 }
 
@@ -285,12 +307,14 @@ static int detach_tc(struct detach_args *a, struct state *s)
 			continue;
 		err = xk_tc_detach(a->ifindex, t->dir, t->f.handle, t->f.prio);
 		if (err) {
-			ret = xk_error(XK_EXIT_FAIL, "cannot detach %s (id %u) from %s TC %s: %s", t->name, t->id,
-				       a->ifname, xk_tc_dir_name(t->dir), strerror(-err));
+			ret = xk_error(XK_EXIT_FAIL, "cannot detach %s (id %u) from %s TC %s: %s",
+				       t->name, t->id, a->ifname, xk_tc_dir_name(t->dir),
+				       strerror(-err));
 			continue;
 		}
 		any = true;
-		printf("%s: detached %s (id %u) from TC %s\n", a->ifname, t->name, t->id, xk_tc_dir_name(t->dir));
+		printf("%s: detached %s (id %u) from TC %s\n", a->ifname, t->name, t->id,
+		       xk_tc_dir_name(t->dir));
 	}
 	if (any)
 		xk_tc_cleanup(a->ifindex);
@@ -323,9 +347,10 @@ static void gone_sets(struct state *s, __u32 **maps, int *n_maps, __u32 *progs, 
 	}
 }
 
-/* cls_bpf drops its program reference only after an RCU grace period. Wait (a little) until the detached
- * programs are gone, so that detach returns with the kernel settled and --purge does not count them as users. A
- * program someone else still holds (pinned, attached elsewhere) stays, and rightly keeps its maps. */
+/* cls_bpf drops its program reference only after an RCU grace period. Wait (a little) until the
+ * detached programs are gone, so that detach returns with the kernel settled and --purge does not
+ * count them as users. A program someone else still holds (pinned, attached elsewhere) stays, and
+ * rightly keeps its maps. */
 static void wait_gone(const struct state *s)
 {
 	int i, round, fd;
@@ -334,8 +359,9 @@ static void wait_gone(const struct state *s)
 	for (round = 0; round < 100 && alive; round++) {
 		alive = false;
 		for (i = 0; i < s->n && !alive; i++) {
-			/* XDP programs go at once; besides, libxdp 1.3.1 keeps the fd it opened by id in
-			 * xdp_multiprog__get_from_ifindex until we exit, so waiting for them here would be in vain. */
+			/* XDP programs go at once; besides, libxdp 1.3.1 keeps the fd it opened by
+			 * id in xdp_multiprog__get_from_ifindex until we exit, so waiting for them
+			 * here would be in vain. */
 			if (!s->t[i].chosen || s->t[i].xdp)
 				continue;
 			fd = bpf_prog_get_fd_by_id(s->t[i].id);

@@ -1,4 +1,5 @@
-/* What attach, detach, status and list share: objects, interfaces, TC filters, pins, the dispatcher probe. */
+/* What attach, detach, status and list share: objects, interfaces, TC filters, pins, the dispatcher
+ * probe. */
 #ifndef XDPKIT_HOOKS_H
 #define XDPKIT_HOOKS_H
 
@@ -8,16 +9,18 @@
 
 /* ---- objects (objfile.c) ---- */
 
-/* One object opened for attaching: its XDP and TC entry programs (first of each type), not loaded yet. */
+/* One object opened for attaching: its XDP and TC entry programs (first of each type), not loaded
+ * yet. */
 struct xk_obj {
-	const char *word;      /* as the user typed it: collection name or path */
+	const char *word; /* as the user typed it: collection name or path */
 	char path[4096];
 	struct bpf_object *obj; /* opened with pin_root_path = xk.pin_root */
 	struct bpf_program *xdp;
 	struct bpf_program *tc;
 };
 
-/* Resolve and open an object (prints why not; returns an enum xk_exit). Maps pinned by name land under xk.pin_root. */
+/* Resolve and open an object (prints why not; returns an enum xk_exit). Maps pinned by name land
+ * under xk.pin_root. */
 int xk_obj_open(const char *word, struct xk_obj *o);
 void xk_obj_close(struct xk_obj *o);
 /* Is this an ELF file for the BPF machine? 0, or an exit code after printing why not. */
@@ -53,7 +56,8 @@ struct xk_tc_filter {
 const char *xk_tc_dir_name(enum xk_tc_dir dir);
 /* Parse "ingress"/"egress"; -1 if neither. */
 int xk_tc_dir_parse(const char *s);
-/* All filters of the clsact hook in one direction, by netlink dump. *out is malloc'ed; 0 or -errno. */
+/* All filters of the clsact hook in one direction, by netlink dump. *out is malloc'ed; 0 or -errno.
+ */
 int xk_tc_dump(int ifindex, enum xk_tc_dir dir, struct xk_tc_filter **out, int *n);
 /* Attach prog_fd as a direct-action filter; *created tells whether we made the clsact qdisc. */
 int xk_tc_attach(int ifindex, enum xk_tc_dir dir, int prog_fd, __u32 prio, __u32 *handle_out,
@@ -69,10 +73,13 @@ typedef void (*xk_pin_fn)(const char *name, const char *path, __u32 map_id, void
 int xk_pins_of_prog(__u32 prog_id, xk_pin_fn fn, void *ctx);
 /* Make the pins of a loaded object mode 0600 (bpffs honours umask; we do not rely on it). */
 void xk_pins_fix_mode(struct bpf_object *obj);
-/* Remove pins under the root used by programs in gone[] and by no other loaded program; with orphans, also pins
- * no loaded program uses. Prints what it removed and kept. Removes the root itself when empty. */
-int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, int n_progs, bool orphans);
-/* Pins a load is about to create, so a failed attach can take them away again (nothing half-done). */
+/* Remove pins under the root used by programs in gone[] and by no other loaded program; with
+ * orphans, also pins no loaded program uses. Prints what it removed and kept. Removes the root
+ * itself when empty. */
+int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, int n_progs,
+		  bool orphans);
+/* Pins a load is about to create, so a failed attach can take them away again (nothing half-done).
+ */
 struct xk_newpins {
 	char **paths;
 	int n;
@@ -85,7 +92,8 @@ int xk_prog_map_ids(__u32 prog_id, __u32 **out, __u32 *n);
 
 /* ---- the dispatcher (xdp_probe.c) ---- */
 
-/* Does this kernel let libxdp chain programs (BPF program extensions, freplace)? 1 yes, 0 no; probed once. */
+/* Does this kernel let libxdp chain programs (BPF program extensions, freplace)? 1 yes, 0 no;
+ * probed once. */
 int xk_dispatcher_supported(void);
 
 #endif

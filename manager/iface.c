@@ -1,4 +1,5 @@
-/* Interfaces and programs by name or id: the small look-ups every attach/detach/status verb makes. */
+/* Interfaces and programs by name or id: the small look-ups every attach/detach/status verb makes.
+ */
 #include "hooks.h"
 #include "xdpkit.h"
 
@@ -15,7 +16,8 @@ int xk_ifindex(const char *name)
 
 	if (!idx)
 		xk_error(XK_EXIT_NOTFOUND,
-			 "no interface '%s' in this network namespace; see 'ip link' for the names", name);
+			 "no interface '%s' in this network namespace; see 'ip link' for the names",
+			 name);
 	return (int)idx;
 }
 

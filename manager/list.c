@@ -1,5 +1,5 @@
-/* xdpkit list: the collection as the objects themselves describe it (hooks from their sections, summary from
- * .xdpkit.summary), so adding a program never means editing the manager. */
+/* xdpkit list: the collection as the objects themselves describe it (hooks from their sections,
+ * summary from .xdpkit.summary), so adding a program never means editing the manager. */
 #include "hooks.h"
 #include "json.h"
 #include "xdpkit.h"
@@ -45,15 +45,16 @@ static void show_object(struct jw *w, const char *dir, const char *file)
 		jw_arr_start(w);
 	}
 	if (obj) {
-		bpf_object__for_each_program(p, obj) {
+		bpf_object__for_each_program(p, obj)
+		{
 			const char *hook = xk_prog_hook(p);
 
 			if (!hook || strstr(hooks, hook))
 				continue;
 			if (w)
 				jw_str(w, hook);
-			snprintf(hooks + strlen(hooks), sizeof(hooks) - strlen(hooks), "%s%s", *hooks ? "," : "",
-				 hook);
+			snprintf(hooks + strlen(hooks), sizeof(hooks) - strlen(hooks), "%s%s",
+				 *hooks ? "," : "", hook);
 		}
 		bpf_object__close(obj);
 	}
@@ -69,7 +70,8 @@ static void show_object(struct jw *w, const char *dir, const char *file)
 static void list_help(void)
 {
 	printf("Usage: xdpkit [--json] list\n\n"
-	       "The program collection (%s): each object with the hooks it has and its one-line summary.\n"
+	       "The program collection (%s): each object with the hooks it has and its one-line "
+	       "summary.\n"
 	       "Set XDPKIT_PROG_DIR to list another directory.\n",
 	       xk.prog_dir ? xk.prog_dir : "none found");
 }
@@ -85,11 +87,14 @@ int do_list(int argc, char **argv)
 		return XK_EXIT_OK;
 	}
 	if (argc > 1)
-		return xk_error(XK_EXIT_USAGE, "list takes no arguments (did you mean 'xdpkit status %s'?)", argv[1]);
+		return xk_error(XK_EXIT_USAGE,
+				"list takes no arguments (did you mean 'xdpkit status %s'?)",
+				argv[1]);
 	n = scandir(xk.prog_dir, &ents, is_object, by_name);
 	if (n < 0)
 		return xk_error(XK_EXIT_NOTFOUND,
-				"cannot read the collection directory %s: %s; run 'make' or set XDPKIT_PROG_DIR",
+				"cannot read the collection directory %s: %s; run 'make' or set "
+				"XDPKIT_PROG_DIR",
 				xk.prog_dir, strerror(errno));
 	if (xk.json) {
 		w = jw_new(stdout);

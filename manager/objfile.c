@@ -1,4 +1,5 @@
-/* BPF object files: is it one, which hooks does it serve, its one-line summary, opening it with our pin root. */
+/* BPF object files: is it one, which hooks does it serve, its one-line summary, opening it with our
+ * pin root. */
 #include "hooks.h"
 #include "xdpkit.h"
 
@@ -59,14 +60,16 @@ int xk_obj_check_elf(const char *path)
 
 	if (!e)
 		return xk_error(XK_EXIT_USAGE,
-				"'%s' is not a BPF object (not an ELF file); build one with 'clang -target bpf -O2 -g -c'",
+				"'%s' is not a BPF object (not an ELF file); build one with 'clang "
+				"-target bpf -O2 -g -c'",
 				path);
 	bpf = gelf_getehdr(e, &eh) && eh.e_machine == EM_BPF;
 	elf_end(e);
 	close(fd);
 	if (!bpf)
 		return xk_error(XK_EXIT_USAGE,
-				"'%s' is an ELF file but not for BPF; build it with 'clang -target bpf -O2 -g -c'",
+				"'%s' is an ELF file but not for BPF; build it with 'clang -target "
+				"bpf -O2 -g -c'",
 				path);
 	return 0;
 }
@@ -96,7 +99,8 @@ void xk_obj_summary(const char *path, char *buf, size_t len)
 		d = elf_getdata(scn, NULL);
 		/* The section holds one C string; stop at its end even if the NUL is missing. */
 		if (d && d->d_buf && d->d_size)
-			snprintf(buf, len, "%.*s", (int)strnlen(d->d_buf, d->d_size), (char *)d->d_buf);
+			snprintf(buf, len, "%.*s", (int)strnlen(d->d_buf, d->d_size),
+				 (char *)d->d_buf);
 		break;
 	}
 out:
@@ -122,10 +126,12 @@ int xk_obj_open(const char *word, struct xk_obj *o)
 	err = libbpf_get_error(o->obj);
 	if (err) {
 		o->obj = NULL;
-		return xk_error(XK_EXIT_USAGE, "cannot read BPF object '%s': %s; run with -v for libbpf's reason",
+		return xk_error(XK_EXIT_USAGE,
+				"cannot read BPF object '%s': %s; run with -v for libbpf's reason",
 				o->path, strerror(-err));
 	}
-	bpf_object__for_each_program(p, o->obj) {
+	bpf_object__for_each_program(p, o->obj)
+	{
 		const char *hook = xk_prog_hook(p);
 
 		if (hook && !strcmp(hook, "xdp") && !o->xdp)

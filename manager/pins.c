@@ -1,5 +1,6 @@
-/* The pin layout: maps pinned by name lie flat under the pin root (<root>/<map name>, as iproute2 lays out
- * /sys/fs/bpf/tc/globals). Finding the pins of a program, fixing their mode, purging what nothing uses. */
+/* The pin layout: maps pinned by name lie flat under the pin root (<root>/<map name>, as iproute2
+ * lays out /sys/fs/bpf/tc/globals). Finding the pins of a program, fixing their mode, purging what
+ * nothing uses. */
 #include "hooks.h"
 #include "xdpkit.h"
 
@@ -51,7 +52,8 @@ out:
 	return err;
 }
 
-/* Map id of a pinned file, 0 when it is not a map (a pinned program or link) or cannot be opened. */
+/* Map id of a pinned file, 0 when it is not a map (a pinned program or link) or cannot be opened.
+ */
 static __u32 pinned_map_id(const char *path)
 {
 	struct bpf_map_info info = {};
@@ -129,7 +131,7 @@ static void of_prog_cb(const char *name, const char *path, __u32 map_id, void *c
 
 int xk_pins_of_prog(__u32 prog_id, xk_pin_fn fn, void *ctx)
 {
-	struct of_prog op = { .fn = fn, .ctx = ctx };
+	struct of_prog op = {.fn = fn, .ctx = ctx};
 	int err;
 
 	err = xk_prog_map_ids(prog_id, &op.ids, &op.n);
@@ -144,7 +146,8 @@ void xk_pins_fix_mode(struct bpf_object *obj)
 {
 	struct bpf_map *m;
 
-	bpf_object__for_each_map(m, obj) {
+	bpf_object__for_each_map(m, obj)
+	{
 		const char *path = bpf_map__pin_path(m);
 
 		if (path && bpf_map__is_pinned(m))
@@ -205,14 +208,15 @@ static void purge_cb(const char *name, const char *path, __u32 map_id, void *ctx
 	printf("removed %s (map %s)\n", path, name);
 }
 
-int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, int n_progs, bool orphans)
+int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, int n_progs,
+		  bool orphans)
 {
 	struct purge p = {
-		.gone_maps = gone_maps,
-		.n_gone = n_gone,
-		.gone_progs = gone_progs,
-		.n_progs = n_progs,
-		.orphans = orphans,
+	    .gone_maps = gone_maps,
+	    .n_gone = n_gone,
+	    .gone_progs = gone_progs,
+	    .n_progs = n_progs,
+	    .orphans = orphans,
 	};
 	int err = walk_root(purge_cb, &p);
 
@@ -227,7 +231,8 @@ void xk_newpins_note(struct xk_newpins *np, struct bpf_object *obj)
 	struct stat st;
 	char **tmp;
 
-	bpf_object__for_each_map(m, obj) {
+	bpf_object__for_each_map(m, obj)
+	{
 		const char *path = bpf_map__pin_path(m);
 
 		if (!path || !stat(path, &st))

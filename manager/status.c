@@ -1,5 +1,6 @@
-/* xdpkit status: what runs on each interface, found from the kernel (libxdp for XDP, a netlink dump for TC), so
- * programs attached by ip, tc or xdp-loader show as well. One walk; each item prints as text or as JSON. */
+/* xdpkit status: what runs on each interface, found from the kernel (libxdp for XDP, a netlink dump
+ * for TC), so programs attached by ip, tc or xdp-loader show as well. One walk; each item prints as
+ * text or as JSON. */
 #include "hooks.h"
 #include "json.h"
 #include "xdpkit.h"
@@ -11,7 +12,8 @@
 #include <string.h>
 #include <xdp/libxdp.h>
 
-static const char *const actions[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX", "XDP_REDIRECT" };
+static const char *const actions[] = {"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+				      "XDP_REDIRECT"};
 
 static const char *mode_name(enum xdp_attach_mode m)
 {
@@ -71,8 +73,8 @@ static void show_xdp_prog(struct jw *w, struct xdp_program *p, int pos)
 	tag_hex(xdp_program__tag(p), tag);
 	for (a = 0; a < sizeof(actions) / sizeof(actions[0]); a++)
 		if (xdp_program__chain_call_enabled(p, a))
-			snprintf(chain + strlen(chain), sizeof(chain) - strlen(chain), "%s%s", *chain ? "," : "",
-				 actions[a]);
+			snprintf(chain + strlen(chain), sizeof(chain) - strlen(chain), "%s%s",
+				 *chain ? "," : "", actions[a]);
 	if (w) {
 		jw_obj_start(w);
 		if (pos)
@@ -88,8 +90,9 @@ static void show_xdp_prog(struct jw *w, struct xdp_program *p, int pos)
 				jw_str(w, actions[a]);
 		jw_arr_end(w);
 	} else {
-		printf("    %s%-4u %-16s tag %s  prio %-3u chain %s\n", pos ? "=> id " : "id ", xdp_program__id(p),
-		       xdp_program__name(p), tag, xdp_program__run_prio(p), *chain ? chain : "-");
+		printf("    %s%-4u %-16s tag %s  prio %-3u chain %s\n", pos ? "=> id " : "id ",
+		       xdp_program__id(p), xdp_program__name(p), tag, xdp_program__run_prio(p),
+		       *chain ? chain : "-");
 	}
 	show_pins(w, xdp_program__id(p));
 	if (w)
@@ -133,9 +136,11 @@ static void show_xdp(struct jw *w, int ifindex)
 		jw_key(w, "programs");
 		jw_arr_start(w);
 	} else if (xdp_multiprog__is_legacy(mp)) {
-		printf("  xdp: %s mode, single program (no dispatcher)\n", mode_name(xdp_multiprog__attach_mode(mp)));
+		printf("  xdp: %s mode, single program (no dispatcher)\n",
+		       mode_name(xdp_multiprog__attach_mode(mp)));
 	} else {
-		printf("  xdp: %s mode, libxdp dispatcher id %u (%s, tag %s), %d programs in run order:\n",
+		printf("  xdp: %s mode, libxdp dispatcher id %u (%s, tag %s), %d programs in run "
+		       "order:\n",
 		       mode_name(xdp_multiprog__attach_mode(mp)), xdp_program__id(main_prog),
 		       xdp_program__name(main_prog), tag, xdp_multiprog__program_count(mp));
 	}
@@ -170,10 +175,12 @@ static void show_filter(struct jw *w, const struct xk_tc_filter *f)
 			jw_kstr(w, "filter_name", f->name);
 		}
 	} else if (f->prog_id) {
-		printf("    pref %-5u handle 0x%-3x id %-4u %-16s tag %s%s  (%s)\n", f->prio, f->handle, f->prog_id,
-		       name, tag, f->direct_action ? "  direct-action" : "", f->name);
+		printf("    pref %-5u handle 0x%-3x id %-4u %-16s tag %s%s  (%s)\n", f->prio,
+		       f->handle, f->prog_id, name, tag, f->direct_action ? "  direct-action" : "",
+		       f->name);
 	} else {
-		printf("    pref %-5u handle 0x%-3x %s filter (not BPF)\n", f->prio, f->handle, f->kind);
+		printf("    pref %-5u handle 0x%-3x %s filter (not BPF)\n", f->prio, f->handle,
+		       f->kind);
 	}
 	if (f->prog_id)
 		show_pins(w, f->prog_id);
@@ -246,16 +253,20 @@ static int show_iface(struct jw *w, const char *name, int ifindex)
 		jw_obj_end(w);
 	}
 	if (err)
-		return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s", name, strerror(-err));
+		return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s", name,
+				strerror(-err));
 	return 0;
 }
 
 static void status_help(void)
 {
 	printf("Usage: xdpkit [--json] status [IFACE]\n\n"
-	       "What runs on IFACE (or on every interface that runs something): XDP mode, libxdp's dispatcher and\n"
-	       "its programs in run order (or a single program), each with id, name, tag, run priority and chain\n"
-	       "actions; the BPF filters on TC ingress and egress; the maps they use that are pinned under the pin\n"
+	       "What runs on IFACE (or on every interface that runs something): XDP mode, libxdp's "
+	       "dispatcher and\n"
+	       "its programs in run order (or a single program), each with id, name, tag, run "
+	       "priority and chain\n"
+	       "actions; the BPF filters on TC ingress and egress; the maps they use that are "
+	       "pinned under the pin\n"
 	       "root (%s unless --pin-root). Programs attached by ip, tc or xdp-loader show too.\n",
 	       XK_DEFAULT_PIN_ROOT);
 }
@@ -271,7 +282,8 @@ int do_status(int argc, char **argv)
 		return XK_EXIT_OK;
 	}
 	if (argc > 2)
-		return xk_error(XK_EXIT_USAGE, "status takes at most one interface; see 'xdpkit status --help'");
+		return xk_error(XK_EXIT_USAGE,
+				"status takes at most one interface; see 'xdpkit status --help'");
 	err = xk_need_root();
 	if (err)
 		return err;
@@ -288,7 +300,8 @@ int do_status(int argc, char **argv)
 	} else {
 		all = if_nameindex();
 		if (!all)
-			return xk_error(XK_EXIT_FAIL, "cannot list interfaces: %s", strerror(errno));
+			return xk_error(XK_EXIT_FAIL, "cannot list interfaces: %s",
+					strerror(errno));
 		if (xk.json) {
 			w = jw_new(stdout);
 			jw_arr_start(w);
@@ -302,7 +315,8 @@ int do_status(int argc, char **argv)
 		}
 		if_freenameindex(all);
 		if (!shown && !w)
-			printf("no XDP or TC BPF programs on any interface of this network namespace\n");
+			printf("no XDP or TC BPF programs on any interface of this network "
+			       "namespace\n");
 	}
 	if (w) {
 		jw_arr_end(w);

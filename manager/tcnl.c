@@ -1,4 +1,5 @@
-/* Listing TC filters by a netlink RTM_GETTFILTER dump: libbpf can only query a filter whose handle it knows. */
+/* Listing TC filters by a netlink RTM_GETTFILTER dump: libbpf can only query a filter whose handle
+ * it knows. */
 #include "hooks.h"
 
 #include <errno.h>
@@ -36,7 +37,8 @@ static void parse_bpf_opts(struct rtattr *opts, struct xk_tc_filter *f)
 			f->prog_id = *(__u32 *)RTA_DATA(a);
 			break;
 		case TCA_BPF_NAME:
-			snprintf(f->name, sizeof(f->name), "%.*s", (int)RTA_PAYLOAD(a), (char *)RTA_DATA(a));
+			snprintf(f->name, sizeof(f->name), "%.*s", (int)RTA_PAYLOAD(a),
+				 (char *)RTA_DATA(a));
 			break;
 		case TCA_BPF_FLAGS:
 			f->direct_action = *(__u32 *)RTA_DATA(a) & TCA_BPF_FLAG_ACT_DIRECT;
@@ -55,13 +57,15 @@ static int parse_filter(struct nlmsghdr *nh, struct xk_tc_filter *f)
 	memset(f, 0, sizeof(*f));
 	f->prio = TC_H_MAJ(t->tcm_info) >> 16;
 	f->handle = t->tcm_handle;
-	for (a = (struct rtattr *)((char *)t + NLMSG_ALIGN(sizeof(*t))); RTA_OK(a, len); a = RTA_NEXT(a, len)) {
+	for (a = (struct rtattr *)((char *)t + NLMSG_ALIGN(sizeof(*t))); RTA_OK(a, len);
+	     a = RTA_NEXT(a, len)) {
 		if (a->rta_type == TCA_KIND)
 			snprintf(f->kind, sizeof(f->kind), "%s", (char *)RTA_DATA(a));
 		else if (a->rta_type == TCA_OPTIONS)
 			opts = a;
 	}
-	/* The kernel sends one header entry per priority without a handle; the filters follow it. */
+	/* The kernel sends one header entry per priority without a handle; the filters follow it.
+	 */
 	if (!f->handle)
 		return 0;
 	if (opts && !strcmp(f->kind, "bpf"))
@@ -75,16 +79,16 @@ int xk_tc_dump(int ifindex, enum xk_tc_dir dir, struct xk_tc_filter **out, int *
 		struct nlmsghdr nh;
 		struct tcmsg t;
 	} req = {
-		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
-		.nh.nlmsg_type = RTM_GETTFILTER,
-		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-		.nh.nlmsg_seq = 1,
-		.t.tcm_family = AF_UNSPEC,
-		.t.tcm_ifindex = ifindex,
-		.t.tcm_parent = TC_H_MAKE(TC_H_CLSACT,
-					  dir == XK_TC_EGRESS ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
+	    .nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+	    .nh.nlmsg_type = RTM_GETTFILTER,
+	    .nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+	    .nh.nlmsg_seq = 1,
+	    .t.tcm_family = AF_UNSPEC,
+	    .t.tcm_ifindex = ifindex,
+	    .t.tcm_parent =
+		TC_H_MAKE(TC_H_CLSACT, dir == XK_TC_EGRESS ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
 	};
-	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
+	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 	struct xk_tc_filter *list = NULL, *tmp;
 	static char buf[32768];
 	int fd, err = 0, count = 0;
@@ -107,7 +111,8 @@ int xk_tc_dump(int ifindex, enum xk_tc_dir dir, struct xk_tc_filter **out, int *
 			err = -errno;
 			goto out;
 		}
-		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)len); nh = NLMSG_NEXT(nh, len)) {
+		for (nh = (struct nlmsghdr *)buf; NLMSG_OK(nh, (size_t)len);
+		     nh = NLMSG_NEXT(nh, len)) {
 			if (nh->nlmsg_type == NLMSG_DONE) {
 				done = true;
 				break;

@@ -1,6 +1,7 @@
-/* Can libxdp chain XDP programs here? Its dispatcher needs BPF program extensions (freplace); some kernels and
- * sandboxes refuse them (EPERM), and then libxdp silently falls back to one program per interface. We ask the same
- * question libxdp asks, with libxdp's own dispatcher object, so our answer and libxdp's behaviour agree. */
+/* Can libxdp chain XDP programs here? Its dispatcher needs BPF program extensions (freplace); some
+ * kernels and sandboxes refuse them (EPERM), and then libxdp silently falls back to one program per
+ * interface. We ask the same question libxdp asks, with libxdp's own dispatcher object, so our
+ * answer and libxdp's behaviour agree. */
 #include "hooks.h"
 #include "xdpkit.h"
 
@@ -24,7 +25,7 @@ static struct xdp_program *open_pass(void)
 	if (libxdp_get_error(xp))
 		return NULL;
 	bpf_object__for_each_program(p, xdp_program__bpf_obj(xp))
-		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), TARGET_FUNC));
+	    bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), TARGET_FUNC));
 	return xp;
 }
 
@@ -38,7 +39,8 @@ static int probe(void)
 		goto out; /* no dispatcher object: libxdp cannot chain either */
 	if (bpf_object__load(xdp_program__bpf_obj(tgt)))
 		goto out;
-	tgt_fd = bpf_program__fd(bpf_object__find_program_by_name(xdp_program__bpf_obj(tgt), TARGET_FUNC));
+	tgt_fd = bpf_program__fd(
+	    bpf_object__find_program_by_name(xdp_program__bpf_obj(tgt), TARGET_FUNC));
 	ep = bpf_object__find_program_by_name(xdp_program__bpf_obj(ext), TARGET_FUNC);
 	bpf_program__set_type(ep, BPF_PROG_TYPE_EXT);
 	bpf_program__set_expected_attach_type(ep, 0);
