@@ -339,10 +339,20 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 	mp = xdp_multiprog__get_from_ifindex(a->ifindex);
 	for (i = 0; i < a->n; i++) {
 		xk_pins_fix_mode(objs[i].obj);
-		printf("%s: attached %s (id %u) on XDP, %s mode, run priority %u%s\n", a->ifname,
-		       objs[i].word, xdp_program__id(progs[i]),
-		       mode_name(xdp_multiprog__attach_mode(mp)), xdp_program__run_prio(progs[i]),
-		       xdp_multiprog__is_legacy(mp) ? "" : " (in libxdp's dispatcher)");
+		/* Run priority orders a dispatcher's chain; a single program has no chain to order.
+		 */
+		if (xdp_multiprog__is_legacy(mp))
+			printf("%s: attached %s (id %u) on XDP, %s mode, as the only program (no "
+			       "dispatcher)\n",
+			       a->ifname, objs[i].word, xdp_program__id(progs[i]),
+			       mode_name(xdp_multiprog__attach_mode(mp)));
+		else
+			printf(
+			    "%s: attached %s (id %u) on XDP, %s mode, run priority %u in libxdp's "
+			    "dispatcher\n",
+			    a->ifname, objs[i].word, xdp_program__id(progs[i]),
+			    mode_name(xdp_multiprog__attach_mode(mp)),
+			    xdp_program__run_prio(progs[i]));
 	}
 	if (!libxdp_get_error(mp))
 		xdp_multiprog__close(mp);
