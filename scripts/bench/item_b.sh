@@ -3,6 +3,29 @@
 
 ms_since() { echo $((($(date +%s%N) - $1) / 1000000)); }
 
+# b_side TAG N TARGET...: the hot match and miss frames in one invocation, then the miss over 65,536 rotated
+# sources (10.128.0.0 up: no rule) and a hit rotated over the N-1 rules of 10.0.0.0 up. Prints one JSON object.
+b_side()
+{
+	local tag=$1 n=$2 cnt
+	shift 2
+	bench_json "$PARTS/b_$tag.json" "$@" --frame match,miss --repeat "$REPEAT" --runs "$RUNS" || return 1
+	bench_json "$PARTS/b_${tag}_missrot.json" "$@" --frame miss --src 10.128.0.0 --src-count 65536 \
+		--repeat "$REPEAT" --runs "$RUNS" || rm -f "$PARTS/b_${tag}_missrot.json"
+	cnt=$((n - 1 < 65536 ? n - 1 : 65536))
+	if [ "$cnt" -ge 2 ]; then
+		bench_json "$PARTS/b_${tag}_hitrot.json" "$@" --frame ipv4-udp --src 10.0.0.0 --src-count "$cnt" \
+			--src-step $(((n - 1) / cnt)) --repeat "$REPEAT" --runs "$RUNS" || rm -f "$PARTS/b_${tag}_hitrot.json"
+	fi
+	jq -n --slurpfile h "$PARTS/b_$tag.json" \
+		--slurpfile mr "$( [ -e "$PARTS/b_${tag}_missrot.json" ] && echo "$PARTS/b_${tag}_missrot.json" || echo /dev/null)" \
+		--slurpfile hr "$( [ -e "$PARTS/b_${tag}_hitrot.json" ] && echo "$PARTS/b_${tag}_hitrot.json" || echo /dev/null)" '
+		def pick($j; $k): [$j.frames[] | select(.frame == $k)][0] | {verdict, above_floor_ns, floor_ns: .floor_ns.median};
+		{program: $h[0].name, id: $h[0].id, match: pick($h[0]; "match"), miss: pick($h[0]; "miss"),
+		 miss_rotated: (if ($mr | length) > 0 then pick($mr[0]; "miss") else null end),
+		 hit_rotated: (if ($hr | length) > 0 then pick($hr[0]; "ipv4-udp") else null end)}'
+}
+
 item_b()
 {
 	local ns=${NS_PREFIX}b n t xf_id xf_name xf_max cli_ms bl xf row rows=() fill_ms
@@ -35,27 +58,18 @@ item_b()
 			"$FILL" /sys/fs/bpf/xdp-filter/filter_ipv4 hash4 10.0.0.0 $((n - 1)) --value 1 || warn "b: fill xdp-filter $n"
 			fill_ms=$(ms_since "$t")
 		fi
-		bench_json "$PARTS/b_bl_$n.json" blocklist --frame match,miss --repeat "$REPEAT" --runs "$RUNS" || continue
-		bl=$PARTS/b_bl_$n.json
+		bl=$(b_side "bl_$n" "$n" blocklist) || continue
 		xf=null
-		if [ "$n" -le "$xf_max" ] &&
-			bench_json "$PARTS/b_xf_$n.json" --id "$xf_id" --frame match,miss --repeat "$REPEAT" --runs "$RUNS"; then
-			xf=$PARTS/b_xf_$n.json
-		fi
-		row=$(jq -n --argjson n "$n" --slurpfile b "$bl" --argjson max "$xf_max" --argjson fill "$fill_ms" \
-			--slurpfile x "$([ "$xf" = null ] && echo /dev/null || echo "$xf")" '
-			def f($j; $k): [$j.frames[] | select(.frame == $k)][0];
-			def side($j): {match: f($j; "match") | {verdict, above_floor_ns, floor_ns: .floor_ns.median},
-				       miss: f($j; "miss") | {verdict, above_floor_ns, floor_ns: .floor_ns.median}};
-			def ratio($a; $b): if $b > 0 then ($a / $b * 100 | round) / 100 else null end;
-			{rules: $n, blocklist: side($b[0]),
-			 xdp_filter: (if ($x | length) > 0 then side($x[0]) else null end),
-			 xdp_filter_fill_ms: $fill,
-			 note: (if $n > $max then "xdp-filter holds at most \($max) IPv4 rules" else null end)}
-			| .ratio_match = (if .xdp_filter then ratio(.blocklist.match.above_floor_ns.median;
-							      .xdp_filter.match.above_floor_ns.median) else null end)
-			| .ratio_miss = (if .xdp_filter then ratio(.blocklist.miss.above_floor_ns.median;
-							     .xdp_filter.miss.above_floor_ns.median) else null end)')
+		[ "$n" -le "$xf_max" ] && xf=$(b_side "xf_$n" "$n" --id "$xf_id")
+		row=$(jq -n --argjson n "$n" --argjson b "$bl" --argjson x "$xf" --argjson max "$xf_max" \
+			--argjson fill "$fill_ms" '
+			def ratio($k): if $x != null and ($x[$k].above_floor_ns.median // 0) > 0 and $b[$k] != null
+				then ($b[$k].above_floor_ns.median / $x[$k].above_floor_ns.median * 100 | round) / 100
+				else null end;
+			{rules: $n, blocklist: $b, xdp_filter: $x, xdp_filter_fill_ms: $fill,
+			 note: (if $n > $max then "xdp-filter holds at most \($max) IPv4 rules" else null end),
+			 ratio_match: ratio("match"), ratio_miss: ratio("miss"),
+			 ratio_hit_rotated: ratio("hit_rotated"), ratio_miss_rotated: ratio("miss_rotated")}')
 		rows+=("$row")
 	done
 	printf '%s\n' "${rows[@]}" | jq -s --argjson id "$xf_id" --arg name "$xf_name" --argjson max "$xf_max" \

@@ -1,7 +1,8 @@
 # Item c, sourced by run.sh: blocklist at scale. Exact IPv4 rules 10.0.0.0 upwards (10 ... 1M) next to 100k /24
 # prefixes from 11.0.0.0 in the LPM trie; sources rotated packet by packet over up to 65,536 rules spread across
 # the whole set (xdpkit bench --src-count/--src-step), one hot source for comparison, and the miss path
-# (10.128.0.0 upwards: no exact rule, no prefix, so both the hash and the trie are searched).
+# (10.128.0.0 upwards: no exact rule, no prefix, so both the hash and the trie are searched; then once more with
+# the trie switched off through blocklist_cfg, for the hash alone).
 
 ip_add()
 {
@@ -22,6 +23,11 @@ c_case()
 		+ {("\($k)_sources"): .src_count}' "$PARTS/c_${n}_$name.json"
 }
 
+c_cidr_entries()
+{
+	"$XDPKIT" --pin-root /sys/fs/bpf map set blocklist_cfg 0 "blocklist_cidr4_entries=$1" >/dev/null
+}
+
 item_c()
 {
 	local n have=0 t fill_ms cnt step ccnt cstep rows=() row
@@ -30,8 +36,7 @@ item_c()
 	progress "c: $CIDRS /24 prefixes into blocklist_cidr4"
 	"$FILL" /sys/fs/bpf/blocklist_cidr4 lpm4 11.0.0.0 "$CIDRS" 24 || { warn "c: cannot fill the trie"; return 1; }
 	# Tell blocklist the trie is in use (the <map>_entries convention of include/xdpkit/blocklist.h).
-	"$XDPKIT" --pin-root /sys/fs/bpf map set blocklist_cfg 0 "blocklist_cidr4_entries=$CIDRS" >/dev/null ||
-		{ warn "c: cannot set blocklist_cidr4_entries"; return 1; }
+	c_cidr_entries "$CIDRS" || { warn "c: cannot set blocklist_cidr4_entries"; return 1; }
 	ccnt=$((CIDRS < 65536 ? CIDRS : 65536))
 	cstep=$((256 * (CIDRS / ccnt)))
 
@@ -53,6 +58,9 @@ item_c()
 				c_case hit_hot "$n" --src 10.0.0.0
 				c_case miss_varied "$n" --src 10.128.0.0 --src-count 65536
 				c_case cidr_hit_varied "$n" --src 11.0.0.1 --src-count "$ccnt" --src-step "$cstep"
+				# The same miss with the trie switched off: what the hash alone costs.
+				c_cidr_entries 0 && c_case miss_exact_only "$n" --src 10.128.0.0 --src-count 65536
+				c_cidr_entries "$CIDRS"
 			} | jq -s --argjson n "$n" --argjson fill "$fill_ms" --argjson c "$CIDRS" \
 				'add + {exact_rules: $n, prefixes: $c, added_in_ms: $fill}'
 		)

@@ -33,23 +33,29 @@ fi
 if has b; then
 	echo
 	jq -r '.items.b | "b. blocklist vs xdp-filter (\(.xdp_filter_program), at most \(.xdp_filter_max_rules) rules; one rule by its CLI: \(.xdp_filter_cli_one_rule_ms) ms): ns above the floor"' "$RES"
-	printf '%-8s %-20s %-20s %-7s %-20s %-20s %-7s\n' rules "blocklist match" "xdp-filter match" ratio "blocklist miss" \
-		"xdp-filter miss" ratio
-	jq -r "$J_MM"'.items.b.rows[] | [(.rules | tostring), (.blocklist.match.above_floor_ns | mm),
-		(.xdp_filter.match.above_floor_ns | mm), (.ratio_match // "-" | tostring), (.blocklist.miss.above_floor_ns | mm),
-		(.xdp_filter.miss.above_floor_ns | mm), (.ratio_miss // "-" | tostring)] + [.note // ""] | @tsv' "$RES" |
-		awk -F'\t' '{ printf "%-8s %-20s %-20s %-7s %-20s %-20s %-7s %s\n", $1, $2, $3, $4, $5, $6, $7, $8 }'
+	printf '%-8s %-18s %-18s %-6s %-18s %-18s %-6s %-18s %-18s %-6s %-18s %-18s %-6s\n' rules \
+		"blocklist match" "xdp-filter match" ratio "blocklist miss" "xdp-filter miss" ratio \
+		"bl hit, rotated" "xf hit, rotated" ratio "bl miss, rotated" "xf miss, rotated" ratio
+	jq -r "$J_MM"'.items.b.rows[] | [(.rules | tostring),
+		(.blocklist.match.above_floor_ns | mm), (.xdp_filter.match.above_floor_ns | mm), (.ratio_match // "-" | tostring),
+		(.blocklist.miss.above_floor_ns | mm), (.xdp_filter.miss.above_floor_ns | mm), (.ratio_miss // "-" | tostring),
+		(.blocklist.hit_rotated.above_floor_ns | mm), (.xdp_filter.hit_rotated.above_floor_ns | mm),
+		(.ratio_hit_rotated // "-" | tostring),
+		(.blocklist.miss_rotated.above_floor_ns | mm), (.xdp_filter.miss_rotated.above_floor_ns | mm),
+		(.ratio_miss_rotated // "-" | tostring), (.note // "")] | @tsv' "$RES" |
+		awk -F'\t' '{ printf "%-8s %-18s %-18s %-6s %-18s %-18s %-6s %-18s %-18s %-6s %-18s %-18s %-6s %s\n",
+			$1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11, $12, $13, $14 }'
 fi
 
 if has c; then
 	echo
 	jq -r '.items.c.rows[0] | "c. blocklist at scale, \(.prefixes) /24 prefixes in the trie; ns above the floor (a rotator + empty program)"' "$RES"
-	printf '%-9s %-22s %-20s %-22s %-22s %s\n' "exact" "hit, rotated sources" "hit, one source" "miss, rotated" \
-		"prefix hit, rotated" "added in"
+	printf '%-9s %-22s %-20s %-22s %-22s %-22s %s\n' "exact" "hit, rotated sources" "hit, one source" \
+		"miss, rotated" "miss, hash only" "prefix hit, rotated" "added in"
 	jq -r "$J_MM"'.items.c.rows[] | [(.exact_rules | tostring), (.hit_varied.above_floor_ns | mm),
-		(.hit_hot.above_floor_ns | mm), (.miss_varied.above_floor_ns | mm), (.cidr_hit_varied.above_floor_ns | mm),
-		"\(.added_in_ms) ms"] | @tsv' "$RES" |
-		awk -F'\t' '{ printf "%-9s %-22s %-20s %-22s %-22s %s\n", $1, $2, $3, $4, $5, $6 }'
+		(.hit_hot.above_floor_ns | mm), (.miss_varied.above_floor_ns | mm), (.miss_exact_only.above_floor_ns | mm),
+		(.cidr_hit_varied.above_floor_ns | mm), "\(.added_in_ms) ms"] | @tsv' "$RES" |
+		awk -F'\t' '{ printf "%-9s %-22s %-20s %-22s %-22s %-22s %s\n", $1, $2, $3, $4, $5, $6, $7 }'
 	jq -r '.items.c.largest_vs_smallest | "   \(.exact_rules[1]) vs \(.exact_rules[0]) rules: hit rotated \(.hit_varied)x, hit one source \(.hit_hot)x, miss \(.miss_varied)x"' "$RES"
 fi
 
@@ -116,21 +122,24 @@ unset xtics; set xtics; set yrange [0:*]
 fi
 if has b; then
 	jq -r '.items.b.rows[] | [.rules, .blocklist.match.above_floor_ns.median, (.xdp_filter.match.above_floor_ns.median // "NaN"),
-		.blocklist.miss.above_floor_ns.median, (.xdp_filter.miss.above_floor_ns.median // "NaN")] | @tsv' "$RES" >"$D/b.tsv"
+		.blocklist.miss.above_floor_ns.median, (.xdp_filter.miss.above_floor_ns.median // "NaN"),
+		(.blocklist.miss_rotated.above_floor_ns.median // "NaN"), (.xdp_filter.miss_rotated.above_floor_ns.median // "NaN")]
+		| @tsv' "$RES" >"$D/b.tsv"
 	plot+="set title 'b. blocklist vs xdp-filter, ns above the floor'
 set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8 border -1
 set xlabel 'IPv4 source rules'; set ylabel 'ns/packet'; set key top left font ',8'
-plot '$D/b.tsv' using 2:xtic(1) title 'blocklist match', '' using 3 title 'xdp-filter match', '' using 4 title 'blocklist miss', '' using 5 title 'xdp-filter miss'
+plot '$D/b.tsv' using 2:xtic(1) title 'blocklist match', '' using 3 title 'xdp-filter match', '' using 4 title 'blocklist miss', '' using 5 title 'xdp-filter miss', '' using 6 title 'blocklist miss, rotated sources', '' using 7 title 'xdp-filter miss, rotated sources'
 unset xlabel
 "
 	panels=$((panels + 1))
 fi
 if has c; then
 	jq -r '.items.c.rows[] | [.exact_rules, .hit_varied.above_floor_ns.median, .hit_hot.above_floor_ns.median,
-		.miss_varied.above_floor_ns.median, .cidr_hit_varied.above_floor_ns.median] | @tsv' "$RES" >"$D/c.tsv"
+		.miss_varied.above_floor_ns.median, .cidr_hit_varied.above_floor_ns.median,
+		(.miss_exact_only.above_floor_ns.median // "NaN")] | @tsv' "$RES" >"$D/c.tsv"
 	plot+="set title 'c. blocklist at scale, ns above the floor'
 set style data linespoints; set logscale x; set xlabel 'exact rules'; set ylabel 'ns/packet'; set key top left font ',8'
-plot '$D/c.tsv' using 1:2 title 'hit, rotated sources' lw 2, '' using 1:3 title 'hit, one source' lw 2, '' using 1:4 title 'miss (hash + trie), rotated' lw 2, '' using 1:5 title 'prefix hit, rotated' lw 2
+plot '$D/c.tsv' using 1:2 title 'hit, rotated sources' lw 2, '' using 1:3 title 'hit, one source' lw 2, '' using 1:4 title 'miss (hash + trie), rotated' lw 2, '' using 1:5 title 'prefix hit, rotated' lw 2, '' using 1:6 title 'miss, hash only' lw 2
 unset logscale x; unset xlabel
 "
 	panels=$((panels + 1))
