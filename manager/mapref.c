@@ -1,6 +1,7 @@
 /* Resolving the MAP argument of `xdpkit map` into an open map with its BTF, and the program walk it
  * needs. */
 #include "mapref.h"
+#include "progwalk.h"
 #include "xdpkit.h"
 
 #include <bpf/btf.h>
@@ -259,15 +260,31 @@ int xk_progs_load(struct xk_prog **out)
 
 int xk_progs_match(const struct xk_prog *progs, int n, const char *what, int *idx, int max)
 {
+	struct xk_attached *at = NULL;
 	char *end;
 	unsigned long id = strtoul(what, &end, 10);
-	int i, found = 0;
+	int i, k, found = 0, na;
 
 	for (i = 0; i < n && found < max; i++) {
 		if (*what && !*end ? progs[i].id == id : xk_kname_matches(progs[i].name, what))
 			idx[found++] = i;
 	}
-	return found;
+	if (found < 2)
+		return found;
+	/* A name loaded several times (other namespaces, other tests): the copies attached here
+	 * win. */
+	na = xk_attached_list(0, &at);
+	for (i = 0, k = 0; i < found && na > 0; i++) {
+		int j;
+
+		for (j = 0; j < na; j++)
+			if (at[j].prog_id == progs[idx[i]].id) {
+				idx[k++] = idx[i];
+				break;
+			}
+	}
+	free(at);
+	return k ? k : found;
 }
 
 /* PROG/MAPNAME: the maps of every program PROG names; they must agree on one map. */
