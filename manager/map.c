@@ -275,7 +275,7 @@ static int map_dump(int argc, char **argv)
 		jw_obj_end(w);
 		jw_free(w);
 	} else {
-		printf("# %ld entries\n", n);
+		printf("# %ld %s\n", n, n == 1 ? "entry" : "entries");
 	}
 	xk_mapref_close(&m);
 	return err;
