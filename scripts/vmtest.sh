@@ -6,7 +6,8 @@
 #   6.1      the newest linux-image-6.1.0-*-amd64 (bookworm); 6.12: the newest linux-image-6.12.*-amd64-unsigned
 #   all      both (default)
 #   TEST     names of guest tests to run (default: all in tests/vm); passed to tests/vm/run-in-guest.sh
-# Environment: VMTEST_TIMEOUT (seconds per kernel, default 240), VMTEST_CACHE (default .cache/vm), V=1 (kernel log)
+# Environment: VMTEST_TIMEOUT (seconds per kernel, default 240), VMTEST_CACHE (default .cache/vm),
+#   V=1 (kernel log on the console; V is also passed to the guest, where tests/e2e/run.sh streams each test)
 #
 # Why QEMU: the build machines refuse freplace, which libxdp's multi-program dispatcher needs; Debian's kernels in a
 # VM allow it. Why TCG: /dev/kvm exists on these machines but a KVM guest hangs.
@@ -21,7 +22,7 @@ MODULES="veth sch_ingress cls_bpf act_bpf"
 # Host tools copied into the guest with their shared libraries. iproute2, ping and friends must be the real ones:
 # busybox's ip cannot make veth pairs and has no XDP/TC BPF support.
 TOOLS="/usr/sbin/ip /usr/sbin/tc /usr/sbin/bpftool /usr/sbin/xdp-loader /usr/bin/ping /usr/bin/bash
-	/usr/bin/socat /usr/bin/nsenter /usr/bin/unshare /usr/bin/timeout"
+	/usr/bin/socat /usr/bin/nsenter /usr/bin/unshare /usr/bin/timeout /usr/bin/jq /usr/bin/cksum"
 
 die() {
 	echo "vmtest: $*" >&2
@@ -157,6 +158,9 @@ build_common() {
 		[ -x "$t" ] || die "$t missing; run scripts/deps.sh vm"
 		put_binary "$t"
 	done
+	# Scripts start with #!/bin/bash or #!/usr/bin/env; busybox installs its applets into /bin only.
+	ln -s /usr/bin/bash "$STAGE"/bin/bash
+	ln -s /bin/busybox "$STAGE"/usr/bin/env
 	# libxdp loads its dispatcher from here; without it there is no multi-program chaining.
 	for o in "$ARCH_LIB"/bpf/*.o; do
 		put "$o"
@@ -188,9 +192,9 @@ boot() {
 		qrc=0
 		timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1024 -smp 2 \
 			-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "$WORK/initrd.cpio" \
-			-append "console=ttyS0 $quiet panic=-1 xktests=$tests" </dev/null || qrc=$?
+			-append "console=ttyS0 $quiet panic=-1 xktests=$tests V=${V:-0}" </dev/null || qrc=$?
 		echo "$qrc" >"$WORK/qemu.rc"
-	} | tr -d '\r' | tee "$log"
+	} | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log"
 	end=$(date +%s)
 	qrc=$(cat "$WORK/qemu.rc")
 	result=$(sed -n 's/^VMTEST-RESULT: rc=\([0-9]*\).*/\1/p' "$log" | tail -n 1)

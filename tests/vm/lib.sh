@@ -68,6 +68,9 @@ net_setup() {
 	ip netns add "$PEER"
 	ip link add "$IF" type veth peer name veth1
 	ip link set veth1 netns "$PEER"
+	# No IPv6 on the pair: its neighbour discovery and MLD frames would reach the programs and blur the counts.
+	echo 1 >/proc/sys/net/ipv6/conf/"$IF"/disable_ipv6
+	nsenter --net=/run/netns/"$PEER" sh -c 'echo 1 >/proc/sys/net/ipv6/conf/veth1/disable_ipv6'
 	ip addr add "$ADDR/24" dev "$IF"
 	ip link set "$IF" up
 	ip -n "$PEER" addr add "$SRC_A/24" dev veth1
@@ -116,4 +119,71 @@ prog_stat() { # prog-id slot
 	done
 	echo "no xdpkit_stats map on program $1" >&2
 	return 1
+}
+
+# Id of the map named NAME that program PROG uses (pins aside: works however the program was attached).
+prog_map() { # prog-id map-name
+	for m in $(bpftool prog show id "$1" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p' | tr ',' ' '); do
+		if bpftool map show id "$m" | grep -q " name $2 "; then
+			echo "$m"
+			return 0
+		fi
+	done
+	echo "program $1 has no map $2" >&2
+	return 1
+}
+
+# Block an IPv4 source in the blocklist program PROG (its exact-address map, hit counter 0).
+block_v4() { # prog-id a.b.c.d
+	m=$(prog_map "$1" blocklist_v4)
+	bpftool map update id "$m" key $(echo "$2" | tr '.' ' ') value 0 0 0 0 0 0 0 0
+}
+
+# Dispatcher components in run order as "prio name" lines, from xdp-loader (libxdp's own view).
+loader_chain() {
+	/usr/sbin/xdp-loader status "$IF" | awk '$1 == "=>" { print $2, $3 }'
+}
+
+# ICMP-over-IPv4 packets in count's count_proto map (key: ethertype 0x0800 in host order, protocol 1), over CPUs.
+count_icmp() { # count-prog-id
+	m=$(prog_map "$1" count_proto) || return 1
+	bpftool map lookup id "$m" key 0 8 1 0 2>/dev/null |
+		awk -F: '/"packets"/ { gsub(/[ ,]/, "", $2); s += $2 } END { print s + 0 }'
+}
+
+# Components of `xdpkit status IF` in run order as "prio name id" lines.
+xk_chain() {
+	xdpkit status "$IF" | awk '$1 == "=>" {
+		for (i = 2; i < NF; i++) {
+			if ($i == "id") id = $(i + 1)
+			if ($i == "prio") p = $(i + 1)
+		}
+		print p, $4, id }'
+}
+
+# Id of the component NAME in `xdp-loader status IF`, failing when absent.
+id_of() { # name
+	i=$(loader_prog_id "$1")
+	[ -n "$i" ] || fail "no program '$1' on $IF: $(/usr/sbin/xdp-loader status "$IF")"
+	echo "$i"
+}
+
+# The ordering property of the chain: with SRC_B blocked in blocklist, count must not see SRC_B's pings, and must
+# see SRC_A's. Returns 1 (printing why) when count saw a blocked packet; fails the test on anything else.
+blocked_before_count() {
+	bl=$(id_of blocklist)
+	co=$(id_of count)
+	c0=$(count_icmp "$co")
+	d0=$(prog_stat "$bl" 1)
+	assert_eq "replies to blocked $SRC_B" 0 "$(ping_from "$SRC_B" 5)"
+	assert_eq "blocklist drops of $SRC_B" $((d0 + 5)) "$(prog_stat "$bl" 1)"
+	c1=$(count_icmp "$co")
+	assert_eq "replies to allowed $SRC_A" 5 "$(ping_from "$SRC_A" 5)"
+	c2=$(count_icmp "$co")
+	assert_eq "count saw the allowed pings" $((c1 + 5)) "$c2"
+	if [ "$c1" != "$c0" ]; then
+		note "count saw $((c1 - c0)) packets of the blocked source"
+		return 1
+	fi
+	return 0
 }

@@ -28,6 +28,7 @@ for t in $want; do
 	fi
 	echo "RUN  $t"
 	net_teardown
+	start=$(date +%s)
 	rc=0
 	(
 		set -e
@@ -36,10 +37,10 @@ for t in $want; do
 	) || rc=$?
 	net_teardown
 	if [ "$rc" = 0 ]; then
-		echo "PASS $t"
+		echo "PASS $t ($(($(date +%s) - start)) s)"
 		passed=$((passed + 1))
 	else
-		echo "FAIL $t"
+		echo "FAIL $t ($(($(date +%s) - start)) s)"
 		failed=$((failed + 1))
 	fi
 done
@@ -48,8 +49,12 @@ done
 if echo " $want " | grep -q ' e2e '; then
 	if [ -x tests/e2e/run.sh ]; then
 		echo "RUN  e2e (tests/e2e/run.sh)"
-		/usr/bin/bash tests/e2e/run.sh >/tmp/e2e.log 2>&1
-		cat /tmp/e2e.log
+		/usr/bin/bash tests/e2e/run.sh 2>&1 | tee /tmp/e2e.log
+		# The host cannot read the guest's log files: show the end of each failing test's log here.
+		sed -n 's/^FAIL .*(exit [0-9]*; log \(.*\))$/\1/p' /tmp/e2e.log | while read -r f; do
+			echo "---- tail of $f"
+			tail -n 25 "$f" | sed 's/^/      | /'
+		done
 		line=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' /tmp/e2e.log | tail -n 1)
 		if [ -n "$line" ]; then
 			passed=$((passed + ${line%% passed*}))

@@ -1,0 +1,86 @@
+# Guest tests of `xdpkit attach/detach/status` on libxdp's dispatcher: order, detach, reorder, limits.
+
+# Three programs, attached one call each, run under one dispatcher in the order of their own priorities.
+test_chain_three() {
+	must xdpkit attach "$IF" blocklist
+	must xdpkit attach "$IF" ratelimit
+	must xdpkit attach "$IF" count
+	st=$(xdpkit status "$IF")
+	echo "$st" | sed 's/^/      /'
+	assert_grep "dispatcher" "libxdp dispatcher id [0-9]+ \(xdp_dispatcher" "$st"
+	assert_eq "xdpkit status order" "10 blocklist $(id_of blocklist)
+20 ratelimit $(id_of ratelimit)
+60 count $(id_of count)" "$(xk_chain)"
+	assert_eq "chain actions" 3 "$(echo "$st" | grep -c '=> .* chain XDP_PASS$')"
+	assert_eq "xdp-loader sees the same order" "10 blocklist
+20 ratelimit
+60 count" "$(loader_chain)"
+	must xdpkit map set blocklist/blocklist_v4 "$SRC_B"
+	blocked_before_count || fail "count saw packets of a source blocklist drops: blocklist does not run first"
+}
+
+# The order check is sensitive: with count put in front of blocklist by --prio, count DOES see the blocked source.
+test_order_check_can_fail() {
+	must xdpkit attach "$IF" blocklist
+	must xdpkit attach "$IF" count --prio 5
+	assert_eq "count runs first" "5 count
+10 blocklist" "$(loader_chain)"
+	must xdpkit map set blocklist/blocklist_v4 "$SRC_B"
+	if blocked_before_count; then
+		fail "the order check passed with count in front of blocklist: it cannot detect a wrong order"
+	fi
+}
+
+# Taking the middle program away leaves the other two running with the same ids; --prio moves a program.
+test_detach_middle_and_reorder() {
+	must xdpkit attach "$IF" blocklist ratelimit count
+	bl=$(id_of blocklist)
+	co=$(id_of count)
+	must xdpkit detach "$IF" ratelimit
+	assert_eq "two left, ids unchanged" "10 blocklist $bl
+60 count $co" "$(xk_chain)"
+	must xdpkit map set blocklist/blocklist_v4 "$SRC_B"
+	blocked_before_count || fail "after detaching ratelimit, count saw blocked packets"
+	# Re-attach ratelimit in front of everything.
+	must xdpkit attach "$IF" ratelimit --prio 1
+	assert_eq "ratelimit moved to the front" "1 ratelimit
+10 blocklist
+60 count" "$(loader_chain)"
+}
+
+# detach --all takes the dispatcher away with its libxdp state; --purge takes our pin root too.
+test_detach_all_purge() {
+	must xdpkit attach "$IF" blocklist ratelimit count
+	must xdpkit map set blocklist/blocklist_v4 "$SRC_B"
+	[ -n "$(ls /sys/fs/bpf/xdp 2>/dev/null)" ] || fail "no libxdp state under /sys/fs/bpf/xdp while attached"
+	[ -e /sys/fs/bpf/xdpkit/blocklist_v4 ] || fail "blocklist_v4 not pinned under /sys/fs/bpf/xdpkit"
+	must xdpkit detach "$IF" --all
+	assert_no_grep "no XDP on $IF" "prog/xdp|xdp(generic)? id" "$(ip link show dev "$IF")"
+	[ -z "$(ls /sys/fs/bpf/xdp 2>/dev/null)" ] || fail "libxdp state left: $(ls -R /sys/fs/bpf/xdp)"
+	[ -e /sys/fs/bpf/xdpkit/blocklist_v4 ] || fail "detach without --purge removed the rule map"
+	# The rule survives a re-attach, then everything goes with --purge.
+	must xdpkit attach "$IF" blocklist count
+	blocked_before_count || fail "the kept rule does not block after re-attach"
+	must xdpkit detach "$IF" --all --purge
+	[ -z "$(ls /sys/fs/bpf/xdp 2>/dev/null)" ] || fail "libxdp state left: $(ls -R /sys/fs/bpf/xdp)"
+	[ ! -e /sys/fs/bpf/xdpkit ] || fail "pin root left after --purge: $(ls -R /sys/fs/bpf/xdpkit)"
+	assert_eq "replies once everything is gone" 3 "$(ping_from "$SRC_B" 3)"
+}
+
+# libxdp's dispatcher holds 10 programs: the 11th is refused in one line and nothing changes.
+test_eleventh_program() {
+	for i in 1 2 3 4 5 6 7 8 9 10; do
+		must xdpkit attach "$IF" hello
+	done
+	before=$(loader_chain; /usr/sbin/xdp-loader status "$IF" | awk '$1 == "=>" { print $4 }')
+	assert_eq "ten components" 10 "$(loader_chain | wc -l)"
+	pins=$(find /sys/fs/bpf | sort)
+	# ratelimit pins two maps by name: a refusal must take them away again.
+	must_fail xdpkit attach "$IF" ratelimit
+	note "refusal: $out"
+	assert_eq "one line" 1 "$(echo "$out" | wc -l)"
+	assert_grep "says why" "10 programs" "$out"
+	assert_eq "chain unchanged" "$before" "$(loader_chain; /usr/sbin/xdp-loader status "$IF" | awk '$1 == "=>" { print $4 }')"
+	assert_eq "bpffs unchanged" "$pins" "$(find /sys/fs/bpf | sort)"
+	[ ! -e /sys/fs/bpf/xdpkit/ratelimit_cfg ] || fail "the refused attach left its map pinned"
+}
