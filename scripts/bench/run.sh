@@ -33,10 +33,10 @@ mount -t bpf bpf /sys/fs/bpf || { echo "bench: cannot mount a private bpffs" >&2
 
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
-	REPEAT=2000 RUNS=3 SCALES="10 1000 10000" XF_SCALES="1 100 1000" LOAD_RULES=20000 RATE_SECS=1 RATE_ROUNDS=1
+	REPEAT=2000 RUNS=3 PAIRS=1 SCALES="10 1000 10000" XF_SCALES="1 100 1000" LOAD_RULES=20000 RATE_SECS=1 RATE_ROUNDS=1
 	CYCLES=3 CIDRS=1000
 else
-	REPEAT=100000 RUNS=7 SCALES="10 1000 100000 1000000" XF_SCALES="1 1000 10000 100000" LOAD_RULES=1000000
+	REPEAT=100000 RUNS=7 PAIRS=3 SCALES="10 1000 100000 1000000" XF_SCALES="1 1000 10000 100000" LOAD_RULES=1000000
 	RATE_SECS=2 RATE_ROUNDS=5 CYCLES=10 CIDRS=100000
 fi
 # bpf_printk floods the trace buffer other tools read: programs that print get fewer repeats.
@@ -82,6 +82,21 @@ bench_json()
 		return 1
 	fi
 	mv "$out.tmp" "$out"
+}
+
+# pool OUTFILE INFILE...: one bench JSON out of several invocations of the same program and options, every frame's
+# runs taken together (median, min, max over all of them). The driver alternates invocations of the programs it
+# compares, so a slow spell of this shared machine hits both sides, then pools each side.
+pool()
+{
+	local out=$1
+	shift
+	jq -s 'def med: sort | if length % 2 == 1 then .[length / 2 | floor] else (.[length / 2 - 1] + .[length / 2]) / 2 end;
+		def mm: {median: med, min: min, max: max, runs: .};
+		. as $all | .[0] + {invocations: length, frames: [.[0].frames[].frame as $f
+			| [$all[].frames[] | select(.frame == $f)] as $x
+			| $x[0] + {ns: ([$x[].ns.runs[]] | mm), floor_ns: ([$x[].floor_ns.runs[]] | mm),
+				   above_floor_ns: ([$x[].above_floor_ns.runs[]] | mm)}]}' "$@" >"$out"
 }
 
 # above OUTFILE FRAME: median ns above the floor of one frame in a bench JSON ("null" when absent).
