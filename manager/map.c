@@ -600,8 +600,8 @@ static int map_help(int argc, char **argv)
 	       "separated by\n"
 	       "      commas or spaces (fields not named keep their value). Maps without BTF: hex "
 	       "bytes.\n"
-	       "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to "
-	       "every CPU.\n"
+	       "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to every\n"
+	       "CPU (so a counter set to N reads back as N times the number of CPUs).\n"
 	       "A config field named <map>_entries is kept equal to the number of entries of "
 	       "<map>.\n");
 	return XK_EXIT_OK;

@@ -124,6 +124,9 @@ check_eq "port stored in network order (bpftool: 0x00 0x35)" "0x00 0x35" \
 	"$(bpftool -j map dump pinned $G/portfilter_ports | jq -r '.[0].key | join(" ")')"
 check_eq "and read back as 53" "53 0" "$(xm map dump portfilter_ports | grep -v '^#')"
 
+check_eq "PROG/MAPNAME with a name the kernel cut to 15 chars (portfilter_port)" "53 0" \
+	"$(xm map dump portfilter_tc/portfilter_ports | grep -v '^#')"
+
 # --- bad input: exit 2, one line, nothing changed --------------------------------------------------
 bad_input "IPv4 300.1.1.1" "'300\.1\.1\.1' is not an IPv4 address; expected a\.b\.c\.d" xm map set blocklist_v4 300.1.1.1
 bad_input "prefix /33" "10\.0\.0\.0/33.*out of range; expected 0-32" xm map set blocklist_cidr4 10.0.0.0/33
@@ -140,6 +143,8 @@ bad_input "struct field value out of range" "'4294967296' is not a __u32; expect
 bad_input "array index out of range" "array with indexes 0-0" xm map set blocklist_cfg 1 match=1
 bad_input "a value that is not a number" "'lots' is not a xk_hits" xm map set blocklist_v4 10.1.1.1 lots
 bad_input "unknown map command" "unknown map command" xm map frobnicate
+check_match "map --help" "Usage: xdpkit map COMMAND" "$(xm map --help)"
+check_match "map set --help" "Usage: xdpkit map set MAP KEY \[VALUE\]" "$(xm map set --help)"
 
 # --- load: all or nothing --------------------------------------------------------------------------
 printf '# three good lines, then a bad one\n10.50.0.1\n10.50.0.2 3\n10.50.0.300\n10.50.0.4\n' >"$TMP/bad.txt"
@@ -159,6 +164,9 @@ check "load 3 prefixes" xm map load blocklist_cidr4 "$TMP/c4.txt"
 check_eq "blocklist_cidr4_entries recounted to 4" 4 "$(cfg_field blocklist_cidr4_entries)"
 check "load the same prefixes again" xm map load blocklist_cidr4 "$TMP/c4.txt"
 check_eq "recount does not double" 4 "$(cfg_field blocklist_cidr4_entries)"
+check_eq "load from stdin, --json summary" '{"map":"blocklist_v4","file":"-","loaded":2}' \
+	"$(printf '10.80.0.1\n10.80.0.2 4\n' | xm --json map load blocklist_v4 - | jq -c .)"
+check_eq "... both there" "0 $((4 * ncpu))" "$(xm map get blocklist_v4 10.80.0.1) $(xm map get blocklist_v4 10.80.0.2)"
 # round trip: what dump prints, load reads back
 xm map dump blocklist_cidr4 >"$TMP/c4dump.txt"
 for p in $(grep -v '^#' "$TMP/c4dump.txt" | cut -d' ' -f1); do xm map del blocklist_cidr4 "$p"; done
