@@ -3,6 +3,8 @@
  * replaced. */
 #include "json.h"
 #include "mapref.h"
+
+#include <bpf/libbpf.h>
 #include "progwalk.h"
 #include "xdpkit.h"
 
@@ -90,32 +92,35 @@ static bool read_stats(__u32 prog_id, struct xk_datarec *rec, char *name, size_t
 	close(fd);
 	snprintf(name, name_len, "%s", info.name);
 	for (i = 0; i < info.nr_map_ids && i < 64 && !found; i++) {
-		struct xk_mapref m;
+		struct bpf_map_info mi;
+		__u32 mlen = sizeof(mi);
+		int mfd = bpf_map_get_fd_by_id(map_ids[i]), ncpu = libbpf_num_possible_cpus();
+		struct xk_datarec *vals;
 
-		if (xk_mapref_open_id(map_ids[i], &m))
+		if (mfd < 0)
 			continue;
-		if (!strcmp(m.info.name, XK_STATS_MAP) && m.percpu &&
-		    m.info.value_size == sizeof(struct xk_datarec) && m.info.key_size == 4) {
-			struct xk_datarec *vals = calloc(m.ncpu, m.vstride);
-
-			found = vals != NULL;
-			for (k = 0; vals && k < XK_STAT_MAX && k < m.info.max_entries; k++) {
-				int cpu;
-
-				if (bpf_map_lookup_elem(m.fd, &k, vals))
-					continue;
-				for (cpu = 0; cpu < m.ncpu; cpu++) {
-					const struct xk_datarec *r =
-					    (const void *)((const char *)vals +
-							   (size_t)cpu * m.vstride);
-
-					rec[k].packets += r->packets;
-					rec[k].bytes += r->bytes;
-				}
-			}
-			free(vals);
+		memset(&mi, 0, sizeof(mi));
+		/* The shared layout of include/xdpkit/stats.h, checked before it is trusted. */
+		if (bpf_obj_get_info_by_fd(mfd, &mi, &mlen) || strcmp(mi.name, XK_STATS_MAP) ||
+		    mi.type != BPF_MAP_TYPE_PERCPU_ARRAY || mi.key_size != 4 ||
+		    mi.value_size != sizeof(struct xk_datarec) || ncpu < 1) {
+			close(mfd);
+			continue;
 		}
-		xk_mapref_close(&m);
+		vals = calloc(ncpu, sizeof(*vals)); /* 16 bytes: already a multiple of 8 per CPU */
+		found = vals != NULL;
+		for (k = 0; vals && k < XK_STAT_MAX && k < mi.max_entries; k++) {
+			int cpu;
+
+			if (bpf_map_lookup_elem(mfd, &k, vals))
+				continue;
+			for (cpu = 0; cpu < ncpu; cpu++) {
+				rec[k].packets += vals[cpu].packets;
+				rec[k].bytes += vals[cpu].bytes;
+			}
+		}
+		free(vals);
+		close(mfd);
 	}
 	return found;
 }
