@@ -10,6 +10,7 @@
 
 #include <xdpkit/stats.h>
 
+#include <bpf/libbpf.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
