@@ -3,8 +3,6 @@
  * replaced. */
 #include "json.h"
 #include "mapref.h"
-
-#include <bpf/libbpf.h>
 #include "progwalk.h"
 #include "xdpkit.h"
 
