@@ -125,3 +125,6 @@ bench: all $(BENCH_OBJS)
 	scripts/bench/run.sh
 
 -include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d)
+
+demo: all
+	scripts/demo.sh
