@@ -127,9 +127,9 @@ if has b; then
 		| @tsv' "$RES" >"$D/b.tsv"
 	plot+="set title 'b. blocklist vs xdp-filter, ns above the floor'
 set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8 border -1
-set xlabel 'IPv4 source rules'; set ylabel 'ns/packet'; set key top left font ',8'
+set xlabel 'IPv4 source rules'; set ylabel 'ns/packet'; set key outside below horizontal font ',8'
 plot '$D/b.tsv' using 2:xtic(1) title 'blocklist match', '' using 3 title 'xdp-filter match', '' using 4 title 'blocklist miss', '' using 5 title 'xdp-filter miss', '' using 6 title 'blocklist miss, rotated sources', '' using 7 title 'xdp-filter miss, rotated sources'
-unset xlabel
+unset xlabel; set key inside top left
 "
 	panels=$((panels + 1))
 fi
@@ -138,9 +138,10 @@ if has c; then
 		.miss_varied.above_floor_ns.median, .cidr_hit_varied.above_floor_ns.median,
 		(.miss_exact_only.above_floor_ns.median // "NaN")] | @tsv' "$RES" >"$D/c.tsv"
 	plot+="set title 'c. blocklist at scale, ns above the floor'
-set style data linespoints; set logscale x; set xlabel 'exact rules'; set ylabel 'ns/packet'; set key top left font ',8'
+set style data linespoints; set logscale xy; set format x '%.0s%c'; set xlabel 'exact rules'
+set ylabel 'ns/packet (log)'; set yrange [1:*]; set key outside below horizontal font ',8'
 plot '$D/c.tsv' using 1:2 title 'hit, rotated sources' lw 2, '' using 1:3 title 'hit, one source' lw 2, '' using 1:4 title 'miss (hash + trie), rotated' lw 2, '' using 1:5 title 'prefix hit, rotated' lw 2, '' using 1:6 title 'miss, hash only' lw 2
-unset logscale x; unset xlabel
+unset logscale xy; set format x '%g'; unset xlabel; set yrange [0:*]; set key inside top left
 "
 	panels=$((panels + 1))
 fi
