@@ -587,7 +587,7 @@ static void print_plain(const struct bench_opts *o, const struct bench_target *t
 	if (o->src_count > 1)
 		printf(", source rotated over %u addresses %u apart", o->src_count, o->src_step);
 	printf("; ns per packet: median (min..max)\n");
-	printf("%-10s %-12s %-22s %-22s %s\n", "frame", "verdict", "program", "floor", "above floor");
+	printf("%-10s %-14s %-22s %-22s %s\n", "frame", "verdict", "program", "floor", "above floor");
 	for (i = 0; i < o->nkinds; i++) {
 		const struct bench_result *r = &res[i];
 
@@ -595,7 +595,7 @@ static void print_plain(const struct bench_opts *o, const struct bench_target *t
 		fmt_summary(b, sizeof(b), r->floor, o->runs);
 		fmt_summary(c, sizeof(c), r->diff, o->runs);
 		snprintf(v, sizeof(v), "%s%s", verdict_name(t->type, r->retval), r->restore ? "*" : "");
-		printf("%-10s %-12s %-22s %-22s %s\n", r->frame.kind, v, a, b, c);
+		printf("%-10s %-14s %-22s %-22s %s\n", r->frame.kind, v, a, b, c);
 		restored |= r->restore;
 	}
 	if (restored)
