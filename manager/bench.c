@@ -1,5 +1,6 @@
-/* xdpkit bench: per-packet cost of a program on canned frames through BPF_PROG_TEST_RUN, against an empty program
- * of the same type that this verb loads itself and measures interleaved with it, so noise hits both alike. */
+/* xdpkit bench: per-packet cost of a program on canned frames through BPF_PROG_TEST_RUN, against an
+ * empty program of the same type that this verb loads itself and measures interleaved with it, so
+ * noise hits both alike. */
 #include "xdpkit.h"
 #include "bench.h"
 #include "json.h"
@@ -21,8 +22,8 @@
 #define BENCH_MAX_FRAMES 16
 #define BENCH_MAX_RUNS 1000
 #define BENCH_MAX_SRC_COUNT (1u << 24)
-/* A stride coprime with the source count walks the rule range out of insertion order, so a run does not
- * ride on the memory order in which the rules were added. */
+/* A stride coprime with the source count walks the rule range out of insertion order, so a run does
+ * not ride on the memory order in which the rules were added. */
 #define BENCH_SRC_STRIDE 1000003u
 
 struct bench_opts {
@@ -54,7 +55,7 @@ struct bench_result {
 	double floor[BENCH_MAX_RUNS];
 	double diff[BENCH_MAX_RUNS];
 	__u32 retval;
-	bool restore;				   /* the program rewrites the frame */
+	bool restore;				  /* the program rewrites the frame */
 	struct bench_prelude pre_prog, pre_floor; /* with --src-count or restore */
 };
 
@@ -66,29 +67,43 @@ static int bench_usage(void)
 {
 	int i;
 
-	printf("Usage: xdpkit bench PROG|OBJ|--id N [--prog NAME] [--frame KIND[,KIND]] [--repeat N] [--runs K]\n"
-	       "                    [--src ADDR] [--src-count N] [--src-step S] [--json]\n\n"
-	       "Push canned 64-byte frames through a program with BPF_PROG_TEST_RUN and print the median\n"
-	       "ns/packet over K runs, the spread (min..max), and the cost above the floor: an empty program of\n"
-	       "the same type (XDP_PASS / TC_ACT_OK) loaded by bench and measured interleaved, run by run.\n"
-	       "Nothing is attached. Maps pinned by name are reused from the pin root when they exist there\n"
-	       "(so rules written with 'xdpkit map' apply); bench never creates pins or writes rules.\n\n"
-	       "  PROG|OBJ        a program of the collection (blocklist) or an object file\n"
-	       "  --id N          an already loaded program (any tool's), measured the same way\n"
-	       "  --prog NAME     program or section inside the object (default: the first XDP program)\n"
-	       "  --frame KIND    frames to push, comma-separated or repeated (default: all)\n"
-	       "  --repeat N      runs of the program per BPF_PROG_TEST_RUN call (default 100000)\n"
-	       "  --runs K        measurements of each frame, interleaved with the floor (default 5)\n"
-	       "  --src ADDR      IPv4 source written into the IPv4 frames (default: the frame's own)\n"
-	       "  --src-count N   rotate the source over N addresses, packet by packet, so lookups are\n"
-	       "                  not all on one hot key (IPv4 frames only; L4 checksums are not fixed)\n"
-	       "  --src-step S    distance between those addresses (default 1): ADDR, ADDR+S, ...\n\n"
-	       "Frames:\n");
+	printf(
+	    "Usage: xdpkit bench PROG|OBJ|--id N [--prog NAME] [--frame KIND[,KIND]] [--repeat N] "
+	    "[--runs K]\n"
+	    "                    [--src ADDR] [--src-count N] [--src-step S] [--json]\n\n"
+	    "Push canned 64-byte frames through a program with BPF_PROG_TEST_RUN and print the "
+	    "median\n"
+	    "ns/packet over K runs, the spread (min..max), and the cost above the floor: an empty "
+	    "program of\n"
+	    "the same type (XDP_PASS / TC_ACT_OK) loaded by bench and measured interleaved, run by "
+	    "run.\n"
+	    "Nothing is attached. Maps pinned by name are reused from the pin root when they exist "
+	    "there\n"
+	    "(so rules written with 'xdpkit map' apply); bench never creates pins or writes "
+	    "rules.\n\n"
+	    "  PROG|OBJ        a program of the collection (blocklist) or an object file\n"
+	    "  --id N          an already loaded program (any tool's), measured the same way\n"
+	    "  --prog NAME     program or section inside the object (default: the first XDP "
+	    "program)\n"
+	    "  --frame KIND    frames to push, comma-separated or repeated (default: all)\n"
+	    "  --repeat N      runs of the program per BPF_PROG_TEST_RUN call (default 100000)\n"
+	    "  --runs K        measurements of each frame, interleaved with the floor (default 5)\n"
+	    "  --src ADDR      IPv4 source written into the IPv4 frames (default: the frame's "
+	    "own)\n"
+	    "  --src-count N   rotate the source over N addresses, packet by packet, so lookups "
+	    "are\n"
+	    "                  not all on one hot key (IPv4 frames only; L4 checksums are not "
+	    "fixed)\n"
+	    "  --src-step S    distance between those addresses (default 1): ADDR, ADDR+S, ...\n\n"
+	    "Frames:\n");
 	for (i = 0; bench_frame_kinds[i]; i++)
 		printf("  %-10s %s\n", bench_frame_kinds[i], bench_frame_help[i]);
-	printf("\nThe kernel reports the mean duration per run in whole ns; the floor absorbs the test-run loop.\n"
-	       "One probe run per frame first checks whether the program rewrites it (pong); if so a prelude\n"
-	       "restores the frame before every run, in front of the floor too (the program sees one more packet).\n");
+	printf("\nThe kernel reports the mean duration per run in whole ns; the floor absorbs the "
+	       "test-run loop.\n"
+	       "One probe run per frame first checks whether the program rewrites it (pong); if so "
+	       "a prelude\n"
+	       "restores the frame before every run, in front of the floor too (the program sees "
+	       "one more packet).\n");
 	return XK_EXIT_OK;
 }
 
@@ -101,7 +116,8 @@ static int parse_uint(const char *what, const char *s, unsigned long min, unsign
 	errno = 0;
 	v = strtoul(s, &end, 0);
 	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
-		return xk_error(XK_EXIT_USAGE, "%s '%s' is not a number in %lu..%lu", what, s, min, max);
+		return xk_error(XK_EXIT_USAGE, "%s '%s' is not a number in %lu..%lu", what, s, min,
+				max);
 	*out = v;
 	return 0;
 }
@@ -120,7 +136,8 @@ static int add_kinds(struct bench_opts *o, char *list)
 		}
 		if (bench_frame_build(tok, &probe))
 			return xk_error(XK_EXIT_USAGE,
-					"unknown frame kind '%s'; 'xdpkit bench --help' lists them", tok);
+					"unknown frame kind '%s'; 'xdpkit bench --help' lists them",
+					tok);
 		if (o->nkinds >= BENCH_MAX_FRAMES)
 			return xk_error(XK_EXIT_USAGE, "too many --frame kinds (at most %d)",
 					BENCH_MAX_FRAMES);
@@ -132,12 +149,16 @@ static int add_kinds(struct bench_opts *o, char *list)
 static int parse_args(int argc, char **argv, struct bench_opts *o)
 {
 	static const struct option longopts[] = {
-		{ "id", required_argument, NULL, 'i' },	    { "prog", required_argument, NULL, 'p' },
-		{ "frame", required_argument, NULL, 'f' },  { "repeat", required_argument, NULL, 'r' },
-		{ "runs", required_argument, NULL, 'k' },   { "src", required_argument, NULL, 's' },
-		{ "src-count", required_argument, NULL, 'c' }, { "src-step", required_argument, NULL, 'S' },
-		{ "help", no_argument, NULL, 'h' },
-		{ 0 },
+	    {"id", required_argument, NULL, 'i'},
+	    {"prog", required_argument, NULL, 'p'},
+	    {"frame", required_argument, NULL, 'f'},
+	    {"repeat", required_argument, NULL, 'r'},
+	    {"runs", required_argument, NULL, 'k'},
+	    {"src", required_argument, NULL, 's'},
+	    {"src-count", required_argument, NULL, 'c'},
+	    {"src-step", required_argument, NULL, 'S'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
 	};
 	unsigned long v;
 	struct in_addr a;
@@ -172,7 +193,8 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 		case 's':
 			if (inet_pton(AF_INET, optarg, &a) != 1)
 				return xk_error(XK_EXIT_USAGE,
-						"--src '%s' is not an IPv4 address (e.g. 10.0.0.1)", optarg);
+						"--src '%s' is not an IPv4 address (e.g. 10.0.0.1)",
+						optarg);
 			o->src = ntohl(a.s_addr);
 			break;
 		case 'c':
@@ -187,7 +209,8 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 			bench_usage();
 			return -1;
 		default:
-			return xk_error(XK_EXIT_USAGE, "bad option for bench; see 'xdpkit bench --help'");
+			return xk_error(XK_EXIT_USAGE,
+					"bad option for bench; see 'xdpkit bench --help'");
 		}
 		if (err)
 			return err;
@@ -195,13 +218,16 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	if (optind < argc)
 		o->target = argv[optind++];
 	if (optind < argc)
-		return xk_error(XK_EXIT_USAGE, "unexpected argument '%s'; bench measures one program",
+		return xk_error(XK_EXIT_USAGE,
+				"unexpected argument '%s'; bench measures one program",
 				argv[optind]);
 	if (!o->target == !o->id)
-		return xk_error(XK_EXIT_USAGE,
-				"name one program: a collection name, an object file or --id N (not both)");
+		return xk_error(
+		    XK_EXIT_USAGE,
+		    "name one program: a collection name, an object file or --id N (not both)");
 	if (o->id && o->prog)
-		return xk_error(XK_EXIT_USAGE, "--prog chooses inside an object; it does not go with --id");
+		return xk_error(XK_EXIT_USAGE,
+				"--prog chooses inside an object; it does not go with --id");
 	if (!o->nkinds) {
 		char all[] = "all";
 
@@ -210,13 +236,14 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	return 0;
 }
 
-/* Maps pinned by name: reuse a pin that exists under the pin root (rules live there), otherwise load the map
- * unpinned, because a measurement must leave nothing behind in bpffs. */
+/* Maps pinned by name: reuse a pin that exists under the pin root (rules live there), otherwise
+ * load the map unpinned, because a measurement must leave nothing behind in bpffs. */
 static void reuse_pins_only(struct bpf_object *obj)
 {
 	struct bpf_map *map;
 
-	bpf_object__for_each_map(map, obj) {
+	bpf_object__for_each_map(map, obj)
+	{
 		const char *path = bpf_map__pin_path(map);
 
 		if (path && access(path, F_OK))
@@ -228,7 +255,8 @@ static struct bpf_program *pick_program(struct bpf_object *obj, const char *want
 {
 	struct bpf_program *p;
 
-	bpf_object__for_each_program(p, obj) {
+	bpf_object__for_each_program(p, obj)
+	{
 		if (want && (!strcmp(bpf_program__name(p), want) ||
 			     !strcmp(bpf_program__section_name(p), want)))
 			return p;
@@ -251,14 +279,17 @@ static int load_object(const struct bench_opts *o, struct bench_target *t)
 	t->obj = bpf_object__open_file(t->object, &oo);
 	if (!t->obj) {
 		libbpf_strerror(errno, why, sizeof(why));
-		return xk_error(XK_EXIT_USAGE, "cannot open '%s' as a BPF object: %s", t->object, why);
+		return xk_error(XK_EXIT_USAGE, "cannot open '%s' as a BPF object: %s", t->object,
+				why);
 	}
 	prog = pick_program(t->obj, o->prog);
 	if (!prog) {
 		if (o->prog)
-			return xk_error(XK_EXIT_NOTFOUND,
-					"'%s' has no program or section '%s'; 'bpftool prog loadall' or "
-					"'llvm-objdump -h' shows what it has", t->object, o->prog);
+			return xk_error(
+			    XK_EXIT_NOTFOUND,
+			    "'%s' has no program or section '%s'; 'bpftool prog loadall' or "
+			    "'llvm-objdump -h' shows what it has",
+			    t->object, o->prog);
 		return xk_error(XK_EXIT_NOTFOUND,
 				"'%s' has no XDP program; choose one with --prog NAME", t->object);
 	}
@@ -269,7 +300,8 @@ static int load_object(const struct bench_opts *o, struct bench_target *t)
 		libbpf_strerror(err, why, sizeof(why));
 		xk_error(XK_EXIT_FAIL, "cannot load '%s': %s", t->object, why);
 		if (!xk.verbose)
-			xk_hint("run 'xdpkit -v bench ...' for libbpf's log and the verifier's complaint");
+			xk_hint("run 'xdpkit -v bench ...' for libbpf's log and the verifier's "
+				"complaint");
 		return XK_EXIT_FAIL;
 	}
 	t->fd = bpf_program__fd(prog);
@@ -289,8 +321,9 @@ static int open_by_id(const struct bench_opts *o, struct bench_target *t)
 	t->fd = bpf_prog_get_fd_by_id(o->id);
 	if (t->fd < 0) {
 		if (errno == ENOENT)
-			return xk_error(XK_EXIT_NOTFOUND,
-					"no loaded program has id %u; 'bpftool prog show' lists them", o->id);
+			return xk_error(
+			    XK_EXIT_NOTFOUND,
+			    "no loaded program has id %u; 'bpftool prog show' lists them", o->id);
 		return xk_error(XK_EXIT_FAIL, "cannot open program id %u: %s", o->id,
 				strerror(errno));
 	}
@@ -301,9 +334,10 @@ static int open_by_id(const struct bench_opts *o, struct bench_target *t)
 static int load_floor(struct bench_target *t)
 {
 	struct bpf_insn insns[] = {
-		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0,
-		  .imm = t->type == BPF_PROG_TYPE_XDP ? XDP_PASS : TC_ACT_OK },
-		{ .code = BPF_JMP | BPF_EXIT },
+	    {.code = BPF_ALU64 | BPF_MOV | BPF_K,
+	     .dst_reg = BPF_REG_0,
+	     .imm = t->type == BPF_PROG_TYPE_XDP ? XDP_PASS : TC_ACT_OK},
+	    {.code = BPF_JMP | BPF_EXIT},
 	};
 	struct bpf_prog_info info;
 
@@ -327,10 +361,12 @@ static __u32 gcd(__u32 a, __u32 b)
 	return a;
 }
 
-/* One measurement: the kernel's mean ns per run over `repeat` runs of one BPF_PROG_TEST_RUN call. */
+/* One measurement: the kernel's mean ns per run over `repeat` runs of one BPF_PROG_TEST_RUN call.
+ */
 static int measure(int fd, const struct bench_frame *f, long repeat, double *ns, __u32 *retval)
 {
-	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = f->data, .data_size_in = f->len, .repeat = repeat);
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = f->data, .data_size_in = f->len,
+		    .repeat = repeat);
 
 	if (bpf_prog_test_run_opts(fd, &run))
 		return -errno;
@@ -361,8 +397,8 @@ static struct summary summarize(const double *v, int n)
 
 static const char *verdict_name(enum bpf_prog_type type, __u32 rv)
 {
-	static const char *const xdp[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
-					   "XDP_REDIRECT" };
+	static const char *const xdp[] = {"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					  "XDP_REDIRECT"};
 	static char buf[32];
 
 	if (type == BPF_PROG_TYPE_XDP && rv < 5)
@@ -383,13 +419,14 @@ static const char *verdict_name(enum bpf_prog_type type, __u32 rv)
 	return buf;
 }
 
-/* One run on a copy of the frame: does the program rewrite it? Then every run needs the frame restored, or from
- * the second on it measures what the program does to its own output (pong would pass its reply). */
+/* One run on a copy of the frame: does the program rewrite it? Then every run needs the frame
+ * restored, or from the second on it measures what the program does to its own output (pong would
+ * pass its reply). */
 static int probe_rewrite(int fd, const struct bench_frame *f, bool *rewrites)
 {
 	unsigned char out[BENCH_FRAME_MAX + 512];
-	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = f->data, .data_size_in = f->len, .data_out = out,
-		    .data_size_out = sizeof(out), .repeat = 1);
+	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = f->data, .data_size_in = f->len,
+		    .data_out = out, .data_size_out = sizeof(out), .repeat = 1);
 
 	if (bpf_prog_test_run_opts(fd, &run))
 		return -errno;
@@ -397,31 +434,34 @@ static int probe_rewrite(int fd, const struct bench_frame *f, bool *rewrites)
 	return 0;
 }
 
-/* With --src-count or a program that rewrites the frame, put a prelude in front of the program and another in
- * front of the floor. */
+/* With --src-count or a program that rewrites the frame, put a prelude in front of the program and
+ * another in front of the floor. */
 static int setup_prelude(const struct bench_opts *o, struct bench_target *t, struct bench_result *r)
 {
 	struct bench_prelude_cfg c = {
-		.rotate = o->src_count > 1,
-		.frame = &r->frame,
-		.rot = {
-			.base = o->src,
-			.step = o->src_step,
-			.count = o->src_count,
-			.stride = gcd(BENCH_SRC_STRIDE, o->src_count) == 1 ? BENCH_SRC_STRIDE : 1,
-			.ip4_off = r->frame.ip4_off,
+	    .rotate = o->src_count > 1,
+	    .frame = &r->frame,
+	    .rot =
+		{
+		    .base = o->src,
+		    .step = o->src_step,
+		    .count = o->src_count,
+		    .stride = gcd(BENCH_SRC_STRIDE, o->src_count) == 1 ? BENCH_SRC_STRIDE : 1,
+		    .ip4_off = r->frame.ip4_off,
 		},
 	};
 	int doff, eoff, err;
 
 	if (c.rotate && !c.rot.ip4_off)
-		return xk_error(XK_EXIT_USAGE,
-				"--src-count rotates IPv4 sources, and frame %s has no IPv4 header; "
-				"choose IPv4 frames with --frame", r->frame.kind);
+		return xk_error(
+		    XK_EXIT_USAGE,
+		    "--src-count rotates IPv4 sources, and frame %s has no IPv4 header; "
+		    "choose IPv4 frames with --frame",
+		    r->frame.kind);
 	err = probe_rewrite(t->fd, &r->frame, &r->restore);
 	if (err)
-		return xk_error(XK_EXIT_FAIL, "BPF_PROG_TEST_RUN of '%s' on frame %s failed: %s", t->name,
-				r->frame.kind, strerror(-err));
+		return xk_error(XK_EXIT_FAIL, "BPF_PROG_TEST_RUN of '%s' on frame %s failed: %s",
+				t->name, r->frame.kind, strerror(-err));
 	c.restore = r->restore;
 	if (!c.rotate && !c.restore)
 		return 0;
@@ -439,12 +479,15 @@ static int setup_prelude(const struct bench_opts *o, struct bench_target *t, str
 	}
 	err = bench_prelude_load(&r->pre_prog, &c, t->fd, t->type, doff, eoff, xk.verbose);
 	if (!err)
-		err = bench_prelude_load(&r->pre_floor, &c, t->floor_fd, t->type, doff, eoff, xk.verbose);
+		err = bench_prelude_load(&r->pre_floor, &c, t->floor_fd, t->type, doff, eoff,
+					 xk.verbose);
 	if (err)
 		return xk_error(XK_EXIT_FAIL,
-				"cannot put the bench prelude (%s) in front of '%s': %s; a program that cannot be "
-				"tail-called cannot be measured that way", c.rotate ? "source rotation" :
-				"fresh frame per run", t->name, strerror(-err));
+				"cannot put the bench prelude (%s) in front of '%s': %s; a program "
+				"that cannot be "
+				"tail-called cannot be measured that way",
+				c.rotate ? "source rotation" : "fresh frame per run", t->name,
+				strerror(-err));
 	return 0;
 }
 
@@ -473,16 +516,18 @@ static int run_all(const struct bench_opts *o, struct bench_target *t, struct be
 			if (k % 2) {
 				err = measure(pfd, &r->frame, o->repeat, &r->prog[k], &r->retval);
 				if (!err)
-					err = measure(ffd, &r->frame, o->repeat, &r->floor[k], &rv_floor);
+					err = measure(ffd, &r->frame, o->repeat, &r->floor[k],
+						      &rv_floor);
 			} else {
 				err = measure(ffd, &r->frame, o->repeat, &r->floor[k], &rv_floor);
 				if (!err)
-					err = measure(pfd, &r->frame, o->repeat, &r->prog[k], &r->retval);
+					err = measure(pfd, &r->frame, o->repeat, &r->prog[k],
+						      &r->retval);
 			}
 			if (err)
 				return xk_error(XK_EXIT_FAIL,
-						"BPF_PROG_TEST_RUN of '%s' on frame %s failed: %s", t->name,
-						r->frame.kind, strerror(-err));
+						"BPF_PROG_TEST_RUN of '%s' on frame %s failed: %s",
+						t->name, r->frame.kind, strerror(-err));
 			r->diff[k] = r->prog[k] - r->floor[k];
 		}
 	}
@@ -515,7 +560,7 @@ static void print_json(const struct bench_opts *o, const struct bench_target *t,
 {
 	struct jw *w = jw_new(stdout);
 	char src[INET_ADDRSTRLEN] = "";
-	struct in_addr a = { htonl(o->src) };
+	struct in_addr a = {htonl(o->src)};
 	int i;
 
 	if (!w)
@@ -587,26 +632,29 @@ static void print_plain(const struct bench_opts *o, const struct bench_target *t
 	if (o->src_count > 1)
 		printf(", source rotated over %u addresses %u apart", o->src_count, o->src_step);
 	printf("; ns per packet: median (min..max)\n");
-	printf("%-10s %-14s %-22s %-22s %s\n", "frame", "verdict", "program", "floor", "above floor");
+	printf("%-10s %-14s %-22s %-22s %s\n", "frame", "verdict", "program", "floor",
+	       "above floor");
 	for (i = 0; i < o->nkinds; i++) {
 		const struct bench_result *r = &res[i];
 
 		fmt_summary(a, sizeof(a), r->prog, o->runs);
 		fmt_summary(b, sizeof(b), r->floor, o->runs);
 		fmt_summary(c, sizeof(c), r->diff, o->runs);
-		snprintf(v, sizeof(v), "%s%s", verdict_name(t->type, r->retval), r->restore ? "*" : "");
+		snprintf(v, sizeof(v), "%s%s", verdict_name(t->type, r->retval),
+			 r->restore ? "*" : "");
 		printf("%-10s %-14s %-22s %-22s %s\n", r->frame.kind, v, a, b, c);
 		restored |= r->restore;
 	}
 	if (restored)
-		printf("* the program rewrites this frame: a prelude restores it before every run (its cost is in the "
+		printf("* the program rewrites this frame: a prelude restores it before every run "
+		       "(its cost is in the "
 		       "floor too)\n");
 }
 
 int do_bench(int argc, char **argv)
 {
-	struct bench_opts o = { 0 };
-	struct bench_target t = { .fd = -1, .floor_fd = -1 };
+	struct bench_opts o = {0};
+	struct bench_target t = {.fd = -1, .floor_fd = -1};
 	struct bench_result *res = NULL;
 	struct bpf_prog_info info;
 	int i, err;
@@ -630,7 +678,8 @@ int do_bench(int argc, char **argv)
 	snprintf(t.name, sizeof(t.name), "%s", info.name);
 	if (t.type != BPF_PROG_TYPE_XDP && t.type != BPF_PROG_TYPE_SCHED_CLS) {
 		err = xk_error(XK_EXIT_USAGE,
-			       "program '%s' (id %u) is neither XDP nor TC (type %u); bench runs packet programs",
+			       "program '%s' (id %u) is neither XDP nor TC (type %u); bench runs "
+			       "packet programs",
 			       t.name, t.id, t.type);
 		goto out;
 	}
@@ -643,8 +692,8 @@ int do_bench(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < o.nkinds; i++) {
-		res[i].pre_prog = (struct bench_prelude){ -1, -1, -1 };
-		res[i].pre_floor = (struct bench_prelude){ -1, -1, -1 };
+		res[i].pre_prog = (struct bench_prelude){-1, -1, -1};
+		res[i].pre_floor = (struct bench_prelude){-1, -1, -1};
 	}
 	err = run_all(&o, &t, res);
 	if (err)

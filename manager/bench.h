@@ -15,7 +15,8 @@ struct bench_frame {
 	size_t ip4_off; /* offset of the IPv4 header, 0 when the frame has none */
 };
 
-/* Kinds in the order `--frame all` runs them, NULL-terminated; bench_frame_help[] says what each one is. */
+/* Kinds in the order `--frame all` runs them, NULL-terminated; bench_frame_help[] says what each
+ * one is. */
 extern const char *const bench_frame_kinds[];
 extern const char *const bench_frame_help[];
 
@@ -25,7 +26,8 @@ int bench_frame_build(const char *kind, struct bench_frame *f);
 /* Rewrite the IPv4 source address (network order) and fix the IPv4 and L4 checksums. */
 void bench_frame_set_src4(struct bench_frame *f, uint32_t saddr);
 
-/* --src-count: the IPv4 source of packet i is base + (i * stride % count) * step (stride coprime with count). */
+/* --src-count: the IPv4 source of packet i is base + (i * stride % count) * step (stride coprime
+ * with count). */
 struct bench_rotation {
 	uint32_t base, step, count, stride;
 	size_t ip4_off;
@@ -45,10 +47,10 @@ struct bench_prelude {
 	int state_fd; /* packet counter and the frame copy */
 };
 
-/* Build a prelude in front of target_fd for programs of `type` whose context keeps the packet pointers at
- * data_off/data_end_off. 0 or negative errno. */
-int bench_prelude_load(struct bench_prelude *p, const struct bench_prelude_cfg *c, int target_fd, int type,
-		       int data_off, int data_end_off, bool verbose);
+/* Build a prelude in front of target_fd for programs of `type` whose context keeps the packet
+ * pointers at data_off/data_end_off. 0 or negative errno. */
+int bench_prelude_load(struct bench_prelude *p, const struct bench_prelude_cfg *c, int target_fd,
+		       int type, int data_off, int data_end_off, bool verbose);
 void bench_prelude_close(struct bench_prelude *p);
 
 #endif

@@ -1,8 +1,9 @@
-/* The prelude of `xdpkit bench`: a tiny program, built here from instructions, that runs before the program under
- * test in every repetition of BPF_PROG_TEST_RUN and then tail-calls it. It can restore the canned frame (for a
- * program that rewrites it, like pong, which would otherwise see its own reply from the second run on) and rotate
- * the IPv4 source (--src-count: one call per address would measure the cold start after each syscall instead of
- * the lookup). The floor gets a prelude of its own, so the prelude's cost cancels out. */
+/* The prelude of `xdpkit bench`: a tiny program, built here from instructions, that runs before the
+ * program under test in every repetition of BPF_PROG_TEST_RUN and then tail-calls it. It can
+ * restore the canned frame (for a program that rewrites it, like pong, which would otherwise see
+ * its own reply from the second run on) and rotate the IPv4 source (--src-count: one call per
+ * address would measure the cold start after each syscall instead of the lookup). The floor gets a
+ * prelude of its own, so the prelude's cost cancels out. */
 #include "bench.h"
 
 #include <bpf/bpf.h>
@@ -14,7 +15,8 @@
 #include <unistd.h>
 #include <linux/bpf.h>
 
-#define INSN(c, d, s, o, i) ((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
+#define INSN(c, d, s, o, i)                                                                        \
+	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
 #define MOV64_REG(d, s) INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
 #define MOV64_IMM(d, i) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
 #define ALU64_IMM(op, d, i) INSN(BPF_ALU64 | (op) | BPF_K, d, 0, 0, i)
@@ -101,7 +103,8 @@ static void emit_body(struct emit *e, const struct bench_prelude_cfg *c, int sta
 		}
 	}
 	if (c->rotate) {
-		/* i = counter; counter = (i + 1) % count; saddr = htonl(base + (i * stride % count) * step) */
+		/* i = counter; counter = (i + 1) % count; saddr = htonl(base + (i * stride % count)
+		 * * step) */
 		put(e, LDX(BPF_W, BPF_REG_1, BPF_REG_7, 0));
 		put(e, MOV64_REG(BPF_REG_4, BPF_REG_1));
 		put(e, ALU64_IMM(BPF_ADD, BPF_REG_4, 1));
@@ -125,18 +128,21 @@ static void emit_body(struct emit *e, const struct bench_prelude_cfg *c, int sta
 	put(e, EXIT());
 }
 
-static int try_load(struct bench_prelude *p, const struct bench_prelude_cfg *c, int target_fd, int type,
-		    enum bpf_attach_type attach, int data_off, int data_end_off, bool verbose)
+static int try_load(struct bench_prelude *p, const struct bench_prelude_cfg *c, int target_fd,
+		    int type, enum bpf_attach_type attach, int data_off, int data_end_off,
+		    bool verbose)
 {
 	static char log[16384];
-	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = attach, .log_buf = verbose ? log : NULL,
-		    .log_size = verbose ? sizeof(log) : 0, .log_level = verbose ? 1 : 0);
-	unsigned char value[FRAME_AT + BENCH_FRAME_MAX] = { 0 };
-	struct emit e = { .n = 0 };
+	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = attach,
+		    .log_buf = verbose ? log : NULL, .log_size = verbose ? sizeof(log) : 0,
+		    .log_level = verbose ? 1 : 0);
+	unsigned char value[FRAME_AT + BENCH_FRAME_MAX] = {0};
+	struct emit e = {.n = 0};
 	__u32 zero = 0;
 
 	p->jump_fd = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "xk_bench_jump", 4, 4, 1, NULL);
-	p->state_fd = bpf_map_create(BPF_MAP_TYPE_ARRAY, "xk_bench_state", 4, sizeof(value), 1, NULL);
+	p->state_fd =
+	    bpf_map_create(BPF_MAP_TYPE_ARRAY, "xk_bench_state", 4, sizeof(value), 1, NULL);
 	if (p->jump_fd < 0 || p->state_fd < 0)
 		return -errno;
 	memcpy(value + FRAME_AT, c->frame->data, c->frame->len);
@@ -156,12 +162,13 @@ static int try_load(struct bench_prelude *p, const struct bench_prelude_cfg *c, 
 	return 0;
 }
 
-int bench_prelude_load(struct bench_prelude *p, const struct bench_prelude_cfg *c, int target_fd, int type,
-		       int data_off, int data_end_off, bool verbose)
+int bench_prelude_load(struct bench_prelude *p, const struct bench_prelude_cfg *c, int target_fd,
+		       int type, int data_off, int data_end_off, bool verbose)
 {
-	/* A prog array takes only programs like its owner, and the kernel compares expected_attach_type too:
-	 * libbpf loads SEC("xdp") with BPF_XDP, a raw loader with 0. Try both, keep the one the target takes. */
-	static const enum bpf_attach_type attach[] = { 0, BPF_XDP };
+	/* A prog array takes only programs like its owner, and the kernel compares
+	 * expected_attach_type too: libbpf loads SEC("xdp") with BPF_XDP, a raw loader with 0. Try
+	 * both, keep the one the target takes. */
+	static const enum bpf_attach_type attach[] = {0, BPF_XDP};
 	unsigned int a;
 	int err = -EINVAL;
 

@@ -1,5 +1,5 @@
-/* The line-rate baseline of `make bench`: drops every frame and does nothing else (no parsing, no counting).
- * Not part of the collection; built into build/bench/ only. */
+/* The line-rate baseline of `make bench`: drops every frame and does nothing else (no parsing, no
+ * counting). Not part of the collection; built into build/bench/ only. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 

@@ -1,11 +1,13 @@
-/* xk-fill: the benchmarks' rule writer. Fills a pinned IPv4 hash or LPM trie with COUNT generated keys in big
- * batches, so `make bench` can set up a million rules in a second and spend its time measuring.
+/* xk-fill: the benchmarks' rule writer. Fills a pinned IPv4 hash or LPM trie with COUNT generated
+ * keys in big batches, so `make bench` can set up a million rules in a second and spend its time
+ * measuring.
  *
- *   xk-fill PIN hash4 FIRST COUNT [STEP] [--value N]   keys FIRST, FIRST+STEP, ... (IPv4, network order)
- *   xk-fill PIN lpm4 FIRST COUNT PREFIXLEN [--value N] prefixes FIRST/LEN, the next /LEN, ...
+ *   xk-fill PIN hash4 FIRST COUNT [STEP] [--value N]   keys FIRST, FIRST+STEP, ... (IPv4, network
+ * order) xk-fill PIN lpm4 FIRST COUNT PREFIXLEN [--value N] prefixes FIRST/LEN, the next /LEN, ...
  *
- * Every value (on every CPU of a per-CPU map) is N in its first 8 bytes, rest zero: 0 for xdpkit's hit counters,
- * 1 (MAP_FLAG_SRC) for xdp-filter's filter_ipv4. Prints nothing on success; one line and exit 1 on failure. */
+ * Every value (on every CPU of a per-CPU map) is N in its first 8 bytes, rest zero: 0 for xdpkit's
+ * hit counters, 1 (MAP_FLAG_SRC) for xdp-filter's filter_ipv4. Prints nothing on success; one line
+ * and exit 1 on failure. */
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
@@ -44,7 +46,8 @@ int main(int argc, char **argv)
 			pa[pos++] = argv[c];
 	}
 	if (pos < 4 || (strcmp(pa[1], "hash4") && strcmp(pa[1], "lpm4"))) {
-		fprintf(stderr, "usage: xk-fill PIN hash4|lpm4 FIRST COUNT [STEP|PREFIXLEN] [--value N]\n");
+		fprintf(stderr,
+			"usage: xk-fill PIN hash4|lpm4 FIRST COUNT [STEP|PREFIXLEN] [--value N]\n");
 		return 2;
 	}
 	lpm = !strcmp(pa[1], "lpm4");
@@ -66,7 +69,8 @@ int main(int argc, char **argv)
 	if (bpf_obj_get_info_by_fd(fd, &info, &info_len))
 		return die("map info", errno);
 	if (info.key_size != (lpm ? sizeof(struct lpm4) : 4) || info.value_size < 8) {
-		fprintf(stderr, "xk-fill: %s has %uB keys and %uB values; not an IPv4 %s with 8B values\n",
+		fprintf(stderr,
+			"xk-fill: %s has %uB keys and %uB values; not an IPv4 %s with 8B values\n",
 			pa[0], info.key_size, info.value_size, lpm ? "trie" : "hash");
 		return 2;
 	}
@@ -104,7 +108,8 @@ int main(int argc, char **argv)
 			return die("batch update", errno);
 		/* Maps without batch operations (LPM tries): one element at a time. */
 		for (i = 0; i < n; i++)
-			if (bpf_map_update_elem(fd, (char *)keys + (size_t)i * info.key_size, vals, BPF_ANY))
+			if (bpf_map_update_elem(fd, (char *)keys + (size_t)i * info.key_size, vals,
+						BPF_ANY))
 				return die("update", errno);
 	}
 	return 0;
