@@ -58,7 +58,13 @@ static __always_inline int xk_is_vlan(__be16 proto)
 	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
 }
 
-static __always_inline int xk_parse_l4(struct xk_pkt *p, void *pos)
+/* The parser walks the frame with a scalar offset from data and makes a packet pointer only to
+ * read a header, and its loops are real bounded loops (verified since 5.3), not unrolled: the
+ * verifier then checks each header once per way of reaching it instead of once per unrolled copy
+ * and per packet pointer derived on the way. */
+
+/* Read and record the transport header at off, when it is one we know. */
+static __always_inline int xk_parse_l4(struct xk_pkt *p, void *data, __u32 off)
 {
 	__u32 need;
 
@@ -78,15 +84,15 @@ static __always_inline int xk_parse_l4(struct xk_pkt *p, void *pos)
 	default:
 		return XK_PARSE_OK; /* a transport we do not read */
 	}
-	if (pos + need > p->data_end)
+	if (data + off + need > p->data_end)
 		return XK_PARSE_TRUNCATED;
-	p->l4 = pos;
+	p->l4 = data + off;
 	return XK_PARSE_OK;
 }
 
-static __always_inline int xk_parse_ipv4(struct xk_pkt *p, void *pos)
+static __always_inline int xk_parse_ipv4(struct xk_pkt *p, void *data, __u32 off)
 {
-	struct iphdr *ip = pos;
+	struct iphdr *ip = data + off;
 	__u32 hlen;
 
 	if ((void *)(ip + 1) > p->data_end)
@@ -94,17 +100,17 @@ static __always_inline int xk_parse_ipv4(struct xk_pkt *p, void *pos)
 	if (ip->version != 4 || ip->ihl < 5)
 		return XK_PARSE_MALFORMED;
 	hlen = ip->ihl * 4; /* options included: 20..60 bytes */
-	if (pos + hlen > p->data_end)
+	if ((void *)ip + hlen > p->data_end)
 		return XK_PARSE_TRUNCATED;
 	p->ip4 = ip;
 	p->l4_proto = ip->protocol;
-	if (ip->frag_off & bpf_htons(0x1fff))
+	if (ip->frag_off & bpf_htons(0x1fff)) {
 		p->frag = XK_FRAG_LATER;
-	else if (ip->frag_off & bpf_htons(0x2000))
-		p->frag = XK_FRAG_FIRST;
-	if (p->frag == XK_FRAG_LATER)
 		return XK_PARSE_OK;
-	return xk_parse_l4(p, pos + hlen);
+	}
+	if (ip->frag_off & bpf_htons(0x2000))
+		p->frag = XK_FRAG_FIRST;
+	return xk_parse_l4(p, data, off + hlen);
 }
 
 struct xk_ipv6_opt_hdr {
@@ -119,9 +125,9 @@ struct xk_ipv6_frag_hdr {
 	__be32 id;
 };
 
-static __always_inline int xk_parse_ipv6(struct xk_pkt *p, void *pos)
+static __always_inline int xk_parse_ipv6(struct xk_pkt *p, void *data, __u32 off)
 {
-	struct ipv6hdr *ip6 = pos;
+	struct ipv6hdr *ip6 = data + off;
 	__u8 next;
 	int i;
 
@@ -131,12 +137,12 @@ static __always_inline int xk_parse_ipv6(struct xk_pkt *p, void *pos)
 		return XK_PARSE_MALFORMED;
 	p->ip6 = ip6;
 	next = ip6->nexthdr;
-	pos = ip6 + 1;
+	off += sizeof(*ip6);
 
 	/* One step per extension header, plus the step that reaches the transport header. */
-#pragma unroll
 	for (i = 0; i <= XK_MAX_IPV6_EXT; i++) {
-		struct xk_ipv6_opt_hdr *opt = pos;
+		struct xk_ipv6_opt_hdr *opt = data + off;
+		struct xk_ipv6_frag_hdr *fh = data + off;
 
 		switch (next) {
 		case IPPROTO_HOPOPTS:
@@ -146,21 +152,19 @@ static __always_inline int xk_parse_ipv6(struct xk_pkt *p, void *pos)
 			if ((void *)(opt + 1) > p->data_end)
 				return XK_PARSE_TRUNCATED;
 			next = opt->nexthdr;
-			pos += (opt->hdrlen + 1) * 8;
+			off += (opt->hdrlen + 1) * 8;
 			break;
 		case IPPROTO_AH:
 			if ((void *)(opt + 1) > p->data_end)
 				return XK_PARSE_TRUNCATED;
 			next = opt->nexthdr;
-			pos += (opt->hdrlen + 2) * 4;
+			off += (opt->hdrlen + 2) * 4;
 			break;
-		case IPPROTO_FRAGMENT: {
-			struct xk_ipv6_frag_hdr *fh = pos;
-
+		case IPPROTO_FRAGMENT:
 			if ((void *)(fh + 1) > p->data_end)
 				return XK_PARSE_TRUNCATED;
 			next = fh->nexthdr;
-			pos = fh + 1;
+			off += sizeof(*fh);
 			if (fh->frag_off & bpf_htons(0xfff8)) {
 				p->frag = XK_FRAG_LATER;
 				p->l4_proto = next;
@@ -169,13 +173,12 @@ static __always_inline int xk_parse_ipv6(struct xk_pkt *p, void *pos)
 			if (fh->frag_off & bpf_htons(1))
 				p->frag = XK_FRAG_FIRST;
 			break;
-		}
 		case IPPROTO_NONE:
 			p->l4_proto = IPPROTO_NONE;
 			return XK_PARSE_OK;
 		default:
 			p->l4_proto = next;
-			return xk_parse_l4(p, pos);
+			return xk_parse_l4(p, data, off);
 		}
 	}
 	return XK_PARSE_MALFORMED; /* still inside extension headers after the bounded walk */
@@ -186,7 +189,7 @@ static __always_inline int xk_parse_ipv6(struct xk_pkt *p, void *pos)
 static __always_inline int xk_parse(struct xk_pkt *p, void *data, void *data_end)
 {
 	struct ethhdr *eth = data;
-	void *pos;
+	__u32 off;
 	int i;
 
 	__builtin_memset(p, 0, sizeof(*p));
@@ -195,11 +198,10 @@ static __always_inline int xk_parse(struct xk_pkt *p, void *data, void *data_end
 		return XK_PARSE_TRUNCATED;
 	p->eth = eth;
 	p->proto = eth->h_proto;
-	pos = eth + 1;
+	off = sizeof(*eth);
 
-#pragma unroll
 	for (i = 0; i < XK_MAX_VLANS; i++) {
-		struct xk_vlan_hdr *vh = pos;
+		struct xk_vlan_hdr *vh = data + off;
 
 		if (!xk_is_vlan(p->proto))
 			break;
@@ -207,15 +209,15 @@ static __always_inline int xk_parse(struct xk_pkt *p, void *data, void *data_end
 			return XK_PARSE_TRUNCATED;
 		p->proto = vh->encap_proto;
 		p->vlans++;
-		pos = vh + 1;
+		off += sizeof(*vh);
 	}
 	if (xk_is_vlan(p->proto))
 		return XK_PARSE_MALFORMED; /* a third tag: more than we walk */
 
 	if (p->proto == bpf_htons(ETH_P_IP))
-		return xk_parse_ipv4(p, pos);
+		return xk_parse_ipv4(p, data, off);
 	if (p->proto == bpf_htons(ETH_P_IPV6))
-		return xk_parse_ipv6(p, pos);
+		return xk_parse_ipv6(p, data, off);
 	return XK_PARSE_OK; /* ARP and other EtherTypes: L2 only */
 }
 
