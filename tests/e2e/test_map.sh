@@ -19,7 +19,7 @@ snapshot()
 	local m
 	for m in blocklist_v4 blocklist_v6 blocklist_cidr4 blocklist_cidr6 blocklist_cfg portfilter_ports; do
 		echo "== $m"
-		bpftool -j map dump pinned "$G/$m" 2>/dev/null | jq -c 'sort_by(.key)'
+		bpftool map dump pinned "$G/$m" 2>/dev/null
 	done
 }
 cfg_field() { xm --json map get blocklist_cfg 0 | jq -r ".value.$1"; }
