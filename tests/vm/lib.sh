@@ -110,27 +110,22 @@ loader_prog_id() { # name
 
 # Packets a program counted in slot SLOT (1 drop, 2 pass) of its own xdpkit_stats map, summed over CPUs.
 prog_stat() { # prog-id slot
-	for m in $(bpftool prog show id "$1" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p' | tr ',' ' '); do
-		if bpftool map show id "$m" | grep -q ' name xdpkit_stats '; then
-			bpftool map lookup id "$m" key "$2" 0 0 0 |
-				awk -F: '/"packets"/ { gsub(/[ ,]/, "", $2); s += $2 } END { print s + 0 }'
-			return 0
-		fi
-	done
-	echo "no xdpkit_stats map on program $1" >&2
-	return 1
+	m=$(prog_map "$1" xdpkit_stats) || return 1
+	bpftool map lookup id "$m" key "$2" 0 0 0 |
+		awk -F: '/"packets"/ { gsub(/[ ,]/, "", $2); s += $2 } END { print s + 0 }'
 }
 
 # Id of the map named NAME that program PROG uses (pins aside: works however the program was attached).
+# Two bpftool calls whatever the number of maps: every process costs under TCG.
 prog_map() { # prog-id map-name
-	for m in $(bpftool prog show id "$1" | sed -n 's/.*map_ids \([0-9,]*\).*/\1/p' | tr ',' ' '); do
-		if bpftool map show id "$m" | grep -q " name $2 "; then
-			echo "$m"
-			return 0
-		fi
-	done
-	echo "program $1 has no map $2" >&2
-	return 1
+	ids=$(bpftool prog show id "$1" | sed -n 's/.*map_ids \([0-9,]*\).*/,\1,/p')
+	m=$(bpftool map list | awk -v ids="$ids" -v n="$2" -F'[: ]+' \
+		'$0 ~ /^[0-9]+:/ && index(ids, "," $1 ",") && / name / { for (i = 2; i < NF; i++) if ($i == "name" && $(i + 1) == n) { print $1; exit } }')
+	[ -n "$m" ] || {
+		echo "program $1 has no map $2" >&2
+		return 1
+	}
+	echo "$m"
 }
 
 # Block an IPv4 source in the blocklist program PROG (its exact-address map, hit counter 0).

@@ -35,20 +35,3 @@ test_loader_chain_hello() {
 	[ -z "$(ls /sys/fs/bpf/xdp 2>/dev/null)" ] || fail "libxdp state left: $(ls -R /sys/fs/bpf/xdp)"
 }
 
-# blocklist (10), ratelimit (20) and hello (90) by xdp-loader: libxdp orders them by their own XDP_RUN_CONFIG, and a
-# blocked source never reaches hello while an allowed one does.
-test_loader_chain_order() {
-	must /usr/sbin/xdp-loader load -m native "$IF" "$OBJ/hello.bpf.o" "$OBJ/ratelimit.bpf.o" "$OBJ/blocklist.bpf.o"
-	assert_eq "run order" "10 blocklist
-20 ratelimit
-90 hello" "$(loader_chain)"
-	bl=$(loader_prog_id blocklist)
-	he=$(loader_prog_id hello)
-	must block_v4 "$bl" "$SRC_B"
-	assert_eq "replies to the blocked source" 0 "$(ping_from "$SRC_B" 5)"
-	assert_eq "hello saw no blocked packet" 0 "$(prog_stat "$he" 2)"
-	assert_eq "blocklist drops" 5 "$(prog_stat "$bl" 1)"
-	assert_eq "replies to the allowed source" 5 "$(ping_from "$SRC_A" 5)"
-	assert_eq "hello saw the allowed packets" 5 "$(prog_stat "$he" 2)"
-	must /usr/sbin/xdp-loader unload "$IF" --all
-}
