@@ -24,10 +24,11 @@ xk_cleanup on_host ip link set dev lo xdpgeneric off
 prog_id=$(on_host ip -j link show dev lo | jq -r '.[0].xdp.prog.id // .[0].xdp.attached[0].prog.id // empty')
 check_match "hello is attached to lo" '^[0-9]+$' "$prog_id"
 
-# Pings run in the background; nsenter (not the on_host function, which would fork a subshell) execs ping, so
+# Pings run in the background for the whole test (up to a minute, killed at cleanup: a slow machine must not
+# run out of traffic before the last check); nsenter (not the on_host function, which would fork a subshell) execs ping, so
 # $! is ping's pid, which trace shows for the lines that
 # ran in its context (lo delivers in the sender's softirq).
-nsenter --net="/run/netns/$XK_NS" ping -q -c 40 -i 0.1 127.0.0.1 >/dev/null 2>&1 &
+nsenter --net="/run/netns/$XK_NS" ping -q -c 600 -i 0.1 127.0.0.1 >/dev/null 2>&1 &
 ping_pid=$!
 xk_cleanup kill $ping_pid
 
