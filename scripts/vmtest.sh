@@ -145,7 +145,8 @@ put_binary() {
 # The part of the initramfs that is the same for every kernel.
 build_common() {
 	[ -x /bin/busybox ] || die "/bin/busybox missing; run scripts/deps.sh vm"
-	file -L /bin/busybox 2>/dev/null | grep -q 'statically linked' ||
+	# It runs before any library is in place: it must be the static build.
+	ldd /bin/busybox >/dev/null 2>&1 &&
 		die "/bin/busybox is not static; install busybox-static (scripts/deps.sh vm)"
 	mkdir -p "$STAGE"/bin "$STAGE"/sbin "$STAGE"/usr/bin "$STAGE"/usr/sbin "$STAGE"/proc "$STAGE"/sys \
 		"$STAGE"/dev "$STAGE"/run "$STAGE"/tmp "$STAGE"/etc "$STAGE"/var "$STAGE"/lib/modules
