@@ -556,7 +556,16 @@ static int map_show(int argc, char **argv)
 				jw_kstr(w, "value_type", vt);
 				jw_kint(w, "entries", count);
 				jw_kuint(w, "max_entries", m.info.max_entries);
-				jw_kstr(w, "progs", users);
+				jw_key(w, "progs");
+				jw_arr_start(w);
+				for (k = 0; k < n; k++) {
+					int q;
+
+					for (q = 0; q < (int)progs[k].nmaps; q++)
+						if (progs[k].map_ids[q] == id)
+							jw_uint(w, progs[k].id);
+				}
+				jw_arr_end(w);
 				jw_key(w, "pin");
 				jw_str(w, m.pin[0] ? m.pin : NULL);
 				jw_obj_end(w);
@@ -582,28 +591,29 @@ static int map_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf("Usage: xdpkit map COMMAND ...\n\n"
-	       "  show [IFACE|PROG]           maps of attached programs: types, entries, pins\n"
-	       "  dump MAP [--per-cpu]        every entry as 'KEY VALUE' (what 'load' reads)\n"
-	       "  get MAP KEY [--per-cpu]     one value\n"
-	       "  set MAP KEY [VALUE]         add or change an entry (no VALUE: a zero value)\n"
-	       "  del MAP KEY                 remove an entry\n"
-	       "  load MAP FILE               one 'KEY [VALUE]' a line, all or nothing\n\n"
-	       "MAP:  a pin path | PROG/MAPNAME (PROG by name or id) | a name pinned in the pin "
-	       "root,\n"
-	       "      /sys/fs/bpf/tc/globals or /sys/fs/bpf | the name of one loaded map | id N\n"
-	       "KEY, VALUE: typed by the map's BTF: 10.0.0.1, 2001:db8::1, 10.0.0.0/8 (no host "
-	       "bits),\n"
-	       "      2001:db8::/32, a port 0-65535, aa:bb:cc:dd:ee:ff, ipv4|ipv6|arp|0x88cc, "
-	       "tcp|udp|icmp|17,\n"
-	       "      integers (decimal or 0x hex), enums by name, structs as field=value pairs "
-	       "separated by\n"
-	       "      commas or spaces (fields not named keep their value). Maps without BTF: hex "
-	       "bytes.\n"
-	       "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to every\n"
-	       "CPU (so a counter set to N reads back as N times the number of CPUs).\n"
-	       "A config field named <map>_entries is kept equal to the number of entries of "
-	       "<map>.\n");
+	printf(
+	    "Usage: xdpkit map COMMAND ...\n\n"
+	    "  show [IFACE|PROG]           maps of attached programs: types, entries, pins\n"
+	    "  dump MAP [--per-cpu]        every entry as 'KEY VALUE' (what 'load' reads)\n"
+	    "  get MAP KEY [--per-cpu]     one value\n"
+	    "  set MAP KEY [VALUE]         add or change an entry (no VALUE: a zero value)\n"
+	    "  del MAP KEY                 remove an entry\n"
+	    "  load MAP FILE               one 'KEY [VALUE]' a line, all or nothing\n\n"
+	    "MAP:  a pin path | PROG/MAPNAME (PROG by name or id) | a name pinned in the pin "
+	    "root,\n"
+	    "      /sys/fs/bpf/tc/globals or /sys/fs/bpf | the name of one loaded map | id N\n"
+	    "KEY, VALUE: typed by the map's BTF: 10.0.0.1, 2001:db8::1, 10.0.0.0/8 (no host "
+	    "bits),\n"
+	    "      2001:db8::/32, a port 0-65535, aa:bb:cc:dd:ee:ff, ipv4|ipv6|arp|0x88cc, "
+	    "tcp|udp|icmp|17,\n"
+	    "      integers (decimal or 0x hex), enums by name, structs as field=value pairs "
+	    "separated by\n"
+	    "      commas or spaces (fields not named keep their value). Maps without BTF: hex "
+	    "bytes.\n"
+	    "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to every\n"
+	    "CPU (so a counter set to N reads back as N times the number of CPUs).\n"
+	    "A config field named <map>_entries is kept equal to the number of entries of "
+	    "<map>.\n");
 	return XK_EXIT_OK;
 }
 
