@@ -1,12 +1,14 @@
 #!/bin/bash
 # run.sh: the e2e suite — runs every tests/e2e/test_*.sh (or the ones named), one line per test, then the total.
-# Usage: tests/e2e/run.sh [test_name...]   V=1 streams each test's output with its commands traced.
+# Usage: tests/e2e/run.sh [test_name...]   J=N runs N tests at once (default 3); V=1 runs them one by one and
+# streams each test's output with its commands traced.
 # Each test runs in a mount namespace of its own with a private bpffs, so the suite may run beside other suites.
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
 ROOT=$(cd "$DIR/../.." && pwd)
-LOGDIR=${XK_E2E_LOGS:-$ROOT/build/e2e-logs}
+# A log directory per run: several runs (other suites, other people) may go on at the same time.
+LOGDIR=${XK_E2E_LOGS:-$ROOT/build/e2e-logs/$(date +%Y%m%d-%H%M%S)-$$}
 
 if [ "$(id -u)" != 0 ]; then
 	echo "run.sh: the e2e tests create namespaces and attach programs; run as root (sudo make test-e2e)" >&2
@@ -33,9 +35,14 @@ else
 	done
 fi
 
-pass=0
-fail=0
-for t in "${tests[@]}"; do
+# Tests are independent (namespaces and bpffs of their own), so J of them run at once; V=1 runs one at a time.
+J=${J:-3}
+[ "${V:-0}" = 1 ] && J=1
+
+# run_one TEST: runs it, then writes "rc seconds" to its .rc file.
+run_one()
+{
+	local t=$1 name log start rc
 	name=$(basename "$t" .sh)
 	log=$LOGDIR/$name.log
 	start=$(date +%s.%N)
@@ -46,9 +53,15 @@ for t in "${tests[@]}"; do
 		bash "$t" >"$log" 2>&1
 		rc=$?
 	fi
-	secs=$(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')
+	echo "$rc $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" >"$LOGDIR/$name.rc"
+}
+
+report()
+{
+	local name=$1 log=$LOGDIR/$1.log rc secs summary
+	read -r rc secs <"$LOGDIR/$name.rc"
 	summary=$(tail -n 1 "$log")
-	if [ $rc = 0 ]; then
+	if [ "$rc" = 0 ]; then
 		pass=$((pass + 1))
 		printf 'PASS  %-28s %6.1fs  %s\n' "$name" "$secs" "$summary"
 	else
@@ -56,6 +69,26 @@ for t in "${tests[@]}"; do
 		printf 'FAIL  %-28s %6.1fs  %s (exit %d; log %s)\n' "$name" "$secs" "$summary" "$rc" "$log"
 		[ "${V:-0}" = 1 ] || grep -A6 -E '^  FAIL|^[a-z_]+: ' "$log" | head -40 | sed 's/^/      /'
 	fi
+}
+
+pass=0
+fail=0
+declare -A running=()
+for t in "${tests[@]}"; do
+	name=$(basename "$t" .sh)
+	rm -f "$LOGDIR/$name.rc"
+	while [ ${#running[@]} -ge "$J" ]; do
+		wait -n
+		for n in "${!running[@]}"; do
+			[ -e "$LOGDIR/$n.rc" ] && { report "$n"; unset "running[$n]"; }
+		done
+	done
+	run_one "$t" &
+	running[$name]=$!
+done
+wait
+for n in "${!running[@]}"; do
+	report "$n"
 done
 echo "$pass passed, $fail failed"
 [ $fail = 0 ]
