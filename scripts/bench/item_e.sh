@@ -1,7 +1,8 @@
 # Item e, sourced by run.sh: native XDP on a veth between two namespaces. trafgen sends 64-byte UDP frames from
 # 192.0.2.1 as fast as it can for RATE_SECS; the receiving veth1 runs either a bare XDP_DROP (build/bench/drop.bpf.o)
 # or blocklist with one rule for 192.0.2.1, alternating, RATE_ROUNDS rounds each. Frames the XDP program saw are
-# veth1's rx packets (veth counts them before XDP); blocklist's rule hit counter must agree.
+# veth1's rx packets (veth counts them before XDP); blocklist's rule hit counter must agree (within the few
+# frames the kernel itself sends on a new link).
 
 e_rx() { in_ns "$1" ip -s -j link show dev veth1 | jq '.[0].stats64.rx.packets'; }
 
@@ -50,7 +51,8 @@ CFG
 		bls+=("$(e_round "$tx" "$rx")")
 		after=$(e_rx "$rx")
 		hits1=$(percpu_hits 192 0 2 1)
-		[ $((hits1 - hits0)) = $((after - before)) ] ||
+		# The kernel's own IPv6 neighbour and router messages on the link add a frame now and then.
+		[ $((after - before - hits1 + hits0)) -le 10 ] && [ $((after - before - hits1 + hits0)) -ge 0 ] ||
 			warn "e: blocklist's hit counter rose by $((hits1 - hits0)), veth1 saw $((after - before)) frames"
 		sent=$((sent + hits1 - hits0))
 	done
