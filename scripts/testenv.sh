@@ -33,7 +33,8 @@ Addresses of environment NAME (N derived from NAME, 1..250; namespaces keep equa
   .99 / ::99 in the same subnets is owned by nobody (for programs that answer in place of a host, like pong).
 Variables from 'env': XK_NS XK_PEER_NS XK_IF XK_PEER_IF XK_IP4 XK_PEER_IP4 XK_SPARE_IP4 XK_IP6 XK_PEER_IP6
   XK_SPARE_IP6 XK_MAC XK_PEER_MAC XK_OWNER
-Owner: the process that called setup (or --owner PID); the registry lives in $REG.
+Owner: the process that called setup, or --owner PID (give it when calling from a \$(...) subshell, which
+  exits at once: pass the script's \$\$); the registry lives in $REG (XK_TESTENV_DIR).
 EOF
 }
 
