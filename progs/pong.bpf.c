@@ -47,6 +47,14 @@ enum pong_result {
 	PONG_MALFORMED, /* pass it, and count it */
 };
 
+/* A byte-swapped length is unbounded to the verifiers of Debian's 6.1 and 6.12 kernels ("math between pkt pointer and
+ * register with unbounded min value"); a mask the compiler cannot fold away gives them the bound they need. */
+static __always_inline __u32 pong_bound16(__u32 v)
+{
+	asm volatile("%0 &= 0xffff" : "+r"(v));
+	return v;
+}
+
 static __always_inline int pong_v4(struct xk_pkt *p)
 {
 	struct iphdr *ip = p->ip4;
@@ -58,7 +66,7 @@ static __always_inline int pong_v4(struct xk_pkt *p)
 		return PONG_PASS;
 	/* The reply echoes the whole datagram: a frame cut short of its IP length gets no answer.
 	 * Ethernet padding beyond it is fine and goes back as it came. */
-	if (tot_len < ip->ihl * 4 + sizeof(*icmp) || (void *)ip + tot_len > p->data_end)
+	if (tot_len < ip->ihl * 4 + sizeof(*icmp) || (void *)ip + pong_bound16(tot_len) > p->data_end)
 		return PONG_MALFORMED;
 	/* Never answer from a multicast or broadcast address: pass those to the stack, which knows
 	 * its rules. */
@@ -92,7 +100,7 @@ static __always_inline int pong_v6(struct xk_pkt *p)
 
 	if (icmp6->icmp6_type != ICMPV6_ECHO_REQUEST || icmp6->icmp6_code != 0)
 		return PONG_PASS;
-	if ((void *)(ip6 + 1) + bpf_ntohs(ip6->payload_len) > p->data_end)
+	if ((void *)(ip6 + 1) + pong_bound16(bpf_ntohs(ip6->payload_len)) > p->data_end)
 		return PONG_MALFORMED;
 	if ((p->eth->h_dest[0] & 1) || ip6->daddr.in6_u.u6_addr8[0] == 0xff)
 		return PONG_PASS;
