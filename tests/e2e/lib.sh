@@ -212,7 +212,31 @@ verdicts() { percpu_sum id "$(map_of "$1" xdpkit_stats)" key "$2" 0 0 0 -- packe
 tc_prog_id() { on_host tc -j filter show dev "${2:-$XK_IF}" "$1" | jq -r '[.[].options.prog.id // empty][0] // empty'; }
 
 # Address bytes in network order, as bpftool's "key"/"value" words: ip_bytes 10.0.0.1 -> 10 0 0 1
-ip_bytes() { /usr/bin/python3 -c 'import ipaddress, sys; print(*ipaddress.ip_address(sys.argv[1]).packed)' "$1"; }
+# (IPv6 with :: and a trailing dotted IPv4 as in ::ffff:10.0.0.1; plain bash, no python needed.)
+ip_bytes()
+{
+	local a=$1 g o=() hg=() tg=() groups=() out=() i
+	if [[ $a != *:* ]]; then
+		IFS=. read -r -a o <<<"$a"
+		echo "${o[@]}"
+		return
+	fi
+	if [[ $a == *.* ]]; then
+		IFS=. read -r -a o <<<"${a##*:}"
+		a="${a%:*}:$(printf '%x:%x' $((o[0] << 8 | o[1])) $((o[2] << 8 | o[3])))"
+	fi
+	if [[ $a == *::* ]]; then
+		[ -n "${a%%::*}" ] && IFS=: read -r -a hg <<<"${a%%::*}"
+		[ -n "${a#*::}" ] && IFS=: read -r -a tg <<<"${a#*::}"
+	else
+		IFS=: read -r -a hg <<<"$a"
+	fi
+	groups=("${hg[@]}")
+	for ((i = ${#hg[@]} + ${#tg[@]}; i < 8; i++)); do groups+=(0); done
+	groups+=("${tg[@]}")
+	for g in "${groups[@]}"; do out+=($((16#$g >> 8)) $((16#$g & 255))); done
+	echo "${out[@]}"
+}
 # Little-endian integers (host order on x86/arm64): le32 N, le64 N, be16 N (a port as on the wire).
 le32() { local v=$1; echo $((v & 255)) $((v >> 8 & 255)) $((v >> 16 & 255)) $((v >> 24 & 255)); }
 le64() { echo "$(le32 $(($1 & 0xffffffff))) $(le32 $(($1 >> 32)))"; }
