@@ -4,12 +4,12 @@
 #   NAME       the "host" that runs programs; its end of the pair is veth0
 #   NAME-peer  the other end (veth1), the traffic source: ping, socat, ...
 #
-# Neither end lives in the root namespace, so tests running at the same time never see each other's interfaces
-# and nothing is ever attached to a real interface. Commands run in a namespace through `nsenter --net` (not
-# `ip netns exec`, which remounts /sys and hides bpffs), so pins stay visible.
+# Neither end lives in the root namespace, so tests running at the same time never see each other's
+# interfaces and nothing is ever attached to a real interface. Commands run in a namespace through
+# `nsenter --net` (not `ip netns exec`, which remounts /sys and hides bpffs), so pins stay visible.
 #
-# A registry entry in $XK_TESTENV_DIR/NAME.env records the addresses and the owner pid; `teardown --all`
-# removes the environments whose owner is gone (crashed runs) and leaves live ones alone.
+# A registry entry in $XK_TESTENV_DIR/NAME.env records the addresses and the owner pid; `teardown
+# --all` removes the environments whose owner is gone (crashed runs) and leaves live ones alone.
 set -u
 
 REG=${XK_TESTENV_DIR:-/run/xdpkit-testenv}
@@ -63,8 +63,9 @@ ns_exists()
 	[ -e "/run/netns/$1" ]
 }
 
-# N in 1..250 from the name, so two environments side by side also differ in their addresses (easier to read
-# in traces); correctness does not depend on it since every environment has namespaces of its own.
+# N in 1..250 from the name, so two environments side by side also differ in their addresses (easier
+# to read in traces); correctness does not depend on it since every environment has namespaces of
+# its own.
 subnet_of()
 {
 	local sum
@@ -130,8 +131,8 @@ setup_links()
 	local name=$1 n=$2 peer="$1-peer" ns
 	ip netns add "$name" || return 1
 	ip netns add "$peer" || return 1
-	# Created inside NAME and moved straight to the peer: the pair never appears in the root namespace, where
-	# its names could clash with another test's.
+	# Created inside NAME and moved straight to the peer: the pair never appears in the root
+	# namespace, where its names could clash with another test's.
 	ip -n "$name" link add veth0 type veth peer name veth1 netns "$peer" || return 1
 	for ns in "$name" "$peer"; do
 		# No duplicate address detection: addresses (link-local too) are usable at once.

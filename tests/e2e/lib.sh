@@ -3,7 +3,8 @@
 # A test script does:
 #     . "$(dirname "$0")/lib.sh"
 #     xk_private            # re-runs the script in its own mount namespace with a private bpffs
-#     xk_env_setup          # test host: namespaces $XK_NS and $XK_PEER_NS, veth0 <-> veth1 (scripts/testenv.sh)
+#     xk_env_setup          # test host: namespaces $XK_NS and $XK_PEER_NS, veth0 <-> veth1
+# (scripts/testenv.sh)
 #     check_eq "what" expected got ...
 #     xk_done               # prints "N passed, N failed", exit status 1 on any failure
 # V=1 traces every command of the test body.
@@ -18,8 +19,9 @@ PASSED=0
 FAILED=0
 _XK_CLEANUP=()
 
-# Re-run this script under `unshare -m` with a bpffs of its own on /sys/fs/bpf (and tracefs if the host has none
-# mounted), so pins by name never meet another test's. The mounts vanish with the namespace, even on a crash.
+# Re-run this script under `unshare -m` with a bpffs of its own on /sys/fs/bpf (and tracefs if the
+# host has none mounted), so pins by name never meet another test's. The mounts vanish with the
+# namespace, even on a crash.
 xk_private()
 {
 	if [ -z "${XK_E2E_PRIVATE:-}" ]; then
@@ -56,7 +58,8 @@ _xk_run_cleanup()
 trap _xk_run_cleanup EXIT
 trap 'exit 130' INT TERM
 
-# A test host named after the test and this process: xkt-<tag>-<pid>. Sets the XK_* variables of testenv.sh.
+# A test host named after the test and this process: xkt-<tag>-<pid>. Sets the XK_* variables of
+# testenv.sh.
 xk_env_setup()
 {
 	local tag=${1:-${XK_TEST#test_}}
@@ -152,7 +155,8 @@ ping_replies()
 		sed -n 's/.* \([0-9]*\) received.*/\1/p'
 }
 
-# --- what the kernel reports -------------------------------------------------------------------------
+# --- what the kernel reports
+# -------------------------------------------------------------------------
 
 # XDP program id on the host's veth0 (empty when none); mode: xdp (native), xdpgeneric, xdpoffload.
 xdp_prog_id() { on_host ip -j link show dev "${1:-$XK_IF}" | jq -r '.[0].xdp.prog.id // .[0].xdp.attached[0].prog.id // empty'; }
@@ -163,7 +167,8 @@ tc_filters()
 	on_host tc -j filter show dev "${2:-$XK_IF}" "$1" 2>/dev/null |
 		jq -r '.[] | select(.options != null) | .options.bpf_name // .options."bpf_name" // "?"'
 }
-# Every file under the private bpffs, except the kernel's preloaded iterators (maps.debug, progs.debug).
+# Every file under the private bpffs, except the kernel's preloaded iterators (maps.debug,
+# progs.debug).
 bpffs_files() { find /sys/fs/bpf -mindepth 1 ! -type d ! -type l ! -name '*.debug' 2>/dev/null | sort; }
 
 # The maps of an object that carry `pinning = LIBBPF_PIN_BY_NAME`, from its BTF (one name a line).
@@ -180,8 +185,9 @@ obj_pinned_maps()
 # Entry sections of an object among xdp/tc (what iproute2's `sec` names).
 obj_sections() { llvm-objdump -h "$1" 2>/dev/null | awk '$2 == "xdp" || $2 == "tc" {print $2}'; }
 
-# Sum of the per-CPU values of one __u64 field of a map entry, from `bpftool -j map lookup`'s formatted output.
-# percpu_sum MAP_SPEC... -- FIELD   e.g.  percpu_sum pinned /sys/fs/bpf/x key 1 0 0 0 -- packets
+# Sum of the per-CPU values of one __u64 field of a map entry, from `bpftool -j map lookup`'s
+# formatted output. percpu_sum MAP_SPEC... -- FIELD   e.g.  percpu_sum pinned /sys/fs/bpf/x key 1 0
+# 0 0 -- packets
 percpu_sum()
 {
 	local args=() field
@@ -196,8 +202,8 @@ percpu_sum()
 
 # --- map access by program, and bytes for bpftool -------------------------------------------------
 
-# map_of PROG_ID MAPNAME: the id of the program's map with that name (found through the program, so another
-# test's copy of the same program never gets in the way).
+# map_of PROG_ID MAPNAME: the id of the program's map with that name (found through the program, so
+# another test's copy of the same program never gets in the way).
 map_of()
 {
 	local m
@@ -205,8 +211,8 @@ map_of()
 		bpftool -j map show id "$m" | jq -r --arg n "$2" 'select(.name == $n) | .id'
 	done
 }
-# verdicts PROG_ID SLOT: packets the program counted in its xdpkit_stats slot (0 aborted, 1 drop, 2 pass, 3 tx,
-# 5 malformed), summed over CPUs.
+# verdicts PROG_ID SLOT: packets the program counted in its xdpkit_stats slot (0 aborted, 1 drop, 2
+# pass, 3 tx, 5 malformed), summed over CPUs.
 verdicts() { percpu_sum id "$(map_of "$1" xdpkit_stats)" key "$2" 0 0 0 -- packets; }
 # The program id of a TC filter: tc_prog_id ingress|egress [IFACE]
 tc_prog_id() { on_host tc -j filter show dev "${2:-$XK_IF}" "$1" | jq -r '[.[].options.prog.id // empty][0] // empty'; }

@@ -1,8 +1,8 @@
 #!/bin/bash
-# run.sh: the e2e suite — runs every tests/e2e/test_*.sh (or the ones named), one line per test, then the total.
-# Usage: tests/e2e/run.sh [test_name...]   J=N runs N tests at once (default 3); V=1 runs them one by one and
-# streams each test's output with its commands traced.
-# Each test runs in a mount namespace of its own with a private bpffs, so the suite may run beside other suites.
+# run.sh: the e2e suite — runs every tests/e2e/test_*.sh (or the ones named), one line per test,
+# then the total. Usage: tests/e2e/run.sh [test_name...]   J=N runs N tests at once (default 3); V=1
+# runs them one by one and streams each test's output with its commands traced. Each test runs in a
+# mount namespace of its own with a private bpffs, so the suite may run beside other suites.
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
@@ -18,7 +18,8 @@ for f in "$ROOT/build/hello.bpf.o"; do
 	[ -e "$f" ] || { echo "run.sh: $f is missing; run 'make' first" >&2; exit 4; }
 done
 mkdir -p "$LOGDIR"
-# Leftovers of earlier runs that crashed (their owner process is gone); live environments are left alone.
+# Leftovers of earlier runs that crashed (their owner process is gone); live environments are left
+# alone.
 "$ROOT/scripts/testenv.sh" teardown --all >/dev/null 2>&1
 
 tests=()
@@ -35,7 +36,8 @@ else
 	done
 fi
 
-# Tests are independent (namespaces and bpffs of their own), so J of them run at once; V=1 runs one at a time.
+# Tests are independent (namespaces and bpffs of their own), so J of them run at once; V=1 runs one
+# at a time.
 J=${J:-3}
 [ "${V:-0}" = 1 ] && J=1
 

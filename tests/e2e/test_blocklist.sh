@@ -1,8 +1,9 @@
 #!/bin/bash
-# test_blocklist.sh: blocklist attached by xdpkit drops pings from a blocked source and not from another, IPv4
-# and IPv6, with exact rules and a prefix rule written by bpftool into the pinned maps; per-rule hit counters
-# count the drops; the rules survive detach + attach; on TC egress (destination match) it drops the replies to
-# a blocked address; status/--json before and after; detach --purge leaves nothing behind.
+# test_blocklist.sh: blocklist attached by xdpkit drops pings from a blocked source and not from
+# another, IPv4 and IPv6, with exact rules and a prefix rule written by bpftool into the pinned
+# maps; per-rule hit counters count the drops; the rules survive detach + attach; on TC egress
+# (destination match) it drops the replies to a blocked address; status/--json before and after;
+# detach --purge leaves nothing behind.
 . "$(dirname "$0")/lib.sh"
 xk_private "$@"
 xk_env_setup blocklist
@@ -12,8 +13,9 @@ PIN=/sys/fs/bpf/xdpkit
 NET4=${XK_PEER_IP4%.*}
 NET6=${XK_PEER_IP6%::*}
 
-# The peer gets a second address of each family (.3, ::3) and one inside the prefix rule (.5); static neighbour
-# entries on both sides keep neighbour discovery (which a blocked source could not do) out of the picture.
+# The peer gets a second address of each family (.3, ::3) and one inside the prefix rule (.5);
+# static neighbour entries on both sides keep neighbour discovery (which a blocked source could not
+# do) out of the picture.
 on_peer ip addr add "$NET4.3/24" dev veth1
 on_peer ip addr add "$NET4.5/24" dev veth1
 on_peer ip addr add "$NET6::3/64" dev veth1 nodad
@@ -23,8 +25,10 @@ for a in "$XK_PEER_IP4" "$NET4.3" "$NET4.5" "$XK_PEER_IP6" "$NET6::3"; do
 	on_host ip neigh replace "$a" lladdr "$XK_PEER_MAC" dev veth0 nud permanent
 done
 
-# pings FAMILY SOURCE DEST: 0 when 2 pings from SOURCE to DEST are answered.
-pings() { on_peer ping "-$1" -q -c 2 -i 0.1 -W 0.5 -I "$2" "$3" >/dev/null 2>&1; }
+# pings FAMILY SOURCE DEST: 0 when 2 pings from SOURCE to DEST are answered (waiting up to 2 s for a
+# reply); dropped: the same with a short wait, for pings that are expected to go unanswered.
+pings() { on_peer ping "-$1" -q -c 2 -i 0.1 -W 2 -I "$2" "$3" >/dev/null 2>&1; }
+dropped() { on_peer ping "-$1" -q -c 2 -i 0.1 -W 0.5 -I "$2" "$3" >/dev/null 2>&1; }
 hits() { percpu_sum pinned "$PIN/$1" key $(ip_bytes "$2") -- x; }
 
 check_eq "status --json before: nothing" "[]" "$(on_host "$XDPKIT" --json status | jq -c .)"
@@ -45,9 +49,9 @@ check "bpftool: block $XK_PEER_IP4" \
 	bpftool map update pinned $PIN/blocklist_v4 key $(ip_bytes "$XK_PEER_IP4") value $(le64 0)
 check "bpftool: block $XK_PEER_IP6" \
 	bpftool map update pinned $PIN/blocklist_v6 key $(ip_bytes "$XK_PEER_IP6") value $(le64 0)
-check_fails "IPv4 ping from blocked $XK_PEER_IP4 is dropped" pings 4 "$XK_PEER_IP4" "$XK_IP4"
+check_fails "IPv4 ping from blocked $XK_PEER_IP4 is dropped" dropped 4 "$XK_PEER_IP4" "$XK_IP4"
 check "IPv4 ping from $NET4.3 passes" pings 4 "$NET4.3" "$XK_IP4"
-check_fails "IPv6 ping from blocked $XK_PEER_IP6 is dropped" pings 6 "$XK_PEER_IP6" "$XK_IP6"
+check_fails "IPv6 ping from blocked $XK_PEER_IP6 is dropped" dropped 6 "$XK_PEER_IP6" "$XK_IP6"
 check "IPv6 ping from $NET6::3 passes" pings 6 "$NET6::3" "$XK_IP6"
 check_eq "hit counter of the IPv4 rule = 2 dropped requests" 2 "$(hits blocklist_v4 "$XK_PEER_IP4")"
 check_eq "hit counter of the IPv6 rule = 2 dropped requests" 2 "$(hits blocklist_v6 "$XK_PEER_IP6")"
@@ -55,24 +59,25 @@ check_eq "blocklist counted 4 drops" 4 "$(verdicts "$id" 1)"
 check_match "xdpkit map dump shows the rule and its hits" "^$XK_PEER_IP4 +2$" \
 	"$(on_host "$XDPKIT" map dump $PIN/blocklist_v4 2>&1)"
 
-# A prefix rule: LPM key {prefixlen (host order), address}; the trie is consulted only once the config says
-# it has entries (blocklist_cidr4_entries, see include/xdpkit/blocklist.h).
+# A prefix rule: LPM key {prefixlen (host order), address}; the trie is consulted only once the
+# config says it has entries (blocklist_cidr4_entries, see include/xdpkit/blocklist.h).
 check "bpftool: block $NET4.4/30" bpftool map update pinned $PIN/blocklist_cidr4 \
 	key $(le32 30) $(ip_bytes "$NET4.4") value $(le64 0)
 check "bpftool: config says the IPv4 trie has 1 entry" bpftool map update pinned $PIN/blocklist_cfg \
 	key 0 0 0 0 value $(le32 0) $(le32 1) $(le32 0)
-check_fails "IPv4 ping from $NET4.5 (inside $NET4.4/30) is dropped" pings 4 "$NET4.5" "$XK_IP4"
+check_fails "IPv4 ping from $NET4.5 (inside $NET4.4/30) is dropped" dropped 4 "$NET4.5" "$XK_IP4"
 check "IPv4 ping from $NET4.3 (outside the prefix) still passes" pings 4 "$NET4.3" "$XK_IP4"
 check_eq "hit counter of the prefix rule = 2" 2 \
 	"$(bpftool -j map lookup pinned $PIN/blocklist_cidr4 key $(le32 30) $(ip_bytes "$NET4.4") | jq .formatted.value)"
 
-# Rules live in the pinned maps, not in the program: detach (no --purge) and attach again, they still hold.
+# Rules live in the pinned maps, not in the program: detach (no --purge) and attach again, they
+# still hold.
 check "xdpkit detach veth0 blocklist (keeps the pins)" on_host "$XDPKIT" detach veth0 blocklist
 check_eq "detached: no XDP program" "" "$(xdp_prog_id)"
 check "IPv4 ping from $XK_PEER_IP4 passes while detached" pings 4 "$XK_PEER_IP4" "$XK_IP4"
 check "xdpkit attach veth0 blocklist again" on_host "$XDPKIT" attach veth0 blocklist
-check_fails "after re-attach the IPv4 rule still drops" pings 4 "$XK_PEER_IP4" "$XK_IP4"
-check_fails "after re-attach the IPv6 rule still drops" pings 6 "$XK_PEER_IP6" "$XK_IP6"
+check_fails "after re-attach the IPv4 rule still drops" dropped 4 "$XK_PEER_IP4" "$XK_IP4"
+check_fails "after re-attach the IPv6 rule still drops" dropped 6 "$XK_PEER_IP6" "$XK_IP6"
 check_eq "the hit counter went on from 2 to 4" 4 "$(hits blocklist_v4 "$XK_PEER_IP4")"
 check "xdpkit detach veth0 blocklist" on_host "$XDPKIT" detach veth0 blocklist
 
@@ -83,9 +88,9 @@ check "xdpkit attach veth0 blocklist --tc egress" on_host "$XDPKIT" attach veth0
 eid=$(tc_prog_id egress)
 check_eq "tc filter show lists blocklist on egress" "$eid" \
 	"$(on_host "$XDPKIT" --json status veth0 | jq -r '.[0].tc.egress[0].id')"
-check_fails "TC egress: replies to $XK_PEER_IP4 are dropped" pings 4 "$XK_PEER_IP4" "$XK_IP4"
+check_fails "TC egress: replies to $XK_PEER_IP4 are dropped" dropped 4 "$XK_PEER_IP4" "$XK_IP4"
 check "TC egress: replies to $NET4.3 pass" pings 4 "$NET4.3" "$XK_IP4"
-check_fails "TC egress: replies to $XK_PEER_IP6 are dropped" pings 6 "$XK_PEER_IP6" "$XK_IP6"
+check_fails "TC egress: replies to $XK_PEER_IP6 are dropped" dropped 6 "$XK_PEER_IP6" "$XK_IP6"
 check "TC egress: replies to $NET6::3 pass" pings 6 "$NET6::3" "$XK_IP6"
 check_fails "TC egress: the host's own ping to $XK_PEER_IP4 is dropped" \
 	on_host ping -q -c 1 -W 1 "$XK_PEER_IP4"

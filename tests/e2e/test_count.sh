@@ -1,13 +1,15 @@
 #!/bin/bash
-# test_count.sh: count attached by xdpkit on XDP (frames in) and TC egress (frames out) of veth0 counts pings
-# both ways, exactly for ICMPv4 (packets and bytes); status and --json show it; detach leaves nothing.
+# test_count.sh: count attached by xdpkit on XDP (frames in) and TC egress (frames out) of veth0
+# counts pings both ways, exactly for ICMPv4 (packets and bytes); status and --json show it; detach
+# leaves nothing.
 . "$(dirname "$0")/lib.sh"
 xk_private "$@"
 xk_env_setup count
 export XDPKIT_PROG_DIR=$XK_BUILD
 xk_cleanup on_host "$XDPKIT" detach veth0 --all --purge
 
-# proto_count MAP_ID ETHERTYPE PROTO FIELD: packets or bytes of one count_proto key, summed over CPUs.
+# proto_count MAP_ID ETHERTYPE PROTO FIELD: packets or bytes of one count_proto key, summed over
+# CPUs.
 proto_count()
 {
 	bpftool -j map dump id "$1" | jq --argjson e "$2" --argjson p "$3" \
@@ -32,7 +34,8 @@ check_eq "status --json: nothing on TC ingress" 0 "$(jq '.[0].tc.ingress | lengt
 
 xmap=$(map_of "$xid" count_proto)
 emap=$(map_of "$eid" count_proto)
-# 3 requests in + 3 replies out, then 2 requests out + 2 replies in; each ICMPv4 echo frame is 98 bytes.
+# 3 requests in + 3 replies out, then 2 requests out + 2 replies in; each ICMPv4 echo frame is 98
+# bytes.
 check "ping peer -> host (IPv4)" ping4 "$XK_IP4" 3
 check "ping host -> peer (IPv4)" on_host ping -q -c 2 -i 0.2 -W 1 "$XK_PEER_IP4"
 check "ping peer -> host (IPv6)" ping6 "$XK_IP6" 3

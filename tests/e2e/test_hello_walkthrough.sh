@@ -1,13 +1,14 @@
 #!/bin/bash
-# test_hello_walkthrough.sh: the learner's first steps, as in the lab notes — attach hello with plain `ip`, ping
-# across it, see "Hello World <n>" in the trace, read the global counter with bpftool; then hello_drop makes the
-# ping fail, and detaching makes it pass again.
+# test_hello_walkthrough.sh: the learner's first steps, as in the lab notes — attach hello with
+# plain `ip`, ping across it, see "Hello World <n>" in the trace, read the global counter with
+# bpftool; then hello_drop makes the ping fail, and detaching makes it pass again.
 . "$(dirname "$0")/lib.sh"
 xk_private "$@"
 xk_env_setup hello
 
-# bpf_printk lines go to the bpf_trace_printk event. A trace instance of our own records that event, so other
-# tests reading (and consuming) the global trace_pipe at the same time take nothing away from us.
+# bpf_printk lines go to the bpf_trace_printk event. A trace instance of our own records that event,
+# so other tests reading (and consuming) the global trace_pipe at the same time take nothing away
+# from us.
 TR=/sys/kernel/tracing
 INST=$TR/instances/xkt-hello-$$
 [ -e $TR/events/bpf_trace/bpf_trace_printk/enable ] || xk_abort "no tracefs with the bpf_trace_printk event at $TR"
@@ -15,8 +16,9 @@ mkdir "$INST" || xk_abort "cannot create trace instance $INST"
 xk_cleanup rmdir "$INST"
 echo 1 >"$INST/events/bpf_trace/bpf_trace_printk/enable"
 
-# The .bss map (hello.bss; hello_dr.bss for hello_drop) of the program on veth0, found through the program, not
-# by name: another test may have a hello loaded too, and `bpftool map dump name hello.bss` would show both.
+# The .bss map (hello.bss; hello_dr.bss for hello_drop) of the program on veth0, found through the
+# program, not by name: another test may have a hello loaded too, and `bpftool map dump name
+# hello.bss` would show both.
 bss_map_of()
 {
 	local m
@@ -35,8 +37,8 @@ stat_of()
 }
 peer_tx() { on_peer ip -j -s link show veth1 | jq '.[0].stats64.tx.packets'; }
 
-# Neighbour discovery and ARP may send a frame at any moment: read counter, the peer's tx count and the PASS
-# verdicts until no frame arrived while we read them. Sets C (counter), TX, PASS.
+# Neighbour discovery and ARP may send a frame at any moment: read counter, the peer's tx count and
+# the PASS verdicts until no frame arrived while we read them. Sets C (counter), TX, PASS.
 snapshot()
 {
 	local i c2 tx2
@@ -71,7 +73,8 @@ check_ge "hello counted at least the 6 echo requests" $((c0 + 6)) "$c1"
 check_eq "counter (bpftool map dump) = frames the peer sent" $((tx1 - tx0)) $((c1 - c0))
 check_eq "hello's PASS verdicts = counter" "$c1" "$PASS"
 
-# Every value the counter took must have been printed; others' lines in the same event do not matter.
+# Every value the counter took must have been printed; others' lines in the same event do not
+# matter.
 seen=$(grep -o 'Hello World [0-9]*' "$INST/trace" | awk '{print $3}' | sort -un)
 missing=0
 for ((i = 0; i < c1; i++)); do

@@ -1,7 +1,8 @@
 #!/bin/bash
-# test_loaders.sh: every build/*.bpf.o is accepted unchanged by the standard loaders — ip (xdp, xdpgeneric),
-# tc (clsact ingress, when the object has a tc section), xdp-loader (skb) and bpftool prog loadall — and each
-# detaches without leaving anything behind. Objects are discovered, never listed.
+# test_loaders.sh: every build/*.bpf.o is accepted unchanged by the standard loaders — ip (xdp,
+# xdpgeneric), tc (clsact ingress, when the object has a tc section), xdp-loader (skb) and bpftool
+# prog loadall — and each detaches without leaving anything behind. Objects are discovered, never
+# listed.
 . "$(dirname "$0")/lib.sh"
 xk_private "$@"
 xk_env_setup loaders
@@ -92,7 +93,8 @@ for obj in "${objs[@]}"; do
 	xdp_loader "$n" "$obj" "$pins"
 	bpftool_loadall "$n" "$obj" "$pins" "$secs"
 
-	# Everything that remains in bpffs is what the loaders keep for themselves (empty dirs, symlinks).
+	# Everything that remains in bpffs is what the loaders keep for themselves (empty dirs,
+	# symlinks).
 	check_eq "$n: bpffs clean after all loaders" "" "$(bpffs_files)"
 	check_eq "$n: veth0 clean in ip link" "" "$(xdp_prog_id)"
 done

@@ -1,6 +1,7 @@
 #!/bin/bash
-# test_portfilter.sh: portfilter attached by xdpkit drops UDP and TCP to a listed port and passes another (deny
-# mode), then the reverse in allow-only mode; rules and mode written by bpftool; per-port hits; clean detach.
+# test_portfilter.sh: portfilter attached by xdpkit drops UDP and TCP to a listed port and passes
+# another (deny mode), then the reverse in allow-only mode; rules and mode written by bpftool;
+# per-port hits; clean detach.
 . "$(dirname "$0")/lib.sh"
 xk_private "$@"
 xk_env_setup portfilter
@@ -12,8 +13,9 @@ xk_cleanup rm -rf "$TMP"
 A=7001 # the listed port
 B=7002 # not listed
 
-# Listeners on the host: every UDP datagram and TCP connection's data to port P ends up in $TMP/udpP, $TMP/tcpP.
-# nsenter execs socat, so $! is socat itself; no output descriptor of ours stays open in the background.
+# Listeners on the host: every UDP datagram and TCP connection's data to port P ends up in
+# $TMP/udpP, $TMP/tcpP. nsenter execs socat, so $! is socat itself; no output descriptor of ours
+# stays open in the background.
 for p in $A $B; do
 	nsenter --net="/run/netns/$XK_NS" socat -u "UDP4-RECV:$p" "OPEN:$TMP/udp$p,creat,append" \
 		</dev/null >/dev/null 2>&1 &
@@ -27,7 +29,8 @@ for i in $(seq 50); do
 	sleep 0.1
 done
 
-# send_udp PORT WORD; send_tcp PORT WORD (fails when the SYN is dropped); got PROTO PORT: words received.
+# send_udp PORT WORD; send_tcp PORT WORD (fails when the SYN is dropped); got PROTO PORT: words
+# received.
 send_udp() { echo "$2" | on_peer socat -u - "UDP4-SENDTO:$XK_IP4:$1"; }
 send_tcp() { echo "$2" | on_peer timeout 3 socat -u - "TCP4:$XK_IP4:$1,connect-timeout=1" 2>/dev/null; }
 got() { sleep 0.2; cat "$TMP/$1$2" 2>/dev/null | tr '\n' ' '; }

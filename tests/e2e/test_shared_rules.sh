@@ -1,8 +1,9 @@
 #!/bin/bash
-# test_shared_rules.sh: one set of blocklist rules, several loaders. A blocklist attached by plain `ip` shows in
-# `xdpkit status` and is detached by `xdpkit detach`; its rules (pinned by iproute2 in /sys/fs/bpf/tc/globals)
-# go on dropping traffic when `xdpkit --pin-root /sys/fs/bpf/tc/globals` attaches the program again, and a rule
-# written by `xdpkit map set` drops traffic in a copy attached by plain `tc`. detach --all --purge cleans up.
+# test_shared_rules.sh: one set of blocklist rules, several loaders. A blocklist attached by plain
+# `ip` shows in `xdpkit status` and is detached by `xdpkit detach`; its rules (pinned by iproute2 in
+# /sys/fs/bpf/tc/globals) go on dropping traffic when `xdpkit --pin-root /sys/fs/bpf/tc/globals`
+# attaches the program again, and a rule written by `xdpkit map set` drops traffic in a copy
+# attached by plain `tc`. detach --all --purge cleans up.
 . "$(dirname "$0")/lib.sh"
 xk_private "$@"
 xk_env_setup shared
@@ -19,7 +20,10 @@ on_peer ip neigh replace "$XK_IP6" lladdr "$XK_MAC" dev veth1 nud permanent
 for a in "$XK_PEER_IP4" "$NET4.3" "$XK_PEER_IP6" "$NET6::3"; do
 	on_host ip neigh replace "$a" lladdr "$XK_PEER_MAC" dev veth0 nud permanent
 done
-pings() { on_peer ping "-$1" -q -c 2 -i 0.1 -W 0.5 -I "$2" "$3" >/dev/null 2>&1; }
+# pings: answered (waiting up to 2 s); dropped: the same pings with a short wait, expected to go
+# unanswered.
+pings() { on_peer ping "-$1" -q -c 2 -i 0.1 -W 2 -I "$2" "$3" >/dev/null 2>&1; }
+dropped() { on_peer ping "-$1" -q -c 2 -i 0.1 -W 0.5 -I "$2" "$3" >/dev/null 2>&1; }
 hits() { percpu_sum pinned "$G/$1" key $(ip_bytes "$2") -- x; }
 map_id() { bpftool -j map show pinned "$1" | jq .id; }
 
@@ -35,7 +39,7 @@ check_match "xdpkit status (plain) lists it by id" "id $ipid +blocklist" "$(on_h
 check "bpftool: block $XK_PEER_IP4 in $G/blocklist_v4" \
 	bpftool map update pinned $G/blocklist_v4 key $(ip_bytes "$XK_PEER_IP4") value $(le64 0)
 v4map=$(map_id $G/blocklist_v4)
-check_fails "ip-attached: ping from $XK_PEER_IP4 dropped" pings 4 "$XK_PEER_IP4" "$XK_IP4"
+check_fails "ip-attached: ping from $XK_PEER_IP4 dropped" dropped 4 "$XK_PEER_IP4" "$XK_IP4"
 check "ip-attached: ping from $NET4.3 passes" pings 4 "$NET4.3" "$XK_IP4"
 
 # 2. xdpkit takes away what ip attached, and leaves the rules where they are.
@@ -50,7 +54,7 @@ xid=$(xdp_prog_id)
 check_eq "xdpkit's copy reuses the pinned map (same map id)" "$v4map" "$(map_id $G/blocklist_v4)"
 check "xdpkit's program uses that map" \
 	sh -c "bpftool -j prog show id $xid | jq -e '.map_ids | index($v4map) != null'"
-check_fails "xdpkit-attached: the ip-era rule drops $XK_PEER_IP4" pings 4 "$XK_PEER_IP4" "$XK_IP4"
+check_fails "xdpkit-attached: the ip-era rule drops $XK_PEER_IP4" dropped 4 "$XK_PEER_IP4" "$XK_IP4"
 check "xdpkit-attached: ping from $NET4.3 passes" pings 4 "$NET4.3" "$XK_IP4"
 check_eq "the rule's hit counter went on (2 + 2)" 4 "$(hits blocklist_v4 "$XK_PEER_IP4")"
 check "xdpkit detach veth0 blocklist" on_host "$XDPKIT" --pin-root $G detach veth0 blocklist
@@ -62,9 +66,9 @@ check "tc qdisc add clsact" on_host tc qdisc add dev veth0 clsact
 check "tc filter add dev veth0 ingress bpf da obj blocklist.bpf.o sec tc" \
 	on_host tc filter add dev veth0 ingress bpf da obj "$XK_BUILD/blocklist.bpf.o" sec tc
 check_fails "tc-attached: ping from $XK_PEER_IP6 dropped by the xdpkit-made rule" \
-	pings 6 "$XK_PEER_IP6" "$XK_IP6"
+	dropped 6 "$XK_PEER_IP6" "$XK_IP6"
 check "tc-attached: ping from $NET6::3 passes" pings 6 "$NET6::3" "$XK_IP6"
-check_fails "tc-attached: the IPv4 rule holds too" pings 4 "$XK_PEER_IP4" "$XK_IP4"
+check_fails "tc-attached: the IPv4 rule holds too" dropped 4 "$XK_PEER_IP4" "$XK_IP4"
 check_match "xdpkit status shows the tc-attached filter" "tc ingress:" "$(on_host "$XDPKIT" status veth0)"
 
 check "xdpkit --pin-root $G detach veth0 --all --purge" on_host "$XDPKIT" --pin-root $G detach veth0 --all --purge

@@ -1,7 +1,8 @@
 #!/bin/bash
-# test_testenv.sh: scripts/testenv.sh itself — setup makes two namespaces joined by veth0/veth1 with working IPv4
-# and IPv6 at once, exec sees the bpffs of its caller, env/status report it, bad names are refused, teardown is
-# idempotent, and teardown --all removes environments of dead owners only. Uses a registry of its own.
+# test_testenv.sh: scripts/testenv.sh itself — setup makes two namespaces joined by veth0/veth1 with
+# working IPv4 and IPv6 at once, exec sees the bpffs of its caller, env/status report it, bad names
+# are refused, teardown is idempotent, and teardown --all removes environments of dead owners only.
+# Uses a registry of its own.
 . "$(dirname "$0")/lib.sh"
 xk_private "$@"
 export XK_TESTENV_DIR=$(mktemp -d /tmp/xkt-registry.XXXXXX)
