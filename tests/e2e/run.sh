@@ -73,6 +73,17 @@ report()
 	fi
 }
 
+# Longest first (by the previous run's times), so a slow test does not start last and run alone.
+prev=$(ls -1td "$ROOT"/build/e2e-logs/*/ 2>/dev/null | grep -v "/${LOGDIR##*/}/$" | head -1)
+if [ -n "$prev" ] && [ ${#tests[@]} -gt 1 ]; then
+	mapfile -t tests < <(for t in "${tests[@]}"; do
+		secs=0
+		f="$prev$(basename "$t" .sh).rc"
+		[ -r "$f" ] && read -r _ secs <"$f"
+		echo "$secs $t"
+	done | sort -rn -k1,1 | cut -d' ' -f2-)
+fi
+
 pass=0
 fail=0
 declare -A running=()
