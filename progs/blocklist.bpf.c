@@ -150,7 +150,7 @@ int blocklist(struct xdp_md *ctx)
 	struct xk_pkt p;
 	int res;
 
-	res = blocklist_decide(&p, xk_parse(&p, data, data_end));
+	res = blocklist_decide(&p, xk_parse(ctx, &p));
 	if (res == BL_DROP)
 		return xk_xdp_verdict(ctx, XDP_DROP);
 	if (res == BL_MALFORMED)

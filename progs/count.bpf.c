@@ -66,7 +66,7 @@ int count(struct xdp_md *ctx)
 	void *data_end = (void *)(long)ctx->data_end;
 	struct xk_pkt p;
 
-	count_frame(&p, xk_parse(&p, data, data_end), data_end - data);
+	count_frame(&p, xk_parse(ctx, &p), data_end - data);
 	return xk_xdp_verdict(ctx, XDP_PASS);
 }
 

@@ -141,7 +141,7 @@ int pong(struct xdp_md *ctx)
 	struct xk_pkt p;
 	int res;
 
-	res = pong_decide(&p, xk_parse(&p, data, data_end));
+	res = pong_decide(&p, xk_parse(ctx, &p));
 	if (res == PONG_TX)
 		return xk_xdp_verdict(ctx, XDP_TX);
 	if (res == PONG_MALFORMED)

@@ -79,7 +79,7 @@ int portfilter(struct xdp_md *ctx)
 	struct xk_pkt p;
 	int res;
 
-	res = portfilter_decide(&p, xk_parse(&p, data, data_end));
+	res = portfilter_decide(&p, xk_parse(ctx, &p));
 	if (res == PF_DROP)
 		return xk_xdp_verdict(ctx, XDP_DROP);
 	if (res == PF_MALFORMED)

@@ -141,7 +141,7 @@ int ratelimit(struct xdp_md *ctx)
 	struct xk_pkt p;
 	int res;
 
-	res = ratelimit_decide(&p, xk_parse(&p, data, data_end));
+	res = ratelimit_decide(&p, xk_parse(ctx, &p));
 	if (res == RL_DROP)
 		return xk_xdp_verdict(ctx, XDP_DROP);
 	if (res == RL_MALFORMED)

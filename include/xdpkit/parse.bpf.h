@@ -1,5 +1,6 @@
-/* One bounded parser for every program: Ethernet, up to two VLAN tags, IPv4 (options, fragments), IPv6 (a bounded
- * walk of extension headers), then TCP/UDP/ICMP/ICMPv6. Works on XDP and TC alike: it only needs data/data_end. */
+/* One bounded parser for every program: Ethernet, up to two VLAN tags, IPv4 (options, fragments),
+ * IPv6 (a bounded walk of extension headers), then TCP/UDP/ICMP/ICMPv6. XDP programs call
+ * xk_parse(ctx, &p); TC programs xk_tc_parse(skb, &p) from tc.bpf.h. */
 #ifndef XDPKIT_PARSE_BPF_H
 #define XDPKIT_PARSE_BPF_H
 
@@ -16,7 +17,8 @@
 #include <bpf/bpf_endian.h>
 
 #define XK_MAX_VLANS 2
-/* More extension headers than this and we stop looking: such a frame is counted as malformed, never misread. */
+/* More extension headers than this and we stop looking: such a frame is counted as malformed, never
+ * misread. */
 #define XK_MAX_IPV6_EXT 6
 
 #ifndef IPPROTO_MH
@@ -24,9 +26,12 @@
 #endif
 
 enum xk_parse_rc {
-	XK_PARSE_OK = 0,	/* every header present was read; l4 set if there is one we know and may read */
-	XK_PARSE_TRUNCATED = 1, /* the frame ends inside a header */
-	XK_PARSE_MALFORMED = 2, /* a header that cannot be true, or more VLAN tags / extension headers than we walk */
+	/* every header present was read; l4 set if there is one we know and may read */
+	XK_PARSE_OK = 0,
+	/* the frame ends inside a header */
+	XK_PARSE_TRUNCATED = 1,
+	/* a header that cannot be true, or more VLAN tags / extension headers than we walk */
+	XK_PARSE_MALFORMED = 2,
 };
 
 enum xk_frag {
@@ -45,11 +50,12 @@ struct xk_pkt {
 	struct ethhdr *eth;
 	struct iphdr *ip4;   /* set for IPv4 */
 	struct ipv6hdr *ip6; /* set for IPv6 */
-	void *l4;	     /* tcphdr/udphdr/icmphdr/icmp6hdr; NULL when absent, unknown or on a later fragment */
-	__be16 proto;	     /* EtherType after the VLAN tags, network order */
-	__u8 vlans;	     /* VLAN tags seen (0..2) */
-	__u8 l4_proto;	     /* IPPROTO_* of the transport header (after IPv6 extensions); 0 for non-IP */
-	__u8 frag;	     /* enum xk_frag */
+	/* tcphdr/udphdr/icmphdr/icmp6hdr; NULL when absent, unknown or on a later fragment */
+	void *l4;
+	__be16 proto;  /* EtherType after the VLAN tags, network order */
+	__u8 vlans;    /* VLAN tags seen (0..2) */
+	__u8 l4_proto; /* IPPROTO_* of the transport header (after IPv6 extensions); 0 for non-IP */
+	__u8 frag;     /* enum xk_frag */
 	__u8 l4_off_unused;
 };
 
@@ -58,10 +64,31 @@ static __always_inline int xk_is_vlan(__be16 proto)
 	return proto == bpf_htons(ETH_P_8021Q) || proto == bpf_htons(ETH_P_8021AD);
 }
 
-/* The parser walks the frame with a scalar offset from data and makes a packet pointer only to
- * read a header, and its loops are real bounded loops (verified since 5.3), not unrolled: the
- * verifier then checks each header once per way of reaching it instead of once per unrolled copy
- * and per packet pointer derived on the way. */
+/* How the parser keeps the verifier's work small (load time grows with it, and older kernels have
+ * lower limits):
+ * - It walks the frame with a scalar offset from data and makes a packet pointer only to read a
+ *   header, so the verifier's states meet again after each header instead of multiplying with
+ *   every pointer it derived.
+ * - The IPv6 extension-header walk, a loop that rarely runs, is a global function: the verifier
+ *   checks it once, on its own, instead of once for every way of reaching it. Such a function
+ *   cannot take packet pointers, so it takes the context and scalars and hands back one scalar
+ *   (struct xk_walk packed into an int). Frames without extension headers never call it. */
+
+/* Offsets never reach this: Ethernet, two tags, IPv6 and XK_MAX_IPV6_EXT + 1 headers of at most
+ * 2048 bytes each. Masking with it changes no value; it tells the verifier the bound. */
+#define XK_OFF_MASK 0x3fff
+_Static_assert(14 + 2 * 4 + 40 + (XK_MAX_IPV6_EXT + 1) * 2048 <= XK_OFF_MASK,
+	       "XK_OFF_MASK must hold every offset the walk can reach");
+
+/* The walk's result in one int: enum xk_parse_rc, then (on XK_PARSE_OK) the transport header's
+ * offset and protocol and enum xk_frag. */
+#define XK_WALK_OFF(w) ((w)&XK_OFF_MASK)
+#define XK_WALK_PROTO(w) (((w) >> 16) & 0xff)
+#define XK_WALK_FRAG(w) (((w) >> 24) & 3)
+#define XK_WALK_RC(w) (((w) >> 28) & 3)
+#define XK_WALK(rc, off, proto, frag)                                                              \
+	((int)(((__u32)(rc) << 28) | ((__u32)(frag) << 24) | ((__u32)(proto) << 16) |              \
+	       ((off)&XK_OFF_MASK)))
 
 /* Read and record the transport header at off, when it is one we know. */
 static __always_inline int xk_parse_l4(struct xk_pkt *p, void *data, __u32 off)
@@ -125,11 +152,86 @@ struct xk_ipv6_frag_hdr {
 	__be32 id;
 };
 
-static __always_inline int xk_parse_ipv6(struct xk_pkt *p, void *data, __u32 off)
+static __always_inline int xk_is_ipv6_ext(__u8 next)
+{
+	switch (next) {
+	case IPPROTO_HOPOPTS:
+	case IPPROTO_ROUTING:
+	case IPPROTO_DSTOPTS:
+	case IPPROTO_MH:
+	case IPPROTO_AH:
+	case IPPROTO_FRAGMENT:
+		return 1;
+	}
+	return 0;
+}
+
+/* Walk the extension headers from off, where a header of type next starts, to the transport
+ * header. Returns XK_WALK(...). */
+static __always_inline int xk_ipv6_walk(void *data, void *data_end, __u32 off, __u32 next)
+{
+	__u32 frag = XK_FRAG_NONE;
+	int i;
+
+	/* One step per extension header, plus the step that reaches the transport header. A real
+	 * loop (bounded, verified since 5.3). The offset is masked after every step: no value
+	 * changes, but every way through a step leaves the verifier the same state. */
+	for (i = 0; i <= XK_MAX_IPV6_EXT; i++) {
+		struct xk_ipv6_opt_hdr *opt;
+		struct xk_ipv6_frag_hdr *fh;
+
+		off &= XK_OFF_MASK;
+		opt = data + off;
+		fh = data + off;
+		switch (next) {
+		case IPPROTO_HOPOPTS:
+		case IPPROTO_ROUTING:
+		case IPPROTO_DSTOPTS:
+		case IPPROTO_MH:
+			if ((void *)(opt + 1) > data_end)
+				return XK_WALK(XK_PARSE_TRUNCATED, 0, 0, 0);
+			next = opt->nexthdr;
+			off += (opt->hdrlen + 1) * 8;
+			break;
+		case IPPROTO_AH:
+			if ((void *)(opt + 1) > data_end)
+				return XK_WALK(XK_PARSE_TRUNCATED, 0, 0, 0);
+			next = opt->nexthdr;
+			off += (opt->hdrlen + 2) * 4;
+			break;
+		case IPPROTO_FRAGMENT:
+			if ((void *)(fh + 1) > data_end)
+				return XK_WALK(XK_PARSE_TRUNCATED, 0, 0, 0);
+			next = fh->nexthdr;
+			off += sizeof(*fh);
+			if (fh->frag_off & bpf_htons(0xfff8))
+				return XK_WALK(XK_PARSE_OK, off, next, XK_FRAG_LATER);
+			if (fh->frag_off & bpf_htons(1))
+				frag = XK_FRAG_FIRST;
+			break;
+		default:
+			return XK_WALK(XK_PARSE_OK, off, next, frag);
+		}
+	}
+	return XK_WALK(XK_PARSE_MALFORMED, 0, 0, 0); /* still inside extension headers */
+}
+
+/* The walk, verified once per program type: global functions take the context, not packets. */
+__noinline int xk_ipv6_walk_xdp(struct xdp_md *ctx, __u32 off, __u32 next)
+{
+	return xk_ipv6_walk((void *)(long)ctx->data, (void *)(long)ctx->data_end, off, next);
+}
+
+__noinline int xk_ipv6_walk_skb(struct __sk_buff *skb, __u32 off, __u32 next)
+{
+	return xk_ipv6_walk((void *)(long)skb->data, (void *)(long)skb->data_end, off, next);
+}
+
+static __always_inline int xk_parse_ipv6(struct xk_pkt *p, void *data, __u32 off, void *ctx, int tc)
 {
 	struct ipv6hdr *ip6 = data + off;
-	__u8 next;
-	int i;
+	__u32 next;
+	int w;
 
 	if ((void *)(ip6 + 1) > p->data_end)
 		return XK_PARSE_TRUNCATED;
@@ -138,55 +240,26 @@ static __always_inline int xk_parse_ipv6(struct xk_pkt *p, void *data, __u32 off
 	p->ip6 = ip6;
 	next = ip6->nexthdr;
 	off += sizeof(*ip6);
-
-	/* One step per extension header, plus the step that reaches the transport header. */
-	for (i = 0; i <= XK_MAX_IPV6_EXT; i++) {
-		struct xk_ipv6_opt_hdr *opt = data + off;
-		struct xk_ipv6_frag_hdr *fh = data + off;
-
-		switch (next) {
-		case IPPROTO_HOPOPTS:
-		case IPPROTO_ROUTING:
-		case IPPROTO_DSTOPTS:
-		case IPPROTO_MH:
-			if ((void *)(opt + 1) > p->data_end)
-				return XK_PARSE_TRUNCATED;
-			next = opt->nexthdr;
-			off += (opt->hdrlen + 1) * 8;
-			break;
-		case IPPROTO_AH:
-			if ((void *)(opt + 1) > p->data_end)
-				return XK_PARSE_TRUNCATED;
-			next = opt->nexthdr;
-			off += (opt->hdrlen + 2) * 4;
-			break;
-		case IPPROTO_FRAGMENT:
-			if ((void *)(fh + 1) > p->data_end)
-				return XK_PARSE_TRUNCATED;
-			next = fh->nexthdr;
-			off += sizeof(*fh);
-			if (fh->frag_off & bpf_htons(0xfff8)) {
-				p->frag = XK_FRAG_LATER;
-				p->l4_proto = next;
-				return XK_PARSE_OK;
-			}
-			if (fh->frag_off & bpf_htons(1))
-				p->frag = XK_FRAG_FIRST;
-			break;
-		case IPPROTO_NONE:
-			p->l4_proto = IPPROTO_NONE;
+	if (xk_is_ipv6_ext(next)) {
+		w = tc ? xk_ipv6_walk_skb(ctx, off, next) : xk_ipv6_walk_xdp(ctx, off, next);
+		if (XK_WALK_RC(w) != XK_PARSE_OK)
+			return XK_WALK_RC(w);
+		p->frag = XK_WALK_FRAG(w);
+		p->l4_proto = XK_WALK_PROTO(w);
+		if (p->frag == XK_FRAG_LATER)
 			return XK_PARSE_OK;
-		default:
-			p->l4_proto = next;
-			return xk_parse_l4(p, data, off);
-		}
+		return xk_parse_l4(p, data, XK_WALK_OFF(w));
 	}
-	return XK_PARSE_MALFORMED; /* still inside extension headers after the bounded walk */
+	/* IPPROTO_NONE ends here too: xk_parse_l4 reads nothing for it. */
+	p->l4_proto = next;
+	return xk_parse_l4(p, data, off);
 }
 
-/* Parse a frame. On XK_PARSE_OK the fields tell what the frame is; on any other result only the fields set before
- * the failing header are valid. Never reads past data_end. */
-static __always_inline int xk_parse(struct xk_pkt *p, void *data, void *data_end)
+/* Parse a frame; ctx is the program's context (struct xdp_md, or struct __sk_buff when tc), which
+ * the extension-header walk needs. On XK_PARSE_OK the fields tell what the frame is; on any other
+ * result only the fields set before the failing header are valid. Never reads past data_end. */
+static __always_inline int xk_parse_frame(struct xk_pkt *p, void *data, void *data_end, void *ctx,
+					  int tc)
 {
 	struct ethhdr *eth = data;
 	__u32 off;
@@ -217,8 +290,14 @@ static __always_inline int xk_parse(struct xk_pkt *p, void *data, void *data_end
 	if (p->proto == bpf_htons(ETH_P_IP))
 		return xk_parse_ipv4(p, data, off);
 	if (p->proto == bpf_htons(ETH_P_IPV6))
-		return xk_parse_ipv6(p, data, off);
+		return xk_parse_ipv6(p, data, off, ctx, tc);
 	return XK_PARSE_OK; /* ARP and other EtherTypes: L2 only */
+}
+
+/* Parse the frame of an XDP program. */
+static __always_inline int xk_parse(struct xdp_md *ctx, struct xk_pkt *p)
+{
+	return xk_parse_frame(p, (void *)(long)ctx->data, (void *)(long)ctx->data_end, ctx, 0);
 }
 
 #endif

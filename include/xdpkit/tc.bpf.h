@@ -20,12 +20,12 @@ static __always_inline int xk_tc_parse(struct __sk_buff *skb, struct xk_pkt *p)
 	__u32 len = skb->len;
 	int rc;
 
-	rc = xk_parse(p, data, data_end);
+	rc = xk_parse_frame(p, data, data_end, skb, 1);
 	if (rc != XK_PARSE_TRUNCATED || len <= (__u32)(data_end - data))
 		return rc;
 	/* Parse again even if the pull fails: any pull invalidates the old packet pointers. */
 	bpf_skb_pull_data(skb, len < XK_TC_PULL_LEN ? len : XK_TC_PULL_LEN);
-	return xk_parse(p, (void *)(long)skb->data, (void *)(long)skb->data_end);
+	return xk_parse_frame(p, (void *)(long)skb->data, (void *)(long)skb->data_end, skb, 1);
 }
 
 #endif
