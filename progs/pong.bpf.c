@@ -32,6 +32,17 @@ static __always_inline __u16 pong_csum_replace(__u16 check, __u16 old, __u16 new
 	return (__u16)~sum;
 }
 
+/* A 16-bit length field in host order, for adding to a packet pointer. The mask changes nothing,
+ * but older verifiers (6.1 among them) do not follow a byte swap: they would see an unbounded value
+ * and refuse the pointer arithmetic. The barrier keeps clang from dropping the mask. */
+static __always_inline __u32 pong_len16(__be16 field)
+{
+	__u32 len = bpf_ntohs(field);
+
+	barrier_var(len);
+	return len & 0xffff;
+}
+
 static __always_inline void pong_swap_macs(struct ethhdr *eth)
 {
 	__u8 tmp[ETH_ALEN];
@@ -47,26 +58,19 @@ enum pong_result {
 	PONG_MALFORMED, /* pass it, and count it */
 };
 
-/* A byte-swapped length is unbounded to the verifiers of Debian's 6.1 and 6.12 kernels ("math between pkt pointer and
- * register with unbounded min value"); a mask the compiler cannot fold away gives them the bound they need. */
-static __always_inline __u32 pong_bound16(__u32 v)
-{
-	asm volatile("%0 &= 0xffff" : "+r"(v));
-	return v;
-}
-
 static __always_inline int pong_v4(struct xk_pkt *p)
 {
 	struct iphdr *ip = p->ip4;
 	struct icmphdr *icmp = p->l4;
-	__u16 old, tot_len = bpf_ntohs(ip->tot_len);
+	__u32 tot_len = pong_len16(ip->tot_len);
 	__be32 addr;
+	__u16 old;
 
 	if (icmp->type != ICMP_ECHO || icmp->code != 0)
 		return PONG_PASS;
 	/* The reply echoes the whole datagram: a frame cut short of its IP length gets no answer.
 	 * Ethernet padding beyond it is fine and goes back as it came. */
-	if (tot_len < ip->ihl * 4 + sizeof(*icmp) || (void *)ip + pong_bound16(tot_len) > p->data_end)
+	if (tot_len < ip->ihl * 4 + sizeof(*icmp) || (void *)ip + tot_len > p->data_end)
 		return PONG_MALFORMED;
 	/* Never answer from a multicast or broadcast address: pass those to the stack, which knows
 	 * its rules. */
@@ -100,7 +104,7 @@ static __always_inline int pong_v6(struct xk_pkt *p)
 
 	if (icmp6->icmp6_type != ICMPV6_ECHO_REQUEST || icmp6->icmp6_code != 0)
 		return PONG_PASS;
-	if ((void *)(ip6 + 1) + pong_bound16(bpf_ntohs(ip6->payload_len)) > p->data_end)
+	if ((void *)(ip6 + 1) + pong_len16(ip6->payload_len) > p->data_end)
 		return PONG_MALFORMED;
 	if ((p->eth->h_dest[0] & 1) || ip6->daddr.in6_u.u6_addr8[0] == 0xff)
 		return PONG_PASS;
