@@ -8,7 +8,8 @@
 #   TEST     guest tests to run (default: every test_* of tests/vm/t-*.sh), e.g. chain_three; "e2e" runs the
 #            tests/e2e suite in the guest too (not by default: under TCG it takes far longer than the VM budget)
 # Environment: VMTEST_TIMEOUT (seconds per kernel, default 480), VMTEST_CACHE (default .cache/vm),
-#   V=1 (kernel log on the console; V is also passed to the guest, where tests/e2e/run.sh streams each test)
+#   V=1 (kernel log on the console; V is also passed to the guest, where tests/e2e/run.sh streams each test),
+#   VMTEST_JOBS (kernels booted side by side, console lines then prefixed [6.1]/[6.12]; default 2 with 2+ CPUs)
 #
 # Why QEMU: the build machines refuse freplace, which libxdp's multi-program dispatcher needs; Debian's kernels in a
 # VM allow it. Why TCG: /dev/kvm exists on these machines but a KVM guest hangs.
@@ -23,7 +24,8 @@ MODULES="veth sch_ingress cls_bpf act_bpf"
 # Host tools copied into the guest with their shared libraries. iproute2, ping and friends must be the real ones:
 # busybox's ip cannot make veth pairs and has no XDP/TC BPF support.
 TOOLS="/usr/sbin/ip /usr/sbin/tc /usr/sbin/bpftool /usr/sbin/xdp-loader /usr/bin/ping /usr/bin/bash
-	/usr/bin/socat /usr/bin/nsenter /usr/bin/unshare /usr/bin/timeout /usr/bin/jq /usr/bin/cksum"
+	/usr/bin/socat /usr/bin/nsenter /usr/bin/unshare /usr/bin/timeout /usr/bin/jq /usr/bin/cksum
+	/usr/bin/setpriv /usr/bin/findmnt"
 
 die() {
 	echo "vmtest: $*" >&2
@@ -177,45 +179,53 @@ build_common() {
 	cp "$ROOT"/scripts/*.sh "$STAGE"/xdpkit/scripts/
 }
 
-# Boot one kernel; sets RUN_PASSED, RUN_FAILED; returns the guest's status.
-boot() {
-	kdir=$1 label=$2
+# The initramfs for one kernel: the common tree plus that kernel's modules.
+pack() { # kernel-dir output
 	rm -rf "$STAGE/lib/modules"
 	mkdir -p "$STAGE/lib/modules"
-	cp "$kdir"/modules/*.ko "$kdir"/load-order "$STAGE/lib/modules/" 2>/dev/null || true
-	(cd "$STAGE" && find . | cpio -o -H newc -R 0:0 --quiet) >"$WORK/initrd.cpio"
+	cp "$1"/modules/*.ko "$1"/load-order "$STAGE/lib/modules/" 2>/dev/null || true
+	(cd "$STAGE" && find . | cpio -o -H newc -R 0:0 --quiet) >"$2"
+}
+
+# Boot one kernel and stream its console (each line prefixed when kernels run side by side). Writes
+# "passed failed status seconds" to $WORK/result-LABEL.
+boot() { # kernel-dir label prefix
+	kdir=$1 label=$2 prefix=$3
 	log=$WORK/console-$label.log
 	quiet=quiet
 	[ "${V:-0}" = 1 ] && quiet=
-	# The init reads xktests= from its environment (the kernel passes unknown key=value words there).
+	# The init reads xktests= and V= from its environment (the kernel passes unknown key=value words there).
 	tests=$(echo "$TESTS" | tr ' ' ',')
 	start=$(date +%s)
 	{
 		qrc=0
+		# One vCPU: the tests are sequential, and a second TCG thread only competes for the host's CPUs.
 		timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1024 -smp 1 \
-			-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "$WORK/initrd.cpio" \
+			-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "$WORK/initrd-$label.cpio" \
 			-append "console=ttyS0 $quiet panic=-1 xktests=$tests V=${V:-0}" </dev/null || qrc=$?
-		echo "$qrc" >"$WORK/qemu.rc"
-	} | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log"
+		echo "$qrc" >"$WORK/qemu-$label.rc"
+	} | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log" | sed -u "s/^/$prefix/"
 	end=$(date +%s)
-	qrc=$(cat "$WORK/qemu.rc")
+	qrc=$(cat "$WORK/qemu-$label.rc")
 	result=$(sed -n 's/^VMTEST-RESULT: rc=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
 	counts=$(grep -E '^[0-9]+ passed, [0-9]+ failed$' "$log" | tail -n 1 || true)
-	RUN_PASSED=${counts%% passed*}
-	RUN_FAILED=${counts#*, }
-	RUN_FAILED=${RUN_FAILED%% failed}
+	passed=${counts%% passed*}
+	failed=${counts#*, }
+	failed=${failed%% failed}
 	if [ -z "$counts" ]; then
 		# No summary (hung or crashed guest): count what finished, plus one failure for the run itself.
-		RUN_PASSED=$(grep -c '^PASS test_' "$log" || true)
-		RUN_FAILED=$(($(grep -c '^FAIL test_' "$log" || true) + 1))
+		passed=$(grep -c '^PASS test_' "$log" || true)
+		failed=$(($(grep -c '^FAIL test_' "$log" || true) + 1))
 	fi
 	if [ -z "$result" ]; then
 		[ "$qrc" = 124 ] && reason="timed out after ${TIMEOUT}s" || reason="qemu exited $qrc"
 		echo "vmtest: $label: no result from the guest ($reason); console log above" >&2
 		result=1
 	fi
-	echo "vmtest: $label: guest status $result, $RUN_PASSED passed, $RUN_FAILED failed, $((end - start)) s wall"
-	return "$result"
+	# A failing guest whose tests all passed still fails the run.
+	[ "$result" = 0 ] || [ "$failed" -gt 0 ] || failed=1
+	echo "vmtest: $label: guest status $result, $passed passed, $failed failed, $((end - start)) s wall"
+	echo "$passed $failed $result $((end - start))" >"$WORK/result-$label"
 }
 
 main() {
@@ -224,7 +234,7 @@ main() {
 	TESTS="$*"
 	case $what in
 	-h | --help)
-		sed -n '2,11p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	all) kernels="6.1 6.12" ;;
@@ -238,7 +248,7 @@ main() {
 	trap 'rm -rf "$WORK"' EXIT INT TERM
 	build_common
 
-	total_pass=0 total_fail=0 summary=""
+	: >"$WORK/kernels"
 	for k in $kernels; do
 		pattern=$(kernel_pattern "$k")
 		pkg=$(resolve_pkg "$pattern")
@@ -247,20 +257,39 @@ main() {
 			pkg=$(resolve_pkg "$pattern")
 		fi
 		[ -n "$pkg" ] || pkg=$(cached_pkg "$pattern")
-		[ -n "$pkg" ] || die "no package matches '$pattern' in apt sources or $CACHE/debs"
+		[ -n "$pkg" ] || die "no package matches '$pattern' in apt sources or $CACHE/debs; 6.12 comes from" \
+			"bookworm-security (or bookworm-backports): add one to the apt sources and run apt-get update"
 		kdir=$(prepare_kernel "$pkg")
-		echo "vmtest: booting $pkg ($(basename "$kdir"))"
-		start=$(date +%s)
-		rc=0
-		boot "$kdir" "$k" || rc=$?
-		secs=$(($(date +%s) - start))
-		total_pass=$((total_pass + RUN_PASSED))
-		total_fail=$((total_fail + RUN_FAILED))
-		[ "$rc" = 0 ] || [ "$RUN_FAILED" -gt 0 ] || total_fail=$((total_fail + 1))
-		summary="$summary
-  $pkg: $RUN_PASSED passed, $RUN_FAILED failed, ${secs} s"
+		pack "$kdir" "$WORK/initrd-$k.cpio"
+		echo "$k $pkg $kdir" >>"$WORK/kernels"
 	done
-	echo "vmtest: per kernel:$summary"
+
+	n=$(wc -l <"$WORK/kernels")
+	# Side by side by default where there are two CPUs: about half the wall time (each guest uses one).
+	jobs=${VMTEST_JOBS:-$(($(nproc) >= 2 ? 2 : 1))}
+	if [ "$jobs" -gt 1 ] && [ "$n" -gt 1 ]; then
+		while read -r k pkg kdir; do
+			echo "vmtest: booting $pkg ($(basename "$kdir")), console lines prefixed [$k]"
+			boot "$kdir" "$k" "[$k] " &
+		done <"$WORK/kernels"
+		wait
+	else
+		while read -r k pkg kdir; do
+			echo "vmtest: booting $pkg ($(basename "$kdir"))"
+			boot "$kdir" "$k" ""
+		done <"$WORK/kernels"
+	fi
+
+	total_pass=0 total_fail=0
+	echo "vmtest: per kernel:"
+	while read -r k pkg kdir; do
+		read -r passed failed result secs <"$WORK/result-$k" || {
+			passed=0 failed=1 secs=?
+		}
+		echo "  $pkg: $passed passed, $failed failed, $secs s"
+		total_pass=$((total_pass + passed))
+		total_fail=$((total_fail + failed))
+	done <"$WORK/kernels"
 	echo "$total_pass passed, $total_fail failed"
 	[ "$total_fail" = 0 ]
 }
