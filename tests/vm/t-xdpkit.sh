@@ -83,3 +83,36 @@ test_eleventh_program() {
 	assert_eq "bpffs unchanged" "$pins" "$(find /sys/fs/bpf | sort)"
 	[ ! -e /sys/fs/bpf/xdpkit/ratelimit_cfg ] || fail "the refused attach left its map pinned"
 }
+
+# The JSON status and the stats verb see the chain as the kernel runs it; a mode mismatch is refused without change;
+# detach --id takes a component by id.
+test_json_stats_mode_and_id() {
+	must xdpkit attach "$IF" blocklist count
+	must xdpkit map set blocklist/blocklist_v4 "$SRC_B"
+	assert_eq "blocked pings" 0 "$(ping_from "$SRC_B" 4)"
+	assert_eq "allowed pings" 3 "$(ping_from "$SRC_A" 3)"
+	js=$(xdpkit --json status "$IF")
+	kernel=$(ip -j link show dev "$IF" | /usr/bin/jq -r '.[0].xdp.prog.id')
+	assert_eq "JSON dispatcher = what ip link runs" "$kernel" "$(echo "$js" | /usr/bin/jq -r '.[0].xdp.dispatcher.id')"
+	assert_eq "JSON components" "1 blocklist 10 XDP_PASS
+2 count 60 XDP_PASS" "$(echo "$js" | /usr/bin/jq -r '.[0].xdp.programs[] |
+		"\(.position) \(.name) \(.priority) \(.chain_actions | join(","))"')"
+	st=$(xdpkit --json stats "$IF")
+	assert_eq "stats: blocklist dropped the blocked pings" 4 \
+		"$(echo "$st" | /usr/bin/jq '.programs[] | select(.name == "blocklist") | .actions.drop.packets')"
+	assert_eq "stats: count passed only the allowed ones" 3 \
+		"$(echo "$st" | /usr/bin/jq '.programs[] | select(.name == "count") | .actions.pass.packets')"
+
+	# libxdp cannot mix modes on one interface: refused, and nothing of ratelimit is left behind.
+	before=$(/usr/sbin/xdp-loader status "$IF")
+	must_fail xdpkit attach "$IF" ratelimit --mode skb
+	note "refusal: $out"
+	assert_eq "one line" 1 "$(echo "$out" | wc -l)"
+	assert_eq "chain unchanged" "$before" "$(/usr/sbin/xdp-loader status "$IF")"
+	[ ! -e /sys/fs/bpf/xdpkit/ratelimit_cfg ] || fail "the refused attach left ratelimit_cfg pinned"
+
+	bl=$(id_of blocklist)
+	must xdpkit detach "$IF" --id "$(id_of count)"
+	assert_eq "count gone by id, blocklist kept" "10 blocklist $bl" "$(xk_chain)"
+	assert_eq "still blocking" 0 "$(ping_from "$SRC_B" 2)"
+}
