@@ -200,7 +200,7 @@ boot() { # kernel-dir label prefix
 	{
 		qrc=0
 		# One vCPU: the tests are sequential, and a second TCG thread only competes for the host's CPUs.
-		timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1024 -smp 1 \
+		timeout -k 5 "$TIMEOUT" qemu-system-x86_64 -accel tcg,thread=multi -cpu max -m 1024 -smp 1 -nic none \
 			-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "$WORK/initrd-$label.cpio" \
 			-append "console=ttyS0 $quiet panic=-1 xktests=$tests V=${V:-0}" </dev/null || qrc=$?
 		echo "$qrc" >"$WORK/qemu-$label.rc"
@@ -284,7 +284,7 @@ main() {
 	echo "vmtest: per kernel:"
 	while read -r k pkg kdir; do
 		read -r passed failed result secs <"$WORK/result-$k" || {
-			passed=0 failed=1 secs=?
+			passed=0 failed=1 secs='?'
 		}
 		echo "  $pkg: $passed passed, $failed failed, $secs s"
 		total_pass=$((total_pass + passed))

@@ -128,12 +128,6 @@ prog_map() { # prog-id map-name
 	echo "$m"
 }
 
-# Block an IPv4 source in the blocklist program PROG (its exact-address map, hit counter 0).
-block_v4() { # prog-id a.b.c.d
-	m=$(prog_map "$1" blocklist_v4)
-	bpftool map update id "$m" key $(echo "$2" | tr '.' ' ') value 0 0 0 0 0 0 0 0
-}
-
 # Dispatcher components in run order as "prio name" lines, from xdp-loader (libxdp's own view).
 loader_chain() {
 	/usr/sbin/xdp-loader status "$IF" | awk '$1 == "=>" { print $2, $3 }'
