@@ -27,7 +27,7 @@ done
 # Everything runs in a mount namespace of its own with a private bpffs: pins by name (blocklist_v4, filter_ipv4,
 # tc/globals) never meet those of tests running beside us, and vanish with the namespace even after a crash.
 if [ -z "${XK_BENCH_PRIVATE:-}" ]; then
-	XK_BENCH_PRIVATE=1 exec unshare -m --propagation private "$BASH" "$0" "$@"
+	XK_BENCH_PRIVATE=1 exec "$(dirname "$0")/../private-mounts.sh" "$BASH" "$0" "$@"
 fi
 mount -t bpf bpf /sys/fs/bpf || { echo "bench: cannot mount a private bpffs" >&2; exit 4; }
 

@@ -25,7 +25,7 @@ _XK_CLEANUP=()
 xk_private()
 {
 	if [ -z "${XK_E2E_PRIVATE:-}" ]; then
-		XK_E2E_PRIVATE=1 exec unshare -m --propagation private "$BASH" "$0" "$@"
+		XK_E2E_PRIVATE=1 exec "$(dirname "${BASH_SOURCE[0]}")/../../scripts/private-mounts.sh" "$BASH" "$0" "$@"
 	fi
 	mount -t bpf bpf /sys/fs/bpf || xk_abort "cannot mount a private bpffs on /sys/fs/bpf"
 	if [ ! -e /sys/kernel/tracing/trace ]; then

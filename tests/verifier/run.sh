@@ -66,11 +66,9 @@ grep -q "call bpf_map_lookup_elem" <<<"$err" && grep -q "^processed [0-9]* insns
 
 # JSON: same facts, machine-readable.
 json=$("$XK" --json check "$OBJ/packet_bounds.bpf.o" 2>/dev/null)
-if python3 -c 'import json,sys
-d=json.loads(sys.argv[1]); p=d["programs"][0]; e=p["error"]
-assert d["rejected"] == 1 and not p["loaded"], d
-assert e["class"] == "packet-bounds" and e["file"] == "packet_bounds.bpf.c" and e["line"] == int(sys.argv[2]), e
-assert any("invalid access to packet" in m for m in e["message"]), e' "$json" "$(bad_line packet_bounds)"; then
+if jq -e --argjson line "$(bad_line packet_bounds)" '.rejected == 1 and (.programs[0] | .loaded == false and
+	.error.class == "packet-bounds" and .error.file == "packet_bounds.bpf.c" and .error.line == $line and
+	any(.error.message[]; test("invalid access to packet")))' <<<"$json" >/dev/null; then
 	ok "--json reports class, file, line, message"
 else
 	bad "--json: $json"
@@ -79,7 +77,7 @@ fi
 # The good object: every program loads, with a real instruction count, and nothing is pinned or left loaded.
 # A private bpffs shows whether anything was pinned (the object's map asks for pin-by-name; maps.debug and
 # progs.debug are bpffs's own preloaded iterators, present on every mount).
-out=$(unshare -m --propagation private sh -c '
+out=$("$(dirname "$0")/../../scripts/private-mounts.sh" sh -c '
 	mount -t bpf bpf /sys/fs/bpf || exit 9
 	"$1" check "$2"; rc=$?
 	echo "pins: $(ls -A /sys/fs/bpf | grep -Ev "^(maps|progs)\.debug$" | wc -l)"
