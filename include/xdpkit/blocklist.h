@@ -5,10 +5,12 @@
 #include <linux/types.h>
 #include <xdpkit/types.h>
 
-/* Exact rules: per-CPU hashes keyed by address, value = hits. Created on demand (no prealloc) so a big
- * max_entries costs memory only for rules that exist. */
-#define BLOCKLIST_V4_MAX (1 << 21)
-#define BLOCKLIST_V6_MAX (1 << 18)
+/* Exact rules: plain hashes keyed by address, value = hits (one shared counter per rule, bumped
+ * atomically). Preallocated: an insert takes a ready element instead of allocating per-CPU memory,
+ * which is what makes loading a million rules fast (docs/blocklist.md has the figures). The price
+ * is memory fixed at creation, whatever the rule count: about 80 MB for v4, 14 MB for v6. */
+#define BLOCKLIST_V4_MAX (1 << 20)
+#define BLOCKLIST_V6_MAX (1 << 17)
 /* Prefix rules: LPM tries keyed by struct xk_cidr4/xk_cidr6, value = hits. */
 #define BLOCKLIST_CIDR4_MAX (1 << 18)
 #define BLOCKLIST_CIDR6_MAX (1 << 16)

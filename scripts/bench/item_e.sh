@@ -46,11 +46,11 @@ CFG
 		e_attach "$rx" "$OUT/drop.bpf.o" || { warn "e: cannot attach the bare drop"; return 1; }
 		drops+=("$(e_round "$tx" "$rx")")
 		e_attach "$rx" "$ROOT/build/blocklist.bpf.o" || return 1
-		hits0=$(percpu_hits 192 0 2 1)
+		hits0=$(rule_hits 192 0 2 1)
 		before=$(e_rx "$rx")
 		bls+=("$(e_round "$tx" "$rx")")
 		after=$(e_rx "$rx")
-		hits1=$(percpu_hits 192 0 2 1)
+		hits1=$(rule_hits 192 0 2 1)
 		# The kernel's own IPv6 neighbour and router messages on the link add a frame now and then.
 		[ $((after - before - hits1 + hits0)) -le 10 ] && [ $((after - before - hits1 + hits0)) -ge 0 ] ||
 			warn "e: blocklist's hit counter rose by $((hits1 - hits0)), veth1 saw $((after - before)) frames"
@@ -68,13 +68,12 @@ CFG
 		 extra_ns_per_packet: ((1e9 / ($b | med) - 1e9 / ($d | med)) * 10 | round / 10)}' >"$PARTS/e.json"
 }
 
-# Sum over CPUs of blocklist's hit counter for one IPv4 rule, read from the pin ip made. bpftool shows numbers when
-# the map has BTF and little-endian hex bytes when it has none.
-percpu_hits()
+# blocklist's hit counter for one IPv4 rule (one u64 shared by all CPUs), read from the pin ip made: the raw
+# little-endian value bytes, which bpftool prints whether or not the map has BTF.
+rule_hits()
 {
 	bpftool -j map lookup pinned /sys/fs/bpf/tc/globals/blocklist_v4 key "$@" | jq '
 		def byte: ascii_downcase | ltrimstr("0x") | explode | map(if . >= 97 then . - 87 else . - 48 end)
 			| .[0] * 16 + .[1];
-		[.values[].value | if type == "array" then (reverse | reduce (.[] | byte) as $b (0; . * 256 + $b))
-				   else . end] | add // 0'
+		.value | reverse | reduce (.[] | byte) as $b (0; . * 256 + $b)'
 }

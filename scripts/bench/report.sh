@@ -65,8 +65,9 @@ if has d; then
 	jq -r '.items.d.rows[] | if .available == false then "   \(.method): \(.note)"
 		else "   \(.method | .[0:16] | . + " " * (16 - length)) \(.rules) rules in \(.seconds) s\(if .all_loaded then "" else " (INCOMPLETE)" end)" end' "$RES"
 	jq -r '.items.d | "   xdpkit map load / bpftool batch: \(.xdpkit_vs_bpftool // "-")x",
-		"   the same raw fill into other map types: " + ([.raw_fill_by_map_type[] |
-		"\(.map_type)\(if .no_prealloc then "+no_prealloc" else "" end) \(.seconds) s"] | join(", "))' "$RES"
+		"   bare maps of 2^20 entries, create + raw fill (blocklist_v4 is hash):",
+		(.raw_fill_by_map_type[] | ("\(.map_type)\(if .no_prealloc then "+no_prealloc" else "" end)" | . + " " * (24 - length))
+			as $n | "     \($n) create \(.create_seconds // "-") s, fill \(.seconds) s")' "$RES"
 fi
 
 if has e; then

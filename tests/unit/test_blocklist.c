@@ -50,7 +50,8 @@ static void set_cfg(struct bpf_object *obj, __u32 match, __u32 cidr4, __u32 cidr
 		      : 0);
 }
 
-static __u64 trie_hits(struct bpf_object *obj, const char *map, const void *key)
+/* Every rule map has one shared counter per rule (no per-CPU values). */
+static __u64 rule_hits(struct bpf_object *obj, const char *map, const void *key)
 {
 	__u64 hits = 0;
 
@@ -118,12 +119,12 @@ UT_TEST(blocklist_exact_src_every_shape)
 		return;
 	for (h = 0; h < 2; h++) {
 		ASSERT_OK(ut_reset_maps(obj));
-		ASSERT_OK(fu_percpu_put(ut_map_fd(obj, "blocklist_v4"), &a4, 0));
-		ASSERT_OK(fu_percpu_put(ut_map_fd(obj, "blocklist_v6"), &a6, 0));
+		ASSERT_OK(put_zero(ut_map_fd(obj, "blocklist_v4"), &a4));
+		ASSERT_OK(put_zero(ut_map_fd(obj, "blocklist_v6"), &a6));
 		run_every_case(obj, bl_hooks[h], true, &n4, &n6);
 		ut_context("%s hit counters", bl_hooks[h]->sec);
-		ASSERT_EQ(fu_percpu_hits(obj, "blocklist_v4", &a4), n4);
-		ASSERT_EQ(fu_percpu_hits(obj, "blocklist_v6", &a6), n6);
+		ASSERT_EQ(rule_hits(obj, "blocklist_v4", &a4), n4);
+		ASSERT_EQ(rule_hits(obj, "blocklist_v6", &a6), n6);
 	}
 }
 
@@ -151,25 +152,25 @@ UT_TEST(blocklist_src_and_dst_mode)
 		if (!prog)
 			return;
 		ASSERT_OK(ut_reset_maps(obj));
-		ASSERT_OK(fu_percpu_put(ut_map_fd(obj, "blocklist_v4"), &d4, 0));
-		ASSERT_OK(fu_percpu_put(ut_map_fd(obj, "blocklist_v6"), &d6, 0));
+		ASSERT_OK(put_zero(ut_map_fd(obj, "blocklist_v4"), &d4));
+		ASSERT_OK(put_zero(ut_map_fd(obj, "blocklist_v6"), &d6));
 		ut_context("%s src mode, rule on the destination", hk->sec);
 		fu_run(prog, f4.data, f4.len, hk->pass, false);
 		fu_run(prog, f6.data, f6.len, hk->pass, false);
-		ASSERT_EQ(fu_percpu_hits(obj, "blocklist_v4", &d4), 0);
+		ASSERT_EQ(rule_hits(obj, "blocklist_v4", &d4), 0);
 
 		set_cfg(obj, BLOCKLIST_MATCH_DST, 0, 0);
 		ut_context("%s dst mode, rule on the destination", hk->sec);
 		fu_run(prog, f4.data, f4.len, hk->drop, false);
 		fu_run(prog, f6.data, f6.len, hk->drop, false);
-		ASSERT_EQ(fu_percpu_hits(obj, "blocklist_v4", &d4), 1);
-		ASSERT_EQ(fu_percpu_hits(obj, "blocklist_v6", &d6), 1);
+		ASSERT_EQ(rule_hits(obj, "blocklist_v4", &d4), 1);
+		ASSERT_EQ(rule_hits(obj, "blocklist_v6", &d6), 1);
 
 		ut_context("%s dst mode, rule on the source", hk->sec);
 		ASSERT_OK(bpf_map_delete_elem(ut_map_fd(obj, "blocklist_v4"), &d4) ? -errno : 0);
-		ASSERT_OK(fu_percpu_put(ut_map_fd(obj, "blocklist_v4"), &s4, 0));
+		ASSERT_OK(put_zero(ut_map_fd(obj, "blocklist_v4"), &s4));
 		fu_run(prog, f4.data, f4.len, hk->pass, false);
-		ASSERT_EQ(fu_percpu_hits(obj, "blocklist_v4", &s4), 0);
+		ASSERT_EQ(rule_hits(obj, "blocklist_v4", &s4), 0);
 		fu_check_stats(obj, 3, 2, 0);
 	}
 }
@@ -214,7 +215,7 @@ UT_TEST(blocklist_cidr_v4_v6)
 		ut_context("%s tries not announced in blocklist_cfg", hk->sec);
 		fu_run(prog, f4.data, f4.len, hk->pass, false);
 		fu_run(prog, f6.data, f6.len, hk->pass, false);
-		ASSERT_EQ(trie_hits(obj, "blocklist_cidr4", &p24), 0);
+		ASSERT_EQ(rule_hits(obj, "blocklist_cidr4", &p24), 0);
 
 		set_cfg(obj, BLOCKLIST_MATCH_SRC, 2, 2);
 		ut_context("%s tries announced", hk->sec);
@@ -222,21 +223,21 @@ UT_TEST(blocklist_cidr_v4_v6)
 		fu_run(prog, f6.data, f6.len, hk->drop, false);
 		fu_run(prog, f4b.data, f4b.len, hk->pass,
 		       false); /* 10.12.3.4: no prefix covers it yet */
-		ASSERT_EQ(trie_hits(obj, "blocklist_cidr4", &p24), 1); /* longest match */
-		ASSERT_EQ(trie_hits(obj, "blocklist_cidr4", &p16), 0);
-		ASSERT_EQ(trie_hits(obj, "blocklist_cidr6", &p64), 1);
-		ASSERT_EQ(trie_hits(obj, "blocklist_cidr6", &p32), 0);
+		ASSERT_EQ(rule_hits(obj, "blocklist_cidr4", &p24), 1); /* longest match */
+		ASSERT_EQ(rule_hits(obj, "blocklist_cidr4", &p16), 0);
+		ASSERT_EQ(rule_hits(obj, "blocklist_cidr6", &p64), 1);
+		ASSERT_EQ(rule_hits(obj, "blocklist_cidr6", &p32), 0);
 
 		ut_context("%s exact rule first", hk->sec);
-		ASSERT_OK(fu_percpu_put(ut_map_fd(obj, "blocklist_v4"), &s4, 0));
+		ASSERT_OK(put_zero(ut_map_fd(obj, "blocklist_v4"), &s4));
 		fu_run(prog, f4.data, f4.len, hk->drop, false);
-		ASSERT_EQ(fu_percpu_hits(obj, "blocklist_v4", &s4), 1);
-		ASSERT_EQ(trie_hits(obj, "blocklist_cidr4", &p24), 1);
+		ASSERT_EQ(rule_hits(obj, "blocklist_v4", &s4), 1);
+		ASSERT_EQ(rule_hits(obj, "blocklist_cidr4", &p24), 1);
 
 		ut_context("%s a host route (/32) in the trie", hk->sec);
 		ASSERT_OK(put_zero(ut_map_fd(obj, "blocklist_cidr4"), &other));
 		fu_run(prog, f4b.data, f4b.len, hk->drop, false);
-		ASSERT_EQ(trie_hits(obj, "blocklist_cidr4", &other), 1);
+		ASSERT_EQ(rule_hits(obj, "blocklist_cidr4", &other), 1);
 		fu_check_stats(obj, 3, 4, 0);
 	}
 }
@@ -264,8 +265,8 @@ UT_TEST(blocklist_truncated_frames)
 		if (!prog)
 			return;
 		ASSERT_OK(ut_reset_maps(obj));
-		ASSERT_OK(fu_percpu_put(ut_map_fd(obj, "blocklist_v4"), &a4, 0));
-		ASSERT_OK(fu_percpu_put(ut_map_fd(obj, "blocklist_v6"), &a6, 0));
+		ASSERT_OK(put_zero(ut_map_fd(obj, "blocklist_v4"), &a4));
+		ASSERT_OK(put_zero(ut_map_fd(obj, "blocklist_v6"), &a6));
 		for (i = 0; i < ut_ncases; i++) {
 			const struct ut_case *c = &ut_cases[i];
 			__u32 addr_end;
@@ -320,7 +321,7 @@ UT_TEST(blocklist_malformed_headers)
 		if (!prog)
 			return;
 		ASSERT_OK(ut_reset_maps(obj));
-		ASSERT_OK(fu_percpu_put(ut_map_fd(obj, "blocklist_v4"), &a4, 0));
+		ASSERT_OK(put_zero(ut_map_fd(obj, "blocklist_v4"), &a4));
 		ut_context("%s ihl 4", hk->sec);
 		memcpy(buf, f.data, f.len);
 		buf[f.l3_off] = 0x44;
@@ -334,7 +335,7 @@ UT_TEST(blocklist_malformed_headers)
 		buf[f.l3_off - 2] = 0x81; /* inner tag's EtherType says: another tag follows */
 		buf[f.l3_off - 1] = 0x00;
 		fu_run(prog, buf, f.len, hk->pass, false);
-		ASSERT_EQ(fu_percpu_hits(obj, "blocklist_v4", &a4), 0);
+		ASSERT_EQ(rule_hits(obj, "blocklist_v4", &a4), 0);
 		fu_check_stats(obj, 3, 0, 3);
 	}
 }
