@@ -6,7 +6,8 @@
 #   6.1      the newest linux-image-6.1.0-*-amd64 (bookworm); 6.12: the newest linux-image-6.12.*-amd64-unsigned
 #   all      both (default)
 #   TEST     guest tests to run (default: every test_* of tests/vm/t-*.sh), e.g. chain_three; "e2e" runs the
-#            tests/e2e suite in the guest too (not by default: under TCG it takes far longer than the VM budget)
+#            tests/e2e suite in the guest too (not by default: under TCG it takes far longer than the VM budget),
+#            "e2e:test_count" one test of it
 # Environment: VMTEST_TIMEOUT (seconds per kernel, default 480), VMTEST_CACHE (default .cache/vm),
 #   V=1 (kernel log on the console; V is also passed to the guest, where tests/e2e/run.sh streams each test),
 #   VMTEST_JOBS (kernels booted side by side, console lines then prefixed [6.1]/[6.12]; default 2 with 2+ CPUs)

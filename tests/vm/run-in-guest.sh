@@ -1,6 +1,7 @@
 #!/bin/sh
 # Runs inside the vmtest guest: every test_* function of tests/vm/t-*.sh, or those named (and "e2e": tests/e2e).
-# Usage: sh tests/vm/run-in-guest.sh [TEST...]   TEST: a function name (test_ optional) or "e2e"
+# Usage: sh tests/vm/run-in-guest.sh [TEST...]   TEST: a function name (test_ optional), "e2e" (the whole e2e
+# suite) or "e2e:NAME" (one e2e test, e.g. e2e:test_count)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/vm/lib.sh
 for f in tests/vm/t-*.sh; do
@@ -11,6 +12,7 @@ all=$(sed -n 's/^\(test_[a-z0-9_]*\)() *{.*/\1/p' tests/vm/t-*.sh)
 want=""
 for t in "$@"; do
 	case $t in
+	e2e:*) e2e_tests="${e2e_tests:-} ${t#e2e:}" want="$want e2e" ;;
 	e2e | test_*) want="$want $t" ;;
 	*) want="$want test_$t" ;;
 	esac
@@ -46,10 +48,11 @@ for t in $want; do
 done
 
 # The e2e suite of the manager issue, as it runs on the host (bash, namespaces, real traffic).
-if echo " $want " | grep -q ' e2e '; then
+if echo "$want" | grep -qw e2e; then
 	if [ -x tests/e2e/run.sh ]; then
 		echo "RUN  e2e (tests/e2e/run.sh)"
-		/usr/bin/bash tests/e2e/run.sh 2>&1 | tee /tmp/e2e.log
+		# shellcheck disable=SC2086 # a list of names
+		/usr/bin/bash tests/e2e/run.sh ${e2e_tests:-} 2>&1 | tee /tmp/e2e.log
 		# The host cannot read the guest's log files: show the end of each failing test's log here.
 		sed -n 's/^FAIL .*(exit [0-9]*; log \(.*\))$/\1/p' /tmp/e2e.log | while read -r f; do
 			echo "---- tail of $f"
