@@ -48,7 +48,8 @@ xk status veth0
 bold "Traffic: the peer pings the host"
 peer_ping $XK_IP4 5
 peer_ping $XK_IP6 5
-xk stats veth0
+xk stats veth0 --interval 0.5
+xk map dump count_tc/count_proto
 
 bold "Block the peer's IPv4 address, typed as an address"
 xk map set blocklist_v4 $XK_PEER_IP4 || exit 1
@@ -57,7 +58,7 @@ peer_ping $XK_IP6 3
 echo "(IPv4 from the peer is dropped at XDP; its IPv6 still passes)"
 xk map get blocklist_v4 $XK_PEER_IP4
 xk map dump blocklist_v4
-xk stats veth0
+xk stats blocklist --interval 0.5
 
 bold "Remove the rule: pings pass again"
 xk map del blocklist_v4 $XK_PEER_IP4
