@@ -8,7 +8,7 @@
 /* Exact rules: plain hashes keyed by address, value = hits (one shared counter per rule, bumped
  * atomically). Preallocated: an insert takes a ready element instead of allocating per-CPU memory,
  * which is what makes loading a million rules fast (docs/blocklist.md has the figures). The price
- * is memory fixed at creation, whatever the rule count: about 80 MB for v4, 14 MB for v6. */
+ * is memory fixed at creation, whatever the rule count: about 80 MiB for v4, 11 MiB for v6. */
 #define BLOCKLIST_V4_MAX (1 << 20)
 #define BLOCKLIST_V6_MAX (1 << 17)
 /* Prefix rules: LPM tries keyed by struct xk_cidr4/xk_cidr6, value = hits. */
