@@ -3,6 +3,7 @@
 #include "hooks.h"
 #include "xdpkit.h"
 
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <gelf.h>
@@ -108,6 +109,47 @@ out:
 	close(fd);
 }
 
+/* A pin left by another build of the object (other map type or size) makes libbpf refuse the load with a bare
+ * EINVAL; say which pin and what to do before anything is loaded. */
+static int check_pins(const struct xk_obj *o)
+{
+	struct bpf_map_info info;
+	__u32 len = sizeof(info);
+	struct bpf_map *m;
+
+	bpf_object__for_each_map(m, o->obj)
+	{
+		const char *path = bpf_map__pin_path(m);
+		int fd;
+
+		if (!path)
+			continue;
+		fd = bpf_obj_get(path);
+		if (fd < 0)
+			continue; /* not pinned yet: the load pins it */
+		memset(&info, 0, sizeof(info));
+		len = sizeof(info);
+		if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
+			close(fd);
+			continue;
+		}
+		close(fd);
+		if (info.type != bpf_map__type(m) || info.key_size != bpf_map__key_size(m) ||
+		    info.value_size != bpf_map__value_size(m) ||
+		    info.max_entries != bpf_map__max_entries(m) || info.map_flags != bpf_map__map_flags(m))
+			return xk_error(XK_EXIT_FAIL,
+					"pinned map %s does not match map '%s' of %s (pinned: %s, key %u, value %u, "
+					"max %u, flags 0x%x; object: %s, key %u, value %u, max %u, flags 0x%x); "
+					"remove the old pin (xdpkit detach ... --purge, or rm %s) or use another --pin-root",
+					path, bpf_map__name(m), o->path, libbpf_bpf_map_type_str(info.type),
+					info.key_size, info.value_size, info.max_entries, info.map_flags,
+					libbpf_bpf_map_type_str(bpf_map__type(m)), bpf_map__key_size(m),
+					bpf_map__value_size(m), bpf_map__max_entries(m), bpf_map__map_flags(m),
+					path);
+	}
+	return 0;
+}
+
 int xk_obj_open(const char *word, struct xk_obj *o)
 {
 	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = xk.pin_root);
@@ -139,7 +181,7 @@ int xk_obj_open(const char *word, struct xk_obj *o)
 		else if (hook && !strcmp(hook, "tc") && !o->tc)
 			o->tc = p;
 	}
-	return 0;
+	return check_pins(o);
 }
 
 void xk_obj_close(struct xk_obj *o)

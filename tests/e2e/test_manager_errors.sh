@@ -138,14 +138,21 @@ fi
 # One good and one missing PROG: nothing attached.
 expect_err "attach count + missing object" 3 "'nosuch' is neither" "$X" attach veth0 count nosuch --tc ingress
 
-# TC: the second object cannot load (a pinned map of the same name but another shape is in the way); the first
-# filter, the clsact qdisc it created and any new pins are taken away again.
+# A pin left by another build of the object (same name, other shape) is named before anything is loaded.
 mkdir -p /sys/fs/bpf/xdpkit
 bpftool map create /sys/fs/bpf/xdpkit/portfilter_ports type hash key 4 value 4 entries 1 name portfilter_ports
+expect_err "TC attach, a pinned map of another shape" 1 \
+	"pinned map /sys/fs/bpf/xdpkit/portfilter_ports does not match map 'portfilter_ports' .*remove the old pin" \
+	"$X" attach veth0 count portfilter --tc ingress
+rm -f /sys/fs/bpf/xdpkit/portfilter_ports
+
+# TC: the second object cannot load (a directory stands where its map must be pinned); the first filter, the
+# clsact qdisc it created and any new pins are taken away again.
+mkdir /sys/fs/bpf/xdpkit/portfilter_ports
 expect_err "TC attach, second object fails to load" 1 "cannot load 'portfilter'" \
 	"$X" attach veth0 count portfilter --tc ingress
 check_eq "no clsact qdisc left behind" 0 "$(on_host tc qdisc show dev veth0 | grep -c clsact)"
-rm -f /sys/fs/bpf/xdpkit/portfilter_ports
+rmdir /sys/fs/bpf/xdpkit/portfilter_ports
 rmdir /sys/fs/bpf/xdpkit
 
 # --help of every verb: exit 0 and a usage line.
