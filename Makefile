@@ -37,8 +37,10 @@ UNIT_SRCS := $(wildcard tests/unit/*.c)
 UNIT_OBJS := $(patsubst tests/unit/%.c,$(BUILD)/unit/%.o,$(UNIT_SRCS))
 # Deliberately broken programs for `xdpkit check`: they compile, and fail only in the verifier.
 VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(wildcard tests/verifier/*.bpf.c))
+# Objects only the e2e tests use, built here because the VM guest that also runs them has no clang.
+TEST_OBJS := $(patsubst tests/e2e/objs/%.bpf.c,$(BUILD)/test-objs/%.bpf.o,$(wildcard tests/e2e/objs/*.bpf.c))
 
-.PHONY: all progs manager clean test test-unit test-e2e test-vm bench demo install deps test-verifier
+.PHONY: all progs manager clean test test-unit test-e2e test-vm test-vm-e2e bench demo install deps test-verifier
 all: progs manager
 progs: $(BPF_OBJS)
 manager: $(if $(MANAGER_SRCS),$(BUILD)/xdpkit)
@@ -66,6 +68,10 @@ $(BUILD)/verifier/%.bpf.o: tests/verifier/%.bpf.c | $(BUILD)
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+$(BUILD)/test-objs/%.bpf.o: tests/e2e/objs/%.bpf.c | $(BUILD)
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) -c $< -o $@
@@ -86,7 +92,7 @@ deps:
 test-unit: all $(BUILD)/unit-tests
 	$(BUILD)/unit-tests $(BUILD)
 
-test-e2e: all
+test-e2e: all $(TEST_OBJS)
 	tests/e2e/run.sh
 
 test-verifier: all $(VERIFIER_OBJS)
@@ -94,6 +100,10 @@ test-verifier: all $(VERIFIER_OBJS)
 
 test-vm: all
 	scripts/vmtest.sh all
+
+# The e2e suite inside the guests (both kernels side by side): dispatcher-chained attach, no clang there.
+test-vm-e2e: all $(TEST_OBJS)
+	scripts/vmtest.sh all e2e
 
 test: test-unit test-verifier test-e2e test-vm
 
@@ -124,7 +134,7 @@ $(BUILD)/bench/xk-fill: scripts/bench/fill.c
 bench: all $(BENCH_OBJS)
 	scripts/bench/run.sh
 
--include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d)
+-include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
 
 demo: all
 	scripts/demo.sh

@@ -175,6 +175,8 @@ build_common() {
 	put_libs "$ROOT"/build/xdpkit
 	cp "$ROOT"/build/xdpkit "$STAGE"/xdpkit/build/xdpkit
 	cp "$ROOT"/build/*.bpf.o "$STAGE"/xdpkit/build/
+	# Objects the e2e tests use (make test-vm-e2e builds them; the guest has no clang).
+	[ -d "$ROOT"/build/test-objs ] && cp -r "$ROOT"/build/test-objs "$STAGE"/xdpkit/build/
 	cp -r "$ROOT"/tests "$STAGE"/xdpkit/tests
 	mkdir -p "$STAGE"/xdpkit/scripts
 	cp "$ROOT"/scripts/*.sh "$STAGE"/xdpkit/scripts/
