@@ -50,6 +50,21 @@ void xk_sum_percpu(const struct xk_vtype *t, const void *percpu, int ncpu, size_
  * input returns -EINVAL and puts one sentence naming the input and the expected form into err. */
 int xk_parse_text(const struct xk_vtype *t, const char *text, void *out, char *err, size_t errlen);
 
+/* Parsing many texts of one type (`map load`): the type is resolved once, then the fixed forms
+ * (IPv4 and IPv6 addresses, unsigned integers up to 8 bytes in decimal) are parsed directly,
+ * without a BTF walk per text. Whatever the direct path does not take, and every refusal with its
+ * message, goes through xk_parse_text: both accept exactly the same texts. */
+struct xk_parser {
+	const struct xk_vtype *t;
+	int kind;   /* XK_PP_* in btf_parse.c */
+	__u32 size; /* bytes written by the direct path */
+	__u64 max;  /* largest unsigned integer */
+};
+void xk_parser_init(struct xk_parser *p, const struct xk_vtype *t);
+/* `text` is len bytes (not NUL-terminated, no blanks around); out as for xk_parse_text. */
+int xk_parser_run(const struct xk_parser *p, const char *text, size_t len, void *out, char *err,
+		  size_t errlen);
+
 /* Well-known names of EtherTypes and IP protocols, ended by a NULL name. */
 struct xk_name_num {
 	const char *name;

@@ -6,119 +6,179 @@
 #include "map_entries.h"
 #include "xdpkit.h"
 
-#include <ctype.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/mman.h>
+#include <sys/stat.h>
+#include <unistd.h>
 
-#define CHUNK                                                                                      \
-	8192 /* elements per batch syscall: big enough to amortise, small enough for per-CPU       \
-		buffers */
+/* Elements per batch syscall, and the most bytes of per-CPU values spread out for one (a per-CPU
+ * map's values go to the kernel once per possible CPU). */
+#define CHUNK 65536
+#define SPREAD_BYTES (16 << 20)
 
 struct entries {
 	__u8 *keys, *vals; /* n keys, n single (not per-CPU) values */
-	size_t n, cap;
+	size_t n;
 };
 
-static int grow(struct entries *e, const struct xk_mapref *m)
+/* The whole input in memory: a regular file mapped, anything else (stdin, a pipe) read. */
+struct text {
+	char *buf;
+	size_t len;
+	bool mapped;
+};
+
+static int read_text(const char *file, struct text *t)
 {
-	size_t cap = e->cap ? e->cap * 2 : 4096;
-	__u8 *k = realloc(e->keys, cap * m->info.key_size);
+	int fd = strcmp(file, "-") ? open(file, O_RDONLY | O_CLOEXEC) : STDIN_FILENO;
+	size_t cap = 0;
+	struct stat st;
+	ssize_t r;
+	int err = 0;
 
-	if (!k)
-		return -ENOMEM;
-	e->keys = k;
-	k = realloc(e->vals, cap * m->info.value_size);
-	if (!k)
-		return -ENOMEM;
-	e->vals = k;
-	e->cap = cap;
-	return 0;
-}
+	*t = (struct text){0};
+	if (fd < 0)
+		return -errno;
+	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
+		t->buf = mmap(NULL, st.st_size, PROT_READ, MAP_PRIVATE | MAP_POPULATE, fd, 0);
+		if (t->buf != MAP_FAILED) {
+			t->len = st.st_size;
+			t->mapped = true;
+			goto out;
+		}
+		t->buf = NULL;
+	}
+	for (;;) {
+		if (t->len == cap) {
+			char *nb = realloc(t->buf, cap = cap ? cap * 2 : 1 << 20);
 
-static char *trim(char *s)
-{
-	char *end;
-
-	while (isspace((unsigned char)*s))
-		s++;
-	end = s + strlen(s);
-	while (end > s && isspace((unsigned char)end[-1]))
-		*--end = '\0';
-	return s;
-}
-
-/* Read and check the whole file. Returns 0 or an exit code after one line "FILE:LINE: ...". */
-static int parse_file(const struct xk_mapref *m, const char *file, struct entries *e)
-{
-	FILE *f = strcmp(file, "-") ? fopen(file, "r") : stdin;
-	char *line = NULL, *s, *val, err[512], tname[128];
-	size_t len = 0, lineno = 0;
-	int ret = 0;
-
-	if (!f)
-		return xk_error(XK_EXIT_NOTFOUND, "cannot read '%s': %s; check the path", file,
-				strerror(errno));
-	while (getline(&line, &len, f) >= 0) {
-		__u8 *key, *v;
-		char *hash;
-
-		lineno++;
-		/* '#' starts a comment at the start of a line or after a blank; no typed form
-		 * contains one. */
-		for (hash = strchr(line, '#'); hash; hash = strchr(hash + 1, '#'))
-			if (hash == line || isspace((unsigned char)hash[-1])) {
-				*hash = '\0';
+			if (!nb) {
+				err = -ENOMEM;
 				break;
 			}
-		s = trim(line);
-		if (!*s)
+			t->buf = nb;
+		}
+		r = read(fd, t->buf + t->len, cap - t->len);
+		if (r < 0 && errno == EINTR)
 			continue;
-		for (val = s; *val && !isspace((unsigned char)*val); val++)
-			;
-		if (*val)
-			*val++ = '\0';
-		val = trim(val);
-		if (e->n == e->cap && grow(e, m)) {
-			ret = xk_error(XK_EXIT_FAIL, "out of memory at %s:%zu", file, lineno);
+		if (r <= 0) {
+			err = r < 0 ? -errno : 0;
 			break;
 		}
-		key = e->keys + e->n * m->info.key_size;
-		v = e->vals + e->n * m->info.value_size;
-		memset(key, 0, m->info.key_size);
-		memset(v, 0, m->info.value_size);
-		if (xk_parse_text(&m->key, s, key, err, sizeof(err))) {
+		t->len += r;
+	}
+out:
+	if (fd != STDIN_FILENO)
+		close(fd);
+	return err;
+}
+
+static void free_text(struct text *t)
+{
+	if (t->mapped)
+		munmap(t->buf, t->len);
+	else
+		free(t->buf);
+	t->buf = NULL;
+}
+
+/* isspace() of the C locale, without the call. */
+static inline bool blank(char c)
+{
+	return c == ' ' || (c >= '\t' && c <= '\r');
+}
+
+/* Read and check the whole file. Returns 0 or an exit code after one line "FILE:LINE: ...". The
+ * key and value types are resolved once; keys and values land in two arrays sized by the line
+ * count, zeroed by calloc (fresh pages) rather than line by line. */
+static int parse_file(const struct xk_mapref *m, const char *file, struct entries *e)
+{
+	size_t ks = m->info.key_size, vs = m->info.value_size, lines = 1, lineno = 0;
+	bool array4 = xk_map_type_is_array(m->info.type) && ks == 4;
+	struct xk_parser kp, vp;
+	char err[512], tname[128];
+	const char *p, *end, *nl;
+	struct text t;
+	int ret = 0;
+
+	ret = read_text(file, &t);
+	if (ret) {
+		free_text(&t);
+		return xk_error(ret == -ENOMEM ? XK_EXIT_FAIL : XK_EXIT_NOTFOUND,
+				"cannot read '%s': %s; check the path", file, strerror(-ret));
+	}
+	end = t.buf + t.len;
+	for (p = t.buf; p < end && (nl = memchr(p, '\n', end - p)); p = nl + 1)
+		lines++;
+	e->keys = calloc(lines, ks);
+	e->vals = calloc(lines, vs);
+	if (!e->keys || !e->vals) {
+		free_text(&t);
+		return xk_error(XK_EXIT_FAIL, "out of memory for %zu lines of %s", lines, file);
+	}
+	xk_parser_init(&kp, &m->key);
+	xk_parser_init(&vp, &m->value);
+
+	for (p = t.buf; p < end; lineno++) {
+		const char *s = p, *le, *hash, *k, *v;
+		__u8 *key = e->keys + e->n * ks;
+
+		nl = memchr(p, '\n', end - p);
+		le = nl ? nl : end;
+		p = nl ? nl + 1 : end;
+		/* '#' starts a comment at the start of a line or after a blank; no typed form
+		 * contains one. */
+		for (hash = memchr(s, '#', le - s); hash;
+		     hash = memchr(hash + 1, '#', le - hash - 1))
+			if (hash == s || blank(hash[-1])) {
+				le = hash;
+				break;
+			}
+		while (s < le && blank(*s))
+			s++;
+		while (le > s && blank(le[-1]))
+			le--;
+		if (s == le)
+			continue;
+		for (k = s; k < le && !blank(*k); k++)
+			;
+		for (v = k; v < le && blank(*v); v++)
+			;
+		if (xk_parser_run(&kp, s, k - s, key, err, sizeof(err))) {
 			xk_type_name(&m->key, tname, sizeof(tname));
 			ret = xk_error(XK_EXIT_USAGE,
 				       "%s:%zu: key for map %s (%s): %s; nothing was written", file,
-				       lineno, m->name, tname, err);
+				       lineno + 1, m->name, tname, err);
 			break;
 		}
-		if (xk_map_type_is_array(m->info.type) && m->info.key_size == 4) {
+		if (array4) {
 			__u32 idx;
 
 			memcpy(&idx, key, 4);
 			if (idx >= m->info.max_entries) {
 				ret = xk_error(XK_EXIT_USAGE,
-					       "%s:%zu: key %s: map %s is an array with indexes "
+					       "%s:%zu: key %.*s: map %s is an array with indexes "
 					       "0-%u; nothing was written",
-					       file, lineno, s, m->name, m->info.max_entries - 1);
+					       file, lineno + 1, (int)(k - s), s, m->name,
+					       m->info.max_entries - 1);
 				break;
 			}
 		}
-		if (*val && xk_parse_text(&m->value, val, v, err, sizeof(err))) {
+		if (v < le &&
+		    xk_parser_run(&vp, v, le - v, e->vals + e->n * vs, err, sizeof(err))) {
 			xk_type_name(&m->value, tname, sizeof(tname));
 			ret = xk_error(XK_EXIT_USAGE,
 				       "%s:%zu: value for map %s (%s): %s; nothing was written",
-				       file, lineno, m->name, tname, err);
+				       file, lineno + 1, m->name, tname, err);
 			break;
 		}
 		e->n++;
 	}
-	free(line);
-	if (f != stdin)
-		fclose(f);
+	free_text(&t);
 	return ret;
 }
 
@@ -157,16 +217,19 @@ static int write_all(const struct xk_mapref *m, const struct entries *e, bool *l
 		     __u8 *lpm_olds, size_t *written)
 {
 	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
-	size_t vb = xk_mapref_value_bytes(m), i, c;
-	__u8 *buf = malloc(CHUNK * vb);
+	size_t vb = xk_mapref_value_bytes(m), i, c, chunk = CHUNK;
 	bool batch = !lpm_existed;
+	__u8 *buf;
 	int err = 0;
 
+	if (m->percpu && chunk * vb > SPREAD_BYTES)
+		chunk = SPREAD_BYTES / vb ? SPREAD_BYTES / vb : 1;
+	buf = malloc((m->percpu ? chunk : 1) * vb);
 	*written = 0;
 	if (!buf)
 		return -ENOMEM;
-	for (i = 0; i < e->n && !err; i += CHUNK) {
-		size_t end = i + CHUNK < e->n ? i + CHUNK : e->n;
+	for (i = 0; i < e->n && !err; i += chunk) {
+		size_t end = i + chunk < e->n ? i + chunk : e->n;
 		__u32 count = end - i;
 
 		if (batch) {

@@ -293,3 +293,77 @@ UT_TEST(btf_text_synthetic_types)
 	refused(&t, "0a01", "is not 4 bytes of hex");
 	btf__free(btf);
 }
+
+/* The bulk parser (map load) takes exactly what xk_parse_text takes, with the same bytes, and
+ * refuses with the same message: its direct paths are only shortcuts. */
+static void same_as_generic(const struct xk_vtype *t, const char *text)
+{
+	__u8 a[64] = {0}, b[64] = {0};
+	char ea[512] = "", eb[512] = "";
+	struct xk_parser p;
+	int ra, rb;
+
+	ut_context("'%s'", text);
+	xk_parser_init(&p, t);
+	ra = xk_parse_text(t, text, a, ea, sizeof(ea));
+	rb = xk_parser_run(&p, text, strlen(text), b, eb, sizeof(eb));
+	ASSERT_EQ(rb, ra);
+	ASSERT_MEM_EQ(b, a, sizeof(a));
+	ASSERT_STR_EQ(eb, ea);
+	ut_context(NULL);
+}
+
+UT_TEST(btf_text_bulk_parser)
+{
+	static const char *const v4[] = {
+	    "10.0.0.1",	 "0.0.0.0",    "255.255.255.255", "1.2.3.4", "192.168.001.1", "01.2.3.4",
+	    "256.1.1.1", "1.2.3",      "1.2.3.4.5",	  "1..2.3",  "1.2.3.",	      ".1.2.3",
+	    "1.2.3.4x",	 "1.2.3.1000", "2001:db8::1",	  "",	     "0x0a000001",    "1.2.3.04"};
+	static const char *const v6[] = {"2001:db8::1", "::",		"::ffff:10.0.0.1",
+					 "10.0.0.1",	"2001:db8:::1", "fe80::1%eth0"};
+	static const char *const num[] = {"0",
+					  "42",
+					  "4294967295",
+					  "4294967296",
+					  "18446744073709551615",
+					  "18446744073709551616",
+					  "0x10",
+					  "010",
+					  "-1",
+					  "+1",
+					  "1 2",
+					  "99999999999999999999",
+					  "abc",
+					  ""};
+	struct btf *btf = obj_btf("blocklist"), *syn = btf__new_empty();
+	struct xk_vtype ip, ip6, hits, t;
+	char long_text[1100];
+	size_t i;
+	int u16, s32;
+
+	if (!btf || !syn || !vtype(btf, "xk_ipv4", &ip) || !vtype(btf, "xk_ipv6", &ip6) ||
+	    !vtype(btf, "xk_hits", &hits))
+		goto out;
+	for (i = 0; i < sizeof(v4) / sizeof(v4[0]); i++)
+		same_as_generic(&ip, v4[i]);
+	for (i = 0; i < sizeof(v6) / sizeof(v6[0]); i++)
+		same_as_generic(&ip6, v6[i]);
+	for (i = 0; i < sizeof(num) / sizeof(num[0]); i++)
+		same_as_generic(&hits, num[i]);
+	u16 = btf__add_int(syn, "__u16", 2, 0);
+	s32 = btf__add_int(syn, "int", 4, BTF_INT_SIGNED);
+	t = (struct xk_vtype){syn, (__u32)u16, 2};
+	for (i = 0; i < sizeof(num) / sizeof(num[0]); i++)
+		same_as_generic(&t, num[i]);
+	same_as_generic(&t, "65535");
+	same_as_generic(&t, "65536");
+	t = (struct xk_vtype){syn, (__u32)s32, 4};
+	for (i = 0; i < sizeof(num) / sizeof(num[0]); i++)
+		same_as_generic(&t, num[i]);
+	memset(long_text, '1', sizeof(long_text) - 1);
+	long_text[sizeof(long_text) - 1] = '\0';
+	same_as_generic(&ip, long_text);
+out:
+	btf__free(syn);
+	btf__free(btf);
+}
