@@ -127,25 +127,25 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct entrie
 		const char *s = p, *le, *hash, *k, *v;
 		__u8 *key = e->keys + e->n * ks;
 
-		nl = memchr(p, '\n', end - p);
+		/* One pass over the line: blanks, the key (a word), then the rest. '#' starts a
+		 * comment at the start of a line or after a blank; no typed form contains one. */
+		while (s < end && *s != '\n' && blank(*s))
+			s++;
+		for (k = s; k < end && !blank(*k); k++)
+			;
+		nl = k < end && *k == '\n' ? k : memchr(k, '\n', end - k);
 		le = nl ? nl : end;
 		p = nl ? nl + 1 : end;
-		/* '#' starts a comment at the start of a line or after a blank; no typed form
-		 * contains one. */
-		for (hash = memchr(s, '#', le - s); hash;
+		if (s == k || *s == '#')
+			continue;
+		for (hash = memchr(k, '#', le - k); hash;
 		     hash = memchr(hash + 1, '#', le - hash - 1))
-			if (hash == s || blank(hash[-1])) {
+			if (blank(hash[-1])) {
 				le = hash;
 				break;
 			}
-		while (s < le && blank(*s))
-			s++;
-		while (le > s && blank(le[-1]))
+		while (le > k && blank(le[-1]))
 			le--;
-		if (s == le)
-			continue;
-		for (k = s; k < le && !blank(*k); k++)
-			;
 		for (v = k; v < le && blank(*v); v++)
 			;
 		if (xk_parser_run(&kp, s, k - s, key, err, sizeof(err))) {
