@@ -280,6 +280,23 @@ static const char *mode_name(enum xdp_attach_mode m)
 	}
 }
 
+/* The mode of the chain on the interface when it differs from the --mode asked for (libxdp refuses
+ * to mix modes on one interface, with a bare EEXIST); NULL otherwise. */
+static const char *mismatched_mode(struct attach_args *a)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(a->ifindex);
+	enum xdp_attach_mode running;
+
+	if (libxdp_get_error(mp) || !mp)
+		return NULL;
+	running = xdp_multiprog__attach_mode(mp);
+	xdp_multiprog__close(mp);
+	if (a->mode == XDP_MODE_UNSPEC || a->mode == running ||
+	    (running != XDP_MODE_NATIVE && running != XDP_MODE_SKB))
+		return NULL;
+	return mode_name(running);
+}
+
 static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 {
 	struct xdp_program *progs[MAX_PROGS] = {};
@@ -308,7 +325,11 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 	}
 	err = xdp_program__attach_multi(progs, a->n, a->ifindex, a->mode, 0);
 	if (err) {
+		const char *running = NULL;
+
 		xk_newpins_undo(&np);
+		if (err == -EEXIST || err == -EBUSY)
+			running = mismatched_mode(a);
 		if (err == -EOPNOTSUPP && a->mode == XDP_MODE_NATIVE) {
 			ret =
 			    xk_error(XK_EXIT_FAIL,
@@ -321,6 +342,11 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 			    "cannot add to %s: libxdp's dispatcher holds at most 10 programs; "
 			    "detach one first",
 			    a->ifname);
+		} else if (running) {
+			ret = xk_error(XK_EXIT_FAIL,
+				       "cannot add '%s' to %s: %s runs XDP in %s mode and libxdp "
+				       "chains programs in one mode only; use --mode %s",
+				       a->words[0], a->ifname, a->ifname, running, running);
 		} else if (err == -EEXIST || err == -EBUSY) {
 			ret = xk_error(
 			    XK_EXIT_FAIL,

@@ -108,6 +108,7 @@ test_json_stats_mode_and_id() {
 	must_fail xdpkit attach "$IF" ratelimit --mode skb
 	note "refusal: $out"
 	assert_eq "one line" 1 "$(echo "$out" | wc -l)"
+	assert_grep "names the running mode and the fix" "$IF runs XDP in native mode.*use --mode native" "$out"
 	assert_eq "chain unchanged" "$before" "$(/usr/sbin/xdp-loader status "$IF")"
 	[ ! -e /sys/fs/bpf/xdpkit/ratelimit_cfg ] || fail "the refused attach left ratelimit_cfg pinned"
 
