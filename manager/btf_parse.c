@@ -564,26 +564,29 @@ void xk_parser_init(struct xk_parser *p, const struct xk_vtype *t)
  * same bytes. */
 static bool fast_ipv4(const char *s, size_t len, __u8 *out)
 {
-	const char *end = s + len;
+	unsigned int v = 0, digits = 0, part = 0;
 	__u8 a[4];
-	int part;
+	size_t i;
 
-	for (part = 0; part < 4; part++) {
-		unsigned int v = 0, digits = 0;
-
-		for (; s < end && *s >= '0' && *s <= '9' && digits < 4; s++, digits++)
-			v = v * 10 + (*s - '0');
-		if (!digits || digits > 3 || v > 255 || (digits > 1 && s[-(int)digits] == '0'))
-			return false;
-		a[part] = v;
-		if (part < 3) {
-			if (s >= end || *s != '.')
-				return false;
-			s++;
-		}
-	}
-	if (s != end)
+	if (len < 7 || len > 15)
 		return false;
+	for (i = 0; i < len; i++) {
+		unsigned int d = (unsigned char)s[i] - '0';
+
+		if (d <= 9) {
+			if ((digits && !v) || ++digits > 3) /* a leading zero, or too long */
+				return false;
+			v = v * 10 + d;
+			continue;
+		}
+		if (s[i] != '.' || !digits || v > 255 || part == 3)
+			return false;
+		a[part++] = v;
+		v = digits = 0;
+	}
+	if (!digits || v > 255 || part != 3)
+		return false;
+	a[3] = v;
 	memcpy(out, a, 4); /* nothing written on a refusal, as inet_pton */
 	return true;
 }

@@ -138,7 +138,7 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct entrie
 		p = nl ? nl + 1 : end;
 		if (s == k || *s == '#')
 			continue;
-		for (hash = memchr(k, '#', le - k); hash;
+		for (hash = k < le ? memchr(k, '#', le - k) : NULL; hash;
 		     hash = memchr(hash + 1, '#', le - hash - 1))
 			if (blank(hash[-1])) {
 				le = hash;
