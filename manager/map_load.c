@@ -15,14 +15,15 @@
 #include <sys/stat.h>
 #include <unistd.h>
 
-/* Elements per batch syscall, and the most bytes of per-CPU values spread out for one (a per-CPU
- * map's values go to the kernel once per possible CPU). */
+/* Elements per batch syscall, and the most bytes of values one may take from a separate buffer
+ * (per-CPU values spread out once per possible CPU, or zeros). */
 #define CHUNK 65536
 #define SPREAD_BYTES (16 << 20)
 
 struct entries {
 	__u8 *keys, *vals; /* n keys, n single (not per-CPU) values */
 	size_t n;
+	bool valued; /* some line gave a value; else all are zero */
 };
 
 /* The whole input in memory: a regular file mapped, anything else (stdin, a pipe) read. */
@@ -176,6 +177,7 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct entrie
 				       file, lineno + 1, m->name, tname, err);
 			break;
 		}
+		e->valued |= v < le;
 		e->n++;
 	}
 	free_text(&t);
@@ -218,13 +220,15 @@ static int write_all(const struct xk_mapref *m, const struct entries *e, bool *l
 {
 	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
 	size_t vb = xk_mapref_value_bytes(m), i, c, chunk = CHUNK;
-	bool batch = !lpm_existed;
+	bool batch = !lpm_existed, chunk_buf = m->percpu || !e->valued;
 	__u8 *buf;
 	int err = 0;
 
-	if (m->percpu && chunk * vb > SPREAD_BYTES)
+	/* Without values (a plain key list) every batch takes the same zeroed chunk, so the kernel
+	 * reads one small buffer again instead of faulting in all of e->vals. */
+	if (chunk_buf && chunk * vb > SPREAD_BYTES)
 		chunk = SPREAD_BYTES / vb ? SPREAD_BYTES / vb : 1;
-	buf = malloc((m->percpu ? chunk : 1) * vb);
+	buf = calloc(chunk_buf ? chunk : 1, vb);
 	*written = 0;
 	if (!buf)
 		return -ENOMEM;
@@ -235,7 +239,9 @@ static int write_all(const struct xk_mapref *m, const struct entries *e, bool *l
 		if (batch) {
 			const void *vals = e->vals + i * m->info.value_size;
 
-			if (m->percpu) {
+			if (!e->valued) {
+				vals = buf;
+			} else if (m->percpu) {
 				for (c = i; c < end; c++)
 					xk_map_spread(m, e->vals + c * m->info.value_size,
 						      buf + (c - i) * vb);
