@@ -63,10 +63,14 @@ check_eq "--watch --count 2: two rounds (one header per program and round)" 4 "$
 check_eq "--json --watch --count 3: three documents" 3 "$(xs --json stats --watch --count 3 --interval 0.1 | jq -c . | wc -l)"
 
 # A program replaced under --watch: one notice, then the new program is followed.
-xs stats "$XK_IF" --watch --count 6 --interval 0.3 >"$TMP/watch.txt" 2>&1 &
+xs stats "$XK_IF" --watch --count 10 --interval 0.3 >"$TMP/watch.txt" 2>&1 &
 watcher=$!
 xk_cleanup kill $watcher
-sleep 0.6
+# Replace once the watcher has shown the old program: starting it takes seconds in the VM guest (emulated CPU).
+for ((i = 0; i < 100; i++)); do
+	[[ $(<"$TMP/watch.txt") == *"prog $pid blocklist"* ]] && break
+	sleep 0.1
+done
 check "replace blocklist by count on XDP (ip link set ... xdp obj)" on_host ip -force link set dev "$XK_IF" xdp obj "$XK_BUILD/count.bpf.o" sec xdp
 nid=$(xdp_prog_id)
 wait $watcher
