@@ -200,6 +200,7 @@ boot() { # kernel-dir label prefix
 	# The init reads xktests= and V= from its environment (the kernel passes unknown key=value words there).
 	tests=$(echo "$TESTS" | tr ' ' ',')
 	start=$(date +%s)
+	# Line by line all the way (sed -u, not tr, which holds 4 KB back): a long guest run streams as it goes.
 	{
 		qrc=0
 		# One vCPU: the tests are sequential, and a second TCG thread only competes for the host's CPUs.
@@ -207,7 +208,7 @@ boot() { # kernel-dir label prefix
 			-nographic -no-reboot -kernel "$kdir/vmlinuz" -initrd "$WORK/initrd-$label.cpio" \
 			-append "console=ttyS0 $quiet panic=-1 xktests=$tests V=${V:-0}" </dev/null || qrc=$?
 		echo "$qrc" >"$WORK/qemu-$label.rc"
-	} | tr -d '\r' | sed -u 's/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log" | sed -u "s/^/$prefix/"
+	} | sed -u 's/\r//g; s/\x1b\[[0-9;?]*[a-zA-Z]//g; s/\x1bc//g' | tee "$log" | sed -u "s/^/$prefix/"
 	end=$(date +%s)
 	qrc=$(cat "$WORK/qemu-$label.rc")
 	result=$(sed -n 's/^VMTEST-RESULT: rc=\([0-9]*\).*/\1/p' "$log" | tail -n 1)
