@@ -281,7 +281,8 @@ obj_section_text()
 
 # Sum of the per-CPU values of one __u64 field of a map entry (or of the values themselves when they
 # are plain numbers), from the "formatted" part of `bpftool -j map lookup`; 0 for a map that is not
-# per-CPU. percpu_sum MAP_SPEC... -- FIELD   e.g.  percpu_sum pinned /sys/fs/bpf/x key 1 0 0 0 -- packets
+# per-CPU, nothing when the lookup fails (no such map or key), so that no check can pass on it.
+# percpu_sum MAP_SPEC... -- FIELD   e.g.  percpu_sum pinned /sys/fs/bpf/x key 1 0 0 0 -- packets
 percpu_sum()
 {
 	local args=() out re sum=0 n=0
@@ -289,7 +290,7 @@ percpu_sum()
 		args+=("$1")
 		shift
 	done
-	out=$(bpftool -j map lookup "${args[@]}" 2>/dev/null)
+	out=$(bpftool -j map lookup "${args[@]}" 2>/dev/null) || return 1
 	out=${out#*\"formatted\":}
 	# Only the per-CPU list (as before: .formatted.values[]), in bash: jq costs 0.35 s in the VM.
 	[[ $out == *\"values\":\[* ]] || { echo 0; return; }
@@ -307,8 +308,9 @@ percpu_sum()
 
 # --- map access by program, and bytes for bpftool -------------------------------------------------
 
-# map_of PROG_ID MAPNAME: the id of the program's map with that name (found through the program, so
-# another test's copy of the same program never gets in the way). Two bpftool calls, no jq.
+# map_of PROG_ID MAPNAME: the id of the program's map with that name, or names matching the glob
+# MAPNAME (found through the program, so another test's copy of the same program never gets in the
+# way). Two bpftool calls, no jq.
 map_of()
 {
 	local ids line re='^([0-9]+): .* name ([^ ]+) ' mre='map_ids ([0-9,]+)'
@@ -316,7 +318,7 @@ map_of()
 	[[ $ids =~ $mre ]] || return 0
 	ids=",${BASH_REMATCH[1]},"
 	bpftool map list 2>/dev/null | while read -r line; do
-		[[ $line =~ $re ]] && [ "${BASH_REMATCH[2]}" = "$2" ] && [[ $ids == *",${BASH_REMATCH[1]},"* ]] &&
+		[[ $line =~ $re ]] && [[ ${BASH_REMATCH[2]} == $2 ]] && [[ $ids == *",${BASH_REMATCH[1]},"* ]] &&
 			echo "${BASH_REMATCH[1]}"
 	done
 	return 0
