@@ -323,6 +323,28 @@ map_of()
 	done
 	return 0
 }
+# pinned_map_id PATH: the id of the map pinned there (empty if none). prog_uses_map PROG_ID MAP_ID:
+# true when the program uses that map. prog_type PIN: the type of the program pinned there.
+pinned_map_id()
+{
+	local out re='^([0-9]+):'
+	out=$(bpftool map show pinned "$1" 2>/dev/null)
+	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
+	return 0
+}
+prog_uses_map()
+{
+	local out re='map_ids ([0-9,]+)'
+	out=$(bpftool prog show id "$1" 2>/dev/null)
+	[ -n "$2" ] && [[ $out =~ $re ]] && [[ ",${BASH_REMATCH[1]}," == *",$2,"* ]]
+}
+prog_type()
+{
+	local out re='^[0-9]+: ([a-z_]+) '
+	out=$(bpftool prog show pinned "$1" 2>/dev/null)
+	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
+	return 0
+}
 # verdicts PROG_ID SLOT: packets the program counted in its xdpkit_stats slot (0 aborted, 1 drop, 2
 # pass, 3 tx, 5 malformed), summed over CPUs.
 verdicts() { percpu_sum id "$(map_of "$1" xdpkit_stats)" key "$2" 0 0 0 -- packets; }

@@ -23,9 +23,7 @@ ip_xdp()
 	check_eq "$n: pinned-by-name maps land in tc/globals ($kw)" "$pins" "$(pins_in $GLOBALS)"
 	# The pins are the maps the running program uses, not copies.
 	for p in $pins; do
-		local mid
-		mid=$(bpftool -j map show pinned "$GLOBALS/$p" | jq .id)
-		bpftool -j prog show id "$id" | jq -e ".map_ids | index($mid) != null" >/dev/null || map_ok=0
+		prog_uses_map "$id" "$(pinned_map_id "$GLOBALS/$p")" || map_ok=0
 	done
 	check_eq "$n: the program uses the pinned maps ($kw)" 1 $map_ok
 	check "$n: ip link set dev veth0 $kw off" on_host ip link set dev veth0 "$kw" off
@@ -39,8 +37,7 @@ tc_ingress()
 	check "$n: tc filter add ingress bpf da obj sec tc" \
 		on_host tc filter add dev veth0 ingress bpf da obj "$obj" sec tc
 	check_eq "$n: tc -j filter show lists the filter" "$n.bpf.o:[tc]" "$(tc_filters ingress)"
-	check_eq "$n: the filter is direct-action" true \
-		"$(on_host tc -j filter show dev veth0 ingress | jq '[.[].options."direct-action" // empty][0]')"
+	check_match "$n: the filter is direct-action" " direct-action " "$(_tc_bpf_lines ingress)"
 	check_eq "$n: tc pins the same maps in tc/globals" "$pins" "$(pins_in $GLOBALS)"
 	check "$n: tc filter del" on_host tc filter del dev veth0 ingress
 	check_eq "$n: no tc filter left" "" "$(tc_filters ingress)"
@@ -73,7 +70,7 @@ bpftool_loadall()
 {
 	local n=$1 obj=$2 pins=$3 secs=$4 dir=/sys/fs/bpf/xkt-loadall types want
 	check "$n: bpftool prog loadall" bpftool prog loadall "$obj" $dir
-	types=$(for f in $dir/*; do bpftool -j prog show pinned "$f" | jq -r .type; done | sort -u | tr '\n' ' ')
+	types=$(for f in $dir/*; do prog_type "$f"; done | sort -u | tr '\n' ' ')
 	want=$(for s in $secs; do case $s in xdp) echo xdp ;; tc) echo sched_cls ;; esac; done | sort -u | tr '\n' ' ')
 	check_eq "$n: loadall pinned one program per entry section" "$want" "$types"
 	check_eq "$n: loadall pins pinned-by-name maps in /sys/fs/bpf" "$pins" "$(pins_in /sys/fs/bpf)"
