@@ -121,8 +121,8 @@ EOF
 		die "could not set up environment '$name' (see the ip error above); nothing is left behind"
 	fi
 	{
-		echo "XK_MAC=$(ip -n "$name" -br link show veth0 | awk '{print $3}')"
-		echo "XK_PEER_MAC=$(ip -n "$name-peer" -br link show veth1 | awk '{print $3}')"
+		echo "XK_MAC=$(in_ns "$name" ip -br link show veth0 | awk '{print $3}')"
+		echo "XK_PEER_MAC=$(in_ns "$name-peer" ip -br link show veth1 | awk '{print $3}')"
 	} >>"$REG/$name.env"
 }
 
@@ -133,18 +133,18 @@ setup_links()
 	ip netns add "$peer" || return 1
 	# Created inside NAME and moved straight to the peer: the pair never appears in the root
 	# namespace, where its names could clash with another test's.
-	ip -n "$name" link add veth0 type veth peer name veth1 netns "$peer" || return 1
+	in_ns "$name" ip link add veth0 type veth peer name veth1 netns "$peer" || return 1
 	for ns in "$name" "$peer"; do
 		# No duplicate address detection: addresses (link-local too) are usable at once.
 		in_ns "$ns" sysctl -qw net.ipv6.conf.all.accept_dad=0 net.ipv6.conf.default.accept_dad=0 || return 1
-		ip -n "$ns" link set lo up || return 1
+		in_ns "$ns" ip link set lo up || return 1
 	done
-	ip -n "$name" addr add "10.200.$n.1/24" dev veth0 || return 1
-	ip -n "$name" addr add "fd00:200:0:$n::1/64" dev veth0 nodad || return 1
-	ip -n "$peer" addr add "10.200.$n.2/24" dev veth1 || return 1
-	ip -n "$peer" addr add "fd00:200:0:$n::2/64" dev veth1 nodad || return 1
-	ip -n "$name" link set veth0 up || return 1
-	ip -n "$peer" link set veth1 up || return 1
+	in_ns "$name" ip addr add "10.200.$n.1/24" dev veth0 || return 1
+	in_ns "$name" ip addr add "fd00:200:0:$n::1/64" dev veth0 nodad || return 1
+	in_ns "$peer" ip addr add "10.200.$n.2/24" dev veth1 || return 1
+	in_ns "$peer" ip addr add "fd00:200:0:$n::2/64" dev veth1 nodad || return 1
+	in_ns "$name" ip link set veth0 up || return 1
+	in_ns "$peer" ip link set veth1 up || return 1
 }
 
 teardown_one()

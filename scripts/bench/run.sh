@@ -112,8 +112,8 @@ veth_ns()
 		ip netns add "$b" || return 1
 		cleanup_add ip netns del "$b"
 	fi
-	ip -n "$a" link add veth0 type veth peer name veth1 netns "$b" || return 1
-	ip -n "$a" link set veth0 up && ip -n "$b" link set veth1 up
+	nsenter --net="/run/netns/$a" ip link add veth0 type veth peer name veth1 netns "$b" || return 1
+	nsenter --net="/run/netns/$a" ip link set veth0 up && nsenter --net="/run/netns/$b" ip link set veth1 up
 }
 in_ns() { local ns=$1; shift; nsenter --net="/run/netns/$ns" -- "$@"; }
 

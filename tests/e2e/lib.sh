@@ -167,7 +167,7 @@ xdp_prog_id()
 {
 	local dev=${1:-$XK_IF} out re='prog/xdp[a-z]* id ([0-9]+) name ([^ ]+)' line
 	local comp='^=> +[0-9]+ +[^ ]+ +([0-9]+) '
-	out=$(ip -n "$XK_NS" link show dev "$dev" 2>/dev/null)
+	out=$(on_host ip link show dev "$dev" 2>/dev/null)
 	[[ $out =~ $re ]] || return 0
 	if [ "${BASH_REMATCH[2]}" != xdp_dispatcher ]; then
 		echo "${BASH_REMATCH[1]}"
@@ -182,7 +182,7 @@ xdp_prog_id()
 xdp_mode()
 {
 	local out
-	out=$(ip -n "$XK_NS" link show dev "${1:-$XK_IF}" 2>/dev/null)
+	out=$(on_host ip link show dev "${1:-$XK_IF}" 2>/dev/null)
 	case " ${out%%$'\n'*} " in
 	*" xdp "*) echo 1 ;;
 	*" xdpgeneric "*) echo 2 ;;
@@ -213,8 +213,17 @@ tc_prog_id()
 	return 0
 }
 # Every file under the private bpffs, except the kernel's preloaded iterators (maps.debug,
-# progs.debug).
-bpffs_files() { find /sys/fs/bpf -mindepth 1 ! -type d ! -type l ! -name '*.debug' 2>/dev/null | sort; }
+# progs.debug), in glob order. A bash glob, not find | sort: called twice per case in some tests.
+bpffs_files()
+{
+	local f
+	(
+		shopt -s globstar nullglob dotglob
+		for f in /sys/fs/bpf/**; do
+			[ -d "$f" ] || [ -L "$f" ] || [[ $f == *.debug ]] || echo "$f"
+		done
+	)
+}
 
 # The maps of an object that carry `pinning = LIBBPF_PIN_BY_NAME`, from its BTF (one name a line).
 obj_pinned_maps()

@@ -32,7 +32,7 @@ stat_of() { verdicts "$@"; }
 peer_tx()
 {
 	local out re='TX: +bytes +packets[^0-9]+[0-9]+ +([0-9]+)'
-	out=$(ip -n "$XK_PEER_NS" -s link show veth1)
+	out=$(on_peer ip -s link show veth1)
 	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
 }
 

@@ -16,7 +16,7 @@ xk_cleanup on_host "$X" detach veth0 --all --purge
 # One ip and one tc process in batch mode (run twice per case, and a process costs ~0.1 s in the VM guest).
 snapshot()
 {
-	ip -n "$XK_NS" -batch - <<<$'link show dev veth0\nlink show dev lo' 2>&1 | grep -o 'prog/xdp.*'
+	on_host ip -batch - <<<$'link show dev veth0\nlink show dev lo' 2>&1 | grep -o 'prog/xdp.*'
 	tc -n "$XK_NS" -batch - <<<$'qdisc show dev veth0\nfilter show dev veth0 ingress\nfilter show dev veth0 egress'
 	bpffs_files
 }
