@@ -193,7 +193,7 @@ xdp_mode()
 # TC filters on a direction as "name" lines (empty when none; "?" for a filter without a name):
 # tc_filters ingress|egress [IFACE]. tc_prog_id ingress|egress [IFACE]: the first filter's program id.
 # From tc's plain "... handle 0x1 [flowid X] NAME direct-action not_in_hw id N name P tag T" lines.
-_tc_bpf_lines() { tc -n "$XK_NS" filter show dev "${2:-$XK_IF}" "$1" 2>/dev/null | grep ' handle '; }
+_tc_bpf_lines() { on_host tc filter show dev "${2:-$XK_IF}" "$1" 2>/dev/null | grep ' handle '; }
 tc_filters()
 {
 	local line re='handle [0-9a-fx]+ (flowid [^ ]+ )?([^ ]+)'

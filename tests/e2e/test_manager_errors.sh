@@ -17,7 +17,7 @@ xk_cleanup on_host "$X" detach veth0 --all --purge
 snapshot()
 {
 	on_host ip -batch - <<<$'link show dev veth0\nlink show dev lo' 2>&1 | grep -o 'prog/xdp.*'
-	tc -n "$XK_NS" -batch - <<<$'qdisc show dev veth0\nfilter show dev veth0 ingress\nfilter show dev veth0 egress'
+	on_host tc -batch - <<<$'qdisc show dev veth0\nfilter show dev veth0 ingress\nfilter show dev veth0 egress'
 	bpffs_files
 }
 
