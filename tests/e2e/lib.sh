@@ -315,6 +315,17 @@ percpu_sum()
 	echo $sum
 }
 
+# The value of one map entry as bpftool formats it, where that is a plain number (a rule's hit
+# counter): map_value MAP_SPEC...  e.g. map_value pinned /sys/fs/bpf/x key 10 0 0 1. What `jq
+# .formatted.value` gives, read in bash; nothing when the lookup fails.
+map_value()
+{
+	local out re='"formatted":\{.*"value":(-?[0-9]+)\}'
+	out=$(bpftool -j map lookup "$@" 2>/dev/null) || return 1
+	[[ $out =~ $re ]] && echo "${BASH_REMATCH[1]}"
+	return 0
+}
+
 # --- map access by program, and bytes for bpftool -------------------------------------------------
 
 # map_of PROG_ID MAPNAME: the id of the program's map with that name, or names matching the glob

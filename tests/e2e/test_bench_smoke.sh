@@ -54,7 +54,7 @@ check_eq "bench created nothing in bpffs" "" "$(bpffs_files)"
 # bpftool loads the object with libbpf's default pin root, so the rule maps land as /sys/fs/bpf/<name>.
 root=/sys/fs/bpf
 # A rule's hit counter: one u64 shared by all CPUs (blocklist_v4 is a plain hash).
-rule_hits() { bpftool -j map lookup pinned $root/blocklist_v4 key "$@" | jq .formatted.value; }
+rule_hits() { map_value pinned $root/blocklist_v4 key "$@"; }
 bpftool prog loadall "$XK_BUILD/blocklist.bpf.o" /sys/fs/bpf/xkbench-progs >/dev/null 2>&1
 rm -rf /sys/fs/bpf/xkbench-progs
 bpftool map update pinned $root/blocklist_v4 key 192 0 2 1 value 0 0 0 0 0 0 0 0

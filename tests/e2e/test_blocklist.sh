@@ -30,7 +30,7 @@ done
 pings() { on_peer ping "-$1" -q -c 2 -i 0.1 -W 2 -I "$2" "$3" >/dev/null 2>&1; }
 dropped() { on_peer ping "-$1" -q -c 2 -i 0.1 -W 0.5 -I "$2" "$3" >/dev/null 2>&1; }
 # hits MAP ADDR: the rule's hit counter (one shared u64 per rule, not per CPU).
-hits() { bpftool -j map lookup pinned "$PIN/$1" key $(ip_bytes "$2") | jq .formatted.value; }
+hits() { map_value pinned "$PIN/$1" key $(ip_bytes "$2"); }
 
 check_eq "status --json before: nothing" "[]" "$(on_host "$XDPKIT" --json status | jq -c .)"
 check "xdpkit attach veth0 blocklist" on_host "$XDPKIT" attach veth0 blocklist
@@ -69,7 +69,7 @@ check "bpftool: config says the IPv4 trie has 1 entry" bpftool map update pinned
 check_fails "IPv4 ping from $NET4.5 (inside $NET4.4/30) is dropped" dropped 4 "$NET4.5" "$XK_IP4"
 check "IPv4 ping from $NET4.3 (outside the prefix) still passes" pings 4 "$NET4.3" "$XK_IP4"
 check_eq "hit counter of the prefix rule = 2" 2 \
-	"$(bpftool -j map lookup pinned $PIN/blocklist_cidr4 key $(le32 30) $(ip_bytes "$NET4.4") | jq .formatted.value)"
+	"$(map_value pinned $PIN/blocklist_cidr4 key $(le32 30) $(ip_bytes "$NET4.4"))"
 
 # Rules live in the pinned maps, not in the program: detach (no --purge) and attach again, they
 # still hold.

@@ -25,7 +25,7 @@ done
 pings() { on_peer ping "-$1" -q -c 2 -i 0.1 -W 2 -I "$2" "$3" >/dev/null 2>&1; }
 dropped() { on_peer ping "-$1" -q -c 2 -i 0.1 -W 0.5 -I "$2" "$3" >/dev/null 2>&1; }
 # hits MAP ADDR: the rule's hit counter (one shared u64 per rule, not per CPU).
-hits() { bpftool -j map lookup pinned "$G/$1" key $(ip_bytes "$2") | jq .formatted.value; }
+hits() { map_value pinned "$G/$1" key $(ip_bytes "$2"); }
 map_id() { bpftool -j map show pinned "$1" | jq .id; }
 
 # 1. Plain ip; the rule goes in with bpftool where iproute2 pinned the map.
