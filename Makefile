@@ -102,8 +102,9 @@ test-vm: all
 	scripts/vmtest.sh all
 
 # The e2e suite inside the guests (both kernels side by side): dispatcher-chained attach, no clang there.
+# It takes far longer than tests/vm under TCG, hence its own timeout per kernel.
 test-vm-e2e: all $(TEST_OBJS)
-	scripts/vmtest.sh all e2e
+	VMTEST_TIMEOUT=$${VMTEST_TIMEOUT:-1800} scripts/vmtest.sh all e2e
 
 test: test-unit test-verifier test-e2e test-vm
 
