@@ -9,8 +9,15 @@ xk_env_setup loaders
 
 GLOBALS=/sys/fs/bpf/tc/globals
 
-# The pins a loader left: the names under DIR, one a line.
-pins_in() { find "$1" -maxdepth 1 ! -type d ! -type l ! -name '*.debug' -printf '%f\n' 2>/dev/null | sort; }
+# The pins a loader left: the names under DIR, one a line (a glob: busybox find in the VM guest has no
+# -printf).
+pins_in()
+{
+	local f
+	for f in "$1"/*; do
+		[ -e "$f" ] && [ ! -d "$f" ] && [ ! -L "$f" ] && [[ $f != *.debug ]] && echo "${f##*/}"
+	done | sort
+}
 
 # XDP via ip, in mode native (ip keyword xdp, kernel mode 1) or generic (xdpgeneric, mode 2).
 ip_xdp()
