@@ -266,20 +266,6 @@ static int xdp_refusal(struct attach_args *a)
 	return ret;
 }
 
-static const char *mode_name(enum xdp_attach_mode m)
-{
-	switch (m) {
-	case XDP_MODE_NATIVE:
-		return "native";
-	case XDP_MODE_SKB:
-		return "skb";
-	case XDP_MODE_HW:
-		return "hw";
-	default:
-		return "unspec";
-	}
-}
-
 /* The mode of the chain on the interface when it differs from the --mode asked for (libxdp refuses
  * to mix modes on one interface, with a bare EEXIST); NULL otherwise. */
 static const char *mismatched_mode(struct attach_args *a)
@@ -294,7 +280,7 @@ static const char *mismatched_mode(struct attach_args *a)
 	if (a->mode == XDP_MODE_UNSPEC || a->mode == running ||
 	    (running != XDP_MODE_NATIVE && running != XDP_MODE_SKB))
 		return NULL;
-	return mode_name(running);
+	return xk_xdp_mode_name(running);
 }
 
 static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
@@ -371,13 +357,13 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 			printf("%s: attached %s (id %u) on XDP, %s mode, as the only program (no "
 			       "dispatcher)\n",
 			       a->ifname, objs[i].word, xdp_program__id(progs[i]),
-			       mode_name(xdp_multiprog__attach_mode(mp)));
+			       xk_xdp_mode_name(xdp_multiprog__attach_mode(mp)));
 		else
 			printf(
 			    "%s: attached %s (id %u) on XDP, %s mode, run priority %u in libxdp's "
 			    "dispatcher\n",
 			    a->ifname, objs[i].word, xdp_program__id(progs[i]),
-			    mode_name(xdp_multiprog__attach_mode(mp)),
+			    xk_xdp_mode_name(xdp_multiprog__attach_mode(mp)),
 			    xdp_program__run_prio(progs[i]));
 	}
 	if (!libxdp_get_error(mp))

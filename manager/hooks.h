@@ -6,6 +6,7 @@
 #include <stdbool.h>
 #include <linux/types.h>
 #include <bpf/libbpf.h>
+#include <xdp/libxdp.h>
 
 /* ---- objects (objfile.c) ---- */
 
@@ -95,5 +96,7 @@ int xk_prog_map_ids(__u32 prog_id, __u32 **out, __u32 *n);
 /* Does this kernel let libxdp chain programs (BPF program extensions, freplace)? 1 yes, 0 no;
  * probed once. */
 int xk_dispatcher_supported(void);
+/* "native", "skb", "hw" or "unknown", as status prints an XDP attach mode. */
+const char *xk_xdp_mode_name(enum xdp_attach_mode m);
 
 #endif

@@ -15,7 +15,7 @@
 static const char *const actions[] = {"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
 				      "XDP_REDIRECT"};
 
-static const char *mode_name(enum xdp_attach_mode m)
+const char *xk_xdp_mode_name(enum xdp_attach_mode m)
 {
 	switch (m) {
 	case XDP_MODE_NATIVE:
@@ -122,7 +122,7 @@ static void show_xdp(struct jw *w, int ifindex)
 	if (w) {
 		jw_key(w, "xdp");
 		jw_obj_start(w);
-		jw_kstr(w, "mode", mode_name(xdp_multiprog__attach_mode(mp)));
+		jw_kstr(w, "mode", xk_xdp_mode_name(xdp_multiprog__attach_mode(mp)));
 		jw_key(w, "dispatcher");
 		if (xdp_multiprog__is_legacy(mp)) {
 			jw_null(w);
@@ -137,11 +137,11 @@ static void show_xdp(struct jw *w, int ifindex)
 		jw_arr_start(w);
 	} else if (xdp_multiprog__is_legacy(mp)) {
 		printf("  xdp: %s mode, single program (no dispatcher)\n",
-		       mode_name(xdp_multiprog__attach_mode(mp)));
+		       xk_xdp_mode_name(xdp_multiprog__attach_mode(mp)));
 	} else {
 		printf("  xdp: %s mode, libxdp dispatcher id %u (%s, tag %s), %d programs in run "
 		       "order:\n",
-		       mode_name(xdp_multiprog__attach_mode(mp)), xdp_program__id(main_prog),
+		       xk_xdp_mode_name(xdp_multiprog__attach_mode(mp)), xdp_program__id(main_prog),
 		       xdp_program__name(main_prog), tag, xdp_multiprog__program_count(mp));
 	}
 	if (xdp_multiprog__is_legacy(mp))
