@@ -3,6 +3,8 @@
 # then the total. Usage: tests/e2e/run.sh [test_name...]   J=N runs N tests at once (default 3); V=1
 # runs them one by one and streams each test's output with its commands traced. Each test runs in a
 # mount namespace of its own with a private bpffs, so the suite may run beside other suites.
+# XK_E2E_TIMEOUT=S (default 600): a test still running after S seconds is stopped (its cleanup
+# runs) and fails with exit 124, so one hung test shows in its log instead of stalling the suite.
 set -u
 
 DIR=$(cd "$(dirname "$0")" && pwd)
@@ -49,12 +51,13 @@ run_one()
 	log=$LOGDIR/$name.log
 	start=$(date +%s.%N)
 	if [ "${V:-0}" = 1 ]; then
-		bash "$t" 2>&1 | tee "$log"
+		timeout -k 10 "${XK_E2E_TIMEOUT:-600}" bash "$t" 2>&1 | tee "$log"
 		rc=${PIPESTATUS[0]}
 	else
-		bash "$t" >"$log" 2>&1
+		timeout -k 10 "${XK_E2E_TIMEOUT:-600}" bash "$t" >"$log" 2>&1
 		rc=$?
 	fi
+	[ "$rc" = 124 ] && echo "run.sh: $name still running after ${XK_E2E_TIMEOUT:-600} s: stopped" >>"$log"
 	echo "$rc $(awk -v a="$start" -v b="$(date +%s.%N)" 'BEGIN { print b - a }')" >"$LOGDIR/$name.rc"
 }
 
