@@ -419,6 +419,14 @@ int do_trace(int argc, char **argv)
 	else if (nprint > 0 && xk.verbose)
 		fprintf(stderr, "xdpkit: programs that can print: %s\n", printers);
 
+	/* Handlers before the instance exists: a signal from then on (a script that saw the instance and
+	 * sends SIGINT, while a background job inherits SIGINT ignored) still removes it. */
+	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns and the instance is removed */
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN);
+
 	/* An instance of our own records the bpf_trace_printk event: several readers each get every line,
 	 * while the global trace_pipe hands each line to only one of them. */
 	remove_stale_instances(tracefs);
@@ -448,12 +456,6 @@ int do_trace(int argc, char **argv)
 			rmdir(inst);
 		return xk_error(XK_EXIT_ENV, "cannot open %s: %s", path, strerror(err));
 	}
-	sa.sa_handler = on_signal; /* no SA_RESTART: poll() returns and the instance is removed */
-	sigaction(SIGINT, &sa, NULL);
-	sigaction(SIGTERM, &sa, NULL);
-	sigaction(SIGHUP, &sa, NULL);
-	signal(SIGPIPE, SIG_IGN);
-
 	shown = follow(fd, &o);
 
 	close(fd);

@@ -69,7 +69,9 @@ check_match "trace --raw keeps the kernel format" '\[[0-9]+\].*bpf_trace_printk:
 # Its own trace instance exists while it runs and is gone after Ctrl-C (SIGINT), which exits 0.
 $XDPKIT trace >/dev/null 2>&1 &
 tpid=$!
-for _ in 1 2 3 4 5 6 7 8 9 10; do
+# (Up to 20 s: starting takes seconds in the VM guest. The SIGINT must not come before trace handles it:
+# a background job starts with SIGINT ignored, and trace sets its handler before making the instance.)
+for ((i = 0; i < 100; i++)); do
 	[ -d "$TR/instances/xdpkit-trace-$tpid" ] && break
 	sleep 0.2
 done
