@@ -173,9 +173,9 @@ xdp_prog_id()
 		echo "${BASH_REMATCH[1]}"
 		return 0
 	fi
-	# " =>  PRIO  NAME  ID  TAG  ACTIONS" under the dispatcher's line. Once in a while (seen on 6.1,
-	# tests running side by side) xdp-loader lists no component right after an attach: ask again, and
-	# leave what it said in the test's log.
+	# " =>  PRIO  NAME  ID  TAG  ACTIONS" under the dispatcher's line. Once in a while (seen
+	# on 6.1, tests running side by side) xdp-loader lists no component right after an attach:
+	# ask again, and leave what it said in the test's log.
 	local try ids did=${BASH_REMATCH[1]}
 	for try in 1 2 3 4 5; do
 		out=$(on_host xdp-loader status "$dev" 2>&1)
@@ -183,7 +183,8 @@ xdp_prog_id()
 			[[ $line =~ $comp ]] && echo "${BASH_REMATCH[1]}"
 		done <<<"$out")
 		[ -n "$ids" ] && break
-		printf 'xdp_prog_id: no component under the dispatcher on %s (try %d):\n%s\n' "$dev" $try "$out" >&2
+		printf 'xdp_prog_id: no component under the dispatcher on %s (try %d):\n%s\n' \
+			"$dev" $try "$out" >&2
 		sleep 0.5
 	done
 	# A dispatcher without components is still an XDP program: its id, so no check reads "none".
@@ -202,8 +203,9 @@ xdp_mode()
 	esac
 }
 # TC filters on a direction as "name" lines (empty when none; "?" for a filter without a name):
-# tc_filters ingress|egress [IFACE]. tc_prog_id ingress|egress [IFACE]: the first filter's program id.
-# From tc's plain "... handle 0x1 [flowid X] NAME direct-action not_in_hw id N name P tag T" lines.
+# tc_filters ingress|egress [IFACE]. tc_prog_id ingress|egress [IFACE]: the first filter's
+# program id. From tc's plain "... handle 0x1 [flowid X] NAME direct-action not_in_hw id N name P
+# tag T" lines.
 _tc_bpf_lines() { on_host tc filter show dev "${2:-$XK_IF}" "$1" 2>/dev/null | grep ' handle '; }
 tc_filters()
 {
@@ -247,9 +249,9 @@ obj_pinned_maps()
 			and $t[($t[(.type_id | tostring)].type_id | tostring)].nr_elems == 1))
 		| $v.name'
 }
-# Sections of an ELF64 little-endian object as "name offset size" lines, read with od and bash alone
-# (the VM guest has neither llvm-objdump nor readelf). Names are looked up in the section-name string
-# table, where one string may end another's (LLVM stores "xdp" inside ".relxdp").
+# Sections of an ELF64 little-endian object as "name offset size" lines, read with od and bash
+# alone (the VM guest has neither llvm-objdump nor readelf). Names are looked up in the section-name
+# string table, where one string may end another's (LLVM stores "xdp" inside ".relxdp").
 elf_sections()
 {
 	local f=$1 h=() w=() strs=() starts=() shoff shnum stridx i j s pos name
@@ -261,7 +263,8 @@ elf_sections()
 	[ "${h[9]}" = 64 ] || return 1
 	# 16 32-bit words per header: name at 0, offset at 6, size at 8 (the high words are 0 here).
 	read -r -a w <<<"$(od -An -v -tu4 -j "$shoff" -N $((shnum * 64)) "$f" | tr '\n' ' ')"
-	mapfile -t strs < <(tail -c +$((w[stridx * 16 + 6] + 1)) "$f" | head -c "${w[stridx * 16 + 8]}" | tr '\0' '\n')
+	mapfile -t strs < <(tail -c +$((w[stridx * 16 + 6] + 1)) "$f" |
+		head -c "${w[stridx * 16 + 8]}" | tr '\0' '\n')
 	pos=0
 	for s in "${strs[@]}"; do
 		starts+=("$pos")
