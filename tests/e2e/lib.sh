@@ -114,6 +114,15 @@ check_le()
 	if [[ "$3" =~ ^-?[0-9]+$ ]] && [ "$3" -le "$2" ]; then _xk_ok "$1"; else _xk_fail "$1" "expected: <= $2" "got:      $3"; fi
 }
 
+# Whole seconds since boot (CLOCK_BOOTTIME): for durations, which the wall clock gets wrong when a freshly
+# booted machine steps its time. Only later minus earlier: nothing is subtracted from a reading.
+mono_s()
+{
+	local up
+	read -r up _ </proc/uptime
+	echo "${up%.*}"
+}
+
 # check_match WHAT EXTENDED-REGEX TEXT
 check_match()
 {

@@ -32,13 +32,13 @@ nsenter --net="/run/netns/$XK_NS" ping -q -c 600 -i 0.1 127.0.0.1 >/dev/null 2>&
 ping_pid=$!
 xk_cleanup kill $ping_pid
 
-start=$(date +%s)
+start=$(mono_s)
 out=$($XDPKIT trace --count 3 --timeout 10)
 rc=$?
 check_eq "trace --count 3: exit 0" 0 "$rc"
 check_eq "trace --count 3: exactly 3 lines" 3 "$(printf '%s\n' "$out" | grep -c .)"
 check_eq "trace --count 3: all are Hello World lines" 3 "$(printf '%s\n' "$out" | grep -Ec ': Hello World [0-9]+$')"
-check_le "trace --count 3 stopped early (seconds)" 5 $(($(date +%s) - start))
+check_le "trace --count 3 stopped early (seconds)" 5 $(($(mono_s) - start))
 
 # Which of these lines are ours: other tests may have a hello printing at the same time; ours ran as $ping_pid.
 json=$($XDPKIT --json trace --timeout 2)
@@ -50,11 +50,11 @@ check_eq "trace --json: every line parses as an object with time/cpu/comm/pid/me
 
 # --grep for text nobody prints: nothing comes, exit 1 after the timeout, and the message names our hello as a
 # program that could have printed (found from its instructions).
-start=$(date +%s)
+start=$(mono_s)
 err=$($XDPKIT trace --grep "xk-nothing-$$" --timeout 2 2>&1 >/dev/null)
 rc=$?
 check_eq "trace --grep nothing: exit 1" 1 "$rc"
-check_ge "trace --grep nothing: waited the timeout" 2 $(($(date +%s) - start))
+check_ge "trace --grep nothing: waited the timeout" 2 $(($(mono_s) - start))
 check_match "trace --grep nothing: says no output came" "no bpf_printk output matching --grep in 2 s" "$err"
 check_match "trace --grep nothing: names hello (id $prog_id) as a printer" "hello \\(id $prog_id\\)" "$err"
 

@@ -18,6 +18,26 @@ static __u64 mono_ns(void)
 	return (__u64)ts.tv_sec * NS + ts.tv_nsec;
 }
 
+/* The monotonic time d ns ago. CLOCK_MONOTONIC starts near zero at boot, and CI runs on machines
+ * booted a minute ago: a stamp further back than the uptime would wrap to a time in the future. So
+ * no test looks back more than IDLE_MAX, and in the first seconds after boot we wait until the
+ * clock has got that far instead of subtracting past zero. */
+#define IDLE_MAX (10 * NS)
+static __u64 ago(__u64 d)
+{
+	__u64 now = mono_ns();
+
+	if (!ASSERT_TRUE(d <= IDLE_MAX))
+		return now;
+	if (now < IDLE_MAX) {
+		struct timespec rest = {.tv_sec = (IDLE_MAX - now) / NS + 1};
+
+		nanosleep(&rest, NULL);
+		now = mono_ns();
+	}
+	return now - d;
+}
+
 static xk_ipv6 key4(const char *s)
 {
 	xk_ipv6 k = {};
@@ -177,7 +197,7 @@ UT_TEST(ratelimit_refill_after_time)
 	ut_context("rate 2, 1.5 s idle: 3 tokens");
 	set_cfg(obj, 2, 10);
 	t0 = mono_ns();
-	put_bucket(obj, &k1, 0, t0 - 3 * NS / 2);
+	put_bucket(obj, &k1, 0, ago(3 * NS / 2));
 	for (i = 1; i <= 4; i++)
 		fu_run(prog, f.data, f.len, i <= 3 ? XDP_PASS : XDP_DROP, false);
 	if (get_bucket(obj, &k1, &b)) {
@@ -189,23 +209,39 @@ UT_TEST(ratelimit_refill_after_time)
 	/* Longer than 2^32 ns but short of a full bucket: the refill's slow path. */
 	ut_context("rate 1, 5 s idle, burst 10: 5 tokens");
 	set_cfg(obj, 1, 10);
-	put_bucket(obj, &k1, 0, mono_ns() - 5 * NS);
+	put_bucket(obj, &k1, 0, ago(5 * NS));
 	for (i = 1; i <= 6; i++)
 		fu_run(prog, f.data, f.len, i <= 5 ? XDP_PASS : XDP_DROP, false);
 
 	ut_context("rate 1000, 1 s idle, burst 3: capped at 3");
 	set_cfg(obj, 1000, 3);
-	put_bucket(obj, &k1, 0, mono_ns() - NS);
+	put_bucket(obj, &k1, 0, ago(NS));
 	fu_run(prog, f.data, f.len, XDP_PASS, false);
 	/* Stamped by this frame: exactly the cap minus one is left, whatever time passed before. */
 	if (get_bucket(obj, &k1, &b))
 		ASSERT_EQ(b.tokens_ns, 2 * NS);
 
-	ut_context("rate 1, 1000 s idle, burst 4: capped at 4");
+	/* Idle longer than the bucket takes to fill: the refill's early cap. */
+	ut_context("rate 1, 6 s idle, burst 4: capped at 4");
 	set_cfg(obj, 1, 4);
-	put_bucket(obj, &k1, 0, mono_ns() - 1000 * NS);
+	put_bucket(obj, &k1, 0, ago(6 * NS));
 	for (i = 1; i <= 5; i++)
 		fu_run(prog, f.data, f.len, i <= 4 ? XDP_PASS : XDP_DROP, false);
+
+	/* Stamped at boot: elapsed is the whole uptime (months on a server), far past any bucket. */
+	ut_context("rate 3, stamped at boot, burst 2: capped at 2");
+	set_cfg(obj, 3, 2);
+	put_bucket(obj, &k1, 0, 0);
+	for (i = 1; i <= 3; i++)
+		fu_run(prog, f.data, f.len, i <= 2 ? XDP_PASS : XDP_DROP, false);
+
+	/* A rate above 2^32 takes the division path even for a short idle; the product would
+	 * overflow. */
+	ut_context("rate 2^33, 1 s idle, burst 3: capped at 3");
+	set_cfg(obj, 1ULL << 33, 3);
+	put_bucket(obj, &k1, 0, ago(NS));
+	for (i = 1; i <= 3; i++)
+		fu_run(prog, f.data, f.len, XDP_PASS, false);
 
 	ut_context("burst lowered under the tokens a bucket holds");
 	set_cfg(obj, 1, 2);
@@ -213,7 +249,7 @@ UT_TEST(ratelimit_refill_after_time)
 	for (i = 1; i <= 3; i++)
 		fu_run(prog, f.data, f.len, i <= 2 ? XDP_PASS : XDP_DROP, false);
 	ut_context(NULL);
-	fu_check_stats(obj, 3 + 5 + 1 + 4 + 2, 1 + 1 + 1 + 1, 0);
+	fu_check_stats(obj, 3 + 5 + 1 + 4 + 2 + 3 + 2, 1 + 1 + 1 + 1 + 1, 0);
 }
 
 /* Every shape and truncation point against empty buckets for both default sources, stamped in the
