@@ -175,6 +175,24 @@ static void load_hint(const char *word)
 			word);
 }
 
+/* After a refused TC attach: a filter already at the asked priority (the kernel says EEXIST, or
+ * EINVAL "Exclusivity flag on" when its protocol differs), else what -v shows. */
+static void tc_attach_hint(struct attach_args *a, __u32 prio, int err)
+{
+	struct xk_tc_filter *f = NULL;
+	bool taken = false;
+	int i, n;
+
+	if (prio && !xk_tc_dump(a->ifindex, a->tc_dir, &f, &n))
+		for (i = 0; i < n; i++)
+			taken |= f[i].prio == prio;
+	free(f);
+	if (taken || err == -EEXIST)
+		xk_hint("a filter with priority %u is already there; pick another --prio", prio);
+	else
+		xk_hint("'xdpkit -v attach ...' shows libbpf's log");
+}
+
 static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 {
 	__u32 handles[MAX_PROGS], prios[MAX_PROGS];
@@ -201,10 +219,7 @@ static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 			xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s TC %s: %s%s", o->word,
 				 a->ifname, xk_tc_dir_name(a->tc_dir), strerror(-err),
 				 xk_kernel_says());
-			if (err == -EEXIST)
-				xk_hint("a filter with priority %u is already there; pick another "
-					"--prio",
-					prio);
+			tc_attach_hint(a, prio, err);
 			break;
 		}
 	}
