@@ -113,6 +113,21 @@ check "xdpkit detach veth0 blocklist takes the twin off too" on_host "$X" detach
 check_eq "nothing attached" "" "$(xdp_prog_id)"
 # ip pins by name in tc/globals, or xdp/globals once libxdp made /sys/fs/bpf/xdp a directory.
 rm -f /sys/fs/bpf/tc/globals/blocklist_* /sys/fs/bpf/xdp/globals/blocklist_*
+# Every object's twin, the same way (the kernel keeps 15 characters of a name: portfilter_frag).
+for obj in "$XK_BUILD"/*.bpf.o; do
+	n=$(basename "$obj" .bpf.o)
+	twin=${n%_drop}_frags
+	twin=${twin:0:15}
+	slot=2
+	[ "$n" = hello_drop ] && slot=1
+	check "$n: ip ... sec xdp.frags on MTU $MTU" on_host ip link set dev veth0 xdp obj "$obj" sec xdp.frags
+	id=$(xdp_prog_id)
+	check_eq "$n: ip -d link shows $twin in native mode" "prog/xdp id $id name $twin 1" "$(ip_prog) $(xdp_mode)"
+	check "$n: send an 8000-byte UDP datagram" send_udp
+	check_eq "$n: the twin counted its whole $FRAME bytes" $FRAME "$(stat_of "$id" $slot bytes)"
+	check "$n: ip link set dev veth0 xdp off" on_host ip link set dev veth0 xdp off
+	rm -f /sys/fs/bpf/tc/globals/* /sys/fs/bpf/xdp/globals/*
+done
 
 # --- xdp-loader without a section takes the plain program ---
 check "xdp-loader load -m skb veth0 blocklist.bpf.o" on_host xdp-loader load -m skb veth0 "$XK_BUILD/blocklist.bpf.o"
