@@ -170,8 +170,7 @@ static void load_hint(const char *word)
 		xk_hint("the verifier refused '%s'; 'xdpkit check %s' shows the source line and why",
 			word, word);
 	else
-		xk_hint("the kernel refused '%s' before the verifier ran; 'xdpkit -v attach ...' "
-			"shows libbpf's reason",
+		xk_hint("the kernel refused '%s' before the verifier ran; 'xdpkit -v attach ...' shows libbpf's reason",
 			word);
 }
 
@@ -363,26 +362,21 @@ static void mtu_hint(struct attach_args *a, struct xk_obj *objs)
 		snprintf(mtu, sizeof(mtu), " %d", m);
 	for (i = 0; i < a->n; i++)
 		if (!objs[i].xdp_frags) {
-			xk_hint("%s has MTU%s%s, more than XDP takes from a program without "
-				"multi-buffer support, and '%s' declares none (no xdp.frags program); "
-				"attach one that does, %s",
+			xk_hint("%s has MTU%s%s, more than XDP takes from a program without multi-buffer support, and '%s' declares none (no xdp.frags program); attach one that does, %s",
 				a->ifname, mtu, peer, objs[i].word, ways);
 			return;
 		}
 	if (!xk_xdp_frags_supported()) {
-		xk_hint("%s has MTU%s%s, more than XDP takes without multi-buffer support, which "
-			"this kernel lacks (Linux 5.18+); %s",
+		xk_hint("%s has MTU%s%s, more than XDP takes without multi-buffer support, which this kernel lacks (Linux 5.18+); %s",
 			a->ifname, mtu, peer, ways);
 		return;
 	}
 	if (chain_without_frags(a->ifindex, other, sizeof(other))) {
-		xk_hint("%s has MTU%s%s; '%s', already in the chain, has no multi-buffer support, so "
-			"libxdp runs the whole chain without it; detach '%s', or %s",
+		xk_hint("%s has MTU%s%s; '%s', already in the chain, has no multi-buffer support, so libxdp runs the whole chain without it; detach '%s', or %s",
 			a->ifname, mtu, peer, other, other, ways);
 		return;
 	}
-	xk_hint("%s has MTU%s%s, more than its driver takes for XDP even with multi-buffer "
-		"support; %s",
+	xk_hint("%s has MTU%s%s, more than its driver takes for XDP even with multi-buffer support; %s",
 		a->ifname, mtu, peer, ways);
 }
 
@@ -418,13 +412,11 @@ static int xdp_attach_failed(struct attach_args *a, struct xk_obj *objs, int err
 		running = mismatched_mode(a);
 	if (err == -E2BIG)
 		return xk_error(XK_EXIT_FAIL,
-				"cannot add to %s: libxdp's dispatcher holds at most 10 programs; "
-				"detach one first",
+				"cannot add to %s: libxdp's dispatcher holds at most 10 programs; detach one first",
 				a->ifname);
 	if (running)
 		return xk_error(XK_EXIT_FAIL,
-				"cannot add '%s' to %s: %s runs XDP in %s mode and libxdp chains "
-				"programs in one mode only; use --mode %s",
+				"cannot add '%s' to %s: %s runs XDP in %s mode and libxdp chains programs in one mode only; use --mode %s",
 				word, a->ifname, a->ifname, running, running);
 	/* The kernel's word on a netlink request means the load got through. */
 	if (xk_note.load_failed && !*k) {
@@ -438,8 +430,7 @@ static int xdp_attach_failed(struct attach_args *a, struct xk_obj *objs, int err
 	}
 	if ((err == -EEXIST || err == -EBUSY) && !*k)
 		return xk_error(XK_EXIT_FAIL,
-				"cannot attach to %s: an XDP program is already there in another "
-				"mode or was just attached by someone else; see 'xdpkit status %s'",
+				"cannot attach to %s: an XDP program is already there in another mode or was just attached by someone else; see 'xdpkit status %s'",
 				a->ifname, a->ifname);
 	xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s: %s%s", word, a->ifname, strerror(-err),
 		 xk_kernel_says());
@@ -448,12 +439,10 @@ static int xdp_attach_failed(struct attach_args *a, struct xk_obj *objs, int err
 	if (err == -ERANGE || strstr(k, "MTU") || strstr(k, "umbo frame"))
 		mtu_hint(a, objs);
 	else if (err == -EOPNOTSUPP && (a->mode == XDP_MODE_NATIVE || strstr(k, "native mode")))
-		xk_hint("%s does not support native XDP (its driver has no XDP hook); try --mode skb "
-			"(generic XDP, on any interface)",
+		xk_hint("%s does not support native XDP (its driver has no XDP hook); try --mode skb (generic XDP, on any interface)",
 			a->ifname);
 	else if (*k)
-		xk_hint("the %s driver refused the program as the kernel says; --mode skb (generic "
-			"XDP) works on any interface",
+		xk_hint("the %s driver refused the program as the kernel says; --mode skb (generic XDP) works on any interface",
 			a->ifname);
 	else
 		xk_hint("'xdpkit -v attach ...' shows libxdp's log");
