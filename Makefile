@@ -76,8 +76,10 @@ $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) -c $< -o $@
 
-# Manager pieces the unit tests call directly (no program loaded): the BTF-typed key/value text.
-UNIT_MANAGER_OBJS := $(BUILD)/manager/btf_fmt.o $(BUILD)/manager/btf_parse.o $(BUILD)/manager/json.o
+# Manager pieces the unit tests call directly: the BTF-typed key/value text, and how xdpkit turns on
+# multi-buffer support for a load.
+UNIT_MANAGER_OBJS := $(BUILD)/manager/btf_fmt.o $(BUILD)/manager/btf_parse.o $(BUILD)/manager/json.o \
+	$(BUILD)/manager/frags.o
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(UNIT_MANAGER_OBJS)
 	$(call msg,LINK,$@)

@@ -9,6 +9,10 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <unistd.h>
+#include <net/if.h>
+#include <sys/ioctl.h>
+#include <sys/socket.h>
 #include <xdp/libxdp.h>
 
 #define MAX_PROGS 16
@@ -158,6 +162,36 @@ static int open_all(struct attach_args *a, struct xk_obj *objs)
 	return 0;
 }
 
+/* After a failed load: the verifier only when it refused (libbpf printed its log), else where the
+ * reason is. */
+static void load_hint(const char *word)
+{
+	if (xk_note.verifier_log)
+		xk_hint("the verifier refused '%s'; 'xdpkit check %s' shows the source line and why",
+			word, word);
+	else
+		xk_hint("the kernel refused '%s' before the verifier ran; 'xdpkit -v attach ...' shows libbpf's reason",
+			word);
+}
+
+/* After a refused TC attach: a filter already at the asked priority (the kernel says EEXIST, or
+ * EINVAL "Exclusivity flag on" when its protocol differs), else what -v shows. */
+static void tc_attach_hint(struct attach_args *a, __u32 prio, int err)
+{
+	struct xk_tc_filter *f = NULL;
+	bool taken = false;
+	int i, n;
+
+	if (prio && !xk_tc_dump(a->ifindex, a->tc_dir, &f, &n))
+		for (i = 0; i < n; i++)
+			taken |= f[i].prio == prio;
+	free(f);
+	if (taken || err == -EEXIST)
+		xk_hint("a filter with priority %u is already there; pick another --prio", prio);
+	else
+		xk_hint("'xdpkit -v attach ...' shows libbpf's log");
+}
+
 static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 {
 	__u32 handles[MAX_PROGS], prios[MAX_PROGS];
@@ -174,21 +208,17 @@ static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 		if (err) {
 			xk_error(XK_EXIT_FAIL, "cannot load '%s' (%s): %s", o->word, o->path,
 				 strerror(-err));
-			xk_hint("'xdpkit check %s' explains a verifier rejection; 'xdpkit -v "
-				"attach ...' shows libbpf's log",
-				o->word);
+			load_hint(o->word);
 			break;
 		}
 		err = xk_tc_attach(a->ifindex, a->tc_dir, bpf_program__fd(o->tc), prio, &handles[i],
 				   &prios[i], &created);
 		any_created |= created;
 		if (err) {
-			xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s TC %s: %s", o->word,
-				 a->ifname, xk_tc_dir_name(a->tc_dir), strerror(-err));
-			if (err == -EEXIST)
-				xk_hint("a filter with priority %u is already there; pick another "
-					"--prio",
-					prio);
+			xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s TC %s: %s%s", o->word,
+				 a->ifname, xk_tc_dir_name(a->tc_dir), strerror(-err),
+				 xk_kernel_says());
+			tc_attach_hint(a, prio, err);
 			break;
 		}
 	}
@@ -283,6 +313,142 @@ static const char *mismatched_mode(struct attach_args *a)
 	return xk_xdp_mode_name(running);
 }
 
+/* The interface's MTU, in this network namespace; 0 when unknown. */
+static int if_mtu(const char *ifname)
+{
+	struct ifreq ifr = {};
+	int fd = socket(AF_INET, SOCK_DGRAM | SOCK_CLOEXEC, 0), mtu = 0;
+
+	if (fd < 0)
+		return 0;
+	snprintf(ifr.ifr_name, sizeof(ifr.ifr_name), "%s", ifname);
+	if (!ioctl(fd, SIOCGIFMTU, &ifr))
+		mtu = ifr.ifr_mtu;
+	close(fd);
+	return mtu;
+}
+
+/* A program in the chain already on the interface that libxdp runs without multi-buffer support,
+ * which makes libxdp load its whole dispatcher without it; NULL if none. */
+static const char *chain_without_frags(int ifindex, char *name, size_t len)
+{
+	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(ifindex);
+	struct xdp_program *p;
+	const char *ret = NULL;
+
+	if (libxdp_get_error(mp) || !mp)
+		return NULL;
+	if (!xdp_multiprog__is_legacy(mp))
+		for (p = xdp_multiprog__next_prog(NULL, mp); p && !ret;
+		     p = xdp_multiprog__next_prog(p, mp))
+			if (!xdp_program__xdp_frags_support(p)) {
+				snprintf(name, len, "%s", xdp_program__name(p));
+				ret = name;
+			}
+	xdp_multiprog__close(mp);
+	return ret;
+}
+
+/* The MTU is too large for XDP as loaded: say why the programs went on without multi-buffer
+ * support, and the ways out. */
+static void mtu_hint(struct attach_args *a, struct xk_obj *objs)
+{
+	const char *peer = strstr(xk_note.kernel_msg, "Peer") ? " (a veth checks its peer's MTU)" : "";
+	const char *ways = "lower the MTU to 1500 (on both ends of a veth pair), or use --mode skb";
+	char mtu[32] = "", other[64];
+	int i, m = if_mtu(a->ifname);
+
+	if (m)
+		snprintf(mtu, sizeof(mtu), " %d", m);
+	for (i = 0; i < a->n; i++)
+		if (!objs[i].xdp_frags) {
+			xk_hint("%s has MTU%s%s, more than XDP takes from a program without multi-buffer support, and '%s' declares none (no xdp.frags program); attach one that does, %s",
+				a->ifname, mtu, peer, objs[i].word, ways);
+			return;
+		}
+	if (!xk_xdp_frags_supported()) {
+		xk_hint("%s has MTU%s%s, more than XDP takes without multi-buffer support, which this kernel lacks (Linux 5.18+); %s",
+			a->ifname, mtu, peer, ways);
+		return;
+	}
+	if (chain_without_frags(a->ifindex, other, sizeof(other))) {
+		xk_hint("%s has MTU%s%s; '%s', already in the chain, has no multi-buffer support, so libxdp runs the whole chain without it; detach '%s', or %s",
+			a->ifname, mtu, peer, other, other, ways);
+		return;
+	}
+	xk_hint("%s has MTU%s%s, more than its driver takes for XDP even with multi-buffer support; %s",
+		a->ifname, mtu, peer, ways);
+}
+
+/* Turn on multi-buffer support for the programs whose objects declare it, where the kernel has it:
+ * libxdp then loads the program (or its dispatcher, if every program in the chain has it) with
+ * BPF_F_XDP_HAS_FRAGS, and the object's own switch makes it count whole frames. */
+static int enable_frags(struct xdp_program *xp, struct xk_obj *o)
+{
+	int err;
+
+	if (!o->xdp_frags || !xk_xdp_frags_supported())
+		return 0;
+	err = xdp_program__set_xdp_frags_support(xp, true);
+	if (!err) {
+		err = xk_obj_frags_knob(o->obj, true);
+		if (err == -ENOENT)
+			err = 0; /* a foreign object that declares frags and counts its own way */
+	}
+	if (err)
+		return xk_error(XK_EXIT_FAIL,
+				"cannot turn on multi-buffer support for '%s' (%s): %s", o->word,
+				o->path, strerror(-err));
+	return 0;
+}
+
+/* A refused XDP attach: our line with the kernel's own words, then the cause. */
+static int xdp_attach_failed(struct attach_args *a, struct xk_obj *objs, int err)
+{
+	const char *k = xk_note.kernel_msg, *running = NULL, *word = a->words[0];
+	int i;
+
+	if (err == -EEXIST || err == -EBUSY)
+		running = mismatched_mode(a);
+	if (err == -E2BIG)
+		return xk_error(XK_EXIT_FAIL,
+				"cannot add to %s: libxdp's dispatcher holds at most 10 programs; detach one first",
+				a->ifname);
+	if (running)
+		return xk_error(XK_EXIT_FAIL,
+				"cannot add '%s' to %s: %s runs XDP in %s mode and libxdp chains programs in one mode only; use --mode %s",
+				word, a->ifname, a->ifname, running, running);
+	/* The kernel's word on a netlink request means the load got through. */
+	if (xk_note.load_failed && !*k) {
+		/* Which program libbpf failed to load, when several go on at once. */
+		for (i = 0; i < a->n; i++)
+			if (!strcmp(xk_note.failed_prog, bpf_program__name(objs[i].xdp)))
+				word = objs[i].word;
+		xk_error(XK_EXIT_FAIL, "cannot load '%s': %s", word, strerror(-err));
+		load_hint(word);
+		return XK_EXIT_FAIL;
+	}
+	if ((err == -EEXIST || err == -EBUSY) && !*k)
+		return xk_error(XK_EXIT_FAIL,
+				"cannot attach to %s: an XDP program is already there in another mode or was just attached by someone else; see 'xdpkit status %s'",
+				a->ifname, a->ifname);
+	xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s: %s%s", word, a->ifname, strerror(-err),
+		 xk_kernel_says());
+	/* veth: ERANGE "Peer MTU is too large ..."; other drivers: "MTU too large ...", "Jumbo
+	 * frames not supported" (any case of the J). */
+	if (err == -ERANGE || strstr(k, "MTU") || strstr(k, "umbo frame"))
+		mtu_hint(a, objs);
+	else if (err == -EOPNOTSUPP && (a->mode == XDP_MODE_NATIVE || strstr(k, "native mode")))
+		xk_hint("%s does not support native XDP (its driver has no XDP hook); try --mode skb (generic XDP, on any interface)",
+			a->ifname);
+	else if (*k)
+		xk_hint("the %s driver refused the program as the kernel says; --mode skb (generic XDP) works on any interface",
+			a->ifname);
+	else
+		xk_hint("'xdpkit -v attach ...' shows libxdp's log");
+	return XK_EXIT_FAIL;
+}
+
 static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 {
 	struct xdp_program *progs[MAX_PROGS] = {};
@@ -307,45 +473,16 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 		}
 		if (a->prio >= 0)
 			xdp_program__set_run_prio(progs[i], a->prio);
+		ret = enable_frags(progs[i], &objs[i]);
+		if (ret)
+			goto out;
 		xk_newpins_note(&np, objs[i].obj);
 	}
+	xk_note_reset();
 	err = xdp_program__attach_multi(progs, a->n, a->ifindex, a->mode, 0);
 	if (err) {
-		const char *running = NULL;
-
 		xk_newpins_undo(&np);
-		if (err == -EEXIST || err == -EBUSY)
-			running = mismatched_mode(a);
-		if (err == -EOPNOTSUPP && a->mode == XDP_MODE_NATIVE) {
-			ret =
-			    xk_error(XK_EXIT_FAIL,
-				     "%s does not support native XDP (its driver has no XDP hook); "
-				     "try --mode skb",
-				     a->ifname);
-		} else if (err == -E2BIG) {
-			ret = xk_error(
-			    XK_EXIT_FAIL,
-			    "cannot add to %s: libxdp's dispatcher holds at most 10 programs; "
-			    "detach one first",
-			    a->ifname);
-		} else if (running) {
-			ret = xk_error(XK_EXIT_FAIL,
-				       "cannot add '%s' to %s: %s runs XDP in %s mode and libxdp "
-				       "chains programs in one mode only; use --mode %s",
-				       a->words[0], a->ifname, a->ifname, running, running);
-		} else if (err == -EEXIST || err == -EBUSY) {
-			ret = xk_error(
-			    XK_EXIT_FAIL,
-			    "cannot attach to %s: an XDP program is already there in another "
-			    "mode or was just attached by someone else; see 'xdpkit status %s'",
-			    a->ifname, a->ifname);
-		} else {
-			ret = xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s: %s", a->words[0],
-				       a->ifname, strerror(-err));
-			xk_hint("'xdpkit check %s' explains a verifier rejection; 'xdpkit -v "
-				"attach ...' shows libxdp's log",
-				a->words[0]);
-		}
+		ret = xdp_attach_failed(a, objs, err);
 		goto out;
 	}
 	mp = xdp_multiprog__get_from_ifindex(a->ifindex);
@@ -393,6 +530,7 @@ int do_attach(int argc, char **argv)
 	if (!a.ifindex)
 		return XK_EXIT_NOTFOUND;
 	err = open_all(&a, objs);
+	xk_note_reset();
 	if (!err)
 		err = a.tc_dir >= 0 ? attach_tc(&a, objs) : attach_xdp(&a, objs);
 	for (i = 0; i < a.n; i++)

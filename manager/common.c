@@ -39,6 +39,36 @@ void xk_hint(const char *fmt, ...)
 	fputc('\n', stderr);
 }
 
+struct xk_libnote xk_note;
+
+void xk_note_reset(void)
+{
+	memset(&xk_note, 0, sizeof(xk_note));
+}
+
+void xk_note_kernel_msg(const char *msg)
+{
+	size_t n;
+
+	if (xk_note.kernel_msg[0] || !msg || !*msg)
+		return;
+	snprintf(xk_note.kernel_msg, sizeof(xk_note.kernel_msg), "%s", msg);
+	/* As our own lines: no trailing newline or full stop. */
+	n = strlen(xk_note.kernel_msg);
+	while (n && strchr("\n. ", xk_note.kernel_msg[n - 1]))
+		xk_note.kernel_msg[--n] = '\0';
+}
+
+const char *xk_kernel_says(void)
+{
+	static char buf[sizeof(xk_note.kernel_msg) + 16];
+
+	if (!xk_note.kernel_msg[0])
+		return "";
+	snprintf(buf, sizeof(buf), " (kernel: %s)", xk_note.kernel_msg);
+	return buf;
+}
+
 bool xk_is_help(const char *arg)
 {
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");

@@ -175,8 +175,8 @@ static int collect(struct detach_args *a, struct state *s)
 			continue;
 		err = xk_tc_dump(a->ifindex, d, &f, &n);
 		if (err)
-			return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s", a->ifname,
-					strerror(-err));
+			return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s%s", a->ifname,
+					strerror(-err), xk_kernel_says());
 		for (i = 0; i < n && s->n < MAX_SEL; i++) {
 			struct target *t;
 
@@ -286,8 +286,8 @@ static int detach_xdp(struct detach_args *a, struct state *s)
 						xdp_multiprog__attach_mode(s->mp), 0);
 	if (err)
 		return xk_error(XK_EXIT_FAIL,
-				"cannot detach XDP from %s: %s; run with -v for libxdp's reason",
-				a->ifname, strerror(-err));
+				"cannot detach XDP from %s: %s%s; run with -v for libxdp's reason",
+				a->ifname, strerror(-err), xk_kernel_says());
 	for (i = 0; i < s->n; i++)
 		if (s->t[i].xdp && s->t[i].chosen)
 			printf("%s: detached %s (id %u) from XDP\n", a->ifname, s->t[i].name,
@@ -307,9 +307,9 @@ static int detach_tc(struct detach_args *a, struct state *s)
 			continue;
 		err = xk_tc_detach(a->ifindex, t->dir, t->f.handle, t->f.prio);
 		if (err) {
-			ret = xk_error(XK_EXIT_FAIL, "cannot detach %s (id %u) from %s TC %s: %s",
+			ret = xk_error(XK_EXIT_FAIL, "cannot detach %s (id %u) from %s TC %s: %s%s",
 				       t->name, t->id, a->ifname, xk_tc_dir_name(t->dir),
-				       strerror(-err));
+				       strerror(-err), xk_kernel_says());
 			continue;
 		}
 		any = true;

@@ -10,14 +10,15 @@
 
 /* ---- objects (objfile.c) ---- */
 
-/* One object opened for attaching: its XDP and TC entry programs (first of each type), not loaded
- * yet. */
+/* One object opened for attaching: its XDP entry (xk_obj_xdp_entry) and TC entry (the first tc
+ * program), not loaded yet. */
 struct xk_obj {
 	const char *word; /* as the user typed it: collection name or path */
 	char path[4096];
 	struct bpf_object *obj; /* opened with pin_root_path = xk.pin_root */
 	struct bpf_program *xdp;
 	struct bpf_program *tc;
+	bool xdp_frags; /* xdp declares multi-buffer support (its xdp.frags twin, frags.c) */
 };
 
 /* Resolve and open an object (prints why not; returns an enum xk_exit). Maps pinned by name land
@@ -30,6 +31,21 @@ int xk_obj_check_elf(const char *path);
 void xk_obj_summary(const char *path, char *buf, size_t len);
 /* "xdp", "tc" or NULL: which hook a program of the object is for. */
 const char *xk_prog_hook(const struct bpf_program *p);
+
+/* ---- multi-buffer XDP (frags.c) ---- */
+
+/* The XDP program an object attaches: its first XDP program outside section xdp.frags (the one
+ * `ip ... sec xdp` and xdp-loader take), else its first xdp.frags program; NULL if none. */
+struct bpf_program *xk_obj_xdp_entry(struct bpf_object *obj);
+/* Does the object declare that prog handles multi-buffer frames: prog is in section xdp.frags, or
+ * the object has a twin NAME_frags in section xdp.frags (the collection's convention)? */
+bool xk_prog_declares_frags(struct bpf_object *obj, const struct bpf_program *prog);
+/* Does this kernel load XDP programs with BPF_F_XDP_HAS_FRAGS (5.18+)? 1 or 0; probed once. */
+int xk_xdp_frags_supported(void);
+/* Set the object's read-only switch xk_xdp_frags (include/xdpkit/stats.bpf.h) before its load,
+ * so that its plain xdp entry, loaded with BPF_F_XDP_HAS_FRAGS, counts whole multi-buffer frames.
+ * 0, -ENOENT when the object has no such switch, or another negative errno. */
+int xk_obj_frags_knob(struct bpf_object *obj, bool on);
 
 /* ---- interfaces (iface.c) ---- */
 

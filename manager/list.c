@@ -28,8 +28,9 @@ static int is_object(const struct dirent *de)
 static void show_object(struct jw *w, const char *dir, const char *file)
 {
 	char path[4096], name[256], summary[512], hooks[64] = "";
+	struct bpf_program *p, *xdp = NULL;
 	struct bpf_object *obj;
-	struct bpf_program *p;
+	bool frags = false;
 
 	snprintf(path, sizeof(path), "%s/%s", dir, file);
 	snprintf(name, sizeof(name), "%.*s", (int)(strlen(file) - strlen(OBJ_SUFFIX)), file);
@@ -45,6 +46,10 @@ static void show_object(struct jw *w, const char *dir, const char *file)
 		jw_arr_start(w);
 	}
 	if (obj) {
+		/* An xdp.frags twin is the xdp hook again, for multi-buffer frames: not a hook of its
+		 * own. */
+		xdp = xk_obj_xdp_entry(obj);
+		frags = xdp && xk_prog_declares_frags(obj, xdp);
 		bpf_object__for_each_program(p, obj)
 		{
 			const char *hook = xk_prog_hook(p);
@@ -60,6 +65,7 @@ static void show_object(struct jw *w, const char *dir, const char *file)
 	}
 	if (w) {
 		jw_arr_end(w);
+		jw_kbool(w, "multi_buffer", frags);
 		jw_kstr(w, "summary", summary);
 		jw_obj_end(w);
 	} else {

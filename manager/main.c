@@ -67,31 +67,76 @@ int do_help(int argc, char **argv)
 	return XK_EXIT_OK;
 }
 
+/* Keep what an error line needs from libbpf's log, shown or not: the kernel's extended ack of a
+ * refused netlink request (libbpf prints it as "Kernel error message: ..."; libxdp attaches through
+ * libbpf, so XDP and TC refusals both come this way), and whether a program load failed with a
+ * verifier log. Matched on libbpf's format strings, which name each case. */
+static void note_libbpf(const char *fmt, va_list ap)
+{
+	static const char kmsg[] = "Kernel error message: ";
+	char line[512];
+	const char *msg;
+	va_list copy;
+
+	if (strstr(fmt, "BPF program load failed")) {
+		/* "libbpf: prog 'NAME': BPF program load failed: ..." */
+		va_copy(copy, ap);
+		vsnprintf(line, sizeof(line), fmt, copy);
+		va_end(copy);
+		msg = strchr(line, '\'');
+		if (msg && !xk_note.load_failed)
+			snprintf(xk_note.failed_prog, sizeof(xk_note.failed_prog), "%.*s",
+				 (int)strcspn(msg + 1, "'"), msg + 1);
+		xk_note.load_failed = true;
+	} else if (strstr(fmt, "BEGIN PROG LOAD LOG")) {
+		xk_note.verifier_log = true;
+	} else if (strstr(fmt, kmsg)) {
+		va_copy(copy, ap);
+		vsnprintf(line, sizeof(line), fmt, copy);
+		va_end(copy);
+		msg = strstr(line, kmsg);
+		if (msg)
+			xk_note_kernel_msg(msg + strlen(kmsg));
+	}
+}
+
 static int print_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	(void)level;
-	(void)fmt;
-	(void)ap;
+	if (level == LIBBPF_WARN)
+		note_libbpf(fmt, ap);
 	return 0;
 }
 
 static int print_verbose(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	(void)level;
+	if (level == LIBBPF_WARN)
+		note_libbpf(fmt, ap);
 	return vfprintf(stderr, fmt, ap);
+}
+
+/* libxdp tries its dispatcher first and, where that fails, loads the program alone: a load that
+ * succeeds after a failed one means the failure was not the final word. */
+static void note_libxdp(const char *fmt)
+{
+	if (strstr(fmt, "Loaded XDP program")) {
+		xk_note.load_failed = false;
+		xk_note.verifier_log = false;
+		xk_note.failed_prog[0] = '\0';
+	}
 }
 
 static int libxdp_print_verbose(enum libxdp_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
+	note_libxdp(fmt);
 	return vfprintf(stderr, fmt, ap);
 }
 
 static int libxdp_print_quiet(enum libxdp_print_level level, const char *fmt, va_list ap)
 {
 	(void)level;
-	(void)fmt;
 	(void)ap;
+	note_libxdp(fmt);
 	return 0;
 }
 

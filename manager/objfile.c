@@ -172,13 +172,13 @@ int xk_obj_open(const char *word, struct xk_obj *o)
 				"cannot read BPF object '%s': %s; run with -v for libbpf's reason",
 				o->path, strerror(-err));
 	}
+	o->xdp = xk_obj_xdp_entry(o->obj);
+	o->xdp_frags = o->xdp && xk_prog_declares_frags(o->obj, o->xdp);
 	bpf_object__for_each_program(p, o->obj)
 	{
 		const char *hook = xk_prog_hook(p);
 
-		if (hook && !strcmp(hook, "xdp") && !o->xdp)
-			o->xdp = p;
-		else if (hook && !strcmp(hook, "tc") && !o->tc)
+		if (hook && !strcmp(hook, "tc") && !o->tc)
 			o->tc = p;
 	}
 	return check_pins(o);

@@ -253,8 +253,8 @@ static int show_iface(struct jw *w, const char *name, int ifindex)
 		jw_obj_end(w);
 	}
 	if (err)
-		return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s", name,
-				strerror(-err));
+		return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s%s", name,
+				strerror(-err), xk_kernel_says());
 	return 0;
 }
 

@@ -1,6 +1,7 @@
 /* Listing TC filters by a netlink RTM_GETTFILTER dump: libbpf can only query a filter whose handle
  * it knows. */
 #include "hooks.h"
+#include "xdpkit.h"
 
 #include <errno.h>
 #include <stdlib.h>
@@ -73,6 +74,35 @@ static int parse_filter(struct nlmsghdr *nh, struct xk_tc_filter *f)
 	return 1;
 }
 
+/* The kernel's extended ack on a refusal (NLMSGERR_ATTR_MSG, asked for with NETLINK_EXT_ACK):
+ * kept for the caller's error line, as libbpf's own requests get it. */
+static void note_ext_ack(struct nlmsghdr *nh)
+{
+	struct nlmsgerr *e = NLMSG_DATA(nh);
+	size_t hlen = sizeof(*e);
+	struct nlattr *a;
+	int len;
+
+	if (!(nh->nlmsg_flags & NLM_F_ACK_TLVS))
+		return;
+	/* The request is echoed after the error unless the kernel capped it to its header. */
+	if (!(nh->nlmsg_flags & NLM_F_CAPPED))
+		hlen += e->msg.nlmsg_len - NLMSG_HDRLEN;
+	len = (int)nh->nlmsg_len - (int)NLMSG_LENGTH(hlen);
+	for (a = (struct nlattr *)((char *)e + NLMSG_ALIGN(hlen)); len >= (int)NLA_HDRLEN &&
+								    a->nla_len >= NLA_HDRLEN &&
+								    a->nla_len <= len;
+	     len -= NLA_ALIGN(a->nla_len), a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
+		if (a->nla_type == NLMSGERR_ATTR_MSG) {
+			char msg[256];
+
+			snprintf(msg, sizeof(msg), "%.*s", (int)(a->nla_len - NLA_HDRLEN),
+				 (char *)a + NLA_HDRLEN);
+			xk_note_kernel_msg(msg);
+		}
+	}
+}
+
 int xk_tc_dump(int ifindex, enum xk_tc_dir dir, struct xk_tc_filter **out, int *n)
 {
 	struct {
@@ -91,7 +121,7 @@ int xk_tc_dump(int ifindex, enum xk_tc_dir dir, struct xk_tc_filter **out, int *
 	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
 	struct xk_tc_filter *list = NULL, *tmp;
 	static char buf[32768];
-	int fd, err = 0, count = 0;
+	int fd, err = 0, count = 0, one = 1;
 	bool done = false;
 
 	*out = NULL;
@@ -99,6 +129,8 @@ int xk_tc_dump(int ifindex, enum xk_tc_dir dir, struct xk_tc_filter **out, int *
 	fd = socket(AF_NETLINK, SOCK_RAW | SOCK_CLOEXEC, NETLINK_ROUTE);
 	if (fd < 0)
 		return -errno;
+	/* Kernels before 4.12 lack it: then the errno alone. */
+	setsockopt(fd, SOL_NETLINK, NETLINK_EXT_ACK, &one, sizeof(one));
 	if (sendto(fd, &req, req.nh.nlmsg_len, 0, (struct sockaddr *)&sa, sizeof(sa)) < 0) {
 		err = -errno;
 		goto out;
@@ -122,6 +154,8 @@ int xk_tc_dump(int ifindex, enum xk_tc_dir dir, struct xk_tc_filter **out, int *
 
 				/* No clsact qdisc: no filters, not an error. */
 				err = (e->error == -EINVAL || e->error == -ENOENT) ? 0 : e->error;
+				if (err)
+					note_ext_ack(nh);
 				done = true;
 				break;
 			}

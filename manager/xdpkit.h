@@ -39,6 +39,23 @@ int xk_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)
 /* "hint: ..." on stderr after an error, when a fix is known. */
 void xk_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
+/* What libbpf and libxdp reported during an operation, kept from their log lines whether or not -v
+ * shows them (main.c's print callbacks fill it; tcnl.c adds the kernel's word on its own requests).
+ * Reset before an operation, read when it failed. */
+struct xk_libnote {
+	char kernel_msg[256]; /* the kernel's extended ack of a refused netlink request: what `ip`
+			       * prints after "Error:" */
+	bool load_failed;     /* libbpf: "BPF program load failed" */
+	bool verifier_log;    /* ... and the verifier wrote a log saying why */
+	char failed_prog[64]; /* the program whose load failed */
+};
+extern struct xk_libnote xk_note;
+void xk_note_reset(void);
+/* Keep msg as the kernel's message, unless one is kept already (the first refusal is the cause). */
+void xk_note_kernel_msg(const char *msg);
+/* " (kernel: MSG)" after an error text when the kernel said why, else "". */
+const char *xk_kernel_says(void);
+
 /* Checks that return 0 or an exit code after printing why. */
 int xk_need_root(void);
 int xk_need_bpffs(void); /* mounts bpffs at /sys/fs/bpf when nothing is there */

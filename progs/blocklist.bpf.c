@@ -80,7 +80,7 @@ struct lpm_trie {
 struct {
 	__uint(priority, 10);
 	__uint(XDP_PASS, 1);
-} XDP_RUN_CONFIG(blocklist);
+} XDP_RUN_CONFIG(blocklist), XDP_RUN_CONFIG(blocklist_frags);
 
 enum blocklist_result {
 	BL_PASS,
@@ -152,20 +152,36 @@ static __always_inline int blocklist_decide(struct xk_pkt *p, int rc)
 	return blocklist_v6_match(p->ip6, cfg->match == BLOCKLIST_MATCH_DST);
 }
 
-SEC("xdp")
-int blocklist(struct xdp_md *ctx)
+/* The XDP program; frags is true in the multi-buffer twin (a constant: each entry gets its own
+ * copy). Headers are read from the first buffer only; the verdict counts the whole frame. */
+static __always_inline int blocklist_xdp(struct xdp_md *ctx, bool frags)
 {
-	void *data = (void *)(long)ctx->data;
-	void *data_end = (void *)(long)ctx->data_end;
+	__u64 len = xk_xdp_len(ctx, frags);
 	struct xk_pkt p;
 	int res;
 
 	res = blocklist_decide(&p, xk_parse(ctx, &p));
 	if (res == BL_DROP)
-		return xk_xdp_verdict(ctx, XDP_DROP);
+		return xk_xdp_count(XDP_DROP, len);
 	if (res == BL_MALFORMED)
-		xk_stat_malformed(data_end - data);
-	return xk_xdp_verdict(ctx, XDP_PASS);
+		xk_stat_malformed(len);
+	return xk_xdp_count(XDP_PASS, len);
+}
+
+/* What `ip ... sec xdp`, xdp-loader and bpftool load, and what xdpkit attaches (with multi-buffer
+ * support switched on where the kernel has it: the twin below declares that the body handles it). */
+SEC("xdp")
+int blocklist(struct xdp_md *ctx)
+{
+	return blocklist_xdp(ctx, false);
+}
+
+/* The same program for multi-buffer frames (jumbo MTU): `ip link set dev eth0 xdp obj ... sec
+ * xdp.frags`. */
+SEC("xdp.frags")
+int blocklist_frags(struct xdp_md *ctx)
+{
+	return blocklist_xdp(ctx, true);
 }
 
 SEC("tc")

@@ -2,6 +2,7 @@
 #ifndef XDPKIT_STATS_BPF_H
 #define XDPKIT_STATS_BPF_H
 
+#include <stdbool.h>
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
@@ -32,11 +33,34 @@ static __always_inline void xk_stat_add(__u32 slot, __u64 bytes)
 #endif
 }
 
-/* Count an XDP verdict and return it, so a program ends with `return xk_xdp_verdict(ctx, XDP_DROP);`. */
-static __always_inline int xk_xdp_verdict(struct xdp_md *ctx, int action)
+/* Multi-buffer frames (jumbo MTU, LRO/GRO on some drivers) reach only programs loaded with
+ * BPF_F_XDP_HAS_FRAGS: each program's "xdp.frags" twin (libbpf sets the flag from the section
+ * name) and its plain "xdp" entry when a loader sets the flag on it (xdpkit does, and sets this
+ * to 1 with it). Read-only data the verifier sees as a constant: an entry loaded without frags
+ * drops the branch that calls bpf_xdp_get_buff_len, so it still loads on kernels before 5.18,
+ * which lack the helper (and frags). */
+const volatile __u32 xk_xdp_frags = 0;
+
+/* Bytes of the whole frame: the linear part plus every fragment. frags is a constant of the entry
+ * (true in the xdp.frags twin). Parsers read the linear part only (data..data_end). */
+static __always_inline __u64 xk_xdp_len(struct xdp_md *ctx, bool frags)
 {
-	xk_stat_add(action < XK_STAT_MALFORMED ? (__u32)action : XK_STAT_ABORTED,
-		    ctx->data_end - ctx->data);
+	if (frags || xk_xdp_frags)
+		return bpf_xdp_get_buff_len(ctx);
+	return ctx->data_end - ctx->data;
+}
+
+/* Is the frame in more than one buffer (some of it beyond data_end)? */
+static __always_inline bool xk_xdp_multi_buffer(struct xdp_md *ctx, __u64 len)
+{
+	return len != (__u64)(ctx->data_end - ctx->data);
+}
+
+/* Count an XDP verdict for a frame of len bytes (xk_xdp_len) and return it, so a program ends with
+ * `return xk_xdp_count(XDP_DROP, len);`. */
+static __always_inline int xk_xdp_count(int action, __u64 len)
+{
+	xk_stat_add(action < XK_STAT_MALFORMED ? (__u32)action : XK_STAT_ABORTED, len);
 	return action;
 }
 

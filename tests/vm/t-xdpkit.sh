@@ -117,3 +117,44 @@ test_json_stats_mode_and_id() {
 	assert_eq "count gone by id, blocklist kept" "10 blocklist $bl" "$(xk_chain)"
 	assert_eq "still blocking" 0 "$(ping_from "$SRC_B" 2)"
 }
+
+# A jumbo MTU (9000 on both ends) in native mode: libxdp loads its dispatcher with multi-buffer support when every
+# program in the chain has it (xdpkit turns it on for each collection program), else veth refuses it (ERANGE). Jumbo
+# pings run through the chain in order, counted with their whole length; a foreign object without multi-buffer
+# support is refused with the kernel's words and an MTU hint, and the chain stays as it was.
+test_jumbo_chain() {
+	must ip link set dev "$IF" mtu 9000
+	must ip -n "$PEER" link set dev veth1 mtu 9000
+	must xdpkit attach "$IF" blocklist ratelimit count --mode native
+	st=$(xdpkit status "$IF")
+	assert_grep "dispatcher in native mode" "xdp: native mode, libxdp dispatcher id [0-9]+" "$st"
+	assert_eq "chain order" "10 blocklist
+20 ratelimit
+60 count" "$(loader_chain)"
+	must xdpkit map set blocklist/blocklist_v4 "$SRC_B"
+	bl=$(id_of blocklist)
+	co=$(id_of count)
+	c0=$(count_icmp "$co")
+	# 8000-byte echo requests: 14 + 20 + 8 + 8000 bytes on the wire.
+	assert_eq "jumbo pings from the allowed source answered" 3 "$(nsenter --net=/run/netns/"$PEER" ping -n -q -c 3 \
+		-i 0.05 -W 2 -s 8000 -I "$SRC_A" "$ADDR" 2>/dev/null | sed -n 's/.* \([0-9]*\) received.*/\1/p')"
+	assert_eq "count saw them" $((c0 + 3)) "$(count_icmp "$co")"
+	m=$(prog_map "$co" count_proto)
+	assert_eq "count_proto counted 3 whole frames" $((3 * 8042)) "$(bpftool map lookup id "$m" key 0 8 1 0 |
+		awk -F: '/"bytes"/ { gsub(/[ ,]/, "", $2); s += $2 } END { print s + 0 }')"
+	assert_eq "jumbo pings from the blocked source dropped" 0 "$(nsenter --net=/run/netns/"$PEER" ping -n -q -c 2 \
+		-i 0.05 -W 1 -s 8000 -I "$SRC_B" "$ADDR" 2>/dev/null | sed -n 's/.* \([0-9]*\) received.*/\1/p' | grep . ||
+		echo 0)"
+	assert_eq "by blocklist" 2 "$(prog_stat "$bl" 1)"
+	assert_eq "before count" $((c0 + 3)) "$(count_icmp "$co")"
+
+	before=$(/usr/sbin/xdp-loader status "$IF")
+	pins=$(find /sys/fs/bpf | sort)
+	must_fail xdpkit attach "$IF" "$OBJ"/test-objs/no_frags.bpf.o
+	note "refusal: $out"
+	assert_grep "the kernel's words" "^xdpkit: cannot attach .*no_frags.bpf.o' to $IF: .*\(kernel: .*MTU.*\)$" "$out"
+	assert_grep "an MTU hint naming the object" "^hint: $IF has MTU 9000.*no_frags.bpf.o' declares none" "$out"
+	assert_no_grep "no word of the verifier" "verifier" "$out"
+	assert_eq "chain unchanged" "$before" "$(/usr/sbin/xdp-loader status "$IF")"
+	assert_eq "bpffs unchanged" "$pins" "$(find /sys/fs/bpf | sort)"
+}
