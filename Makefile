@@ -77,7 +77,8 @@ $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)
 	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) -c $< -o $@
 
 # Manager pieces the unit tests call directly (no program loaded): the BTF-typed key/value text.
-UNIT_MANAGER_OBJS := $(BUILD)/manager/btf_fmt.o $(BUILD)/manager/btf_parse.o $(BUILD)/manager/json.o
+UNIT_MANAGER_OBJS := $(BUILD)/manager/btf_fmt.o $(BUILD)/manager/btf_parse.o $(BUILD)/manager/json.o \
+	$(BUILD)/manager/number.o $(BUILD)/manager/verifier_explain.o
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(UNIT_MANAGER_OBJS)
 	$(call msg,LINK,$@)

@@ -125,7 +125,7 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct entrie
 	xk_parser_init(&vp, &m->value);
 
 	for (p = t.buf; p < end; lineno++) {
-		const char *s = p, *le, *hash, *k, *v;
+		const char *line = p, *s = p, *le, *hash, *k, *v, *nul;
 		__u8 *key = e->keys + e->n * ks;
 
 		/* One pass over the line: blanks, the key (a word), then the rest. '#' starts a
@@ -137,6 +137,16 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct entrie
 		nl = k < end && *k == '\n' ? k : memchr(k, '\n', end - k);
 		le = nl ? nl : end;
 		p = nl ? nl + 1 : end;
+		/* Text ends at a NUL for every C string function: a word would be cut without a
+		 * word said. */
+		nul = memchr(line, '\0', le - line);
+		if (nul) {
+			ret = xk_error(XK_EXIT_USAGE,
+				       "%s:%zu: a NUL byte at column %zu; the file must be text, one "
+				       "'KEY [VALUE]' a line; nothing was written",
+				       file, lineno + 1, (size_t)(nul - line) + 1);
+			break;
+		}
 		if (s == k || *s == '#')
 			continue;
 		for (hash = k < le ? memchr(k, '#', le - k) : NULL; hash;

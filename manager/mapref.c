@@ -1,6 +1,7 @@
 /* Resolving the MAP argument of `xdpkit map` into an open map with its BTF, and the program walk it
  * needs. */
 #include "mapref.h"
+#include "number.h"
 #include "progwalk.h"
 #include "xdpkit.h"
 
@@ -261,12 +262,13 @@ int xk_progs_load(struct xk_prog **out)
 int xk_progs_match(const struct xk_prog *progs, int n, const char *what, int *idx, int max)
 {
 	struct xk_attached *at = NULL;
-	char *end;
-	unsigned long id = strtoul(what, &end, 10);
-	int i, k, found = 0, na;
+	__u64 id;
+	/* All digits in the u32 range is an id (as bpftool reads it); "-12" or "99999999999" is
+	 * not, and can only match a name. */
+	int i, k, found = 0, na, byid = !xk_num_u64(what, strlen(what), XK_NUM_DEC, UINT32_MAX, &id);
 
 	for (i = 0; i < n && found < max; i++) {
-		if (*what && !*end ? progs[i].id == id : xk_kname_matches(progs[i].name, what))
+		if (byid ? progs[i].id == id : xk_kname_matches(progs[i].name, what))
 			idx[found++] = i;
 	}
 	if (found < 2)
@@ -425,24 +427,26 @@ int xk_mapref_open(int argc, char **argv, int *argi, struct xk_mapref *m)
 	if (err)
 		return err;
 	if (!strcmp(arg, "id")) {
-		char *end;
-		unsigned long id;
+		__u64 id;
 
 		if (*argi >= argc)
 			return xk_error(XK_EXIT_USAGE,
 					"'id' needs a map id, e.g. 'id 42' (see 'bpftool map')");
 		arg = argv[(*argi)++];
-		id = strtoul(arg, &end, 10);
-		if (!*arg || *end || !id || id > UINT32_MAX)
+		/* Decimal digits in the u32 range: no sign, no hex, no wrap to a small id. */
+		if (xk_num_u64(arg, strlen(arg), XK_NUM_DEC, UINT32_MAX, &id) || !id)
 			return xk_error(XK_EXIT_USAGE,
-					"'%s' is not a map id; expected a positive number", arg);
+					"'%s' is not a map id; expected a decimal number 1-%u (see "
+					"'xdpkit map show')",
+					arg, UINT32_MAX);
 		err = xk_mapref_open_id(id, m);
 		if (err == -ENOENT)
 			return xk_error(XK_EXIT_NOTFOUND,
-					"no map with id %lu; see 'xdpkit map show'", id);
+					"no map with id %llu; see 'xdpkit map show'",
+					(unsigned long long)id);
 		if (err)
-			return xk_error(XK_EXIT_FAIL, "cannot open map id %lu: %s", id,
-					strerror(-err));
+			return xk_error(XK_EXIT_FAIL, "cannot open map id %llu: %s",
+					(unsigned long long)id, strerror(-err));
 		return 0;
 	}
 	if (arg[0] == '/') {
