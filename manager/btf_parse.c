@@ -572,7 +572,8 @@ static int parse_member(const struct btf *btf, __u32 id, const char *s, __u8 *ds
 	memcpy(&v, tmp, 8);
 	/* Integers and enums were checked against the width already (negative ones fill the high
 	 * bits); named types such as xk_ipproto were not. */
-	if (!btf_is_int(t) && !btf_is_any_enum(t) && bitsz < 64 && v >> bitsz)
+	if ((xk_btf_special(btf, id) || (!btf_is_int(t) && !btf_is_any_enum(t))) && bitsz < 64 &&
+	    v >> bitsz)
 		return ERR(QF " (%llu) does not fit in this %u-bit field of %s", Q(s),
 			   (unsigned long long)v, bitsz, tname);
 	write_bits(dst, bitoff, bitsz, v);
@@ -607,6 +608,7 @@ static void field_names(const struct btf *btf, const struct btf_type *t, const c
 struct member {
 	__u32 type, bitoff, bitsz;
 	__u32 outer, outer_off; /* the named type the path went into and its bit offset; 0: none */
+	const char *path;	/* as typed, for messages */
 };
 
 /* Find a member by a dotted path, looking into anonymous members as C does. */
@@ -631,7 +633,7 @@ static int find_member(const struct btf *btf, __u32 sid, const char *path, int d
 		} else if (strlen(f.name) != nl || strncmp(f.name, path, nl)) {
 			continue;
 		} else if (!dot) {
-			*m = (struct member){f.type, f.bitoff, f.bitsz, 0, 0};
+			*m = (struct member){f.type, f.bitoff, f.bitsz, 0, 0, NULL};
 			return 0;
 		} else if (f.bitsz || find_member(btf, f.type, dot + 1, depth + 1, &sub)) {
 			return -ENOENT;
@@ -648,10 +650,11 @@ static int find_member(const struct btf *btf, __u32 sid, const char *path, int d
 	return -ENOENT;
 }
 
-/* After a write into part of a named type (net.prefixlen=99), the whole must still be one that
- * its own text form would give: shown as text and read back through the same checks. */
-static int check_named(const struct btf *btf, const struct member *m, const char *path,
-		       const __u8 *out, char *err, size_t errlen)
+/* After writes into parts of a named type (net.prefixlen=99), the whole must still be one that its
+ * own text form would give: shown as text and read back through the same checks. Checked once all
+ * pairs are in, so that net.addr=10.0.0.1 net.prefixlen=32 may come in either order. */
+static int check_named(const struct btf *btf, const struct member *m, const __u8 *out, char *err,
+		       size_t errlen)
 {
 	struct xk_vtype ot = {btf, m->outer, 0};
 	__s64 size = btf__resolve_size(btf, m->outer);
@@ -669,8 +672,8 @@ static int check_named(const struct btf *btf, const struct member *m, const char
 	} else {
 		ret = parse_special(xk_btf_special(btf, m->outer), text, tmp, sub, sizeof(sub));
 		if (ret)
-			ret = ERR("field " QF " would make it %s, which is refused: %s", Q(path),
-				  text, sub);
+			ret = ERR("field " QF " would make it %s, which is refused: %s",
+				  Q(m->path), text, sub);
 	}
 	free(text);
 	free(tmp);
@@ -683,7 +686,8 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 	const struct btf *btf = vt->btf;
 	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, vt->id));
 	char *copy = strdup(text), *pos = copy, *tok, tname[128], fields[512] = "", sub[512];
-	int ret = 0, pairs = 0;
+	struct member *named = NULL; /* pairs that wrote into a named type, checked at the end */
+	int ret = 0, pairs = 0, nnamed = 0, i;
 
 	if (!copy)
 		return -ENOMEM;
@@ -721,13 +725,25 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 		ret = parse_member(btf, m.type, eq + 1, out, m.bitoff, m.bitsz, sub, sizeof(sub));
 		if (ret == -EINVAL)
 			snprintf(err, errlen, "field " QF ": %s", Q(tok), sub);
-		if (!ret && m.outer)
-			ret = check_named(btf, &m, tok, out, err, errlen);
+		if (!ret && m.outer) {
+			struct member *nn = realloc(named, (nnamed + 1) * sizeof(*named));
+
+			if (!nn) {
+				ret = -ENOMEM;
+				break;
+			}
+			named = nn;
+			named[nnamed] = m;
+			named[nnamed++].path = tok; /* cut at its '=': the path alone */
+		}
 		pairs++;
 	}
 	if (!ret && !pairs)
 		ret = ERR(QF " gives no field=value pair; %s has fields %s", Q(text), tname,
 			  fields);
+	for (i = 0; !ret && i < nnamed; i++)
+		ret = check_named(btf, &named[i], out, err, errlen);
+	free(named);
 	free(copy);
 	return ret;
 }
