@@ -40,8 +40,8 @@ static int hexval(char c)
 }
 
 /* Exactly `size` bytes of hex; ':', '-', ' ' between bytes and a leading 0x allowed for
- * readability. */
-static int parse_hex(const char *s, __u8 *out, __u32 size)
+ * readability. Checked whole before the first byte is written (out may be NULL to check only). */
+static int hex_pass(const char *s, __u8 *out, __u32 size)
 {
 	__u32 n = 0;
 	int hi = -1;
@@ -62,10 +62,17 @@ static int parse_hex(const char *s, __u8 *out, __u32 size)
 		}
 		if (n >= size)
 			return -EINVAL;
-		out[n++] = hi << 4 | v;
+		if (out)
+			out[n] = hi << 4 | v;
+		n++;
 		hi = -1;
 	}
 	return n == size && hi < 0 ? 0 : -EINVAL;
+}
+
+static int parse_hex(const char *s, __u8 *out, __u32 size)
+{
+	return hex_pass(s, NULL, size) ?: hex_pass(s, out, size);
 }
 
 static int lookup_name(const struct xk_name_num *tab, const char *s, unsigned int *v)
@@ -266,6 +273,11 @@ static int enum_by_name(const struct btf *btf, const struct btf_type *t, const c
 	size_t sl = strlen(s);
 	int i, found = 0;
 
+	for (i = 0; i < btf_vlen(t); i++) /* the exact name first: FOO and foo may both exist */
+		if (!strcmp(enum_name_at(btf, t, i), s)) {
+			*v = enum_value_at(t, i);
+			return 0;
+		}
 	for (i = 0; i < btf_vlen(t); i++) {
 		const char *name = enum_name_at(btf, t, i);
 		size_t nl = strlen(name);
