@@ -668,6 +668,7 @@ static int map_help(int argc, char **argv)
 	    "separated by\n"
 	    "      commas or spaces (fields not named keep their value). Maps without BTF: hex "
 	    "bytes.\n"
+	    "      A key or value text takes at most 1 MiB (1048576 characters).\n"
 	    "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to every\n"
 	    "CPU (so a counter set to N reads back as N times the number of CPUs).\n"
 	    "A config field named <map>_entries is kept equal to the number of entries of "
