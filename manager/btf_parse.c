@@ -252,7 +252,8 @@ static const char *enum_name_at(const struct btf *btf, const struct btf_type *t,
  * enum's size's business. */
 static __u64 enum_value_at(const struct btf_type *t, int i)
 {
-	return btf_is_enum(t) ? (__u64)(__s64)btf_enum(t)[i].val : btf_enum64_value(btf_enum64(t) + i);
+	return btf_is_enum(t) ? (__u64)(__s64)btf_enum(t)[i].val
+			      : btf_enum64_value(btf_enum64(t) + i);
 }
 
 static void enum_names(const struct btf *btf, const struct btf_type *t, char *buf, size_t len)
@@ -262,8 +263,8 @@ static void enum_names(const struct btf *btf, const struct btf_type *t, char *bu
 
 	buf[0] = '\0';
 	for (i = 0; i < btf_vlen(t) && off < len; i++)
-		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
-				enum_name_at(btf, t, i));
+		off +=
+		    snprintf(buf + off, len - off, "%s%s", i ? ", " : "", enum_name_at(btf, t, i));
 }
 
 /* An enum by its name, case-insensitive; also by the last word of it when that is unique (dst for
@@ -440,8 +441,7 @@ static int parse_array(const struct btf *btf, const struct btf_type *t, const ch
 	if (esz == 1 && btf_is_int(et)) {
 		if (parse_hex(s, dst, a->nelems))
 			return ERR(QF " is not %u bytes of hex for %s; expected e.g. %.*s", Q(s),
-				   a->nelems, tname,
-				   (int)(2 * a->nelems > 32 ? 32 : 2 * a->nelems),
+				   a->nelems, tname, (int)(2 * a->nelems > 32 ? 32 : 2 * a->nelems),
 				   "00112233445566778899aabbccddeeff");
 		return 0;
 	}
@@ -533,7 +533,8 @@ static int parse_value(const struct btf *btf, __u32 id, const char *s, __u8 *dst
 		if (!*s || isspace((unsigned char)*s) || *end)
 			return ERR(QF " is not a number for %s", Q(s), tname);
 		f = d;
-		/* Tiny values keep their nearest representation; too large ones would become inf. */
+		/* Tiny values keep their nearest representation; too large ones would become inf.
+		 */
 		if ((errno == ERANGE && isinf(d)) || (t->size == 4 && isfinite(d) && isinf(f)))
 			return ERR(QF " is out of range for %s", Q(s), tname);
 		if (t->size == 8)
@@ -684,8 +685,8 @@ static int check_named(const struct btf *btf, const struct member *m, const __u8
 	} else {
 		ret = parse_special(xk_btf_special(btf, m->outer), text, tmp, sub, sizeof(sub));
 		if (ret)
-			ret = ERR("field " QF " would make it %s, which is refused: %s",
-				  Q(m->path), text, sub);
+			ret = ERR("field " QF " would make it %s, which is refused: %s", Q(m->path),
+				  text, sub);
 	}
 	free(text);
 	free(tmp);
@@ -728,8 +729,8 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 		/* The kernel checks that members lie inside their struct; BTF from elsewhere is
 		 * checked here, so no write can leave the value. */
 		msize = m.bitsz ? 0 : btf__resolve_size(btf, m.type);
-		if (msize < 0 ||
-		    (__u64)m.bitoff + (m.bitsz ? m.bitsz : (__u64)msize * 8) > (__u64)vt->size * 8) {
+		if (msize < 0 || (__u64)m.bitoff + (m.bitsz ? m.bitsz : (__u64)msize * 8) >
+				     (__u64)vt->size * 8) {
 			ret = ERR("field " QF " lies outside the %u bytes of %s", Q(tok), vt->size,
 				  tname);
 			break;
@@ -751,8 +752,8 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 		pairs++;
 	}
 	if (!ret && !pairs)
-		ret = ERR(QF " gives no field=value pair; %s has fields %s", Q(text), tname,
-			  fields);
+		ret =
+		    ERR(QF " gives no field=value pair; %s has fields %s", Q(text), tname, fields);
 	for (i = 0; !ret && i < nnamed; i++)
 		ret = check_named(btf, &named[i], out, err, errlen);
 	free(named);
@@ -768,8 +769,9 @@ static int parse_text(const struct xk_vtype *t, const char *text, void *out, cha
 
 	if (xk_vtype_is_raw(t)) {
 		if (parse_hex(text, out, t->size))
-			return ERR(QF " is not %u bytes of hex (this map has no BTF); expected e.g. "
-				      "%.*s",
+			return ERR(QF
+				   " is not %u bytes of hex (this map has no BTF); expected e.g. "
+				   "%.*s",
 				   Q(text), t->size, (int)(t->size * 2 > 32 ? 32 : t->size * 2),
 				   "0a0000010a0000010a0000010a000001");
 		return 0;

@@ -59,10 +59,11 @@ int xk_load_parse(const struct xk_load_map *m, const char *buf, size_t len,
 		 * word said. */
 		nul = memchr(start, '\0', le - start);
 		if (nul) {
-			snprintf(err, errlen,
-				 "a NUL byte at column %zu; the file must be text, one 'KEY [VALUE]' "
-				 "a line",
-				 (size_t)(nul - start) + 1);
+			snprintf(
+			    err, errlen,
+			    "a NUL byte at column %zu; the file must be text, one 'KEY [VALUE]' "
+			    "a line",
+			    (size_t)(nul - start) + 1);
 			return -EINVAL;
 		}
 		if (s == k || *s == '#')
@@ -87,13 +88,14 @@ int xk_load_parse(const struct xk_load_map *m, const char *buf, size_t len,
 
 			memcpy(&idx, key, 4);
 			if (idx >= m->index_max) {
-				snprintf(err, errlen, "key %.*s: map %s is an array with indexes 0-%u",
-					 (int)(k - s > 64 ? 64 : k - s), s, m->name,
-					 m->index_max - 1);
+				snprintf(
+				    err, errlen, "key %.*s: map %s is an array with indexes 0-%u",
+				    (int)(k - s > 64 ? 64 : k - s), s, m->name, m->index_max - 1);
 				return -EINVAL;
 			}
 		}
-		if (v < le && xk_parser_run(&vp, v, le - v, e->vals + e->n * vs, msg, sizeof(msg))) {
+		if (v < le &&
+		    xk_parser_run(&vp, v, le - v, e->vals + e->n * vs, msg, sizeof(msg))) {
 			xk_type_name(m->value, tname, sizeof(tname));
 			snprintf(err, errlen, "value for map %s (%s): %s", m->name, tname, msg);
 			return -EINVAL;

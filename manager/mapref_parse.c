@@ -39,8 +39,7 @@ bool xk_ref_prog_id(const char *what, __u32 *id)
 	return true;
 }
 
-int xk_ref_parse(int argc, char *const *argv, int *argi, struct xk_ref *r, char *err,
-		 size_t errlen)
+int xk_ref_parse(int argc, char *const *argv, int *argi, struct xk_ref *r, char *err, size_t errlen)
 {
 	const char *arg, *slash;
 	__u64 id;

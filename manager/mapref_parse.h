@@ -19,10 +19,10 @@ enum xk_ref_kind {
 
 struct xk_ref {
 	enum xk_ref_kind kind;
-	__u32 id;		 /* XK_REF_ID */
-	const char *text;	 /* the argument as typed (the pin path, the name, PROG/MAPNAME) */
+	__u32 id;	  /* XK_REF_ID */
+	const char *text; /* the argument as typed (the pin path, the name, PROG/MAPNAME) */
 	char prog[XK_REF_NAME_MAX + 1]; /* XK_REF_PROG: PROG */
-	const char *map;	 /* XK_REF_PROG: MAPNAME (inside text) */
+	const char *map;		/* XK_REF_PROG: MAPNAME (inside text) */
 };
 
 /* MAP from argv[*argi] (and argv[*argi + 1] for `id N`); advances *argi past it. Returns 0, or

@@ -19,8 +19,8 @@
 static int refuse(const char *dir, const char *why)
 {
 	return xk_error(XK_EXIT_USAGE,
-			"--pin-root '%s' %s; give a directory on bpffs as a plain path under "
-			BPFFS ", e.g. " BPFFS "/mine",
+			"--pin-root '%s' %s; give a directory on bpffs as a plain path under " BPFFS
+			", e.g. " BPFFS "/mine",
 			dir, why);
 }
 
@@ -40,7 +40,8 @@ int xk_pin_root_check(const char *dir)
 	for (c = dir + 1; c <= dir + len; c += n + 1) {
 		n = strcspn(c, "/");
 		if (!n)
-			return refuse(dir, c == dir + len ? "ends in '/'" : "has an empty component");
+			return refuse(dir,
+				      c == dir + len ? "ends in '/'" : "has an empty component");
 		if ((n == 1 && c[0] == '.') || (n == 2 && c[0] == '.' && c[1] == '.')) {
 			snprintf(why, sizeof(why), "has a '%.*s' component", (int)n, c);
 			return refuse(dir, why);

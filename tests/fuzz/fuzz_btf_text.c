@@ -113,8 +113,8 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 	CHECK(ra == 0 || ra == -EINVAL);
 	if (ra) {
 		CHECK(ea[0]); /* a refusal always says why */
-		/* Nothing written by a refused leaf; a struct may keep the pairs before the bad one,
-		 * which the CLI then throws away. */
+		/* Nothing written by a refused leaf; a struct may keep the pairs before the bad
+		 * one, which the CLI then throws away. */
 		if (!ft_is_struct(t))
 			for (size_t i = 0; i < t->size; i++)
 				CHECK(a[i] == 0x5a);

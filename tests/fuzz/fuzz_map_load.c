@@ -23,9 +23,9 @@ static const struct {
 	int key, value;
 	__u32 index_max;
 } maps[] = {
-    {FT_IPV4, FT_U64, 0},     {FT_CIDR4, FT_U64, 0},	 {FT_CIDR6, FT_BITS, 0},
+    {FT_IPV4, FT_U64, 0},	 {FT_CIDR4, FT_U64, 0},	  {FT_CIDR6, FT_BITS, 0},
     {FT_COUNT_KEY, FT_MIXED, 0}, {FT_S32, FT_DATASEC, 4}, {FT_RAW, FT_RAW, 0},
-    {FT_IPV6, FT_ENUM, 0},    {FT_MAC, FT_SENUM, 0},
+    {FT_IPV6, FT_ENUM, 0},	 {FT_MAC, FT_SENUM, 0},
 };
 
 /* The entries as `map dump` prints them: "KEY VALUE" lines. */

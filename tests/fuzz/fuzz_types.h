@@ -26,8 +26,8 @@ enum {
 	FT_ENUM,
 	FT_SENUM,
 	FT_ENUM64,
-	FT_BITS,    /* bitfields: ints, enums, signed enum, xk_ipproto, bool */
-	FT_MIXED,   /* pointer, double, float, u32[3], char[8], u8[6], nested struct with a cidr */
+	FT_BITS,  /* bitfields: ints, enums, signed enum, xk_ipproto, bool */
+	FT_MIXED, /* pointer, double, float, u32[3], char[8], u8[6], nested struct with a cidr */
 	FT_COUNT_KEY,
 	FT_UNION,
 	FT_DATASEC,

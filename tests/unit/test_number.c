@@ -17,8 +17,8 @@ static int s64(const char *s, __s64 min, __s64 max, __s64 *v)
 
 UT_TEST(number_unsigned)
 {
-	static const char *const bad[] = {"",	 "0x",	"0x0x50", "-1", "+1", " 1",  "1 ",
-					  "1k",	 "0b1", "1.0",	  "x1", "0X",  "\t7", "0x-1"};
+	static const char *const bad[] = {"",	"0x",  "0x0x50", "-1", "+1", " 1",  "1 ",
+					  "1k", "0b1", "1.0",	 "x1", "0X", "\t7", "0x-1"};
 	__u64 v = 99;
 	size_t i;
 
@@ -52,7 +52,10 @@ UT_TEST(number_unsigned)
 	/* the length bounds the text: no NUL needed, none read past */
 	ASSERT_OK(xk_num_u64("123456", 3, XK_NUM_DEC, UINT64_MAX, &v));
 	ASSERT_EQ(v, 123);
-	ASSERT_EQ(xk_num_u64("12\0" "3", 4, XK_NUM_DEC, UINT64_MAX, &v), -EINVAL);
+	ASSERT_EQ(xk_num_u64("12\0"
+			     "3",
+			     4, XK_NUM_DEC, UINT64_MAX, &v),
+		  -EINVAL);
 }
 
 UT_TEST(number_signed)
