@@ -27,8 +27,21 @@ BPF_OBJS := $(addprefix $(BUILD)/,$(addsuffix .bpf.o,$(PROGS) $(VARIANTS)))
 
 XDP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
 XDP_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf)
-CFLAGS ?= -O2 -g
-USER_CFLAGS := $(CFLAGS) -Wall -Wextra -Werror -Iinclude $(XDP_CFLAGS) -MMD -MP \
+# Hardening of the manager and the unit-test binary: Debian's build flags with every hardening
+# feature (fortify, stack protector, relro, bindnow, format checks), as a Debian package of it would
+# get; PIE asked for explicitly (Debian's gcc makes it by default, dpkg-buildflags then leaves it
+# out). Without dpkg-buildflags, the same set by hand. `make CFLAGS=...` etc. still override.
+DPKG_FLAGS = $(shell DEB_BUILD_MAINT_OPTIONS=hardening=+all dpkg-buildflags --get $(1) 2>/dev/null)
+ifneq ($(shell command -v dpkg-buildflags 2>/dev/null),)
+CFLAGS ?= $(call DPKG_FLAGS,CFLAGS) -fPIE
+CPPFLAGS ?= $(call DPKG_FLAGS,CPPFLAGS)
+LDFLAGS ?= $(call DPKG_FLAGS,LDFLAGS) -pie
+else
+CFLAGS ?= -g -O2 -fstack-protector-strong -Wformat -Werror=format-security -fPIE
+CPPFLAGS ?= -D_FORTIFY_SOURCE=2
+LDFLAGS ?= -Wl,-z,relro -Wl,-z,now -pie
+endif
+USER_CFLAGS := $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror -Iinclude $(XDP_CFLAGS) -MMD -MP \
 	-DXDPKIT_LIBDIR='"$(PREFIX)/lib/xdpkit"'
 
 MANAGER_SRCS := $(wildcard manager/*.c)
@@ -40,7 +53,7 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 # Objects only the e2e tests use, built here because the VM guest that also runs them has no clang.
 TEST_OBJS := $(patsubst tests/e2e/objs/%.bpf.c,$(BUILD)/test-objs/%.bpf.o,$(wildcard tests/e2e/objs/*.bpf.c))
 
-.PHONY: all progs manager clean test test-unit test-e2e test-vm test-vm-e2e bench demo install deps test-verifier
+.PHONY: all progs manager clean test test-hardening test-unit test-e2e test-vm test-vm-e2e bench demo install deps test-verifier
 all: progs manager
 progs: $(BPF_OBJS)
 manager: $(if $(MANAGER_SRCS),$(BUILD)/xdpkit)
@@ -62,7 +75,7 @@ $(BUILD)/manager/%.o: manager/%.c | $(BUILD)
 
 $(BUILD)/xdpkit: $(MANAGER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(XDP_LIBS) -lelf -lz
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(XDP_LIBS) -lelf -lz
 
 $(BUILD)/verifier/%.bpf.o: tests/verifier/%.bpf.c | $(BUILD)
 	$(call msg,CLANG,$@)
@@ -76,14 +89,14 @@ $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) -c $< -o $@
 
-# Manager pieces the unit tests call directly: the BTF-typed key/value text, and how xdpkit turns on
-# multi-buffer support for a load.
+# Manager pieces the unit tests call directly (no program attached): the BTF-typed key/value text, the
+# number and verifier-log parsers, and how xdpkit turns on multi-buffer support for a load.
 UNIT_MANAGER_OBJS := $(BUILD)/manager/btf_fmt.o $(BUILD)/manager/btf_parse.o $(BUILD)/manager/json.o \
-	$(BUILD)/manager/frags.o
+	$(BUILD)/manager/number.o $(BUILD)/manager/verifier_explain.o $(BUILD)/manager/frags.o
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(UNIT_MANAGER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $^ -o $@ $(XDP_LIBS) -lelf -lz
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(XDP_LIBS) -lelf -lz
 
 $(BUILD):
 	$(Q)mkdir -p $@
@@ -108,7 +121,43 @@ test-vm: all
 test-vm-e2e: all $(TEST_OBJS)
 	VMTEST_TIMEOUT=$${VMTEST_TIMEOUT:-1800} scripts/vmtest.sh all e2e
 
-test: test-unit test-verifier test-e2e test-vm
+test: test-unit test-hardening test-fuzz test-verifier test-e2e test-vm
+
+# The manager and the unit-test binary carry the hardening asked for above (readelf, as
+# hardening-check reads it).
+test-hardening: manager $(BUILD)/unit-tests
+	tests/hardening.sh
+
+# libFuzzer targets, one per text parser (tests/fuzz/fuzz_*.c), each linked with the manager's pure
+# text code built for it (ASan + UBSan, coverage). `make fuzz` runs each FUZZ_SECONDS (60) s;
+# `make test-fuzz` (part of `make test`) a fixed FUZZ_RUNS inputs each, seed corpus first.
+FUZZ_CC ?= clang
+FUZZ_SECONDS ?= 60
+FUZZ_RUNS ?= 20000
+FUZZ_FLAGS := -g -O1 -fno-omit-frame-pointer -fsanitize=address,undefined \
+	-fno-sanitize-recover=all -Iinclude $(XDP_CFLAGS)
+FUZZ_TARGETS := $(patsubst tests/fuzz/%.c,$(BUILD)/fuzz/%,$(wildcard tests/fuzz/fuzz_*.c))
+FUZZ_MANAGER_OBJS := $(addprefix $(BUILD)/fuzz/manager/,btf_fmt.o btf_parse.o json.o number.o \
+	load_parse.o mapref_parse.o verifier_explain.o)
+
+$(BUILD)/fuzz/manager/%.o: manager/%.c | $(BUILD)
+	$(call msg,FUZZCC,$@)
+	$(Q)mkdir -p $(@D) && $(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer-no-link -MMD -MP -c $< -o $@
+
+$(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_MANAGER_OBJS)
+	$(call msg,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP $< $(FUZZ_MANAGER_OBJS) -o $@ \
+		$(XDP_LIBS) -lelf -lz
+
+.PHONY: fuzz fuzz-build test-fuzz
+.SECONDARY: $(FUZZ_MANAGER_OBJS)
+fuzz-build: $(FUZZ_TARGETS)
+
+fuzz: fuzz-build
+	tests/fuzz/run.sh --seconds $(FUZZ_SECONDS)
+
+test-fuzz: fuzz-build
+	tests/fuzz/run.sh --runs $(FUZZ_RUNS)
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xdpkit
@@ -132,12 +181,13 @@ $(BUILD)/bench/drop.bpf.o: scripts/bench/drop.bpf.c
 
 $(BUILD)/bench/xk-fill: scripts/bench/fill.c
 	$(call msg,CC,$@)
-	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) $< -o $@ $(XDP_LIBS) -lelf -lz
+	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) $(LDFLAGS) $< -o $@ $(XDP_LIBS) -lelf -lz
 
 bench: all $(BENCH_OBJS)
 	scripts/bench/run.sh
 
--include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) \
+	$(FUZZ_MANAGER_OBJS:.o=.d) $(addsuffix .d,$(FUZZ_TARGETS))
 
 demo: all
 	scripts/demo.sh

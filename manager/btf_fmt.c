@@ -6,8 +6,10 @@
 #include <arpa/inet.h>
 #include <bpf/btf.h>
 #include <inttypes.h>
+#include <math.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 const struct xk_name_num xk_ethertype_names[] = {
@@ -65,6 +67,17 @@ void xk_btf_field(const struct btf *btf, const struct btf_type *t, int i, struct
 	f->type = btf_members(t)[i].type;
 	f->bitoff = btf_member_bit_offset(t, i);
 	f->bitsz = btf_member_bitfield_size(t, i);
+	if (!btf_kflag(t)) {
+		/* The old encoding of a bitfield (struct without kflag): an int type of its own
+		 * with fewer bits than its bytes, or starting past bit 0. */
+		const struct btf_type *mt = btf__type_by_id(btf, xk_btf_skip_mods(btf, f->type));
+
+		if (mt && btf_is_int(mt) && mt->size <= 8 &&
+		    (btf_int_offset(mt) || btf_int_bits(mt) < mt->size * 8u)) {
+			f->bitoff += btf_int_offset(mt);
+			f->bitsz = btf_int_bits(mt);
+		}
+	}
 }
 
 static bool is_mod(const struct btf_type *t)
@@ -119,11 +132,13 @@ enum xk_special xk_btf_special(const struct btf *btf, __u32 id)
 	return XK_SP_NONE;
 }
 
-/* A bounded string builder: appends never overflow, the result is always terminated. */
+/* A string builder: appends never overflow and the result is always terminated. A fixed buffer
+ * truncates; a growing one (grow) takes any length, or sets oom. */
 struct sb {
 	char *buf;
 	size_t len, off;
 	int fields; /* struct fields written so far, for separators */
+	bool grow, oom;
 };
 
 static void sb_printf(struct sb *s, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
@@ -132,13 +147,38 @@ static void sb_printf(struct sb *s, const char *fmt, ...)
 	va_list ap;
 	int n;
 
-	if (s->off >= s->len)
+	if (s->off >= s->len || s->oom)
 		return;
 	va_start(ap, fmt);
 	n = vsnprintf(s->buf + s->off, s->len - s->off, fmt, ap);
 	va_end(ap);
-	if (n > 0)
-		s->off = s->off + n < s->len ? s->off + n : s->len - 1;
+	if (n < 0)
+		return;
+	if (s->grow && s->off + n >= s->len) {
+		size_t len = s->len * 2 > s->off + n + 1 ? s->len * 2 : s->off + n + 1;
+		char *nb = realloc(s->buf, len);
+
+		if (!nb) {
+			s->oom = true;
+			return;
+		}
+		s->buf = nb;
+		s->len = len;
+		va_start(ap, fmt);
+		n = vsnprintf(s->buf + s->off, s->len - s->off, fmt, ap);
+		va_end(ap);
+		if (n < 0)
+			return;
+	}
+	s->off = s->off + n < s->len ? s->off + n : s->len - 1;
+}
+
+static bool sb_grow_init(struct sb *s)
+{
+	*s = (struct sb){.buf = malloc(256), .len = 256, .grow = true};
+	if (s->buf)
+		s->buf[0] = '\0';
+	return s->buf;
 }
 
 static const char *num_name(const struct xk_name_num *tab, unsigned int v)
@@ -300,6 +340,29 @@ static void fmt_hex(struct sb *s, const __u8 *data, __u32 size)
 		sb_printf(s, "%02x", data[i]);
 }
 
+/* The shortest text that reads back as the same number (%g alone keeps 6 digits). */
+static void fmt_float(struct sb *s, const __u8 *data, __u32 size)
+{
+	char buf[64];
+	double d;
+	float f;
+	int prec;
+
+	if (size == 4) {
+		memcpy(&f, data, 4);
+		d = f;
+	} else {
+		memcpy(&d, data, 8);
+	}
+	for (prec = 6; prec < 17; prec++) {
+		snprintf(buf, sizeof(buf), "%.*g", prec, d);
+		if (isnan(d) || (size == 4 ? (float)strtod(buf, NULL) == f : strtod(buf, NULL) == d))
+			break;
+	}
+	snprintf(buf, sizeof(buf), "%.*g", prec, d);
+	sb_printf(s, "%s", buf);
+}
+
 static bool is_byte_int(const struct btf *btf, __u32 id)
 {
 	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
@@ -308,8 +371,9 @@ static bool is_byte_int(const struct btf *btf, __u32 id)
 }
 
 /* A char array holding printable text up to a NUL, and only NULs after it (a string, as in
- * .rodata). */
-static bool is_text(const struct btf *btf, __u32 elem, const __u8 *data, __u32 n)
+ * .rodata). No '"' (it ends the quotes) nor '#' (it starts a comment in `map load`); in a key, no
+ * blank or comma either, so the key stays one word. */
+static bool is_text(const struct btf *btf, __u32 elem, const __u8 *data, __u32 n, int flags)
 {
 	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, elem));
 	const char *name = t ? btf__name_by_offset(btf, t->name_off) : "";
@@ -317,7 +381,8 @@ static bool is_text(const struct btf *btf, __u32 elem, const __u8 *data, __u32 n
 
 	if (!t || !(btf_int_encoding(t) & BTF_INT_CHAR || !strcmp(name, "char")))
 		return false;
-	while (i < n && data[i] >= 0x20 && data[i] < 0x7f && data[i] != '"')
+	while (i < n && data[i] >= 0x20 && data[i] < 0x7f && data[i] != '"' && data[i] != '#' &&
+	       !(flags & XK_FMT_KEY && (data[i] == ' ' || data[i] == ',')))
 		i++;
 	if (!i)
 		return false;
@@ -377,35 +442,33 @@ static void fmt_leaf(struct sb *s, const struct btf *btf, __u32 id, const __u8 *
 		__u32 i;
 
 		if (esz == 1 && is_byte_int(btf, a->type)) {
-			if (is_text(btf, a->type, data, a->nelems))
+			if (is_text(btf, a->type, data, a->nelems, flags))
 				sb_printf(s, "\"%.*s\"", (int)a->nelems, (const char *)data);
 			else
 				fmt_hex(s, data, a->nelems);
 			return;
 		}
+		/* Elements: one word each (struct fields joined by ','), separated by ' ', or by
+		 * ',' in a key, which must stay one word. */
 		sb_printf(s, "[");
 		for (i = 0; i < a->nelems && esz > 0; i++) {
-			struct sb inner = {s->buf, s->len, s->off, 0};
+			int fields = s->fields;
 
 			if (i)
-				sb_printf(s, " ");
-			inner.off = s->off;
-			fmt_any(&inner, btf, a->type, data + i * esz, 0, "", flags | XK_FMT_KEY);
-			s->off = inner.off;
+				sb_printf(s, "%s", flags & XK_FMT_KEY ? "," : " ");
+			s->fields = 0;
+			fmt_any(s, btf, a->type, data + i * esz, 0, "", flags | XK_FMT_KEY);
+			s->fields = fields;
 		}
 		sb_printf(s, "]");
 	} else if (btf_is_ptr(t)) {
-		sb_printf(s, "0x%llx", (unsigned long long)read_uint(data, t->size ? t->size : 8));
-	} else if (btf_is_float(t) && t->size == 8) {
-		double d;
+		/* BTF keeps the pointee's type id where other kinds keep a size. */
+		__s64 size = btf__resolve_size(btf, id);
 
-		memcpy(&d, data, 8);
-		sb_printf(s, "%g", d);
-	} else if (btf_is_float(t) && t->size == 4) {
-		float f;
-
-		memcpy(&f, data, 4);
-		sb_printf(s, "%g", f);
+		sb_printf(s, "0x%llx",
+			  (unsigned long long)read_uint(data, size == 4 || size == 8 ? size : 8));
+	} else if (btf_is_float(t) && (t->size == 8 || t->size == 4)) {
+		fmt_float(s, data, t->size);
 	} else {
 		__s64 size = btf__resolve_size(btf, id);
 
@@ -435,6 +498,13 @@ static bool is_plain_composite(const struct btf *btf, __u32 id)
 	return xk_btf_is_record(t) && !xk_btf_special(btf, id);
 }
 
+static void fmt_bits_num(struct sb *s, __u64 v, const char *path, int flags)
+{
+	if (s->fields++)
+		sb_printf(s, "%s", flags & XK_FMT_KEY ? "," : " ");
+	sb_printf(s, "%s=%llu", path, (unsigned long long)v);
+}
+
 /* Structs flatten to field=value pairs; nested structs become dotted names (inner.a=1), which the
  * parser reads back. Unions show their first member. */
 static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz,
@@ -458,7 +528,7 @@ static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *d
 		struct xk_field f;
 		const char *name;
 		__u32 off, bsz;
-		char path[256];
+		char *path;
 
 		xk_btf_field(btf, t, i, &f);
 		name = f.name;
@@ -470,27 +540,55 @@ static void fmt_any(struct sb *s, const struct btf *btf, __u32 id, const __u8 *d
 		if (bsz && !strncmp(name, "pad", 3) && !read_bits(data, off, bsz))
 			continue;
 		/* An anonymous member's fields belong to us. */
-		if (!name || !*name)
-			snprintf(path, sizeof(path), "%s", prefix);
+		path = malloc(strlen(prefix) + strlen(name) + 2);
+		if (!path) {
+			s->oom = true;
+			return;
+		}
+		if (!*name)
+			strcpy(path, prefix);
 		else if (*prefix)
-			snprintf(path, sizeof(path), "%s.%s", prefix, name);
+			sprintf(path, "%s.%s", prefix, name);
 		else
-			snprintf(path, sizeof(path), "%s", name);
+			strcpy(path, name);
 		if (bsz) {
 			/* A bitfield: extract it into a small buffer so the leaf reader starts at
-			 * bit 0. */
+			 * bit 0. Only integers and enums (and names for them) can be bitfields; the
+			 * bits of anything wider show as a number. */
 			__u64 v = read_bits(data, off, bsz);
+			__s64 size = btf__resolve_size(btf, f.type);
 
-			fmt_any(s, btf, f.type, (const __u8 *)&v, bsz, path, flags);
+			if (size > 0 && size <= 8)
+				fmt_any(s, btf, f.type, (const __u8 *)&v, bsz, path, flags);
+			else
+				fmt_bits_num(s, v, path, flags);
 		} else {
 			fmt_any(s, btf, f.type, data + off / 8, 0, path, flags);
 		}
+		free(path);
 	}
+}
+
+char *xk_fmt_text_alloc(const struct xk_vtype *t, const void *data, int flags)
+{
+	struct sb s;
+
+	if (!sb_grow_init(&s))
+		return NULL;
+	if (xk_vtype_is_raw(t))
+		fmt_hex(&s, data, t->size);
+	else
+		fmt_any(&s, t->btf, t->id, data, 0, "", flags);
+	if (s.oom) {
+		free(s.buf);
+		return NULL;
+	}
+	return s.buf;
 }
 
 void xk_fmt_text(const struct xk_vtype *t, const void *data, int flags, char *buf, size_t len)
 {
-	struct sb s = {buf, len, 0, 0};
+	struct sb s = {.buf = buf, .len = len};
 
 	if (!len)
 		return;
@@ -505,12 +603,18 @@ void xk_fmt_text(const struct xk_vtype *t, const void *data, int flags, char *bu
 static void json_leaf_text(struct jw *w, const struct btf *btf, __u32 id, const __u8 *data,
 			   __u32 bitsz)
 {
-	char buf[512];
-	struct sb s = {buf, sizeof(buf), 0, 0};
+	struct sb s;
 
-	buf[0] = '\0';
+	if (!sb_grow_init(&s)) {
+		jw_null(w);
+		return;
+	}
 	fmt_leaf(&s, btf, id, data, bitsz, 0);
-	jw_str(w, buf);
+	if (s.oom)
+		jw_null(w);
+	else
+		jw_str(w, s.buf);
+	free(s.buf);
 }
 
 static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *data, __u32 bitsz);
@@ -542,8 +646,12 @@ static void json_members(struct jw *w, const struct btf *btf, const struct btf_t
 		jw_key(w, name);
 		if (bsz) {
 			__u64 v = read_bits(data, off, bsz);
+			__s64 size = btf__resolve_size(btf, f.type);
 
-			json_any(w, btf, f.type, (const __u8 *)&v, bsz);
+			if (size > 0 && size <= 8)
+				json_any(w, btf, f.type, (const __u8 *)&v, bsz);
+			else
+				jw_uint(w, v);
 		} else {
 			json_any(w, btf, f.type, data + off / 8, 0);
 		}
@@ -578,11 +686,14 @@ static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *
 		else
 			jw_uint(w, v);
 	} else if (btf_is_array(t) && is_byte_int(btf, btf_array(t)->type) &&
-		   is_text(btf, btf_array(t)->type, data, btf_array(t)->nelems)) {
-		char str[512];
+		   is_text(btf, btf_array(t)->type, data, btf_array(t)->nelems, 0)) {
+		char *str = strndup((const char *)data, btf_array(t)->nelems);
 
-		snprintf(str, sizeof(str), "%.*s", (int)btf_array(t)->nelems, (const char *)data);
-		jw_str(w, str);
+		if (str)
+			jw_str(w, str);
+		else
+			jw_null(w);
+		free(str);
 	} else if (btf_is_array(t) && !is_byte_int(btf, btf_array(t)->type)) {
 		const struct btf_array *a = btf_array(t);
 		__s64 esz = btf__resolve_size(btf, a->type);
@@ -612,12 +723,13 @@ static void json_any(struct jw *w, const struct btf *btf, __u32 id, const __u8 *
 void xk_fmt_json(struct jw *w, const struct xk_vtype *t, const void *data)
 {
 	if (xk_vtype_is_raw(t)) {
-		char buf[1024];
-		struct sb s = {buf, sizeof(buf), 0, 0};
+		char *text = xk_fmt_text_alloc(t, data, 0);
 
-		buf[0] = '\0';
-		fmt_hex(&s, data, t->size);
-		jw_str(w, buf);
+		if (text)
+			jw_str(w, text);
+		else
+			jw_null(w);
+		free(text);
 		return;
 	}
 	json_any(w, t->btf, t->id, data, 0);

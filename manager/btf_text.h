@@ -34,9 +34,14 @@ enum xk_special {
 /* Text flag: struct fields joined by ',' so a key stays one word (what `load` reads back). */
 #define XK_FMT_KEY 1
 
-/* Formatting: text into buf (always NUL-terminated, truncated if too small), or a JSON value
- * through w. */
+/* The longest key or value text read: 1 MiB (after the blanks around it), room for a value of
+ * 512 KiB as hex. Longer ones are refused with a message, never cut. */
+#define XK_TEXT_MAX (1 << 20)
+
+/* Formatting: text into buf (always NUL-terminated, truncated if too small), the whole text in a
+ * malloc'ed string (NULL when out of memory), or a JSON value through w. */
 void xk_fmt_text(const struct xk_vtype *t, const void *data, int flags, char *buf, size_t len);
+char *xk_fmt_text_alloc(const struct xk_vtype *t, const void *data, int flags);
 void xk_fmt_json(struct jw *w, const struct xk_vtype *t, const void *data);
 /* A short name for the type: "xk_ipv4", "struct xk_cidr4", "__u64", "8 bytes". */
 void xk_type_name(const struct xk_vtype *t, char *buf, size_t len);
@@ -53,7 +58,8 @@ int xk_parse_text(const struct xk_vtype *t, const char *text, void *out, char *e
 /* Parsing many texts of one type (`map load`): the type is resolved once, then the fixed forms
  * (IPv4 and IPv6 addresses, unsigned integers up to 8 bytes in decimal) are parsed directly,
  * without a BTF walk per text. Whatever the direct path does not take, and every refusal with its
- * message, goes through xk_parse_text: both accept exactly the same texts. */
+ * message, goes through xk_parse_text: both accept exactly the same texts. A NUL byte inside the
+ * text is refused (a C string would silently end there). */
 struct xk_parser {
 	const struct xk_vtype *t;
 	int kind;   /* XK_PP_* in btf_parse.c */

@@ -1,4 +1,5 @@
 /* xdpkit: entry point. Global flags, then one verb from the table below (as bpftool's cmd_select). */
+#include "pinroot.h"
 #include "xdpkit.h"
 
 #include <bpf/libbpf.h>
@@ -183,9 +184,8 @@ static int take_global_flags(int *argc, char **argv)
 			} else {
 				return xk_error(XK_EXIT_USAGE, "--pin-root needs a directory, e.g. --pin-root /sys/fs/bpf/mine");
 			}
-			if (strncmp(xk.pin_root, "/sys/fs/bpf", 11))
-				return xk_error(XK_EXIT_USAGE, "--pin-root '%s' is not under /sys/fs/bpf; pins can only live on bpffs",
-						xk.pin_root);
+			if (xk_pin_root_check(xk.pin_root))
+				return XK_EXIT_USAGE;
 		} else {
 			argv[out++] = argv[i];
 		}

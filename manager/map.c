@@ -13,20 +13,20 @@
 #include <stdlib.h>
 #include <string.h>
 
-#define TEXT_MAX 4096
-
 struct map_opts {
 	bool per_cpu;
 	int npos;
-	char *pos[8];
+	char **pos; /* the positional words, gathered at the front of argv (after argv[0]) */
 };
 
-/* Positional words and the few options map commands take. Returns 0 or an exit code (printed). */
+/* Positional words and the few options map commands take. Returns 0 or an exit code (printed).
+ * Any number of words: they are moved together inside argv, nothing is dropped. */
 static int map_args(int argc, char **argv, struct map_opts *o, int min, int max, const char *usage)
 {
 	int i;
 
 	memset(o, 0, sizeof(*o));
+	o->pos = argv + 1;
 	for (i = 1; i < argc; i++) {
 		if (xk_is_help(argv[i])) {
 			printf("Usage: xdpkit map %s\n", usage);
@@ -37,8 +37,8 @@ static int map_args(int argc, char **argv, struct map_opts *o, int min, int max,
 			return xk_error(XK_EXIT_USAGE,
 					"map %s: unknown option '%s'; usage: xdpkit map %s",
 					argv[0], argv[i], usage);
-		} else if (o->npos < (int)(sizeof(o->pos) / sizeof(o->pos[0]))) {
-			o->pos[o->npos++] = argv[i];
+		} else {
+			o->pos[o->npos++] = argv[i]; /* npos < i: never overwrites a word still to read */
 		}
 	}
 	if (o->npos < min)
@@ -123,15 +123,15 @@ void xk_map_spread(const struct xk_mapref *m, const void *one, void *all)
 
 /* One element, plain: "KEY VALUE" (what `load` reads back); per-CPU copies follow indented when
  * asked. */
-static void print_elem(struct jw *w, const struct xk_mapref *m, const void *key, const void *vals,
-		       bool per_cpu, bool with_key)
+static int print_elem(struct jw *w, const struct xk_mapref *m, const void *key, const void *vals,
+		      bool per_cpu, bool with_key)
 {
-	char kt[TEXT_MAX], vt[TEXT_MAX];
 	__u8 *sum = malloc(m->info.value_size ? m->info.value_size : 1);
-	int cpu;
+	char *kt = NULL, *vt = NULL;
+	int cpu, err = 0;
 
 	if (!sum)
-		return;
+		return -ENOMEM;
 	if (m->percpu)
 		xk_sum_percpu(&m->value, vals, m->ncpu, m->vstride, sum);
 	else
@@ -154,20 +154,33 @@ static void print_elem(struct jw *w, const struct xk_mapref *m, const void *key,
 		}
 		jw_obj_end(w);
 	} else {
-		xk_fmt_text(&m->value, sum, 0, vt, sizeof(vt));
-		if (with_key) {
-			xk_fmt_text(&m->key, key, XK_FMT_KEY, kt, sizeof(kt));
-			printf("%s %s\n", kt, vt);
-		} else {
-			printf("%s\n", vt);
+		/* Whole texts, however long: a cut one would not load back. */
+		vt = xk_fmt_text_alloc(&m->value, sum, 0);
+		kt = with_key ? xk_fmt_text_alloc(&m->key, key, XK_FMT_KEY) : NULL;
+		if (!vt || (with_key && !kt)) {
+			err = -ENOMEM;
+			goto out;
 		}
+		if (with_key)
+			printf("%s %s\n", kt, vt);
+		else
+			printf("%s\n", vt);
 		for (cpu = 0; per_cpu && m->percpu && cpu < m->ncpu; cpu++) {
-			xk_fmt_text(&m->value, (const __u8 *)vals + (size_t)cpu * m->vstride, 0, vt,
-				    sizeof(vt));
+			free(vt);
+			vt = xk_fmt_text_alloc(&m->value,
+					       (const __u8 *)vals + (size_t)cpu * m->vstride, 0);
+			if (!vt) {
+				err = -ENOMEM;
+				goto out;
+			}
 			printf("  cpu%d %s\n", cpu, vt);
 		}
 	}
+out:
+	free(kt);
+	free(vt);
 	free(sum);
+	return err;
 }
 
 #define WALK_CHUNK 4096
@@ -199,8 +212,12 @@ static long walk(const struct xk_mapref *m, struct jw *w, bool per_cpu)
 			batch = false; /* no batch support: walk key by key below */
 			break;
 		}
-		for (i = 0; i < count; i++)
-			print_elem(w, m, keys + i * ks, vals + i * vb, per_cpu, true);
+		for (i = 0; i < count; i++) {
+			if (print_elem(w, m, keys + i * ks, vals + i * vb, per_cpu, true)) {
+				n = -ENOMEM;
+				goto out;
+			}
+		}
 		n += count;
 		if (err == -ENOENT)
 			goto out; /* that was the last batch */
@@ -217,7 +234,10 @@ static long walk(const struct xk_mapref *m, struct jw *w, bool per_cpu)
 		n++;
 		if (bpf_map_lookup_elem(m->fd, keys, vals))
 			continue; /* deleted meanwhile */
-		print_elem(w, m, keys, vals, per_cpu, true);
+		if (print_elem(w, m, keys, vals, per_cpu, true)) {
+			n = -ENOMEM;
+			break;
+		}
 	}
 out:
 	free(keys);
@@ -320,11 +340,14 @@ static int map_get(int argc, char **argv)
 	if (xk.json) {
 		struct jw *w = jw_new(stdout);
 
-		print_elem(w, &m, key, vals, o.per_cpu, true);
+		err = print_elem(w, &m, key, vals, o.per_cpu, true);
 		jw_free(w);
 	} else {
-		print_elem(NULL, &m, key, vals, o.per_cpu, false);
+		err = print_elem(NULL, &m, key, vals, o.per_cpu, false);
 	}
+	if (err)
+		err = xk_error(XK_EXIT_FAIL, "out of memory printing key %s of map %s", o.pos[at],
+			       m.name);
 out:
 	free(key);
 	free(vals);
@@ -332,14 +355,42 @@ out:
 	return err;
 }
 
+/* The VALUE of `map set` may come as several words (match=1 mode=2): joined by one blank, every
+ * word kept, up to XK_TEXT_MAX characters in all (-E2BIG beyond). *out is NULL for no words. */
+static int join_words(int n, char **words, char **out)
+{
+	size_t total = 0, off = 0;
+	int i;
+
+	*out = NULL;
+	if (n <= 0)
+		return 0;
+	for (i = 0; i < n; i++) {
+		total += strlen(words[i]) + (i > 0);
+		if (total > XK_TEXT_MAX)
+			return -E2BIG;
+	}
+	*out = malloc(total + 1);
+	if (!*out)
+		return -ENOMEM;
+	for (i = 0; i < n; i++) {
+		if (i)
+			(*out)[off++] = ' ';
+		memcpy(*out + off, words[i], strlen(words[i]));
+		off += strlen(words[i]);
+	}
+	(*out)[off] = '\0';
+	return 0;
+}
+
 static int map_set(int argc, char **argv)
 {
 	struct map_opts o;
 	struct xk_mapref m;
 	__u8 *key = NULL, *old = NULL, *one = NULL, *vals = NULL;
-	char value[TEXT_MAX] = "";
+	char *value = NULL;
 	bool exists;
-	int err, at, i, n;
+	int err, at;
 
 	err = map_args(argc, argv, &o, 2, -1, "set MAP KEY [VALUE]   (no VALUE: a zero value)");
 	if (err)
@@ -354,8 +405,15 @@ static int map_set(int argc, char **argv)
 		    "map set: missing KEY after the map; usage: xdpkit map set MAP KEY [VALUE]");
 	}
 	/* The value may come as several words (rate_pps=100 burst=200). */
-	for (i = at + 1, n = 0; i < o.npos; i++)
-		n += snprintf(value + n, sizeof(value) - n, "%s%s", n ? " " : "", o.pos[i]);
+	err = join_words(o.npos - at - 1, o.pos + at + 1, &value);
+	if (err) {
+		err = err == -E2BIG ? xk_error(XK_EXIT_USAGE,
+					       "map set: the VALUE words of map %s are longer than "
+					       "%d characters in all; give fewer or shorter ones",
+					       m.name, XK_TEXT_MAX)
+				    : xk_error(XK_EXIT_FAIL, "out of memory");
+		goto out;
+	}
 	key = calloc(1, m.info.key_size);
 	old = calloc(1, xk_mapref_value_bytes(&m));
 	one = calloc(1, m.info.value_size);
@@ -372,7 +430,7 @@ static int map_set(int argc, char **argv)
 	 * zero. */
 	if (exists)
 		memcpy(one, old, m.info.value_size);
-	if (!*value)
+	if (!value)
 		memset(one, 0, m.info.value_size);
 	else if ((err = xk_map_parse_value(&m, value, one)))
 		goto out;
@@ -388,6 +446,7 @@ static int map_set(int argc, char **argv)
 		goto out;
 	}
 out:
+	free(value);
 	free(key);
 	free(old);
 	free(one);
@@ -596,6 +655,7 @@ static int map_help(int argc, char **argv)
 	    "separated by\n"
 	    "      commas or spaces (fields not named keep their value). Maps without BTF: hex "
 	    "bytes.\n"
+	    "      A key or value text takes at most 1 MiB (1048576 characters).\n"
 	    "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to every\n"
 	    "CPU (so a counter set to N reads back as N times the number of CPUs).\n");
 	return XK_EXIT_OK;

@@ -3,6 +3,7 @@
  * part way is rolled back. */
 #include "map.h"
 #include "json.h"
+#include "load_parse.h"
 #include "xdpkit.h"
 
 #include <errno.h>
@@ -18,12 +19,6 @@
  * (per-CPU values spread out once per possible CPU, or zeros). */
 #define CHUNK 65536
 #define SPREAD_BYTES (16 << 20)
-
-struct entries {
-	__u8 *keys, *vals; /* n keys, n single (not per-CPU) values */
-	size_t n;
-	bool valued; /* some line gave a value; else all are zero */
-};
 
 /* The whole input in memory: a regular file mapped, anything else (stdin, a pipe) read. */
 struct text {
@@ -86,24 +81,21 @@ static void free_text(struct text *t)
 	t->buf = NULL;
 }
 
-/* isspace() of the C locale, without the call. */
-static inline bool blank(char c)
+/* Read and check the whole file. Returns 0 or an exit code after one line "FILE:LINE: ...". */
+static int parse_file(const struct xk_mapref *m, const char *file, struct xk_load_entries *e)
 {
-	return c == ' ' || (c >= '\t' && c <= '\r');
-}
-
-/* Read and check the whole file. Returns 0 or an exit code after one line "FILE:LINE: ...". The
- * key and value types are resolved once; keys and values land in two arrays sized by the line
- * count, zeroed by calloc (fresh pages) rather than line by line. */
-static int parse_file(const struct xk_mapref *m, const char *file, struct entries *e)
-{
-	size_t ks = m->info.key_size, vs = m->info.value_size, lines = 1, lineno = 0;
-	bool array4 = xk_map_type_is_array(m->info.type) && ks == 4;
-	struct xk_parser kp, vp;
-	char err[512], tname[128];
-	const char *p, *end, *nl;
+	struct xk_load_map lm = {
+	    .name = m->name,
+	    .key = &m->key,
+	    .value = &m->value,
+	    .key_size = m->info.key_size,
+	    .value_size = m->info.value_size,
+	    .index_max = xk_map_type_is_array(m->info.type) ? m->info.max_entries : 0,
+	};
+	char err[1024];
 	struct text t;
-	int ret = 0;
+	size_t line;
+	int ret;
 
 	ret = read_text(file, &t);
 	if (ret) {
@@ -111,83 +103,20 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct entrie
 		return xk_error(ret == -ENOMEM ? XK_EXIT_FAIL : XK_EXIT_NOTFOUND,
 				"cannot read '%s': %s; check the path", file, strerror(-ret));
 	}
-	end = t.buf + t.len;
-	for (p = t.buf; p < end && (nl = memchr(p, '\n', end - p)); p = nl + 1)
-		lines++;
-	e->keys = calloc(lines, ks);
-	e->vals = calloc(lines, vs);
-	if (!e->keys || !e->vals) {
-		free_text(&t);
-		return xk_error(XK_EXIT_FAIL, "out of memory for %zu lines of %s", lines, file);
-	}
-	xk_parser_init(&kp, &m->key);
-	xk_parser_init(&vp, &m->value);
-
-	for (p = t.buf; p < end; lineno++) {
-		const char *s = p, *le, *hash, *k, *v;
-		__u8 *key = e->keys + e->n * ks;
-
-		/* One pass over the line: blanks, the key (a word), then the rest. '#' starts a
-		 * comment at the start of a line or after a blank; no typed form contains one. */
-		while (s < end && *s != '\n' && blank(*s))
-			s++;
-		for (k = s; k < end && !blank(*k); k++)
-			;
-		nl = k < end && *k == '\n' ? k : memchr(k, '\n', end - k);
-		le = nl ? nl : end;
-		p = nl ? nl + 1 : end;
-		if (s == k || *s == '#')
-			continue;
-		for (hash = k < le ? memchr(k, '#', le - k) : NULL; hash;
-		     hash = memchr(hash + 1, '#', le - hash - 1))
-			if (blank(hash[-1])) {
-				le = hash;
-				break;
-			}
-		while (le > k && blank(le[-1]))
-			le--;
-		for (v = k; v < le && blank(*v); v++)
-			;
-		if (xk_parser_run(&kp, s, k - s, key, err, sizeof(err))) {
-			xk_type_name(&m->key, tname, sizeof(tname));
-			ret = xk_error(XK_EXIT_USAGE,
-				       "%s:%zu: key for map %s (%s): %s; nothing was written", file,
-				       lineno + 1, m->name, tname, err);
-			break;
-		}
-		if (array4) {
-			__u32 idx;
-
-			memcpy(&idx, key, 4);
-			if (idx >= m->info.max_entries) {
-				ret = xk_error(XK_EXIT_USAGE,
-					       "%s:%zu: key %.*s: map %s is an array with indexes "
-					       "0-%u; nothing was written",
-					       file, lineno + 1, (int)(k - s), s, m->name,
-					       m->info.max_entries - 1);
-				break;
-			}
-		}
-		if (v < le &&
-		    xk_parser_run(&vp, v, le - v, e->vals + e->n * vs, err, sizeof(err))) {
-			xk_type_name(&m->value, tname, sizeof(tname));
-			ret = xk_error(XK_EXIT_USAGE,
-				       "%s:%zu: value for map %s (%s): %s; nothing was written",
-				       file, lineno + 1, m->name, tname, err);
-			break;
-		}
-		e->valued |= v < le;
-		e->n++;
-	}
+	ret = xk_load_parse(&lm, t.buf, t.len, e, &line, err, sizeof(err));
 	free_text(&t);
-	return ret;
+	if (ret == -ENOMEM)
+		return xk_error(XK_EXIT_FAIL, "out of memory for the %zu lines of %s", line, file);
+	if (ret)
+		return xk_error(XK_EXIT_USAGE, "%s:%zu: %s; nothing was written", file, line, err);
+	return 0;
 }
 
 /* Write elements [from, to) one syscall each; returns how many were written before a failure. With
  * `existed` (an LPM trie that already holds entries, whose lookup matches prefixes rather than
  * keys), each write first tries BPF_NOEXIST: the kernel then says exactly whether the prefix was
  * there, and the old value is kept. */
-static size_t write_each(const struct xk_mapref *m, const struct entries *e, size_t from, size_t to,
+static size_t write_each(const struct xk_mapref *m, const struct xk_load_entries *e, size_t from, size_t to,
 			 __u8 *spread, bool *existed, __u8 *olds, int *err)
 {
 	size_t vb = xk_mapref_value_bytes(m), i;
@@ -214,7 +143,7 @@ static size_t write_each(const struct xk_mapref *m, const struct entries *e, siz
 }
 
 /* Write everything; on failure *written says how many leading elements reached the map. */
-static int write_all(const struct xk_mapref *m, const struct entries *e, bool *lpm_existed,
+static int write_all(const struct xk_mapref *m, const struct xk_load_entries *e, bool *lpm_existed,
 		     __u8 *lpm_olds, size_t *written)
 {
 	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts, .elem_flags = BPF_ANY);
@@ -270,7 +199,7 @@ static int write_all(const struct xk_mapref *m, const struct entries *e, bool *l
 }
 
 /* Put the map back as it was: delete keys that were new, restore old values of the others. */
-static int rollback(const struct xk_mapref *m, const struct entries *e, size_t written,
+static int rollback(const struct xk_mapref *m, const struct xk_load_entries *e, size_t written,
 		    const bool *existed, const __u8 *olds)
 {
 	size_t vb = xk_mapref_value_bytes(m), i;
@@ -291,7 +220,7 @@ static int rollback(const struct xk_mapref *m, const struct entries *e, size_t w
 
 int xk_map_load(int argc, char **argv)
 {
-	struct entries e = {0};
+	struct xk_load_entries e = {0};
 	struct xk_mapref m;
 	bool *existed = NULL;
 	__u8 *olds = NULL, *probe = NULL;

@@ -1,6 +1,7 @@
 /* Resolving the MAP argument of `xdpkit map` into an open map with its BTF, and the program walk it
  * needs. */
 #include "mapref.h"
+#include "mapref_parse.h"
 #include "progwalk.h"
 #include "xdpkit.h"
 
@@ -48,23 +49,6 @@ bool xk_fd_is_map(int fd)
 			map = true;
 	fclose(f);
 	return map;
-}
-
-bool xk_kname_matches(const char *kname, const char *typed)
-{
-	size_t kl = strlen(kname), tl = strlen(typed);
-
-	if (!strcmp(kname, typed))
-		return true;
-	/* The kernel keeps BPF_OBJ_NAME_LEN - 1 characters of a name: a full 15 may be the start of
-	 * a longer one. */
-	if (kl == BPF_OBJ_NAME_LEN - 1 && tl > kl && !strncmp(kname, typed, kl))
-		return true;
-	/* Global data maps are "<object>.bss" with the object name cut to fit: ".bss" names them.
-	 */
-	if (typed[0] == '.' && kl > tl && !strcmp(kname + kl - tl, typed))
-		return true;
-	return false;
 }
 
 size_t xk_mapref_value_bytes(const struct xk_mapref *m)
@@ -261,12 +245,12 @@ int xk_progs_load(struct xk_prog **out)
 int xk_progs_match(const struct xk_prog *progs, int n, const char *what, int *idx, int max)
 {
 	struct xk_attached *at = NULL;
-	char *end;
-	unsigned long id = strtoul(what, &end, 10);
+	__u32 id;
+	bool byid = xk_ref_prog_id(what, &id);
 	int i, k, found = 0, na;
 
 	for (i = 0; i < n && found < max; i++) {
-		if (*what && !*end ? progs[i].id == id : xk_kname_matches(progs[i].name, what))
+		if (byid ? progs[i].id == id : xk_kname_matches(progs[i].name, what))
 			idx[found++] = i;
 	}
 	if (found < 2)
@@ -288,15 +272,14 @@ int xk_progs_match(const struct xk_prog *progs, int n, const char *what, int *id
 }
 
 /* PROG/MAPNAME: the maps of every program PROG names; they must agree on one map. */
-static int open_prog_map(const char *arg, struct xk_mapref *m)
+static int open_prog_map(const struct xk_ref *r, struct xk_mapref *m)
 {
-	char prog[PATH_MAX], ids[256] = "";
-	const char *slash = strchr(arg, '/'), *mname = slash + 1;
+	const char *arg = r->text, *prog = r->prog, *mname = r->map;
 	struct xk_prog *progs = NULL;
 	int idx[64], n, np, i, j, ret = 0;
 	__u32 found = 0, via = 0;
+	char ids[256] = "";
 
-	snprintf(prog, sizeof(prog), "%.*s", (int)(slash - arg), arg);
 	n = xk_progs_load(&progs);
 	if (n < 0)
 		return xk_error(XK_EXIT_FAIL, "cannot list loaded programs: %s", strerror(-n));
@@ -411,57 +394,47 @@ static int open_bare(const char *name, struct xk_mapref *m)
 
 int xk_mapref_open(int argc, char **argv, int *argi, struct xk_mapref *m)
 {
-	const char *arg;
+	struct xk_ref r;
+	char msg[512];
 	int err;
 
 	memset(m, 0, sizeof(*m));
 	m->fd = -1;
-	if (*argi >= argc)
-		return xk_error(
-		    XK_EXIT_USAGE,
-		    "missing MAP: give a pin path, PROG/MAPNAME, a pinned map's name, or 'id N'");
-	arg = argv[(*argi)++];
+	if (xk_ref_parse(argc, argv, argi, &r, msg, sizeof(msg)))
+		return xk_error(XK_EXIT_USAGE, "%s", msg);
 	err = xk_need_bpffs();
 	if (err)
 		return err;
-	if (!strcmp(arg, "id")) {
-		char *end;
-		unsigned long id;
-
-		if (*argi >= argc)
-			return xk_error(XK_EXIT_USAGE,
-					"'id' needs a map id, e.g. 'id 42' (see 'bpftool map')");
-		arg = argv[(*argi)++];
-		id = strtoul(arg, &end, 10);
-		if (!*arg || *end || !id || id > UINT32_MAX)
-			return xk_error(XK_EXIT_USAGE,
-					"'%s' is not a map id; expected a positive number", arg);
-		err = xk_mapref_open_id(id, m);
+	switch (r.kind) {
+	case XK_REF_ID:
+		err = xk_mapref_open_id(r.id, m);
 		if (err == -ENOENT)
-			return xk_error(XK_EXIT_NOTFOUND,
-					"no map with id %lu; see 'xdpkit map show'", id);
+			return xk_error(XK_EXIT_NOTFOUND, "no map with id %u; see 'xdpkit map show'",
+					r.id);
 		if (err)
-			return xk_error(XK_EXIT_FAIL, "cannot open map id %lu: %s", id,
+			return xk_error(XK_EXIT_FAIL, "cannot open map id %u: %s", r.id,
 					strerror(-err));
 		return 0;
-	}
-	if (arg[0] == '/') {
+	case XK_REF_PIN: {
 		struct stat st;
 
-		if (stat(arg, &st))
+		if (stat(r.text, &st))
 			return xk_error(XK_EXIT_NOTFOUND, "no pinned map at '%s'; check the path",
-					arg);
-		err = open_pin(arg, m);
+					r.text);
+		err = open_pin(r.text, m);
 		if (err == -EBADF)
 			return xk_error(XK_EXIT_USAGE,
 					"'%s' is pinned but is not a map (a program or link?)",
-					arg);
+					r.text);
 		if (err)
-			return xk_error(XK_EXIT_FAIL, "cannot open pinned map '%s': %s", arg,
+			return xk_error(XK_EXIT_FAIL, "cannot open pinned map '%s': %s", r.text,
 					strerror(-err));
 		return 0;
 	}
-	if (strchr(arg, '/'))
-		return open_prog_map(arg, m);
-	return open_bare(arg, m);
+	case XK_REF_PROG:
+		return open_prog_map(&r, m);
+	case XK_REF_NAME:
+		break;
+	}
+	return open_bare(r.text, m);
 }

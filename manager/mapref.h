@@ -4,6 +4,7 @@
 #define XDPKIT_MAPREF_H
 
 #include "btf_text.h"
+#include "mapref_parse.h"
 
 #include <bpf/bpf.h>
 #include <limits.h>
@@ -53,8 +54,6 @@ int xk_progs_load(struct xk_prog **out);
 /* Programs named by PROG (a number is an id; else a name, matched as the kernel truncates names).
  */
 int xk_progs_match(const struct xk_prog *progs, int n, const char *what, int *idx, int max);
-/* Does a kernel object name (at most 15 chars) name what the person typed? */
-bool xk_kname_matches(const char *kname, const char *typed);
 
 /* Pin path of a map id: scans the pin root, /sys/fs/bpf/tc/globals and /sys/fs/bpf. "" when
  * unpinned. */

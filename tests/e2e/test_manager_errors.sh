@@ -74,6 +74,26 @@ else
 	_xk_fail "object with neither xdp nor tc: $sock is missing; run 'make test-e2e' (or make $sock)"
 fi
 
+# --- --pin-root: a plain path on bpffs (exit 2); `detach --purge` removes pins under it ---
+expect_err "--pin-root with '..'" 2 \
+	"^xdpkit: --pin-root '/sys/fs/bpf/\.\./\.\./tmp' has a '\.\.' component; give a directory on bpffs as a plain path under /sys/fs/bpf, e\.g\. /sys/fs/bpf/mine$" \
+	"$X" --pin-root /sys/fs/bpf/../../tmp detach veth0 --all --purge
+expect_err "--pin-root beside /sys/fs/bpf" 2 "'/sys/fs/bpfx' is not under /sys/fs/bpf \(pins live only on bpffs\)" \
+	"$X" --pin-root /sys/fs/bpfx status
+expect_err "--pin-root with an empty component" 2 "'/sys/fs/bpf//mine' has an empty component" \
+	"$X" --pin-root /sys/fs/bpf//mine status
+ln -s /tmp /sys/fs/bpf/xk-out
+expect_err "--pin-root through a symlink out of bpffs" 2 \
+	"'/sys/fs/bpf/xk-out/mine' leads to /tmp, which is not under /sys/fs/bpf; give a directory on bpffs" \
+	"$X" --pin-root /sys/fs/bpf/xk-out/mine detach veth0 --all --purge
+rm /sys/fs/bpf/xk-out
+mkdir /sys/fs/bpf/xk-tmpfs && mount -t tmpfs tmpfs /sys/fs/bpf/xk-tmpfs
+expect_err "--pin-root on another file system below /sys/fs/bpf" 2 \
+	"'/sys/fs/bpf/xk-tmpfs' is not on bpffs \(/sys/fs/bpf/xk-tmpfs is another file system\)" \
+	"$X" --pin-root /sys/fs/bpf/xk-tmpfs status
+umount /sys/fs/bpf/xk-tmpfs && rmdir /sys/fs/bpf/xk-tmpfs
+check "--pin-root to a directory yet to be made is fine" on_host "$X" --pin-root /sys/fs/bpf/xk-new/root status veth0
+
 # --- environment (exit 4) ---
 chmod o+x "$TMP"
 expect_err "not root" 4 "needs root.*sudo" setpriv --reuid=65534 --regid=65534 --clear-groups "$X" attach veth0 count

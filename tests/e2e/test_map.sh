@@ -191,4 +191,97 @@ check_match "... says it is full and rolled back" "full .*rolled back" "$(echo $
 check_eq "... and the map is as before (old value restored, new keys gone)" "$before" "$(xm map dump /sys/fs/bpf/xk_small)"
 bad_input "hex key of the wrong size" "'0a01' is not 4 bytes of hex" xm map set /sys/fs/bpf/xk_small 0a01
 
+# --- issue 9 item 5: input parsers ----------------------------------------------------------------
+# Every VALUE word counts, however many (the 7th and later were dropped) and however long in all (over
+# 4 KiB overflowed a stack buffer); past 1 MiB in all, one line says so.
+check "set with 7 value words: the last one counts" xm map set blocklist_cfg 0 match=0 match=0 match=0 match=0 match=0 match=0 match=1
+check_eq "... match=1 (the 7th word)" 1 "$(cfg_field match)"
+long=match=$(head -c 3000 /dev/zero | tr '\0' 0)
+check "set with 3 value words of 3000 characters (a stack overflow before)" \
+	xm map set blocklist_cfg 0 "$long" "$long" "$long" match=1
+check_eq "... the last word counts" 1 "$(cfg_field match)"
+words=()
+for i in $(seq 1 700); do words+=(match=0); done
+check "set with 700 value words" xm map set blocklist_cfg 0 "${words[@]}" match=1
+check_eq "... the last of them counts" 1 "$(cfg_field match)"
+check "set it back" xm map set blocklist_cfg 0 match=0
+big=$(head -c 100000 /dev/zero | tr '\0' 0)
+words=()
+for i in $(seq 1 11); do words+=("match=$big"); done
+bad_input "VALUE words over 1 MiB in all" \
+	"^xdpkit: map set: the VALUE words of map blocklist_cfg are longer than 1048576 characters in all; give fewer or shorter ones$" \
+	xm map set blocklist_cfg 0 "${words[@]}"
+bad_input "0x0x50 is not a port" "'0x0x50' is not a port; expected a number 0-65535" xm map set portfilter_ports 0x0x50
+bad_input "id with a sign (strtoul wrapped it to 12)" \
+	"^xdpkit: '-18446744073709551604' is not a map id; expected a decimal number 1-4294967295 \(see 'xdpkit map show'\)$" \
+	xm map get id -18446744073709551604 10.0.0.1
+bad_input "id in hex" "'0xc' is not a map id" xm map get id 0xc 10.0.0.1
+bad_input "id over 32 bits" "'4294967308' is not a map id" xm map get id 4294967308 10.0.0.1
+bad_input "PROG/MAPNAME with two slashes" "'a/b/c' is not PROG/MAPNAME" xm map get a/b/c 10.0.0.1
+printf '10.90.0.1 1\n10.90.0.2\0junk 5\n' >"$TMP/nul.txt"
+bad_input "load: a NUL byte in a line" \
+	"^xdpkit: $TMP/nul.txt:2: a NUL byte at column 10; the file must be text, one 'KEY \[VALUE\]' a line; nothing was written$" \
+	xm map load blocklist_v4 "$TMP/nul.txt"
+bad_input "load: enum-like field out of range" "'4294967296' is not a __u32" \
+	xm map load blocklist_cfg <(echo '0 match=4294967296')
+
+# Round trip: for every map of the collection, `map dump` fed to `map load` gives the map back.
+# ratelimit, count and hello are loaded (not attached) with bpftool for their maps.
+RT=/sys/fs/bpf/xk-rt-$$
+mkdir -p "$RT"
+xk_cleanup rm -rf "$RT"
+# (ratelimit's maps are pinned by name, in /sys/fs/bpf: pinmaps would clash with that; bpffs names
+# have no '.', so hello's .bss is pinned as hello_bss)
+check "bpftool prog loadall ratelimit" bpftool prog loadall "$XK_BUILD/ratelimit.bpf.o" "$RT/ratelimit"
+for o in count hello; do
+	check "bpftool prog loadall $o" bpftool prog loadall "$XK_BUILD/$o.bpf.o" "$RT/$o" pinmaps "$RT/$o-maps"
+done
+pin() { local p; for p in "$RT"/*-maps/$1 /sys/fs/bpf/$1 "$G/$1"; do [ -e "$p" ] && { echo "$p"; return; }; done; echo "no-pin-$1"; }
+# clear_map MAP: hash-like maps lose every key, arrays get zero values.
+clear_map()
+{
+	local k
+	for k in $(xm map dump "$1" | grep -v '^#' | cut -d' ' -f1); do
+		xm map del "$1" "$k" >/dev/null 2>&1 || xm map set "$1" "$k" >/dev/null
+	done
+}
+# roundtrip MAP: dump, clear, load the dump: the same entries; per-CPU maps (values summed on read,
+# written to every CPU) give back their keys with the dumped value on each CPU.
+roundtrip()
+{
+	local m=$1 before after ncpu
+	before=$(xm map dump "$m" | grep -v '^#' | sort)
+	xm map dump "$m" >"$TMP/rt.txt"
+	clear_map "$m"
+	check_ne "round trip $m: cleared" "$before" "$(xm map dump "$m" | grep -v '^#' | sort)"
+	check "round trip $m: load what dump printed" xm map load "$m" "$TMP/rt.txt"
+	after=$(xm map dump "$m" | grep -v '^#' | sort)
+	if xm map dump "$m" | grep -q '^# map .*values summed over CPUs'; then
+		check_eq "round trip $m (per-CPU): the same keys" "$(cut -d' ' -f1 <<<"$before")" \
+			"$(cut -d' ' -f1 <<<"$after")"
+		check_eq "round trip $m (per-CPU): every CPU holds the dumped value" \
+			"$(sed 's/ /\t/' <<<"$before" | sort -u)" \
+			"$(xm map dump "$m" --per-cpu |
+				awk '/^#/ {next} /^  cpu/ {sub(/^  cpu[0-9]+ /, ""); print key "\t" $0; next} {key = $1}' |
+				sort -u)"
+	else
+		check_eq "round trip $m: the same entries" "$before" "$after"
+	fi
+}
+check "fill blocklist_v6" xm map set blocklist_v6 2001:db8::7 9
+check "fill blocklist_cfg" xm map set blocklist_cfg 0 match=1
+check "fill portfilter_cfg" xm map set portfilter_cfg 0 mode=1
+check "fill portfilter_ports" xm map set portfilter_ports 443 5
+check "fill ratelimit_cfg" xm map set "$(pin ratelimit_cfg)" 0 rate_pps=100,burst=200
+check "fill ratelimit_buckets" xm map set "$(pin ratelimit_buckets)" ::ffff:10.0.0.9 tokens_ns=5 last_ns=6 dropped=7
+check "fill count_proto" xm map set "$(pin count_proto)" ethertype=ipv6,ip_proto=ipv6-icmp packets=3 bytes=4
+check "fill hello .bss" xm map set "$(pin '*_bss')" 0 counter=41
+check "fill xdpkit_stats" xm map set "$(pin xdpkit_stats)" 2 packets=5 bytes=600
+for m in blocklist_v4 blocklist_v6 blocklist_cidr4 blocklist_cidr6 blocklist_cfg portfilter_ports portfilter_cfg \
+	"$(pin ratelimit_cfg)" "$(pin ratelimit_buckets)" "$(pin count_proto)" "$(pin xdpkit_stats)" "$(pin '*_bss')"; do
+	roundtrip "$m"
+done
+check "set blocklist_cfg back" xm map set blocklist_cfg 0 match=0
+check "set portfilter_cfg back" xm map set portfilter_cfg 0 mode=0
+
 xk_done

@@ -365,3 +365,323 @@ out:
 	btf__free(syn);
 	btf__free(btf);
 }
+
+/* Issue 9 item 5, found by fuzzing: each case failed (or wrote wrong bytes) before its fix. */
+
+/* A value struct with a pointer field: BTF keeps the pointee's type id where other kinds keep a
+ * size, and that id was taken as the number of bytes to write. Now an 8-byte integer, printed as
+ * dump shows it and read back. */
+UT_TEST(btf_text_pointer_field)
+{
+	struct btf *btf = btf__new_empty();
+	int u32, big, ptr, st, i;
+	struct xk_vtype t;
+	__u8 buf[64];
+	char err[512], out[256];
+	__u32 after;
+
+	if (!ASSERT_TRUE(btf))
+		return;
+	u32 = btf__add_int(btf, "__u32", 4, 0);
+	/* pad the type table so that the pointee's id is large: the old code copied that many
+	 * bytes */
+	for (i = 0; i < 40; i++)
+		big = btf__add_struct(btf, "filler", 4);
+	ptr = btf__add_ptr(btf, big);
+	st = btf__add_struct(btf, "with_ptr", 16);
+	btf__add_field(btf, "p", ptr, 0, 0);
+	btf__add_field(btf, "after", u32, 64, 0);
+	btf__add_field(btf, "end", u32, 96, 0);
+	ASSERT_TRUE(ptr > 40);
+	t = (struct xk_vtype){btf, (__u32)st, 16};
+	memset(buf, 0xee, sizeof(buf));
+	memset(buf, 0, 16);
+	buf[8] = 7;
+	ASSERT_OK(xk_parse_text(&t, "p=0x0", buf, err, sizeof(err)));
+	memcpy(&after, buf + 8, 4);
+	ASSERT_EQ(after, 7);	       /* the field after the pointer is untouched */
+	ASSERT_EQ(buf[16], 0xee);      /* and nothing past the value */
+	roundtrip(&t, "p=0x0", "p=0x0 after=0 end=0", 0);
+	roundtrip(&t, "p=0xffff888012345678 after=3", "p=0xffff888012345678 after=3 end=0", 0);
+	refused(&t, "p=0x10000000000000000", "is not an address for");
+	/* what `map dump` prints loads back */
+	memset(buf, 0, sizeof(buf));
+	ASSERT_OK(xk_parse_text(&t, "p=0x1234 after=5 end=6", buf, err, sizeof(err)));
+	xk_fmt_text(&t, buf, 0, out, sizeof(out));
+	ASSERT_STR_EQ(out, "p=0x1234 after=5 end=6");
+	btf__free(btf);
+}
+
+/* Enum numbers are range-checked against the enum's size and a bitfield's width, not truncated;
+ * signed enums take negative numbers and print them so that they load back. */
+UT_TEST(btf_text_enum_ranges)
+{
+	struct btf *btf = btf__new_empty();
+	int u8, small, sgn, st;
+	struct xk_vtype t;
+	__u8 buf[16] = {0};
+	char err[512];
+
+	if (!ASSERT_TRUE(btf))
+		return;
+	u8 = btf__add_int(btf, "__u8", 1, 0);
+	small = btf__add_enum(btf, "small", 1);
+	btf__add_enum_value(btf, "S_A", 1);
+	btf__add_enum_value(btf, "S_WIDE", 5);
+	sgn = btf__add_enum(btf, "level", 2);
+	btf__add_enum_value(btf, "L_LOW", -2);
+	btf__add_enum_value(btf, "L_HIGH", 2);
+	st = btf__add_struct(btf, "modes", 4);
+	btf__add_field(btf, "two", small, 0, 2); /* a 2-bit enum bitfield */
+	btf__add_field(btf, "sl", sgn, 2, 3);	 /* a 3-bit signed enum bitfield */
+	btf__add_field(btf, "byte", u8, 8, 0);
+	btf__add_field(btf, "whole", small, 16, 0);
+
+	t = (struct xk_vtype){btf, (__u32)small, 1};
+	roundtrip(&t, "255", "255", 0);
+	refused(&t, "256", "'256' is out of range for enum small; expected a number 0-255");
+	refused(&t, "0x0x5", "is not a value of enum small");
+	refused(&t, "-1", "is not a value of enum small; expected one of S_A, S_WIDE, or a number 0-255");
+	t = (struct xk_vtype){btf, (__u32)sgn, 2};
+	ASSERT_TRUE(btf_kflag(btf__type_by_id(btf, sgn))); /* libbpf marks it signed */
+	roundtrip(&t, "l_low", "L_LOW", 0);
+	roundtrip(&t, "-7", "-7", 0);
+	roundtrip(&t, "-32768", "-32768", 0);
+	refused(&t, "-32769", "expected a number from -32768 to 32767");
+	refused(&t, "40000", "expected a number from -32768 to 32767");
+
+	t = (struct xk_vtype){btf, (__u32)st, 4};
+	roundtrip(&t, "two=3 sl=-4 byte=9 whole=S_WIDE", "two=3 sl=-4 byte=9 whole=S_WIDE", 0);
+	refused(&t, "two=4", "field 'two': '4' is out of range for enum small; expected a number 0-3");
+	refused(&t, "two=S_WIDE", "'S_WIDE' (5) does not fit in this 2-bit field of enum small");
+	refused(&t, "sl=4", "expected a number from -4 to 3");
+	roundtrip(&t, "sl=l_high", "two=0 sl=L_HIGH byte=0 whole=0", 0);
+	/* a refused field leaves its neighbours alone */
+	memset(buf, 0, sizeof(buf));
+	buf[1] = 9;
+	ASSERT_EQ(xk_parse_text(&t, "two=7", buf, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(buf[0], 0);
+	ASSERT_EQ(buf[1], 9);
+	btf__free(btf);
+}
+
+/* A typed field (xk_ipproto, xk_port) inside a bitfield goes to its bit offset, checked against
+ * the width; it used to land at bit 0 of the struct. */
+UT_TEST(btf_text_typed_bitfield)
+{
+	struct btf *btf = btf__new_empty();
+	int u8, u16, proto, port, st;
+	struct xk_vtype t;
+	__u8 buf[8] = {0};
+	char err[512];
+
+	if (!ASSERT_TRUE(btf))
+		return;
+	u8 = btf__add_int(btf, "__u8", 1, 0);
+	u16 = btf__add_int(btf, "__u16", 2, 0);
+	proto = btf__add_typedef(btf, "xk_ipproto", u8);
+	port = btf__add_typedef(btf, "xk_port", u16);
+	st = btf__add_struct(btf, "packed", 4);
+	btf__add_field(btf, "flags", u8, 0, 4);
+	btf__add_field(btf, "proto", proto, 4, 4);
+	btf__add_field(btf, "big", proto, 8, 8);
+	btf__add_field(btf, "port", port, 16, 16);
+	t = (struct xk_vtype){btf, (__u32)st, 4};
+	ASSERT_OK(xk_parse_text(&t, "flags=5 proto=6", buf, err, sizeof(err)));
+	ASSERT_EQ(buf[0], 0x65); /* flags in bits 0-3, proto 6 in bits 4-7 */
+	roundtrip(&t, "flags=1 proto=tcp big=udp port=53", "flags=1 proto=tcp big=udp port=53", 0);
+	refused(&t, "proto=udp", "field 'proto': 'udp' (17) does not fit in this 4-bit field of xk_ipproto");
+	btf__free(btf);
+}
+
+/* A nested write into a named type (net.prefixlen inside an xk_cidr4) goes through the same
+ * checks as the whole text 10.0.0.0/8. */
+UT_TEST(btf_text_nested_cidr_checked)
+{
+	struct btf *btf = btf__new_empty();
+	int u32, ip4, cidr, st;
+	struct xk_vtype t;
+	__u8 buf[16] = {0};
+	char err[512];
+
+	if (!ASSERT_TRUE(btf))
+		return;
+	u32 = btf__add_int(btf, "__u32", 4, 0);
+	ip4 = btf__add_typedef(btf, "xk_ipv4", u32);
+	cidr = btf__add_struct(btf, "xk_cidr4", 8);
+	btf__add_field(btf, "prefixlen", u32, 0, 0);
+	btf__add_field(btf, "addr", ip4, 32, 0);
+	st = btf__add_struct(btf, "route", 12);
+	btf__add_field(btf, "net", cidr, 0, 0);
+	btf__add_field(btf, "metric", u32, 64, 0);
+	t = (struct xk_vtype){btf, (__u32)st, 12};
+	roundtrip(&t, "net=10.0.0.0/8 metric=3", "net=10.0.0.0/8 metric=3", 0);
+	refused(&t, "net.prefixlen=99",
+		"field 'net.prefixlen' would make it 0.0.0.0/99, which is refused: '0.0.0.0/99': "
+		"prefix length '99' is out of range; expected 0-32");
+	refused(&t, "net.addr=10.0.0.1", "did you mean 0.0.0.0/0?");
+	roundtrip(&t, "net.addr=10.0.0.1 net.prefixlen=32", "net=10.0.0.1/32 metric=0", 0);
+	ASSERT_OK(xk_parse_text(&t, "net=10.1.0.0/16", buf, err, sizeof(err)));
+	ASSERT_EQ(xk_parse_text(&t, "net.prefixlen=8", buf, err, sizeof(err)), -EINVAL);
+	if (!strstr(err, "did you mean 10.0.0.0/8?"))
+		ut_fail(__FILE__, __LINE__, "message: %s", err);
+	btf__free(btf);
+}
+
+/* Numbers: one strict form everywhere (decimal, or hex after one 0x). */
+UT_TEST(btf_text_strict_numbers)
+{
+	struct btf *btf = obj_btf("portfilter");
+	struct xk_vtype port, hits;
+
+	if (!btf || !vtype(btf, "xk_port", &port) || !vtype(btf, "xk_hits", &hits))
+		goto out;
+	refused(&port, "0x0x50", "'0x0x50' is not a port");
+	refused(&port, "0x", "is not a port");
+	refused(&port, "+80", "is not a port");
+	refused(&hits, "0x0x50", "'0x0x50' is not a xk_hits");
+	refused(&hits, "1e3", "is not a xk_hits");
+	refused(&hits, "18446744073709551616", "is not a xk_hits");
+	roundtrip(&hits, "0xFFFFFFFFFFFFFFFF", "18446744073709551615", 0);
+	roundtrip(&hits, "007", "7", 0);
+out:
+	btf__free(btf);
+}
+
+/* parse_mac looks at no character past the end of its word (found by ASan: "aa:bb:cc:dd:ee:"
+ * read the byte after the NUL); every cut of a MAC is refused, nothing written. */
+UT_TEST(btf_text_mac_cuts)
+{
+	struct btf *btf = btf__new_empty();
+	static const char mac[] = "aa:bb:cc:dd:ee:ff";
+	struct xk_vtype t;
+	int u8, arr, st, td;
+	size_t cut;
+
+	if (!ASSERT_TRUE(btf))
+		return;
+	u8 = btf__add_int(btf, "__u8", 1, 0);
+	arr = btf__add_array(btf, u8, u8, 6);
+	st = btf__add_struct(btf, "", 6);
+	btf__add_field(btf, "a", arr, 0, 0);
+	td = btf__add_typedef(btf, "xk_mac", st);
+	t = (struct xk_vtype){btf, (__u32)td, 6};
+	for (cut = 1; cut < sizeof(mac) - 1; cut++) {
+		char text[sizeof(mac)], err[256];
+		__u8 out[6] = {1, 2, 3, 4, 5, 6};
+
+		memcpy(text, mac, cut);
+		text[cut] = '\0';
+		ut_context("'%s'", text);
+		ASSERT_EQ(xk_parse_text(&t, text, out, err, sizeof(err)), -EINVAL);
+		ASSERT_MEM_EQ(out, "\x01\x02\x03\x04\x05\x06", 6);
+	}
+	ut_context(NULL);
+	roundtrip(&t, "aa-bb-cc-dd-ee-ff", "aa:bb:cc:dd:ee:ff", 0);
+	refused(&t, "aa:bb:cc:dd:ee:ff:", "is not a MAC address");
+	btf__free(btf);
+}
+
+/* map load hands the bulk parser a word with its length: a NUL inside is refused, not a cut. */
+UT_TEST(btf_text_nul_in_text)
+{
+	struct btf *btf = obj_btf("blocklist");
+	struct xk_vtype ip, hits;
+	struct xk_parser p;
+	__u8 out[8] = {0};
+	char err[256] = "";
+
+	if (!btf || !vtype(btf, "xk_ipv4", &ip) || !vtype(btf, "xk_hits", &hits))
+		goto out;
+	xk_parser_init(&p, &ip);
+	ASSERT_EQ(xk_parser_run(&p, "10.0.0.1\0junk", 13, out, err, sizeof(err)), -EINVAL);
+	ASSERT_STR_EQ(err, "'10.0.0.1' is followed by a NUL byte; expected text without NUL bytes");
+	ASSERT_MEM_EQ(out, "\0\0\0\0", 4);
+	xk_parser_init(&p, &hits);
+	ASSERT_EQ(xk_parser_run(&p, "12\0" "3", 4, out, err, sizeof(err)), -EINVAL);
+out:
+	btf__free(btf);
+}
+
+/* Texts of any length up to XK_TEXT_MAX, whole: printed without a cut (the old 4 KiB buffers of
+ * `map dump` cut them) and read back; longer ones refused by name. */
+UT_TEST(btf_text_long_texts)
+{
+	struct btf *btf = btf__new_empty();
+	int u8, u32, arr, words, st;
+	struct xk_vtype t;
+	__u8 *buf = calloc(1, 4096 + 64), *back = calloc(1, 4096 + 64);
+	char *text = NULL, err[512];
+	size_t i;
+
+	if (!ASSERT_TRUE(btf && buf && back))
+		goto out;
+	u8 = btf__add_int(btf, "__u8", 1, 0);
+	u32 = btf__add_int(btf, "__u32", 4, 0);
+	arr = btf__add_array(btf, u32, u8, 3000); /* 6000 hex digits */
+	words = btf__add_array(btf, u32, u32, 4);
+	st = btf__add_struct(btf, "big", 3016);
+	btf__add_field(btf, "blob", arr, 0, 0);
+	btf__add_field(btf, "w", words, 3000 * 8, 0);
+	t = (struct xk_vtype){btf, (__u32)st, 3016};
+	for (i = 0; i < 3000; i++)
+		buf[i] = i * 7;
+	for (i = 0; i < 4; i++)
+		buf[3000 + 4 * i] = i + 1;
+	text = xk_fmt_text_alloc(&t, buf, 0);
+	if (!ASSERT_TRUE(text))
+		goto out;
+	ASSERT_EQ(strlen(text), strlen("blob=") + 6000 + strlen(" w=[1 2 3 4]"));
+	ASSERT_STR_EQ(text + strlen(text) - 12, " w=[1 2 3 4]");
+	if (ASSERT_OK(xk_parse_text(&t, text, back, err, sizeof(err))))
+		ASSERT_MEM_EQ(back, buf, 3016);
+	free(text);
+	text = xk_fmt_text_alloc(&(struct xk_vtype){btf, (__u32)words, 16}, buf + 3000, XK_FMT_KEY);
+	ASSERT_STR_EQ(text, "[1,2,3,4]"); /* a key stays one word */
+	refused(&(struct xk_vtype){btf, (__u32)words, 16}, "[1 2 3]", "has too few elements");
+	free(text);
+	text = malloc(XK_TEXT_MAX + 2);
+	if (!ASSERT_TRUE(text))
+		goto out;
+	memset(text, 'a', XK_TEXT_MAX + 1);
+	text[XK_TEXT_MAX + 1] = '\0';
+	refused(&t, text, "is too long (1048577 characters); a key or value takes at most 1048576");
+out:
+	free(text);
+	free(buf);
+	free(back);
+	btf__free(btf);
+}
+
+/* Floats print in the fewest digits that read back as the same number (%g kept 6). */
+UT_TEST(btf_text_float_roundtrip)
+{
+	struct btf *btf = btf__new_empty();
+	int dbl, flt;
+	struct xk_vtype td, tf;
+	double vals[] = {0.1, 1.0 / 3, 1e-310, 123456789.123, -2.5e300};
+	char out[64], err[256];
+	size_t i;
+
+	if (!ASSERT_TRUE(btf))
+		return;
+	dbl = btf__add_float(btf, "double", 8);
+	flt = btf__add_float(btf, "float", 4);
+	td = (struct xk_vtype){btf, (__u32)dbl, 8};
+	tf = (struct xk_vtype){btf, (__u32)flt, 4};
+	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
+		double back = 0;
+
+		xk_fmt_text(&td, &vals[i], 0, out, sizeof(out));
+		ut_context("%s", out);
+		if (ASSERT_OK(xk_parse_text(&td, out, &back, err, sizeof(err))))
+			ASSERT_TRUE(back == vals[i]);
+	}
+	ut_context(NULL);
+	roundtrip(&td, "0.1", "0.1", 0);
+	roundtrip(&tf, "0.1", "0.1", 0);
+	refused(&tf, "1e39", "is out of range for float");
+	refused(&td, "1e400", "is out of range for double");
+	refused(&td, "1.5x", "is not a number for double");
+	btf__free(btf);
+}
