@@ -23,6 +23,7 @@ snapshot()
 		echo "map dump pinned $G/$m"
 	done | bpftool batch file - 2>&1
 }
+cfg_field() { xm --json map get blocklist_cfg 0 | jq -r ".value.$1"; }
 # Entries a map holds now, from its dump (one line per entry after the header).
 entries() { xm map dump "$1" | grep -vc '^#'; }
 # bad_input WHAT REGEX CMD...: exit 2, one line on stderr matching REGEX, maps unchanged.
