@@ -189,6 +189,11 @@ static __always_inline int xk_ipv6_walk(void *data, void *data_end, __u32 off, _
 		off &= XK_OFF_MASK;
 		opt = data + off;
 		fh = data + off;
+		/* The last step may only reach the transport header: a seventh extension header
+		 * (even a later fragment, which would end the walk at once) is more than we walk.
+		 * i is a constant in every unrolled step, so only that step pays for the test. */
+		if (i == XK_MAX_IPV6_EXT && xk_is_ipv6_ext(next))
+			break;
 		switch (next) {
 		case IPPROTO_HOPOPTS:
 		case IPPROTO_ROUTING:
@@ -216,6 +221,10 @@ static __always_inline int xk_ipv6_walk(void *data, void *data_end, __u32 off, _
 				frag = XK_FRAG_FIRST;
 			break;
 		default:
+			/* The headers walked must all be in the frame, whatever follows them: a
+			 * transport we do not read (59, unknown) is not read at all. */
+			if (data + off > data_end)
+				return XK_WALK(XK_PARSE_TRUNCATED, 0, 0, 0);
 			return XK_WALK(XK_PARSE_OK, off, next, frag);
 		}
 	}

@@ -245,6 +245,34 @@ UT_TEST(count_malformed_headers)
 					     : (struct count_key){0x86dd, 0, 0},
 				      n == 7);
 		}
+
+		/* A seventh extension header is more than the walk takes even when it is a later
+		 * fragment, which would end the walk at once (found by the differential fuzz). */
+		ut_frame_defaults(&o, UT_UDP6);
+		if (!ASSERT_OK(ut_frame_ipv6_ext_chain(&o, 6, &f)) ||
+		    !ASSERT_OK(ut_frame_insert(&f, f.l3_off + 40 + 6 * 8,
+					       (const __u8[]){17, 0, 0x00, 0x08, 0, 0, 0, 1}, 8)))
+			return;
+		f.data[f.l3_off + 40 + 5 * 8] = 44; /* the sixth header: a fragment header next */
+		f.data[f.l3_off + 5] += 8;	    /* payload length */
+		ut_context("%s, six destination-options headers, then a later fragment",
+			   count_secs[s]);
+		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x86dd, 0, 0},
+			      true);
+
+		/* An extension header cut short is a truncated frame even when the header behind
+		 * it is one nobody reads (59, no next header). */
+		ut_frame_defaults(&o, UT_UDP6);
+		if (!ASSERT_OK(ut_frame_ipv6_ext_chain(&o, 1, &f)))
+			return;
+		f.data[f.l3_off + 40] = 59;
+		ut_context("%s, a destination-options header cut after 4 of its 8 bytes, then 59",
+			   count_secs[s]);
+		count_run_one(obj, count_secs[s], f.data, f.l3_off + 40 + 4,
+			      (struct count_key){0x86dd, 0, 0}, true);
+		ut_context("%s, the same header whole, then 59", count_secs[s]);
+		count_run_one(obj, count_secs[s], f.data, f.l3_off + 40 + 8,
+			      (struct count_key){0x86dd, 59, 0}, false);
 	}
 }
 
