@@ -219,6 +219,78 @@ class Templates:
                          dst=str(ipaddress.IPv6Address(r.choice(IPS6))), hlim=r.randrange(256),
                          fl=r.getrandbits(20), tc=r.randrange(256))
 
+    def edges(self):
+        """Fixed frames at the corners of the documented rules, in every corpus."""
+        s = self.s
+        eth = s['Ether'](dst=MAC_UNICAST[0], src=MAC_UNICAST[1])
+        ip6 = dict(src='2001:db8::1', dst='2001:db8:1:2::1')
+        out = []
+        # An extension header cut after its first bytes, nothing the parser reads behind it.
+        out.append(bytes(eth / s['IPv6'](nh=0, plen=16, **ip6)) + bytes([59, 1, 1, 12]))
+        # Six extension headers, then UDP; seven; seven whose 7th is a later fragment.
+        for n, last in ((6, None), (7, None), (6, 'later')):
+            p = eth / s['IPv6'](**ip6)
+            for _ in range(n):
+                p = p / s['IPv6ExtHdrDestOpt']()
+            if last:
+                p = p / s['IPv6ExtHdrFragment'](offset=1, nh=17) / s['Raw'](load=bytes(16))
+            else:
+                p = p / s['UDP'](dport=53) / s['Raw'](load=b'q')
+            out.append(bytes(p))
+        # Echo requests whose reply checksum sums to 0 (sent as 0xffff), and a request whose own
+        # checksum is 0 with the same sum as 0xffff; IPv4 with 40 bytes of options; IPv4 padded
+        # behind its total length; ICMPv6 behind a hop-by-hop and an atomic fragment header.
+        for v6 in (False, True):
+            for want in ('reply', 'request'):
+                out += self._csum_corner(eth, ip6, v6, want)
+        out.append(bytes(eth / s['IP'](src='10.0.0.2', dst='192.168.1.10', options=[
+            s['IPOption_NOP']()] * 40) / s['ICMP'](id=7, seq=7) / s['Raw'](load=b'options')))
+        out.append(bytes(eth / s['IP'](src='10.0.0.2', dst='192.168.1.10') / s['ICMP'](id=3) /
+                         s['Raw'](load=b'pad')) + bytes(20))
+        out.append(bytes(eth / s['IPv6'](**ip6) / s['IPv6ExtHdrHopByHop']() /
+                         s['IPv6ExtHdrFragment'](offset=0, m=0) /
+                         s['ICMPv6EchoRequest'](id=5, seq=5, data=b'ext')))
+        # An ICMPv6 echo request whose payload length ends inside its ICMPv6 header.
+        f = bytearray(bytes(eth / s['IPv6'](**ip6) / s['ICMPv6EchoRequest'](id=9, data=b'x')))
+        f[18:20] = struct.pack('!H', 4)
+        out.append(bytes(f))
+        # The IPv6 source ::ffff:10.1.0.1 shares the bucket of the IPv4 source 10.1.0.1.
+        out.append(bytes(eth / s['IPv6'](src='::ffff:10.1.0.1', dst='fd99::1') /
+                         s['UDP'](dport=80)))
+        return out
+
+    def _csum_corner(self, eth, ip6, v6, which):
+        """An echo request whose reply (which='reply') or whose own checksum (which='request')
+        sums to zero: the one's-complement sum is linear, so the first payload word that gets
+        there is computed, not searched for. The request corner comes twice, its checksum
+        written as 0x0000 and as 0xffff (both verify)."""
+        s = self.s
+
+        def build(word):
+            data = struct.pack('!H', word) + b'edge'
+            if v6:
+                return bytearray(bytes(eth / s['IPv6'](**ip6) / s['ICMPv6EchoRequest'](
+                    id=1, seq=1, data=data)))
+            return bytearray(bytes(eth / s['IP'](src='192.168.1.10', dst='198.51.100.1') /
+                                   s['ICMP'](id=1, seq=1) / s['Raw'](load=data)))
+
+        def message_sum(f, icmp_type):
+            l4 = 54 if v6 else 34
+            g = bytearray(f)
+            g[l4] = icmp_type
+            g[l4 + 2:l4 + 4] = b'\0\0'
+            pseudo = ipv6_pseudo(g[22:38], g[38:54], len(g) - l4, 58) if v6 else b''
+            return ones_sum(pseudo + g[l4:])
+
+        icmp_type = (129 if v6 else 0) if which == 'reply' else (128 if v6 else 8)
+        word = -message_sum(build(0), icmp_type) % 0xFFFF
+        f = build(word)
+        assert message_sum(f, icmp_type) == 0xFFFF
+        if which == 'reply':
+            return [bytes(f)]
+        l4 = 54 if v6 else 34
+        return [bytes(f), bytes(f[:l4 + 2]) + b'\xff\xff' + bytes(f[l4 + 4:])]
+
     def one(self):
         s, r = self.s, self.rng
         kind = r.choices(['v4', 'v6', 'arp', 'other'], weights=[48, 44, 4, 4])[0]
@@ -445,7 +517,7 @@ class Generator:
         self.r = random.Random(seed)
         self.mut = Mutator(self.r)
         t = Templates(random.Random(seed ^ 0x5EED))
-        self.templates = [t.one() for _ in range(templates)]
+        self.templates = t.edges() + [t.one() for _ in range(templates)]
         self.bounds = [parse(x, want_bounds=True).bounds for x in self.templates]
 
     def frame(self):

@@ -256,7 +256,6 @@ class Program:
     """One program under one configuration: decide() gives the verdict for a frame (and counts
     it), expected() the map contents at an epoch end, which reset() starts over from."""
     name = ''
-    hooks = ('xdp',)
 
     def __init__(self, compat=frozenset()):
         self.compat = compat
@@ -326,7 +325,6 @@ class Count(Program):
     frame the parser gives up on counts under the EtherType reached with protocol 0, and as
     MALFORMED. count_proto holds at most 1024 keys; further new keys are not recorded."""
     name = 'count'
-    hooks = ('xdp', 'tc')
     MAX_KEYS = 1024
 
     def reset(self):
@@ -370,7 +368,6 @@ class Blocklist(Program):
     passes. Target rule: the tries are always consulted on an exact miss (compat
     blocklist-trie-gate: only while blocklist_cfg counts entries, which the rules leave at 0)."""
     name = 'blocklist'
-    hooks = ('xdp', 'tc')
 
     def __init__(self, exact4, exact6, cidr4, cidr6, match_dst=False, compat=frozenset()):
         self.exact4, self.exact6 = set(exact4), set(exact6)
@@ -436,7 +433,6 @@ class Portfilter(Program):
     fragments and non-TCP/UDP pass; a frame the parser cannot read up to the end of its transport
     header passes as MALFORMED."""
     name = 'portfilter'
-    hooks = ('xdp', 'tc')
 
     def __init__(self, ports, allow_only=False, compat=frozenset()):
         self.ports = set(ports)  # host order

@@ -4,6 +4,7 @@
  * verdict, each output that differs from its input, and the state of every map at each epoch end.
  *
  * usage: difffuzz-run OBJ PROG RULES FRAMES OUT
+ *        difffuzz-run --list OBJ     one line per program: NAME SECTION xdp|tc|other
  *   RULES   text, one map write a line: "MAP KEYHEX VALUEHEX" (a value shorter than the map's is
  *           zero-filled; per-CPU maps get it on CPU 0 and zeros elsewhere)
  *   FRAMES  records of u16 length (little-endian) and that many bytes; length 0 ends an epoch:
@@ -466,6 +467,21 @@ static long run_corpus(struct run *r, const __u8 *corpus, size_t size, long *nfr
 	return failed;
 }
 
+/* The programs of an object, so that every entry (a new xdp.frags twin too) gets fuzzed. */
+static int list_programs(const char *path)
+{
+	struct bpf_object *obj = bpf_object__open_file(path, NULL);
+	struct bpf_program *prog;
+
+	if (!obj)
+		return fail("%s: cannot open: %s", path, strerror(errno)), 1;
+	bpf_object__for_each_program(prog, obj)
+	    printf("%s %s %s\n", bpf_program__name(prog), bpf_program__section_name(prog),
+		   prog_kind(prog));
+	bpf_object__close(obj);
+	return 0;
+}
+
 int main(int argc, char **argv)
 {
 	struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
@@ -475,13 +491,15 @@ int main(int argc, char **argv)
 	void *corpus;
 	int fd, i, rc = 1;
 
+	libbpf_set_print(print_warnings);
+	if (argc == 3 && !strcmp(argv[1], "--list"))
+		return list_programs(argv[2]);
 	if (argc != 6) {
 		fprintf(stderr, "usage: %s OBJ PROG RULES FRAMES OUT   (format: see the source's top)\n",
 			argv[0]);
 		return 2;
 	}
 	setrlimit(RLIMIT_MEMLOCK, &unlimited); /* kernels that still charge BPF memory to memlock */
-	libbpf_set_print(print_warnings);
 	r.rules_path = argv[3];
 	r.ncpu = libbpf_num_possible_cpus();
 	if (r.ncpu < 0)
