@@ -265,13 +265,15 @@ def first_diff(a, b):
 def compare_maps(got, want, allowed):
     """Problems between a dumped epoch and the model's: every modelled map equal (values
     compared as the model's bytes zero-filled to the map's size), extra keys only where allowed,
-    and every map the model does not know empty or zero (nothing leaked)."""
-    problems = []
+    and every map the model does not know empty or zero. Returns (problems, leaked): leaked
+    counts the entries nothing should have made."""
+    problems, leaked = [], 0
     for m in sorted(set(got) | set(want)):
         g, w = got.get(m, {}), want.get(m)
         if w is None:
-            leaked = [k for k, v in g.items() if any(v)]
-            for k in leaked[:3]:
+            stray = [k for k, v in g.items() if any(v)]
+            leaked += len(stray)
+            for k in stray[:3]:
                 problems.append('%s: unexpected non-zero entry %s = %s' % (m, k.hex(), g[k].hex()))
             continue
         ok_extra = allowed.get(m, ())
@@ -279,12 +281,13 @@ def compare_maps(got, want, allowed):
             gv, wv = g.get(k), w.get(k)
             if wv is None:
                 if k not in ok_extra:
+                    leaked += 1
                     problems.append('%s: unexpected key %s = %s' % (m, k.hex(), gv.hex()))
             elif gv is None:
                 problems.append('%s: key %s missing (want %s)' % (m, k.hex(), wv.hex()))
             elif gv != wv.ljust(len(gv), b'\0'):
                 problems.append('%s[%s]: want %s, got %s' % (m, k.hex(), wv.hex(), gv.hex()))
-    return problems
+    return problems, leaked
 
 
 def describe_stats(values):
@@ -361,19 +364,22 @@ def run_one(run, corpus, tag, rules_dir, save=True):
         problems.append('runner dumped %d epochs, the corpus has %d' % (len(dumps),
                                                                         len(corpus.epochs)))
     model = CONFIGS[config][1](corpus.compat)
-    map_problems = bad_epochs = 0
+    map_problems = bad_epochs = lost = leaked = 0
     totals = {}
     for e, ((frames, dump), (start, count, states)) in enumerate(zip(dumps, corpus.epochs)):
         want, extra = states[key]
         errs = []
         if frames != count:
             errs.append('runner ran %d frames in the epoch, the corpus has %d' % (frames, count))
-        errs += compare_maps(dump, want, model.allowed_extra(extra))
+        errs_maps, stray = compare_maps(dump, want, model.allowed_extra(extra))
+        errs += errs_maps
+        leaked += stray
         errs += model.check_extra(dump, extra)
         stats = {struct.unpack('<I', k)[0]: struct.unpack('<QQ', v[:16])
                  for k, v in dump.get('xdpkit_stats', {}).items()}
         counted = sum(stats.get(s, (0, 0))[0] for s in range(M.STAT_MALFORMED))
         refused = codes[start:start + count].count(3)
+        lost += count - refused - counted
         if counted != count - refused:
             errs.append('xdpkit_stats counts %d verdicts for %d frames run' % (counted,
                                                                              count - refused))
@@ -395,10 +401,11 @@ def run_one(run, corpus, tag, rules_dir, save=True):
     if map_problems and bad_epochs > MAX_REPORTED:
         problems.append('... %d map differences in %d epochs in all' % (map_problems, bad_epochs))
     refused = codes.count(3)
-    figures = ('%d frames in %d epochs%s: %s; %d mismatches, %d map differences; %.0f frames/s'
-               % (nframes, len(corpus.epochs), ' (%d refused by the kernel)' % refused
-                  if refused else '', describe_stats(totals), len(mismatches), map_problems,
-                  nframes / secs if secs > 0 else 0))
+    figures = ('%d frames in %d epochs%s: %s; %d mismatches, %d map differences, lost %d, '
+               'leaked %d; %.0f frames/s' % (
+                   nframes, len(corpus.epochs), ' (%d refused by the kernel)' % refused
+                   if refused else '', describe_stats(totals), len(mismatches), map_problems,
+                   lost, leaked, nframes / secs if secs > 0 else 0))
     for ext in ('res', 'out', 'maps'):
         os.unlink(prefix + '.' + ext)
     return not problems, problems, figures, (len(mismatches), map_problems)
