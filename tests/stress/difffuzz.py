@@ -6,7 +6,7 @@ epoch end compared with an independent reference model (difffuzz_model.py).
 usage: tests/stress/difffuzz.py quick|full [--seed N]... [--frames N] [--only TEXT] [--keep]
        tests/stress/difffuzz.py replay FILE RUN [--split]
   quick   20,000 frames per program and hook: seed 1, then a random seed (printed)
-  full    1,000,000 frames per program and hook: seed 1 and a random seed, 500,000 each
+  full    1,050,000 frames per program and hook: seed 1 and a random seed, 525,000 each
   replay  run a saved corpus (build/difffuzz/fail-*.frames) through one run, e.g. pong/pong;
           --split makes every frame an epoch of its own, so a map difference names its frame
 Environment: DIFFFUZZ_SEED fixes the random seed; DIFFFUZZ_COMPAT=name,... holds the programs to
@@ -23,6 +23,7 @@ import time
 
 HERE = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, HERE)
+sys.dont_write_bytecode = True  # no __pycache__ in the source tree
 import difffuzz_gen as G  # noqa: E402
 import difffuzz_model as M  # noqa: E402
 
@@ -33,7 +34,7 @@ RUNNER = os.path.join(BUILD, 'difffuzz-run')
 
 MODES = {  # frames per seed, templates per seed, epoch length
     'quick': (10_000, 300, 4_000),
-    'full': (500_000, 1_500, 25_000),
+    'full': (525_000, 1_500, 25_000),  # 1,050,000: tc runs stay above 1M after refusals
 }
 FIXED_SEED = 1
 # Sources without a rules-written bucket that one epoch may see: far below the LRU's 65536, so
@@ -300,7 +301,6 @@ def run_one(run, corpus, tag, rules_dir, save=True):
     """Run one program on the corpus and compare. Returns (ok, problems, figures, (frames that
     differ, map differences)); with save, each difference is saved for a replay."""
     config, obj, prog, hook = RUNS[run]
-    key = (config, hook)
     safe = run.replace('/', '-')
     rules = os.path.join(rules_dir, 'rules-%s.txt' % config)
     prefix = os.path.join(OUTDIR, 'out-%s-%s' % (tag, safe))
@@ -308,107 +308,123 @@ def run_one(run, corpus, tag, rules_dir, save=True):
     proc = subprocess.run([RUNNER, os.path.join(BUILD, obj + '.bpf.o'), prog, rules, corpus.path,
                            prefix], stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
     secs = time.monotonic() - t0
-    nframes = len(corpus.lens)
-    problems = []
     if proc.returncode:
-        problems.append('runner failed (exit %d): %s' % (proc.returncode, proc.stderr.strip()))
-        return False, problems, '', (0, 0)
-    res = open(prefix + '.res', 'rb').read()
+        return False, ['runner failed (exit %d): %s' % (proc.returncode, proc.stderr.strip())], \
+            '', (0, 0)
+    replay = 'replay: %s replay %%s %s' % (sys.argv[0], run)
+    fail_path = os.path.join(OUTDIR, 'fail-%s-%s-%%s.frames' % (tag, safe)) if save else None
+    problems, differ, aborted = compare_frames(corpus, (config, hook), hook, prefix, fail_path,
+                                               replay)
+    more, counts = compare_epochs(corpus, (config, hook), prefix, fail_path, replay)
+    problems += more
+    if aborted:
+        problems.append('%d frames got XDP_ABORTED' % aborted)
+    refused = corpus.codes[(config, hook)].count(VERDICT_CODE[REFUSED])
+    figures = ('%d frames in %d epochs%s: %s; %d mismatches, %d map differences, lost %d, '
+               'leaked %d; %.0f frames/s' % (
+                   len(corpus.lens), len(corpus.epochs), ' (%d refused by the kernel)' % refused
+                   if refused else '', describe_stats(counts['stats']), differ,
+                   counts['map_problems'], counts['lost'], counts['leaked'],
+                   len(corpus.lens) / secs if secs > 0 else 0))
+    for ext in ('res', 'out', 'maps'):
+        os.unlink(prefix + '.' + ext)
+    return not problems, problems, figures, (differ, counts['map_problems'])
+
+
+def compare_frames(corpus, key, hook, prefix, fail_path, replay):
+    """Each frame's retval, output length and flags, and output bytes against the model.
+    Returns (problems, frames that differ, frames that got XDP_ABORTED)."""
+    nframes = len(corpus.lens)
     got = array.array('I')
-    got.frombytes(res)
+    got.frombytes(open(prefix + '.res', 'rb').read())
     if sys.byteorder != 'little':
         got.byteswap()
     if len(got) != 2 * nframes:
-        problems.append('runner wrote %d results for %d frames' % (len(got) // 2, nframes))
-        return False, problems, '', (0, 0)
+        return ['runner wrote %d results for %d frames' % (len(got) // 2, nframes)], nframes, 0
     got_ret, got_lf = got[0::2], got[1::2]
-    table = M.HOOK_RETVAL[hook]
     codes = corpus.codes[key]
+    table = M.HOOK_RETVAL[hook]
     retval_of = [table.get(CODE_VERDICT[c], 0xDEAD) for c in range(3)] + [EINVAL]
     want_ret = array.array('I', [retval_of[c] for c in codes])
-    # output length and flags: the frame's length, 1 with a reply, 0 and 2 when refused
-    want_lf = array.array('I', [(0, 2 << 16)[c == 3] or n | (c == 2) << 16
+    # output length | flags << 16: the frame's length, flag 1 with a reply; 0 | 2 when refused
+    want_lf = array.array('I', [2 << 16 if c == 3 else n | (c == 2) << 16
                                 for n, c in zip(corpus.lens, codes)])
-    bad = []
+    bad = set()
     if got_ret != want_ret or got_lf != want_lf:
-        bad = [i for i in range(nframes) if got_ret[i] != want_ret[i] or got_lf[i] != want_lf[i]]
-    want_out = corpus.outputs[key]
-    got_out = read_outputs(prefix + '.out')
-    bad_out = sorted(i for i in set(want_out) | set(got_out)
-                     if i not in bad and want_out.get(i) != got_out.get(i))
-    aborted = sum(1 for r in got_ret if r == 0) if hook == 'xdp' else 0
-    mismatches = sorted(set(bad) | set(bad_out))
-    for i in mismatches[:MAX_REPORTED]:
+        bad = {i for i in range(nframes) if got_ret[i] != want_ret[i] or got_lf[i] != want_lf[i]}
+    want_out, got_out = corpus.outputs[key], read_outputs(prefix + '.out')
+    bad |= {i for i in set(want_out) | set(got_out) if want_out.get(i) != got_out.get(i)}
+    aborted = got_ret.count(0) if hook == 'xdp' else 0
+    problems = []
+    for i in sorted(bad)[:MAX_REPORTED]:
         e = corpus.epoch_of(i)
         frame = corpus.frame(i)
-        path = os.path.join(OUTDIR, 'fail-%s-%s-f%d.frames' % (tag, safe, i))
-        if save:
-            corpus.save(path, corpus.epochs[e][0], i)
-        flags = got_lf[i] >> 16
         lines = ['frame %d (epoch %d, %d bytes): %s' % (i, e, len(frame), hexdump(frame)),
                  '  want %s (retval %#x), got retval %#x%s' % (
                      CODE_VERDICT[codes[i]], want_ret[i], got_ret[i],
-                     ' (run failed: errno %d)' % got_ret[i] if flags & 2 else '')]
+                     ' (run refused: errno %d)' % got_ret[i] if got_lf[i] >> 16 & 2 else '')]
         w, g = want_out.get(i), got_out.get(i)
         if w != g:
-            at = first_diff(w or frame, g or frame)
             lines.append('  output differs first at byte %d:\n    want %s\n    got  %s' % (
-                at, hexdump(w) if w else 'the input unchanged', hexdump(g) if g else
-                'the input unchanged'))
-        lines.append('  replay: %s replay %s %s' % (sys.argv[0], path, run))
+                first_diff(w or frame, g or frame), hexdump(w) if w else 'the input unchanged',
+                hexdump(g) if g else 'the input unchanged'))
+        if fail_path:
+            path = fail_path % ('f%d' % i)
+            corpus.save(path, corpus.epochs[e][0], i)
+            lines.append('  ' + replay % path)
         problems.append('\n'.join(lines))
-    if len(mismatches) > MAX_REPORTED:
-        problems.append('... %d frames differ in all' % len(mismatches))
+    if len(bad) > MAX_REPORTED:
+        problems.append('... %d frames differ in all' % len(bad))
+    return problems, len(bad), aborted
+
+
+def compare_epochs(corpus, key, prefix, fail_path, replay):
+    """Every epoch's map dump against the model's: exact maps, the model's own extra checks, and
+    nothing lost (the verdict counters count every frame run). Returns (problems, counts)."""
     dumps = read_maps(prefix + '.maps')
+    problems = []
     if len(dumps) != len(corpus.epochs):
         problems.append('runner dumped %d epochs, the corpus has %d' % (len(dumps),
                                                                         len(corpus.epochs)))
-    model = CONFIGS[config][1](corpus.compat)
-    map_problems = bad_epochs = lost = leaked = 0
-    totals = {}
+    model = CONFIGS[key[0]][1](corpus.compat)
+    codes = corpus.codes[key]
+    counts = dict(map_problems=0, lost=0, leaked=0, stats={})
+    bad_epochs = 0
     for e, ((frames, dump), (start, count, states)) in enumerate(zip(dumps, corpus.epochs)):
         want, extra = states[key]
         errs = []
         if frames != count:
             errs.append('runner ran %d frames in the epoch, the corpus has %d' % (frames, count))
-        errs_maps, stray = compare_maps(dump, want, model.allowed_extra(extra))
-        errs += errs_maps
-        leaked += stray
-        errs += model.check_extra(dump, extra)
+        errs_maps, leaked = compare_maps(dump, want, model.allowed_extra(extra))
+        errs += errs_maps + model.check_extra(dump, extra)
+        counts['leaked'] += leaked
         stats = {struct.unpack('<I', k)[0]: struct.unpack('<QQ', v[:16])
                  for k, v in dump.get('xdpkit_stats', {}).items()}
         counted = sum(stats.get(s, (0, 0))[0] for s in range(M.STAT_MALFORMED))
-        refused = codes[start:start + count].count(3)
-        lost += count - refused - counted
-        if counted != count - refused:
-            errs.append('xdpkit_stats counts %d verdicts for %d frames run' % (counted,
-                                                                             count - refused))
-        for s, (pk, _) in stats.items():
-            totals[s] = (totals.get(s, (0, 0))[0] + pk, 0)
-        if errs:
-            map_problems += len(errs)
-            bad_epochs += 1
-            if bad_epochs <= MAX_REPORTED:
-                path = os.path.join(OUTDIR, 'fail-%s-%s-e%d.frames' % (tag, safe, e))
-                if save:
-                    corpus.save(path, start, start + count - 1)
-                what = 'frames %d..%d' % (start, start + count - 1) if count != 1 else \
-                    'frame %d: %s' % (start, hexdump(corpus.frame(start)))
-                problems.append('epoch %d (%s) maps:\n  %s\n  replay: %s replay %s %s' % (
-                    e, what, '\n  '.join(errs[:8]), sys.argv[0], path, run))
-    if aborted:
-        problems.append('%d frames got XDP_ABORTED' % aborted)
-    if map_problems and bad_epochs > MAX_REPORTED:
-        problems.append('... %d map differences in %d epochs in all' % (map_problems, bad_epochs))
-    refused = codes.count(3)
-    figures = ('%d frames in %d epochs%s: %s; %d mismatches, %d map differences, lost %d, '
-               'leaked %d; %.0f frames/s' % (
-                   nframes, len(corpus.epochs), ' (%d refused by the kernel)' % refused
-                   if refused else '', describe_stats(totals), len(mismatches), map_problems,
-                   lost, leaked, nframes / secs if secs > 0 else 0))
-    for ext in ('res', 'out', 'maps'):
-        os.unlink(prefix + '.' + ext)
-    return not problems, problems, figures, (len(mismatches), map_problems)
+        run = count - codes[start:start + count].count(VERDICT_CODE[REFUSED])
+        counts['lost'] += run - counted
+        if counted != run:
+            errs.append('xdpkit_stats counts %d verdicts for %d frames run' % (counted, run))
+        for s, (packets, _) in stats.items():
+            counts['stats'][s] = (counts['stats'].get(s, (0, 0))[0] + packets, 0)
+        if not errs:
+            continue
+        counts['map_problems'] += len(errs)
+        bad_epochs += 1
+        if bad_epochs > MAX_REPORTED:
+            continue
+        what = 'frames %d..%d' % (start, start + count - 1) if count != 1 else \
+            'frame %d: %s' % (start, hexdump(corpus.frame(start)))
+        text = 'epoch %d (%s) maps:\n  %s' % (e, what, '\n  '.join(errs[:8]))
+        if fail_path:
+            path = fail_path % ('e%d' % e)
+            corpus.save(path, start, start + count - 1)
+            text += '\n  ' + replay % path
+        problems.append(text)
+    if bad_epochs > MAX_REPORTED:
+        problems.append('... %d map differences in %d epochs in all' % (counts['map_problems'],
+                                                                     bad_epochs))
+    return problems, counts
 
 
 def write_rules(configs):

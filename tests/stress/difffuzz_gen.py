@@ -9,7 +9,7 @@ import ipaddress
 import random
 import struct
 
-from difffuzz_model import (FUTURE_NS, NSEC, csum_update_rfc1624, ipv6_pseudo, ones_sum, parse)
+from difffuzz_model import FUTURE_NS, NSEC, ipv6_pseudo, ones_sum, parse
 
 # --- the world: rules and the addresses, ports and MACs frames are made of ----------------------
 
@@ -80,16 +80,20 @@ def ratelimit_buckets():
 
 # --- templates (scapy) --------------------------------------------------------------------------
 
+SCAPY_LAYERS = ('AH', 'ARP', 'Dot1AD', 'Dot1Q', 'Ether', 'ICMP', 'ICMPv6DestUnreach',
+                'ICMPv6EchoReply', 'ICMPv6EchoRequest', 'IP', 'IPOption_NOP', 'IPOption_RR', 'IPv6',
+                'IPv6ExtHdrDestOpt', 'IPv6ExtHdrFragment', 'IPv6ExtHdrHopByHop',
+                'IPv6ExtHdrRouting', 'PadN', 'Raw', 'TCP', 'UDP')
+
+
 def _scapy():
+    """The scapy layers the templates use, by name (scapy is imported only when templates are
+    made)."""
     import logging
     # ICMPv6 inside IPv4 has no IPv6 pseudo-header to sum: scapy says so and leaves 0, as wanted.
     logging.getLogger('scapy.runtime').setLevel(logging.ERROR)
-    from scapy.all import (AH, ARP, ICMP, IP, TCP, UDP, Dot1Q, Ether, ICMPv6DestUnreach,
-                           ICMPv6EchoReply, ICMPv6EchoRequest, IPOption_NOP, IPOption_RR, IPv6,
-                           IPv6ExtHdrDestOpt, IPv6ExtHdrFragment, IPv6ExtHdrHopByHop,
-                           IPv6ExtHdrRouting, PadN, Raw)
-    from scapy.layers.l2 import Dot1AD
-    return locals()
+    import scapy.all
+    return {name: getattr(scapy.all, name) for name in SCAPY_LAYERS}
 
 
 class Templates:
@@ -124,7 +128,8 @@ class Templates:
         elif kind == 'rr':
             opts = [s['IPOption_NOP'](), s['IPOption_RR'](routers=['192.0.2.%d' % i for i in
                                                                    range(r.randrange(1, 9))])]
-        frag = r.choices(['none', 'df', 'first', 'later', 'later_mf'], weights=[60, 15, 10, 10, 5])[0]
+        frag = r.choices(['none', 'df', 'first', 'later', 'later_mf'],
+                         weights=[60, 15, 10, 10, 5])[0]
         flags = {'none': 0, 'df': 'DF', 'first': 'MF', 'later': 0, 'later_mf': 'MF'}[frag]
         off = r.randrange(1, 8192) if frag.startswith('later') else 0
         return s['IP'](src=str(ipaddress.IPv4Address(r.choice(IPS4))),
