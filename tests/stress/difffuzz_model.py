@@ -567,16 +567,37 @@ def _is_mcast_mac(b0):
     return b0 & 1
 
 
+def _v4_martian(a):
+    """An IPv4 address a reply may neither come from nor go to (RFC 1122 3.2.1.3): this network
+    (0.0.0.0/8), multicast (224.0.0.0/4), limited broadcast. Loopback is left to the stack."""
+    return a[0] == 0 or a[0] & 0xF0 == 0xE0 or a == b'\xff\xff\xff\xff'
+
+
+# BPF_PROG_TEST_RUN hands an XDP program the loopback device's receive queue.
+TEST_RUN_INGRESS_LOOPBACK = True
+
+
+def _v6_martian(a):
+    """An IPv6 address a reply may neither come from nor go to: multicast (ff00::/8), unspecified
+    (::), and loopback (::1) unless the frame came in on the loopback interface (RFC 4291)."""
+    return a[0] == 0xFF or a == IN6_ANY or (a == IN6_LOOPBACK and not TEST_RUN_INGRESS_LOOPBACK)
+
+
+IN6_ANY = bytes(16)
+IN6_LOOPBACK = bytes(15) + b'\1'
+
+
 class Pong(Program):
     """docs/pong.md and the target rules: an ICMP echo request (type 8 code 0) or ICMPv6 echo
-    request (128/0), not a fragment, whole up to its IP total / payload length (else MALFORMED),
-    is answered with XDP_TX unless its destination is multicast/broadcast (Ethernet or IP), its
-    source is multicast/broadcast/0.0.0.0/8 (IPv4), multicast/unspecified (IPv6) or a multicast
-    MAC, or a checksum does not verify (IPv4 header; ICMP over the message; ICMPv6 over the
-    pseudo-header and message). The reply: MACs and IP addresses swapped, TTL / hop limit 64, type
-    0 / 129, IPv4 header checksum recomputed, ICMP/ICMPv6 checksum recomputed in full (0 written
-    as 0xffff); tags, options, extension headers, payload and padding unchanged.
-    compat pong-v1: no checksum or source checks, checksums updated incrementally."""
+    request (128/0), not a fragment, whole up to its IP total / payload length (else MALFORMED;
+    so is an IPv6 payload length that ends inside the ICMPv6 header), is answered with XDP_TX
+    unless either MAC is a group address, either IP address is a martian (_v4_martian,
+    _v6_martian), or a checksum does not verify (IPv4 header; ICMP over the message; ICMPv6 over
+    the pseudo-header and message). The reply: MACs and IP addresses swapped, TTL / hop limit 64,
+    type 0 / 129, IPv4 header checksum recomputed, ICMP/ICMPv6 checksum recomputed in full (0
+    written as 0xffff); tags, options, extension headers, payload and padding unchanged.
+    compat pong-v1: only group destinations (MAC, multicast/broadcast IP) pass, no checksum
+    checks, checksums updated incrementally."""
     name = 'pong'
 
     def decide(self, buf, p):
@@ -604,16 +625,15 @@ class Pong(Program):
         tot = buf[ip + 2] << 8 | buf[ip + 3]
         if tot < hlen + 8 or ip + tot > len(buf):
             return PASS, None, True
-        dst, src = buf[ip + 16], buf[ip + 12]
-        if _is_mcast_mac(buf[0]) or dst & 0xF0 == 0xE0 or buf[ip + 16:ip + 20] == b'\xff' * 4:
-            return PASS, None, False
+        src, dst = bytes(buf[ip + 12:ip + 16]), bytes(buf[ip + 16:ip + 20])
         v1 = 'pong-v1' in self.compat
-        if not v1:
-            if (_is_mcast_mac(buf[6]) or src & 0xF0 == 0xE0 or src == 0
-                    or buf[ip + 12:ip + 16] == b'\xff' * 4):
+        if v1:
+            if _is_mcast_mac(buf[0]) or dst[0] & 0xF0 == 0xE0 or dst == b'\xff' * 4:
                 return PASS, None, False
-            if not csum_ok(buf[ip:ip + hlen]) or not csum_ok(buf[l4:ip + tot]):
-                return PASS, None, False
+        elif (_is_mcast_mac(buf[0]) or _is_mcast_mac(buf[6]) or _v4_martian(src)
+              or _v4_martian(dst) or not csum_ok(buf[ip:ip + hlen])
+              or not csum_ok(buf[l4:ip + tot])):
+            return PASS, None, False
         out = bytearray(buf)
         out[0:6], out[6:12] = buf[6:12], buf[0:6]
         out[ip + 12:ip + 16], out[ip + 16:ip + 20] = buf[ip + 16:ip + 20], buf[ip + 12:ip + 16]
@@ -648,15 +668,14 @@ class Pong(Program):
         # that ends before the ICMPv6 header does cannot be a request (target rule: MALFORMED).
         if not v1 and end < l4 + 8:
             return PASS, None, True
-        if _is_mcast_mac(buf[0]) or buf[ip + 24] == 0xFF:
+        src, dst = bytes(buf[ip + 8:ip + 24]), bytes(buf[ip + 24:ip + 40])
+        if v1:
+            if _is_mcast_mac(buf[0]) or dst[0] == 0xFF:
+                return PASS, None, False
+        elif (_is_mcast_mac(buf[0]) or _is_mcast_mac(buf[6]) or _v6_martian(src)
+              or _v6_martian(dst)
+              or not csum_ok(ipv6_pseudo(src, dst, end - l4, IPPROTO_ICMPV6) + buf[l4:end])):
             return PASS, None, False
-        src = bytes(buf[ip + 8:ip + 24])
-        dst = bytes(buf[ip + 24:ip + 40])
-        if not v1:
-            if _is_mcast_mac(buf[6]) or src[0] == 0xFF or src == b'\0' * 16:
-                return PASS, None, False
-            if not csum_ok(ipv6_pseudo(src, dst, end - l4, IPPROTO_ICMPV6) + buf[l4:end]):
-                return PASS, None, False
         out = bytearray(buf)
         out[0:6], out[6:12] = buf[6:12], buf[0:6]
         out[ip + 8:ip + 24], out[ip + 24:ip + 40] = dst, src
