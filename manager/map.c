@@ -353,7 +353,7 @@ static int map_set(int argc, char **argv)
 		    XK_EXIT_USAGE,
 		    "map set: missing KEY after the map; usage: xdpkit map set MAP KEY [VALUE]");
 	}
-	/* The value may come as several words (match=1 blocklist_cidr4_entries=0). */
+	/* The value may come as several words (rate_pps=100 burst=200). */
 	for (i = at + 1, n = 0; i < o.npos; i++)
 		n += snprintf(value + n, sizeof(value) - n, "%s%s", n ? " " : "", o.pos[i]);
 	key = calloc(1, m.info.key_size);
@@ -387,14 +387,6 @@ static int map_set(int argc, char **argv)
 				       m.name, strerror(errno));
 		goto out;
 	}
-	if (!exists && !xk_map_type_is_array(m.info.type)) {
-		n = xk_entries_adjust(&m, +1);
-		if (n < 0)
-			err = xk_error(
-			    XK_EXIT_FAIL,
-			    "wrote key %s, but could not update the <map>_entries count of %s: %s",
-			    o.pos[at], m.name, strerror(-n));
-	}
 out:
 	free(key);
 	free(old);
@@ -409,7 +401,7 @@ static int map_del(int argc, char **argv)
 	struct map_opts o;
 	struct xk_mapref m;
 	__u8 *key = NULL;
-	int err, at, n;
+	int err, at;
 
 	err = map_args(argc, argv, &o, 2, 3, "del MAP KEY");
 	if (err)
@@ -444,12 +436,6 @@ static int map_del(int argc, char **argv)
 				     o.pos[at], m.name, strerror(errno));
 		goto out;
 	}
-	n = xk_entries_adjust(&m, -1);
-	if (n < 0)
-		err = xk_error(
-		    XK_EXIT_FAIL,
-		    "deleted key %s, but could not update the <map>_entries count of %s: %s",
-		    o.pos[at], m.name, strerror(-n));
 out:
 	free(key);
 	xk_mapref_close(&m);
@@ -611,9 +597,7 @@ static int map_help(int argc, char **argv)
 	    "      commas or spaces (fields not named keep their value). Maps without BTF: hex "
 	    "bytes.\n"
 	    "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to every\n"
-	    "CPU (so a counter set to N reads back as N times the number of CPUs).\n"
-	    "A config field named <map>_entries is kept equal to the number of entries of "
-	    "<map>.\n");
+	    "CPU (so a counter set to N reads back as N times the number of CPUs).\n");
 	return XK_EXIT_OK;
 }
 

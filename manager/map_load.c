@@ -3,7 +3,6 @@
  * part way is rolled back. */
 #include "map.h"
 #include "json.h"
-#include "map_entries.h"
 #include "xdpkit.h"
 
 #include <errno.h>
@@ -369,17 +368,6 @@ int xk_map_load(int argc, char **argv)
 				m.name);
 		err = XK_EXIT_FAIL;
 		goto out;
-	}
-	if (!xk_map_type_is_array(m.info.type)) {
-		int n = xk_entries_recount(&m);
-
-		if (n < 0) {
-			err = xk_error(
-			    XK_EXIT_FAIL,
-			    "loaded %s, but could not update the <map>_entries count of %s: %s",
-			    file, m.name, strerror(-n));
-			goto out;
-		}
 	}
 	if (xk.json) {
 		struct jw *w = jw_new(stdout);

@@ -3,6 +3,7 @@
 #include <linux/bpf.h>
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
+#include <bpf/bpf_core_read.h>
 #include <xdp/xdp_helpers.h>
 #include <xdpkit/blocklist.h>
 #include <xdpkit/parse.bpf.h>
@@ -55,7 +56,7 @@ struct {
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } blocklist_cidr6 SEC(".maps");
 
-/* blocklist_cfg[0]: match mode and the trie entry counts (see include/xdpkit/blocklist.h). */
+/* blocklist_cfg[0]: match mode (see include/xdpkit/blocklist.h). */
 struct {
 	__uint(type, BPF_MAP_TYPE_ARRAY);
 	__uint(max_entries, 1);
@@ -63,6 +64,17 @@ struct {
 	__type(value, struct blocklist_config);
 	__uint(pinning, LIBBPF_PIN_BY_NAME);
 } blocklist_cfg SEC(".maps");
+
+/* The kernel's own LPM trie (kernel/bpf/lpm_trie.c), of which we read one field: the number of
+ * prefixes it holds, kept by the kernel under the trie's lock. CO-RE finds the field's offset in the
+ * running kernel's BTF; the verifier lets a program read the fields of its own maps' structs. */
+struct lpm_trie {
+	size_t n_entries;
+} __attribute__((preserve_access_index));
+
+/* Does the trie hold any prefix? Skipping an empty trie saves the lookup call on every miss, and
+ * it cannot skip a rule: the count is the trie's own, whoever wrote to it. */
+#define blocklist_trie_used(map) (((struct lpm_trie *)&(map))->n_entries != 0)
 
 /* Drop early: a blocked frame should not cost the programs behind it anything. */
 struct {
@@ -76,7 +88,7 @@ enum blocklist_result {
 	BL_MALFORMED, /* the address could not be read: pass, and count it */
 };
 
-static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst, __u32 use_trie)
+static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst)
 {
 	/* The key points into the packet: no copy on the exact path. */
 	xk_ipv4 *addr = dst ? &ip->daddr : &ip->saddr;
@@ -88,7 +100,7 @@ static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst, __u32
 		__sync_fetch_and_add(hits, 1); /* shared with every CPU */
 		return BL_DROP;
 	}
-	if (!use_trie)
+	if (!blocklist_trie_used(blocklist_cidr4))
 		return BL_PASS;
 	key.prefixlen = 32;
 	key.addr = *addr;
@@ -99,7 +111,7 @@ static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst, __u32
 	return BL_DROP;
 }
 
-static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst, __u32 use_trie)
+static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst)
 {
 	xk_ipv6 *addr = dst ? (xk_ipv6 *)&ip6->daddr : (xk_ipv6 *)&ip6->saddr;
 	struct xk_cidr6 key;
@@ -110,7 +122,7 @@ static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst, __
 		__sync_fetch_and_add(hits, 1);
 		return BL_DROP;
 	}
-	if (!use_trie)
+	if (!blocklist_trie_used(blocklist_cidr6))
 		return BL_PASS;
 	key.prefixlen = 128;
 	__builtin_memcpy(&key.addr, addr, sizeof(key.addr));
@@ -136,10 +148,8 @@ static __always_inline int blocklist_decide(struct xk_pkt *p, int rc)
 	if (!cfg)
 		return BL_PASS;
 	if (p->ip4)
-		return blocklist_v4_match(p->ip4, cfg->match == BLOCKLIST_MATCH_DST,
-					  cfg->blocklist_cidr4_entries);
-	return blocklist_v6_match(p->ip6, cfg->match == BLOCKLIST_MATCH_DST,
-				  cfg->blocklist_cidr6_entries);
+		return blocklist_v4_match(p->ip4, cfg->match == BLOCKLIST_MATCH_DST);
+	return blocklist_v6_match(p->ip6, cfg->match == BLOCKLIST_MATCH_DST);
 }
 
 SEC("xdp")

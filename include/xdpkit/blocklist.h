@@ -20,13 +20,10 @@ enum blocklist_match {
 	BLOCKLIST_MATCH_DST = 1,
 };
 
-/* blocklist_cfg[0]. The tries are consulted only while their count is non-zero, so an empty trie costs nothing.
- * Convention: a config field named <map>_entries counts the entries of map <map>; `xdpkit map` keeps it in step
- * when it writes that map. Whoever writes the trie another way (bpftool) sets it too. */
+/* blocklist_cfg[0]. Nothing else: every rule present in the maps applies, whoever wrote it (bpftool,
+ * ip, xdpkit), so there is no count or flag for a writer to keep in step. */
 struct blocklist_config {
 	__u32 match; /* enum blocklist_match */
-	__u32 blocklist_cidr4_entries;
-	__u32 blocklist_cidr6_entries;
 };
 
 #endif

@@ -2,7 +2,7 @@
 # prefixes from 11.0.0.0 in the LPM trie; sources rotated packet by packet over up to 65,536 rules spread across
 # the whole set (xdpkit bench --src-count/--src-step), one hot source for comparison, and the miss path
 # (10.128.0.0 upwards: no exact rule, no prefix, so both the hash and the trie are searched; then once more with
-# the trie switched off through blocklist_cfg, for the hash alone).
+# an empty trie, for the hash alone: blocklist skips a trie that holds no prefix).
 
 ip_add()
 {
@@ -23,9 +23,13 @@ c_case()
 		+ {("\($k)_sources"): .src_count}' "$PARTS/c_${n}_$name.json"
 }
 
-c_cidr_entries()
+# The same exact rules without the prefixes: a second pin root holding only blocklist_v4 (the same map,
+# pinned twice), so bench creates an empty trie of its own there.
+EXACT_ONLY=/sys/fs/bpf/xkb-exact-only
+c_exact_only_root()
 {
-	"$XDPKIT" --pin-root /sys/fs/bpf map set blocklist_cfg 0 "blocklist_cidr4_entries=$1" >/dev/null
+	mkdir -p "$EXACT_ONLY" && rm -f "$EXACT_ONLY/blocklist_v4" &&
+		bpftool map pin pinned /sys/fs/bpf/blocklist_v4 "$EXACT_ONLY/blocklist_v4"
 }
 
 item_c()
@@ -35,8 +39,7 @@ item_c()
 	make_pins "$ROOT/build/blocklist.bpf.o" || return 1
 	progress "c: $CIDRS /24 prefixes into blocklist_cidr4"
 	"$FILL" /sys/fs/bpf/blocklist_cidr4 lpm4 11.0.0.0 "$CIDRS" 24 || { warn "c: cannot fill the trie"; return 1; }
-	# Tell blocklist the trie is in use (the <map>_entries convention of include/xdpkit/blocklist.h).
-	c_cidr_entries "$CIDRS" || { warn "c: cannot set blocklist_cidr4_entries"; return 1; }
+	c_exact_only_root || { warn "c: cannot pin blocklist_v4 in $EXACT_ONLY"; return 1; }
 	ccnt=$((CIDRS < 65536 ? CIDRS : 65536))
 	cstep=$((256 * (CIDRS / ccnt)))
 
@@ -58,9 +61,9 @@ item_c()
 				c_case hit_hot "$n" --src 10.0.0.0
 				c_case miss_varied "$n" --src 10.128.0.0 --src-count 65536
 				c_case cidr_hit_varied "$n" --src 11.0.0.1 --src-count "$ccnt" --src-step "$cstep"
-				# The same miss with the trie switched off: what the hash alone costs.
-				c_cidr_entries 0 && c_case miss_exact_only "$n" --src 10.128.0.0 --src-count 65536
-				c_cidr_entries "$CIDRS"
+				# The same miss with an empty trie: what the hash alone costs.
+				c_case miss_exact_only "$n" --src 10.128.0.0 --src-count 65536 \
+					--pin-root "$EXACT_ONLY"
 			} | jq -s --argjson n "$n" --argjson fill "$fill_ms" --argjson c "$CIDRS" \
 				'add + {exact_rules: $n, prefixes: $c, added_in_ms: $fill}'
 		)

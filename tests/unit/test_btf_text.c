@@ -180,32 +180,30 @@ out:
 
 UT_TEST(btf_text_struct_merge_and_json)
 {
-	struct btf *btf = obj_btf("blocklist");
+	struct btf *btf = obj_btf("ratelimit");
 	struct xk_vtype cfg;
-	__u32 v[3] = {0, 4, 5};
+	__u64 v[2] = {0, 7};
 	char err[256], *json = NULL;
 	size_t jlen = 0;
 	FILE *f;
 	struct jw *w;
 
-	if (!btf || !vtype(btf, "blocklist_config", &cfg))
+	if (!btf || !vtype(btf, "ratelimit_config", &cfg))
 		goto out;
 	/* fields not named keep the base's values */
-	if (!ASSERT_OK(xk_parse_text(&cfg, "match=1", v, err, sizeof(err))))
+	if (!ASSERT_OK(xk_parse_text(&cfg, "rate_pps=1", v, err, sizeof(err))))
 		goto out;
 	ASSERT_EQ(v[0], 1);
-	ASSERT_EQ(v[1], 4);
-	ASSERT_EQ(v[2], 5);
-	refused(&cfg, "match=4294967296",
-		"'4294967296' is not a __u32; expected an integer 0-4294967295");
-	refused(&cfg, "match=-1", "is not a __u32");
+	ASSERT_EQ(v[1], 7);
+	refused(&cfg, "rate_pps=18446744073709551616",
+		"'18446744073709551616' is not a __u64; expected an integer 0-18446744073709551615");
+	refused(&cfg, "rate_pps=-1", "is not a __u64");
 	f = open_memstream(&json, &jlen);
 	w = jw_new(f);
 	xk_fmt_json(w, &cfg, v);
 	jw_free(w);
 	fclose(f);
-	ASSERT_STR_EQ(
-	    json, "{\"match\":1,\"blocklist_cidr4_entries\":4,\"blocklist_cidr6_entries\":5}\n");
+	ASSERT_STR_EQ(json, "{\"rate_pps\":1,\"burst\":7}\n");
 	free(json);
 out:
 	btf__free(btf);
