@@ -4,11 +4,12 @@ BPF_PROG_TEST_RUN (build/difffuzz-run), each verdict, pong's output bytes and ev
 epoch end compared with an independent reference model (difffuzz_model.py).
 
 usage: tests/stress/difffuzz.py quick|full [--seed N]... [--frames N] [--only TEXT] [--keep]
-       tests/stress/difffuzz.py replay FILE RUN [--split]
+       tests/stress/difffuzz.py replay FILE|hex:FRAME[,FRAME...] RUN [--split]
   quick   20,000 frames per program and hook: seed 1, then a random seed (printed)
   full    1,050,000 frames per program and hook: seed 1 and a random seed, 525,000 each
-  replay  run a saved corpus (build/difffuzz/fail-*.frames) through one run, e.g. pong/pong;
-          --split makes every frame an epoch of its own, so a map difference names its frame
+  replay  run a saved corpus (build/difffuzz/fail-*.frames), or frames given in hex, through
+          one run, e.g. pong/pong; --split makes every frame an epoch of its own, so a map
+          difference names its frame
 Environment: DIFFFUZZ_SEED fixes the random seed; DIFFFUZZ_COMPAT=name,... holds the programs to
 rules from before a change (difffuzz_model.COMPAT); DIFFFUZZ_BUILD is the build directory.
 Needs root. Ends with "N passed, N failed"; non-zero exit on any failure.
@@ -538,13 +539,15 @@ def main():
     if args[0] == 'replay':
         split = args[3:] == ['--split']
         if len(args) != 3 + split or args[2] not in RUNS:
-            print('usage: difffuzz.py replay FILE RUN [--split]; runs: %s' % ' '.join(RUNS),
-                  file=sys.stderr)
+            print('usage: difffuzz.py replay FILE|hex:FRAME[,FRAME...] RUN [--split]; runs: %s'
+                  % ' '.join(RUNS), file=sys.stderr)
             return 2
         run = args[2]
         corpus = Corpus(os.path.join(OUTDIR, 'replay.frames'), [(RUNS[run][0], RUNS[run][3])],
                         compat, 1 << 30)
-        for item in read_corpus(args[1]):
+        items = [bytes.fromhex(h) for h in args[1][4:].split(',')] + [None] \
+            if args[1].startswith('hex:') else read_corpus(args[1])
+        for item in items:
             if item is None:
                 corpus.end_epoch()
             else:
