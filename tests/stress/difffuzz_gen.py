@@ -248,6 +248,14 @@ class Templates:
         for v6 in (False, True):
             for want in ('reply', 'request'):
                 out += self._csum_corner(eth, ip6, v6, want)
+        # An echo request whose reply's IPv4 header sums to zero (its checksum is 0x0000).
+        def request(ident):
+            return bytes(eth / s['IP'](src='192.168.1.10', dst='198.51.100.1', ttl=63, id=ident)
+                         / s['ICMP'](id=2) / s['Raw'](load=b'ip0'))
+
+        hdr = bytearray(request(0)[14:34])
+        hdr[8], hdr[10:12] = 64, b'\0\0'
+        out.append(request(-ones_sum(hdr) % 0xFFFF))
         out.append(bytes(eth / s['IP'](src='10.0.0.2', dst='192.168.1.10', options=[
             s['IPOption_NOP']()] * 40) / s['ICMP'](id=7, seq=7) / s['Raw'](load=b'options')))
         out.append(bytes(eth / s['IP'](src='10.0.0.2', dst='192.168.1.10') / s['ICMP'](id=3) /
