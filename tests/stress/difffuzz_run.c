@@ -166,12 +166,13 @@ static int apply_rules(struct run *r)
 		}
 		map = bpf_object__find_map_by_name(r->obj, name);
 		if (!map) {
-			err = fail("%s:%d: the object has no map '%s'", r->rules_path, lineno, name);
+			err =
+			    fail("%s:%d: the object has no map '%s'", r->rules_path, lineno, name);
 			break;
 		}
 		if (klen != bpf_map__key_size(map) || vlen > bpf_map__value_size(map)) {
-			err = fail("%s:%d: map %s takes %u-byte keys and values up to %u bytes, got %zu "
-				   "and %zu",
+			err = fail("%s:%d: map %s takes %u-byte keys, values up to %u bytes; got "
+				   "%zu and %zu",
 				   r->rules_path, lineno, name, bpf_map__key_size(map),
 				   bpf_map__value_size(map), klen, vlen);
 			break;
@@ -225,7 +226,8 @@ static int dump_map(struct run *r, struct bpf_map *map)
 			memset(sum, 0, vsize);
 			for (cpu = 0; cpu < r->ncpu; cpu++)
 				for (lane = 0; lane < vsize / 8; lane++)
-					((__u64 *)sum)[lane] += ((__u64 *)(buf + cpu * stride))[lane];
+					((__u64 *)sum)[lane] +=
+					    ((__u64 *)(buf + cpu * stride))[lane];
 		} else {
 			memcpy(sum, buf, vsize); /* not per CPU, or not u64 lanes: CPU 0's */
 		}
@@ -343,9 +345,10 @@ static int load(struct run *r, const char *path, const char *prog_name)
 		const void *img;
 		size_t size;
 
-		/* Never share state with a running system: every map created fresh, never pinned. */
+		/* Never share state with a running system: every map fresh, never pinned. */
 		if (bpf_map__set_pin_path(map, NULL))
-			return fail("%s: cannot clear the pin path of %s", path, bpf_map__name(map));
+			return fail("%s: cannot clear the pin path of %s", path,
+				    bpf_map__name(map));
 		if (!is_global_data(map) || r->nsnaps == MAX_MAPS)
 			continue;
 		img = bpf_map__initial_value(map, &size);
@@ -495,7 +498,8 @@ int main(int argc, char **argv)
 	if (argc == 3 && !strcmp(argv[1], "--list"))
 		return list_programs(argv[2]);
 	if (argc != 6) {
-		fprintf(stderr, "usage: %s OBJ PROG RULES FRAMES OUT   (format: see the source's top)\n",
+		fprintf(stderr,
+			"usage: %s OBJ PROG RULES FRAMES OUT   (format: see the source's top)\n",
 			argv[0]);
 		return 2;
 	}
