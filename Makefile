@@ -54,6 +54,7 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 TEST_OBJS := $(patsubst tests/e2e/objs/%.bpf.c,$(BUILD)/test-objs/%.bpf.o,$(wildcard tests/e2e/objs/*.bpf.c))
 
 .PHONY: all progs manager clean test test-hardening test-unit test-e2e test-vm test-vm-e2e bench demo install deps test-verifier
+.PHONY: stress test-stress
 all: progs manager
 progs: $(BPF_OBJS)
 manager: $(if $(MANAGER_SRCS),$(BUILD)/xdpkit)
@@ -121,7 +122,7 @@ test-vm: all
 test-vm-e2e: all $(TEST_OBJS)
 	VMTEST_TIMEOUT=$${VMTEST_TIMEOUT:-1800} scripts/vmtest.sh all e2e
 
-test: test-unit test-hardening test-fuzz test-verifier test-e2e test-vm
+test: test-unit test-hardening test-fuzz test-verifier test-e2e test-vm test-stress
 
 # The manager and the unit-test binary carry the hardening asked for above (readelf, as
 # hardening-check reads it).
@@ -159,6 +160,26 @@ fuzz: fuzz-build
 test-fuzz: fuzz-build
 	tests/fuzz/run.sh --runs $(FUZZ_RUNS)
 
+# Hardening cases: every tests/stress/<case>.sh (lib*.sh are helpers), run as `<case>.sh quick` in
+# make test and `<case>.sh full` in make stress; each ends with "N passed, N failed".
+STRESS_CASES := $(filter-out tests/stress/lib%,$(sort $(wildcard tests/stress/*.sh)))
+STRESS_DEPS := all $(BUILD)/difffuzz-run
+
+$(BUILD)/difffuzz-run: tests/stress/difffuzz_run.c | $(BUILD)
+	$(call msg,CC,$@)
+	$(Q)$(CC) $(USER_CFLAGS) $< -o $@ $(XDP_LIBS) -lelf -lz
+
+define run_stress_cases
+	@failed=""; for c in $(STRESS_CASES); do echo "== $$c $(1)"; $$c $(1) || failed="$$failed $$c"; \
+	done; if [ -n "$$failed" ]; then echo "stress cases failed:$$failed"; exit 1; fi
+endef
+
+test-stress: $(STRESS_DEPS)
+	$(call run_stress_cases,quick)
+
+stress: $(STRESS_DEPS)
+	$(call run_stress_cases,full)
+
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xdpkit
 	install -m 0755 $(BUILD)/xdpkit $(DESTDIR)$(PREFIX)/sbin/xdpkit
@@ -188,6 +209,7 @@ bench: all $(BENCH_OBJS)
 
 -include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) \
 	$(FUZZ_MANAGER_OBJS:.o=.d) $(addsuffix .d,$(FUZZ_TARGETS))
+-include $(BUILD)/difffuzz-run.d
 
 demo: all
 	scripts/demo.sh
