@@ -11,8 +11,8 @@
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>
 
-/* How far a sum reaches: the verifier lets a packet pointer reach no byte at or past frame offset
- * 0xffff (MAX_PACKET_OFF), so a range to sum must end there at the latest. */
+/* How far a sum over packet pointers reaches: the verifier lets a packet pointer reach no byte at
+ * or past frame offset 0xffff (MAX_PACKET_OFF), so xk_csum_range() stops there. */
 #define XK_CSUM_END 0xffff
 /* bpf_csum_diff() takes at most 512 bytes before Linux 6.13 (its scratch buffer). */
 #define XK_CSUM_CHUNK 512
@@ -125,11 +125,46 @@ static __always_inline int xk_csum_range(void *data, void *data_end, __u32 off, 
 	return xk_csum_fold(sum);
 }
 
-/* xk_csum_range() for an XDP frame, as a global function: the verifier checks it once, on its own,
+/* What an XDP sum may read past XK_CSUM_END, with bpf_xdp_load_bytes() (Linux 5.18+) since no
+ * packet pointer reaches there: enough for any IP packet (at most 65535 bytes from its IP header)
+ * behind Ethernet and two VLAN tags, the largest frames a 64 KiB MTU (lo's) carries. */
+#define XK_CSUM_XDP_TAIL 64
+
+/* xk_csum_range() on an XDP frame. A global function: the verifier checks it once, on its own,
  * however many ways lead to a call. */
-__noinline int xk_csum_xdp(struct xdp_md *ctx, __u32 off, __u32 len, __u32 seed)
+__noinline int xk_csum_xdp_near(struct xdp_md *ctx, __u32 off, __u32 len, __u32 seed)
 {
 	return xk_csum_range((void *)(long)ctx->data, (void *)(long)ctx->data_end, off, len, seed);
+}
+
+/* The sum of the len bytes at frame offset off of an XDP frame, plus seed, folded to 16 bits
+ * (xk_csum_fold); -1 when the range is not all in the frame or ends more than XK_CSUM_XDP_TAIL
+ * bytes past XK_CSUM_END. Global, like the one it calls. */
+__noinline int xk_csum_xdp(struct xdp_md *ctx, __u32 off, __u32 len, __u32 seed)
+{
+	/* Zeroed: bytes the helper does not write add nothing, and an odd last byte gets its zero
+	 * partner (RFC 1071). One word more than the tail, for the byte kept out of the near part. */
+	__u16 tail[XK_CSUM_XDP_TAIL / 2 + 1] = {};
+	__u64 sum = seed, n;
+	__u32 near = len;
+	int i;
+
+	if (off > XK_CSUM_END || len > 0xffff)
+		return -1;
+	if (off + len > XK_CSUM_END) {
+		/* An even near part, so the tail starts on a word boundary of the message. */
+		near = (XK_CSUM_END - off) & ~1;
+		n = len - near;
+		barrier_var(n);
+		if (n < 1 || n > sizeof(tail))
+			return -1;
+		if (bpf_xdp_load_bytes(ctx, off + near, tail, n))
+			return -1;
+#pragma unroll
+		for (i = 0; i < sizeof(tail) / sizeof(tail[0]); i++)
+			sum += tail[i];
+	}
+	return xk_csum_xdp_near(ctx, off, near, xk_csum_fold(sum));
 }
 
 #endif
