@@ -118,11 +118,17 @@ clean:
 
 # make bench: its objects live in build/bench/ only: each program built without its verdict counting
 # (-DXK_NO_STATS, same source), a bare XDP_DROP baseline and the rule writer. scripts/bench/run.sh does the rest.
-BENCH_OBJS := $(addprefix $(BUILD)/bench/,$(addsuffix _nostats.bpf.o,$(PROGS)) drop.bpf.o xk-fill)
+BENCH_OBJS := $(addprefix $(BUILD)/bench/,$(addsuffix _nostats.bpf.o,$(PROGS)) drop.bpf.o xk-fill \
+	pong_noverify.bpf.o)
 
 $(BUILD)/bench/%_nostats.bpf.o: progs/%.bpf.c
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -DXK_NO_STATS -c $< -o $@
+
+# pong without its checksum verification (-DPONG_NO_VERIFY, same source): what verifying costs.
+$(BUILD)/bench/pong_noverify.bpf.o: progs/pong.bpf.c
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -DPONG_NO_VERIFY -c $< -o $@
 
 $(BUILD)/bench/drop.bpf.o: scripts/bench/drop.bpf.c
 	$(call msg,CLANG,$@)
@@ -135,7 +141,8 @@ $(BUILD)/bench/xk-fill: scripts/bench/fill.c
 bench: all $(BENCH_OBJS)
 	scripts/bench/run.sh
 
--include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d) $(TEST_OBJS:.o=.d)
+-include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) \
+	$(BUILD)/bench/pong_noverify.bpf.d
 
 demo: all
 	scripts/demo.sh

@@ -28,7 +28,8 @@ static __always_inline __u32 xk_csum_fold(__u64 sum)
 }
 
 /* The words of the size bytes at frame offset pos, added up unfolded; size is a constant, a
- * multiple of 2. *bad is set when the bytes are not all in the frame. */
+ * multiple of 2. *bad is set when the bytes are not all in the frame. From 64 bytes on the helper
+ * is faster than loads (measured with make bench). */
 static __always_inline __u64 xk_csum_piece(void *data, void *data_end, __u32 pos, __u32 size,
 					   int *bad)
 {
@@ -50,6 +51,12 @@ static __always_inline __u64 xk_csum_piece(void *data, void *data_end, __u32 pos
 	}
 	if (size == 2)
 		return *(__u16 *)p;
+	if (size >= 64) {
+		long r = bpf_csum_diff(NULL, 0, p, size, 0);
+
+		*bad |= r < 0;
+		return (__u32)r;
+	}
 #pragma unroll
 	for (k = 0; k < size; k += 4)
 		sum += *(__u32 *)(p + k);
@@ -142,9 +149,8 @@ __noinline int xk_csum_xdp_near(struct xdp_md *ctx, __u32 off, __u32 len, __u32 
  * bytes past XK_CSUM_END. Global, like the one it calls. */
 __noinline int xk_csum_xdp(struct xdp_md *ctx, __u32 off, __u32 len, __u32 seed)
 {
-	/* Zeroed: bytes the helper does not write add nothing, and an odd last byte gets its zero
-	 * partner (RFC 1071). One word more than the tail, for the byte kept out of the near part. */
-	__u16 tail[XK_CSUM_XDP_TAIL / 2 + 1] = {};
+	/* One word more than the tail, for the byte kept out of the near part. */
+	__u16 tail[XK_CSUM_XDP_TAIL / 2 + 1];
 	__u64 sum = seed, n;
 	__u32 near = len;
 	int i;
@@ -152,6 +158,9 @@ __noinline int xk_csum_xdp(struct xdp_md *ctx, __u32 off, __u32 len, __u32 seed)
 	if (off > XK_CSUM_END || len > 0xffff)
 		return -1;
 	if (off + len > XK_CSUM_END) {
+		/* Zeroed: bytes the helper does not write add nothing, and an odd last byte gets its
+		 * zero partner (RFC 1071). */
+		__builtin_memset(tail, 0, sizeof(tail));
 		/* An even near part, so the tail starts on a word boundary of the message. */
 		near = (XK_CSUM_END - off) & ~1;
 		n = len - near;
