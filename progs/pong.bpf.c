@@ -121,8 +121,7 @@ static __always_inline int pong_v6_unanswerable(struct xdp_md *ctx, struct xk_pk
 
 /* Both checksums of the request, over all its bytes: the IPv4 header's (options included) and the
  * ICMP message's. A message that ends past XK_CSUM_END fails too. */
-static __always_inline int pong_v4_checksums_ok(struct xdp_md *ctx, struct xk_pkt *p,
-						__u32 tot_len)
+static __always_inline int pong_v4_checksums_ok(struct xdp_md *ctx, struct xk_pkt *p, __u32 tot_len)
 {
 	__u32 ip_off = (void *)p->ip4 - (void *)p->eth, hlen = p->ip4->ihl * 4;
 	const __u32 *w = (const __u32 *)p->ip4;
@@ -201,8 +200,7 @@ static __always_inline int pong_v6(struct xdp_md *ctx, struct xk_pkt *p)
 		return PONG_PASS;
 	/* Cut short of its payload length, or a payload length that ends before the ICMPv6
 	 * header does. */
-	if ((void *)(ip6 + 1) + payload_len > p->data_end ||
-	    payload_len < ext_len + sizeof(*icmp6))
+	if ((void *)(ip6 + 1) + payload_len > p->data_end || payload_len < ext_len + sizeof(*icmp6))
 		return PONG_MALFORMED;
 	if (pong_v6_unanswerable(ctx, p))
 		return PONG_PASS;

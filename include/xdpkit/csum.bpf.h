@@ -76,7 +76,7 @@ static __always_inline __u64 xk_csum_piece(void *data, void *data_end, __u32 pos
 static __always_inline int xk_csum_range(void *data, void *data_end, __u32 off, __u32 len,
 					 __u32 seed)
 {
-	/* Even bytes below a chunk first, word by word; then whole chunks; then an odd last byte. */
+	/* The even bytes below a chunk first, then whole chunks, then an odd last byte. */
 	__u32 head = len & (XK_CSUM_CHUNK - 2), chunks = len / XK_CSUM_CHUNK;
 	__u64 pos, i; /* 64 bits: no zero-extension in every step of the loop */
 	__u64 sum = seed;
@@ -126,15 +126,16 @@ static __always_inline int xk_csum_range(void *data, void *data_end, __u32 off, 
 #if __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
 		sum += *(__u8 *)p;
 #else
-		sum += (__u32) * (__u8 *)p << 8;
+		sum += (__u32)(*(__u8 *)p) << 8;
 #endif
 	}
 	return xk_csum_fold(sum);
 }
 
-/* What an XDP sum may read past XK_CSUM_END, with bpf_xdp_load_bytes() (Linux 5.18+) since no
- * packet pointer reaches there: enough for any IP packet (at most 65535 bytes from its IP header)
- * behind Ethernet and two VLAN tags, the largest frames a 64 KiB MTU (lo's) carries. */
+/* What an XDP sum reads at the end with bpf_xdp_load_bytes() (Linux 5.18+), since no packet
+ * pointer reaches past XK_CSUM_END: enough for any IP packet (at most 65535 bytes from its IP
+ * header) behind Ethernet and two VLAN tags, the largest frames a 64 KiB MTU (lo's) carries. A
+ * power of two. */
 #define XK_CSUM_XDP_TAIL 64
 
 /* xk_csum_range() on an XDP frame. A global function: the verifier checks it once, on its own,
@@ -145,12 +146,11 @@ __noinline int xk_csum_xdp_near(struct xdp_md *ctx, __u32 off, __u32 len, __u32 
 }
 
 /* The sum of the len bytes at frame offset off of an XDP frame, plus seed, folded to 16 bits
- * (xk_csum_fold); -1 when the range is not all in the frame or ends more than XK_CSUM_XDP_TAIL
- * bytes past XK_CSUM_END. Global, like the one it calls. */
+ * (xk_csum_fold); -1 when the range is not all in the frame or reaches more than XK_CSUM_XDP_TAIL
+ * bytes past the last even offset before XK_CSUM_END. Global, like the one it calls. */
 __noinline int xk_csum_xdp(struct xdp_md *ctx, __u32 off, __u32 len, __u32 seed)
 {
-	/* One word more than the tail, for the byte kept out of the near part. */
-	__u16 tail[XK_CSUM_XDP_TAIL / 2 + 1];
+	__u16 tail[XK_CSUM_XDP_TAIL / 2];
 	__u64 sum = seed, n;
 	__u32 near = len;
 	int i;
@@ -158,15 +158,17 @@ __noinline int xk_csum_xdp(struct xdp_md *ctx, __u32 off, __u32 len, __u32 seed)
 	if (off > XK_CSUM_END || len > 0xffff)
 		return -1;
 	if (off + len > XK_CSUM_END) {
-		/* Zeroed: bytes the helper does not write add nothing, and an odd last byte gets its
-		 * zero partner (RFC 1071). */
+		/* Zeroed: bytes the helper does not write add nothing, and an odd last byte gets
+		 * its zero partner (RFC 1071). */
 		__builtin_memset(tail, 0, sizeof(tail));
 		/* An even near part, so the tail starts on a word boundary of the message. */
 		near = (XK_CSUM_END - off) & ~1;
-		n = len - near;
-		barrier_var(n);
-		if (n < 1 || n > sizeof(tail))
+		n = len - near; /* at least 1, since off + len > XK_CSUM_END */
+		if (n > sizeof(tail))
 			return -1;
+		/* The same n, written so that 6.1's verifier sees it is 1..sizeof(tail). */
+		barrier_var(n);
+		n = ((n - 1) & (sizeof(tail) - 1)) + 1;
 		if (bpf_xdp_load_bytes(ctx, off + near, tail, n))
 			return -1;
 #pragma unroll

@@ -19,7 +19,7 @@ static void pong_canonical_csum(struct ut_frame *f)
 		c[0] = c[1] = 0xff;
 }
 
-/* The reply a correct responder sends to the request that req describes. */
+/* The options of the reply a correct responder sends to the request that req describes. */
 static void pong_reply_opts(const struct ut_frame_opts *req, struct ut_frame_opts *o)
 {
 	*o = *req;
@@ -33,6 +33,7 @@ static void pong_reply_opts(const struct ut_frame_opts *req, struct ut_frame_opt
 	o->echo_reply = true;
 }
 
+/* That reply, built by frames.c with the ICMP checksum rule above. */
 static int pong_reply_of(const struct ut_frame_opts *req, struct ut_frame *want)
 {
 	struct ut_frame_opts o;
@@ -97,8 +98,8 @@ static const char *pong_reply_invalid(const __u8 *d, __u32 len)
 		return "not an ICMPv6 echo reply";
 	if (!d[l4 + 2] && !d[l4 + 3])
 		return "ICMPv6 checksum 0x0000";
-	if (ut_l4_csum6((const struct in6_addr *)(d + l3 + 8), (const struct in6_addr *)(d + l3 + 24),
-			58, d + l4, l3 + 40 + tot - l4))
+	if (ut_l4_csum6((const struct in6_addr *)(d + l3 + 8),
+			(const struct in6_addr *)(d + l3 + 24), 58, d + l4, l3 + 40 + tot - l4))
 		return "ICMPv6 checksum";
 	return NULL;
 }
@@ -381,7 +382,6 @@ UT_TEST(pong_leaves_other_icmp_alone)
 	}
 }
 
-
 static void pong_put16(__u8 *p, __u16 v)
 {
 	p[0] = v >> 8;
@@ -455,14 +455,15 @@ UT_TEST(pong_checksum_corners)
 				pong_reply_opts(&o, &ro);
 				if (!ASSERT_OK(ut_frame_build(&ro, &want)))
 					return;
-				found = corner ? !want.data[want.l4_off + 2] && !want.data[want.l4_off + 3]
+				found = corner ? !want.data[want.l4_off + 2] &&
+						     !want.data[want.l4_off + 3]
 					       : !f.data[f.l4_off + 2] && !f.data[f.l4_off + 3];
 			}
 			ut_context("v%d %s checksum 0x0000 (seq %u)", v6 ? 6 : 4,
 				   corner ? "RFC 1071 reply" : "request", o.icmp_seq);
 			if (!ASSERT_TRUE(found) || !ASSERT_OK(pong_reply_of(&o, &want)))
 				continue;
-			ASSERT_EQ(pong_get16(want.data + want.l4_off + 2) == 0, 0);
+			ASSERT_NE(pong_get16(want.data + want.l4_off + 2), 0);
 			if (corner)
 				ASSERT_EQ(pong_get16(want.data + want.l4_off + 2), 0xffff);
 			pong_run_one(obj, f.data, f.len, XDP_TX, want.data, want.len, false);
@@ -516,8 +517,9 @@ UT_TEST(pong_id_seq_extremes)
 					o.icmp_id = ends[i];
 					o.icmp_seq = ends[s];
 					o.payload_len = lens[l];
-					ut_context("v%d id 0x%04x seq 0x%04x payload %u", v6 ? 6 : 4,
-						   o.icmp_id, o.icmp_seq, o.payload_len);
+					ut_context("v%d id 0x%04x seq 0x%04x payload %u",
+						   v6 ? 6 : 4, o.icmp_id, o.icmp_seq,
+						   o.payload_len);
 					pong_expect_reply(obj, &o);
 				}
 }
@@ -601,7 +603,8 @@ UT_TEST(pong_passes_bad_checksums)
 			l3 = 14 + 4 * o.vlans;
 			l4 = len - 8 - payloads[i];
 			end = len - 1;
-			pong_expect_flip_passes(obj, req, len, want, want_len, l4 + 3, "ICMP checksum");
+			pong_expect_flip_passes(obj, req, len, want, want_len, l4 + 3,
+						"ICMP checksum");
 			pong_expect_flip_passes(obj, req, len, want, want_len, l4 + 5, "ICMP id");
 			pong_expect_flip_passes(obj, req, len, want, want_len, l4 + 7, "ICMP seq");
 			if (payloads[i]) {
@@ -708,7 +711,9 @@ UT_TEST(pong_martian_addresses)
 	 * BPF_PROG_TEST_RUN says a frame came in unless told otherwise). */
 	other = pong_other_ifindex();
 	for (i = 0; i < 3; i++) {
-		const char *what = i == 0 ? "source ::1" : i == 1 ? "destination ::1" : "::1 to ::1";
+		const char *what = i == 0   ? "source ::1"
+				   : i == 1 ? "destination ::1"
+					    : "::1 to ::1";
 
 		ut_frame_defaults(&o, UT_ICMP6);
 		if (i != 1)
