@@ -117,7 +117,8 @@ clean:
 	rm -rf $(BUILD)
 
 # make bench: its objects live in build/bench/ only: each program built without its verdict counting
-# (-DXK_NO_STATS, same source), a bare XDP_DROP baseline and the rule writer. scripts/bench/run.sh does the rest.
+# (-DXK_NO_STATS, same source), pong without its checksum verification, a bare XDP_DROP baseline and the rule
+# writer. scripts/bench/run.sh does the rest.
 BENCH_OBJS := $(addprefix $(BUILD)/bench/,$(addsuffix _nostats.bpf.o,$(PROGS)) drop.bpf.o xk-fill \
 	pong_noverify.bpf.o)
 
