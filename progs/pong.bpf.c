@@ -81,9 +81,9 @@ enum pong_result {
 	PONG_MALFORMED, /* pass it, and count it */
 };
 
-/* Addresses the host's stack drops (martians, RFC 1122 3.2.1.3 and RFC 4291), or that a reply
- * cannot come from. Multicast and broadcast destinations pass too: the stack knows its rules for
- * them. Loopback sources (127/8) are left to the stack's sysctls and answered. */
+/* Addresses the host's stack drops (martians, RFC 1122 3.2.1.3), or that a reply cannot come from
+ * or go to (a multicast source MAC). Multicast and broadcast destinations pass too: the stack knows
+ * its rules for them. Loopback sources (127/8) are left to the stack's sysctls and answered. */
 static __always_inline int pong_v4_unanswerable(struct xk_pkt *p)
 {
 	__be32 src = p->ip4->saddr, dst = p->ip4->daddr;
@@ -120,7 +120,7 @@ static __always_inline int pong_v6_unanswerable(struct xdp_md *ctx, struct xk_pk
 }
 
 /* Both checksums of the request, over all its bytes: the IPv4 header's (options included) and the
- * ICMP message's. A message that ends past XK_CSUM_END fails too. */
+ * ICMP message's. A message xk_csum_xdp() cannot reach (no IP length describes one) fails too. */
 static __always_inline int pong_v4_checksums_ok(struct xdp_md *ctx, struct xk_pkt *p, __u32 tot_len)
 {
 	__u32 ip_off = (void *)p->ip4 - (void *)p->eth, hlen = p->ip4->ihl * 4;
