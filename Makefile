@@ -189,12 +189,19 @@ clean:
 	rm -rf $(BUILD)
 
 # make bench: its objects live in build/bench/ only: each program built without its verdict counting
-# (-DXK_NO_STATS, same source), a bare XDP_DROP baseline and the rule writer. scripts/bench/run.sh does the rest.
-BENCH_OBJS := $(addprefix $(BUILD)/bench/,$(addsuffix _nostats.bpf.o,$(PROGS)) drop.bpf.o xk-fill)
+# (-DXK_NO_STATS, same source), pong without its checksum verification, a bare XDP_DROP baseline and the rule
+# writer. scripts/bench/run.sh does the rest.
+BENCH_OBJS := $(addprefix $(BUILD)/bench/,$(addsuffix _nostats.bpf.o,$(PROGS)) drop.bpf.o xk-fill \
+	pong_noverify.bpf.o)
 
 $(BUILD)/bench/%_nostats.bpf.o: progs/%.bpf.c
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -DXK_NO_STATS -c $< -o $@
+
+# pong without its checksum verification (-DPONG_NO_VERIFY, same source): what verifying costs.
+$(BUILD)/bench/pong_noverify.bpf.o: progs/pong.bpf.c
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -DPONG_NO_VERIFY -c $< -o $@
 
 $(BUILD)/bench/drop.bpf.o: scripts/bench/drop.bpf.c
 	$(call msg,CLANG,$@)
@@ -208,7 +215,8 @@ bench: all $(BENCH_OBJS)
 	scripts/bench/run.sh
 
 -include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) \
-	$(FUZZ_MANAGER_OBJS:.o=.d) $(addsuffix .d,$(FUZZ_TARGETS))
+	$(FUZZ_MANAGER_OBJS:.o=.d) $(addsuffix .d,$(FUZZ_TARGETS)) \
+	$(BUILD)/bench/pong_noverify.bpf.d
 -include $(BUILD)/difffuzz-run.d
 
 demo: all

@@ -97,7 +97,10 @@ static int bench_usage(void)
 	    "  --src-step S    distance between those addresses (default 1): ADDR, ADDR+S, ...\n\n"
 	    "Frames:\n");
 	for (i = 0; bench_frame_kinds[i]; i++)
-		printf("  %-10s %s\n", bench_frame_kinds[i], bench_frame_help[i]);
+		printf("  %-14s %s\n", bench_frame_kinds[i], bench_frame_help[i]);
+	printf("Only when named (not in 'all'; the -1400 ones are 1400 bytes long):\n");
+	for (i = 0; bench_frame_named_kinds[i]; i++)
+		printf("  %-14s %s\n", bench_frame_named_kinds[i], bench_frame_named_help[i]);
 	printf("\nThe kernel reports the mean duration per run in whole ns; the floor absorbs the "
 	       "test-run loop.\n"
 	       "One probe run per frame first checks whether the program rewrites it (pong); if so "
@@ -632,7 +635,7 @@ static void print_plain(const struct bench_opts *o, const struct bench_target *t
 	if (o->src_count > 1)
 		printf(", source rotated over %u addresses %u apart", o->src_count, o->src_step);
 	printf("; ns per packet: median (min..max)\n");
-	printf("%-10s %-14s %-22s %-22s %s\n", "frame", "verdict", "program", "floor",
+	printf("%-14s %-14s %-22s %-22s %s\n", "frame", "verdict", "program", "floor",
 	       "above floor");
 	for (i = 0; i < o->nkinds; i++) {
 		const struct bench_result *r = &res[i];
@@ -642,7 +645,7 @@ static void print_plain(const struct bench_opts *o, const struct bench_target *t
 		fmt_summary(c, sizeof(c), r->diff, o->runs);
 		snprintf(v, sizeof(v), "%s%s", verdict_name(t->type, r->retval),
 			 r->restore ? "*" : "");
-		printf("%-10s %-14s %-22s %-22s %s\n", r->frame.kind, v, a, b, c);
+		printf("%-14s %-14s %-22s %-22s %s\n", r->frame.kind, v, a, b, c);
 		restored |= r->restore;
 	}
 	if (restored)

@@ -6,7 +6,7 @@
 #include <stddef.h>
 #include <stdint.h>
 
-#define BENCH_FRAME_MAX 128
+#define BENCH_FRAME_MAX 1536 /* the largest canned frame is 1400 bytes */
 
 struct bench_frame {
 	const char *kind;
@@ -19,6 +19,9 @@ struct bench_frame {
  * one is. */
 extern const char *const bench_frame_kinds[];
 extern const char *const bench_frame_help[];
+/* Kinds run only when named with --frame (larger frames, more ICMP), NULL-terminated, with help. */
+extern const char *const bench_frame_named_kinds[];
+extern const char *const bench_frame_named_help[];
 
 /* Build frame KIND; 0 or -ENOENT for an unknown kind. */
 int bench_frame_build(const char *kind, struct bench_frame *f);

@@ -1,6 +1,6 @@
-/* Canned 64-byte frames for `xdpkit bench`, with correct checksums so programs that check or
- * rewrite them (pong) take their real path. Addresses come from the documentation ranges (RFC 5737,
- * RFC 3849). */
+/* Canned frames for `xdpkit bench`, 64 bytes (and larger ICMP echoes, run only when named), with
+ * correct checksums so programs that check or rewrite them (pong) take their real path. Addresses
+ * come from the documentation ranges (RFC 5737, RFC 3849). */
 #include "bench.h"
 
 #include <arpa/inet.h>
@@ -8,6 +8,7 @@
 #include <string.h>
 #include <linux/if_ether.h>
 #include <linux/icmp.h>
+#include <linux/icmpv6.h>
 #include <linux/in.h>
 #include <linux/ip.h>
 #include <linux/ipv6.h>
@@ -16,6 +17,8 @@
 
 /* Ethernet frame size without FCS, the usual "small packet" of line-rate tests. */
 #define FRAME_LEN 64
+/* A large frame that still fits a 1500-byte MTU. */
+#define BIG_FRAME_LEN 1400
 
 /* The source and port the driver scripts write a rule for; `miss` is one address and port away. */
 #define MATCH_SRC4 "192.0.2.1"
@@ -43,6 +46,20 @@ const char *const bench_frame_help[] = {
     "IPv4 UDP " MISS_SRC4 " -> " PLAIN_DST4 ":10 (next to the rule, matches nothing)",
 };
 
+/* Not in `all` (whose figures stay comparable run to run): named with --frame only. */
+const char *const bench_frame_named_kinds[] = {
+    "ipv6-icmp",
+    "ipv4-icmp-1400",
+    "ipv6-icmp-1400",
+    NULL,
+};
+
+const char *const bench_frame_named_help[] = {
+    "IPv6 ICMPv6 echo request [" PLAIN_SRC6 "] -> [" PLAIN_DST6 "]",
+    "the ipv4-icmp frame, 1400 bytes long",
+    "the ipv6-icmp frame, 1400 bytes long",
+};
+
 struct frame_spec {
 	int vlan;
 	int ipv6;
@@ -50,6 +67,7 @@ struct frame_spec {
 	const char *src;
 	const char *dst;
 	int dport;
+	size_t len; /* 0: FRAME_LEN */
 };
 
 static uint32_t csum_add(uint32_t sum, const void *buf, size_t len)
@@ -81,6 +99,8 @@ static uint16_t *l4_csum_field(unsigned char *l4, int proto)
 		return &((struct tcphdr *)l4)->check;
 	case IPPROTO_ICMP:
 		return &((struct icmphdr *)l4)->checksum;
+	case IPPROTO_ICMPV6:
+		return &((struct icmp6hdr *)l4)->icmp6_cksum;
 	}
 	return NULL;
 }
@@ -125,7 +145,7 @@ static void build(struct bench_frame *f, const struct frame_spec *s)
 	size_t l3_off = ETH_HLEN, l4_off, l4_len;
 
 	memset(f->data, 0, sizeof(f->data));
-	f->len = FRAME_LEN;
+	f->len = s->len ? s->len : FRAME_LEN;
 	memcpy(p, dmac, ETH_ALEN);
 	memcpy(p + ETH_ALEN, smac, ETH_ALEN);
 	if (s->vlan) {
@@ -139,7 +159,7 @@ static void build(struct bench_frame *f, const struct frame_spec *s)
 		struct ipv6hdr *ip6 = (struct ipv6hdr *)(p + l3_off);
 
 		l4_off = l3_off + sizeof(*ip6);
-		l4_len = FRAME_LEN - l4_off;
+		l4_len = f->len - l4_off;
 		ip6->version = 6;
 		ip6->payload_len = htons(l4_len);
 		ip6->nexthdr = s->proto;
@@ -151,10 +171,10 @@ static void build(struct bench_frame *f, const struct frame_spec *s)
 		struct iphdr *ip = (struct iphdr *)(p + l3_off);
 
 		l4_off = l3_off + sizeof(*ip);
-		l4_len = FRAME_LEN - l4_off;
+		l4_len = f->len - l4_off;
 		ip->version = 4;
 		ip->ihl = 5;
-		ip->tot_len = htons(FRAME_LEN - l3_off);
+		ip->tot_len = htons(f->len - l3_off);
 		ip->id = htons(1);
 		ip->ttl = 64;
 		ip->protocol = s->proto;
@@ -191,6 +211,14 @@ static void build(struct bench_frame *f, const struct frame_spec *s)
 		icmp->un.echo.sequence = htons(1);
 		break;
 	}
+	case IPPROTO_ICMPV6: {
+		struct icmp6hdr *icmp6 = (struct icmp6hdr *)(p + l4_off);
+
+		icmp6->icmp6_type = ICMPV6_ECHO_REQUEST;
+		icmp6->icmp6_identifier = htons(1);
+		icmp6->icmp6_sequence = htons(1);
+		break;
+	}
 	}
 	fix_checksums(f, l3_off, s->ipv6, s->proto);
 }
@@ -198,13 +226,18 @@ static void build(struct bench_frame *f, const struct frame_spec *s)
 int bench_frame_build(const char *kind, struct bench_frame *f)
 {
 	static const struct frame_spec specs[] = {
-	    {0, 0, IPPROTO_UDP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT},
-	    {0, 0, IPPROTO_TCP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT},
-	    {0, 0, IPPROTO_ICMP, PLAIN_SRC4, PLAIN_DST4, 0},
-	    {0, 1, IPPROTO_UDP, PLAIN_SRC6, PLAIN_DST6, PLAIN_DPORT},
-	    {1, 0, IPPROTO_UDP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT},
-	    {0, 0, IPPROTO_UDP, MATCH_SRC4, PLAIN_DST4, MATCH_DPORT},
-	    {0, 0, IPPROTO_UDP, MISS_SRC4, PLAIN_DST4, MISS_DPORT},
+	    {0, 0, IPPROTO_UDP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT, 0},
+	    {0, 0, IPPROTO_TCP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT, 0},
+	    {0, 0, IPPROTO_ICMP, PLAIN_SRC4, PLAIN_DST4, 0, 0},
+	    {0, 1, IPPROTO_UDP, PLAIN_SRC6, PLAIN_DST6, PLAIN_DPORT, 0},
+	    {1, 0, IPPROTO_UDP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT, 0},
+	    {0, 0, IPPROTO_UDP, MATCH_SRC4, PLAIN_DST4, MATCH_DPORT, 0},
+	    {0, 0, IPPROTO_UDP, MISS_SRC4, PLAIN_DST4, MISS_DPORT, 0},
+	};
+	static const struct frame_spec named_specs[] = {
+	    {0, 1, IPPROTO_ICMPV6, PLAIN_SRC6, PLAIN_DST6, 0, 0},
+	    {0, 0, IPPROTO_ICMP, PLAIN_SRC4, PLAIN_DST4, 0, BIG_FRAME_LEN},
+	    {0, 1, IPPROTO_ICMPV6, PLAIN_SRC6, PLAIN_DST6, 0, BIG_FRAME_LEN},
 	};
 	int i;
 
@@ -212,6 +245,13 @@ int bench_frame_build(const char *kind, struct bench_frame *f)
 		if (!strcmp(kind, bench_frame_kinds[i])) {
 			f->kind = bench_frame_kinds[i];
 			build(f, &specs[i]);
+			return 0;
+		}
+	}
+	for (i = 0; bench_frame_named_kinds[i]; i++) {
+		if (!strcmp(kind, bench_frame_named_kinds[i])) {
+			f->kind = bench_frame_named_kinds[i];
+			build(f, &named_specs[i]);
 			return 0;
 		}
 	}

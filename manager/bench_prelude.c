@@ -30,7 +30,8 @@
 
 /* Offset of the frame copy inside the state map's value; the packet counter sits in front of it. */
 #define FRAME_AT 8
-#define MAX_INSNS 128
+/* Restoring a 1400-byte frame takes 350 of them. */
+#define MAX_INSNS 512
 
 struct emit {
 	struct bpf_insn insn[MAX_INSNS];

@@ -85,6 +85,15 @@ if has f; then
 		"   xdpkit / xdp-loader \(.xdpkit_vs_xdp_loader)x, ip / xdp-loader \(.ip_vs_xdp_loader)x"' "$RES"
 fi
 
+if has g; then
+	echo
+	jq -r '.items.g | "g. pong: what verifying the checksums costs (baseline \(.baseline)): ns above the floor"' "$RES"
+	printf '%-16s %-7s %-22s %-22s %s\n' frame bytes "verifying" "not verifying" "verification"
+	jq -r "$J_MM"'.items.g.frames[] | [.frame, (.frame_bytes | tostring), (.verify_above_floor_ns | mm),
+		(.noverify_above_floor_ns | mm), "\(.verify_cost_ns | n1) ns"] | @tsv' "$RES" |
+		awk -F'\t' '{ printf "%-16s %-7s %-22s %-22s %s\n", $1, $2, $3, $4, $5 }'
+fi
+
 echo
 echo "targets (issue 6):"
 jq -r '.items as $i |
@@ -177,6 +186,16 @@ set style data histograms; set style histogram errorbars gap 2 lw 1; set style f
 set ylabel 'ms'; set key off
 plot '$D/f.tsv' using 2:3:4:xtic(1) notitle
 set key
+"
+	panels=$((panels + 1))
+fi
+if has g; then
+	jq -r '.items.g.frames[] | [.frame, .verify_above_floor_ns.median, .noverify_above_floor_ns.median] | @tsv' \
+		"$RES" >"$D/g.tsv"
+	plot+="set title 'g. pong with and without checksum verification, ns above the floor'
+set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8 border -1
+set ylabel 'ns/packet'; set key top left
+plot '$D/g.tsv' using 2:xtic(1) title 'verifying', '' using 3 title 'not verifying (-DPONG_NO_VERIFY)'
 "
 	panels=$((panels + 1))
 fi

@@ -1,6 +1,7 @@
 #!/bin/bash
-# make bench: runs the benchmark items a-f of issue 6, writes build/bench/results.json, prints the table and draws
-# build/bench/results.png. Usage: scripts/bench/run.sh [ITEM...]  (items: a b c d e f; default all)
+# make bench: runs the benchmark items a-f of issue 6 and g (what pong's checksum verification costs), writes
+# build/bench/results.json, prints the table and draws build/bench/results.png.
+# Usage: scripts/bench/run.sh [ITEM...]  (items: a b c d e f g; default all)
 # QUICK=1 shrinks repeats, runs and rule counts (a fast check that everything is wired, not numbers to quote).
 # V=1 traces commands. Every figure is measured against a baseline of the same run; see README "Benchmarks".
 set -u
@@ -131,15 +132,15 @@ machine_json()
 }
 
 items=("$@")
-[ ${#items[@]} = 0 ] && items=(a b c d e f)
+[ ${#items[@]} = 0 ] && items=(a b c d e f g)
 rm -rf "$PARTS"
 mkdir -p "$PARTS"
 [ "${V:-0}" = 1 ] && set -x
 
 for item in "${items[@]}"; do
 	case $item in
-	a | b | c | d | e | f) ;;
-	*) echo "bench: unknown item '$item'; items are a b c d e f" >&2; exit 2 ;;
+	a | b | c | d | e | f | g) ;;
+	*) echo "bench: unknown item '$item'; items are a b c d e f g" >&2; exit 2 ;;
 	esac
 	clear_pins
 	# shellcheck source=/dev/null
@@ -151,7 +152,7 @@ done
 clear_pins
 machine_json >"$PARTS/machine.json"
 jq -n --slurpfile m "$PARTS/machine.json" '{machine: $m[0], items: {}}' >"$OUT/results.json.tmp"
-for item in a b c d e f; do
+for item in a b c d e f g; do
 	[ -s "$PARTS/$item.json" ] || continue
 	jq --arg i "$item" --slurpfile p "$PARTS/$item.json" '.items[$i] = $p[0]' "$OUT/results.json.tmp" \
 		>"$OUT/results.json.tmp2" && mv "$OUT/results.json.tmp2" "$OUT/results.json.tmp"
