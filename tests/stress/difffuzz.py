@@ -10,8 +10,7 @@ usage: tests/stress/difffuzz.py quick|full [--seed N]... [--frames N] [--only TE
   replay  run a saved corpus (build/difffuzz/fail-*.frames), or frames given in hex, through
           one run, e.g. pong/pong; --split makes every frame an epoch of its own, so a map
           difference names its frame
-Environment: DIFFFUZZ_SEED fixes the random seed; DIFFFUZZ_COMPAT=name,... holds the programs to
-rules from before a change (difffuzz_model.COMPAT); DIFFFUZZ_BUILD is the build directory.
+Environment: DIFFFUZZ_SEED fixes the random seed; DIFFFUZZ_BUILD is the build directory.
 Needs root. Ends with "N passed, N failed"; non-zero exit on any failure.
 """
 import array
@@ -70,24 +69,24 @@ def rules_ratelimit(rate):
 
 # Model configurations: (rules, factory). Each is run on every hook its program has.
 CONFIGS = {
-    'hello': ([], lambda c: M.Hello(M.PASS, compat=c)),
-    'hello_drop': ([], lambda c: M.Hello(M.DROP, compat=c)),
-    'count': ([], lambda c: M.Count(compat=c)),
-    'blocklist-src': (rules_blocklist(False), lambda c: M.Blocklist(
-        G.BL_EXACT4, G.BL_EXACT6, G.BL_CIDR4, G.BL_CIDR6, match_dst=False, compat=c)),
-    'blocklist-dst': (rules_blocklist(True), lambda c: M.Blocklist(
-        G.BL_EXACT4, G.BL_EXACT6, G.BL_CIDR4, G.BL_CIDR6, match_dst=True, compat=c)),
-    'portfilter-deny': (rules_portfilter(False), lambda c: M.Portfilter(G.PF_PORTS, compat=c)),
-    'portfilter-allow': (rules_portfilter(True), lambda c: M.Portfilter(
-        G.PF_PORTS, allow_only=True, compat=c)),
-    'ratelimit': (rules_ratelimit(G.RL_RATE), lambda c: M.Ratelimit(
-        G.RL_RATE, G.RL_BURST, G.ratelimit_buckets(), compat=c)),
-    'ratelimit-off': (rules_ratelimit(0), lambda c: M.Ratelimit(
-        0, G.RL_BURST, G.ratelimit_buckets(), compat=c)),
-    'pong': ([], lambda c: M.Pong(compat=c)),
+    'hello': ([], lambda: M.Hello(M.PASS)),
+    'hello_drop': ([], lambda: M.Hello(M.DROP)),
+    'count': ([], lambda: M.Count()),
+    'blocklist-src': (rules_blocklist(False), lambda: M.Blocklist(
+        G.BL_EXACT4, G.BL_EXACT6, G.BL_CIDR4, G.BL_CIDR6, match_dst=False)),
+    'blocklist-dst': (rules_blocklist(True), lambda: M.Blocklist(
+        G.BL_EXACT4, G.BL_EXACT6, G.BL_CIDR4, G.BL_CIDR6, match_dst=True)),
+    'portfilter-deny': (rules_portfilter(False), lambda: M.Portfilter(G.PF_PORTS)),
+    'portfilter-allow': (rules_portfilter(True), lambda: M.Portfilter(
+        G.PF_PORTS, allow_only=True)),
+    'ratelimit': (rules_ratelimit(G.RL_RATE), lambda: M.Ratelimit(
+        G.RL_RATE, G.RL_BURST, G.ratelimit_buckets())),
+    'ratelimit-off': (rules_ratelimit(0), lambda: M.Ratelimit(
+        0, G.RL_BURST, G.ratelimit_buckets())),
+    'pong': ([], lambda: M.Pong()),
     # The negative control: portfilter-deny's rules, a model that does not know port 53.
-    'control-portfilter': (rules_portfilter(False), lambda c: M.Portfilter(
-        [p for p in G.PF_PORTS if p != 53], compat=c)),
+    'control-portfilter': (rules_portfilter(False), lambda: M.Portfilter(
+        [p for p in G.PF_PORTS if p != 53])),
 }
 # Objects and the configurations each is fuzzed under: every program of the object (xdp, tc, an
 # xdp.frags twin, ...) runs under each, found with `difffuzz-run --list`.
@@ -133,12 +132,11 @@ class Corpus:
     rules-written bucket more than burst frames, or bring the epoch's new sources past
     NEW_SOURCES_MAX (that keeps the ratelimit model exact and the bucket LRU from evicting)."""
 
-    def __init__(self, path, keys, compat, epoch_len):
+    def __init__(self, path, keys, epoch_len):
         self.path = path
         self.file = open(path, 'wb')
-        self.compat = compat
         self.epoch_len = epoch_len
-        self.models = {key: CONFIGS[key[0]][1](compat) for key in keys}
+        self.models = {key: CONFIGS[key[0]][1]() for key in keys}
         self.codes = {key: bytearray() for key in keys}
         self.outputs = {key: {} for key in keys}
         self.lens = array.array('H')
@@ -149,7 +147,7 @@ class Corpus:
         self.rl = self.models.get(('ratelimit', 'xdp'))
 
     def add(self, buf):
-        p = M.parse(buf, self.compat)
+        p = M.parse(buf)
         n = len(self.lens)
         if n - self.epoch_start >= self.epoch_len:
             self.end_epoch()
@@ -387,7 +385,7 @@ def compare_epochs(corpus, key, prefix, fail_path, replay):
     if len(dumps) != len(corpus.epochs):
         problems.append('runner dumped %d epochs, the corpus has %d' % (len(dumps),
                                                                         len(corpus.epochs)))
-    model = CONFIGS[key[0]][1](corpus.compat)
+    model = CONFIGS[key[0]][1]()
     codes = corpus.codes[key]
     counts = dict(map_problems=0, lost=0, leaked=0, stats={})
     bad_epochs = 0
@@ -436,15 +434,15 @@ def write_rules(configs):
                 f.write('%s %s %s\n' % (m, k.hex(), v.hex()))
 
 
-def self_check(gen, compat):
+def self_check(gen):
     """The model against scapy on the seed frames: a checksum scapy computes the same way must
     verify in the model, and every reply the model builds must carry the checksums scapy
     computes for it, the swapped addresses, TTL / hop limit 64 and the reply type."""
     from scapy.all import ICMP, IP, Ether, IPv6, ICMPv6EchoReply, IPv6ExtHdrRouting
     problems, checked = [], 0
-    pong = M.Pong(compat=compat)
+    pong = M.Pong()
     for t in gen.templates:
-        p = M.parse(t, compat)
+        p = M.parse(t)
         if p.rc != M.PARSE_OK or p.frag != M.FRAG_NONE or p.l4 < 0:
             continue
         if p.ip == 4:
@@ -482,9 +480,9 @@ def self_check(gen, compat):
             fields = (ip.hlim, icmp.type, ip.src, ip.dst)
             orig = Ether(t)[IPv6]
             want_fields = (64, 129, orig.dst, orig.src)
-        # Zero has two forms: scapy writes 0x0000 where the target pong writes 0xffff.
+        # Zero has two forms: scapy writes 0x0000 where pong writes 0xffff.
         same = all(g == w or {g, w} == {0, 0xFFFF} for g, w in zip(got, want))
-        if 'pong-v1' not in compat and want[-1] == 0:
+        if want[-1] == 0:
             same = False  # the ICMP/ICMPv6 checksum of a reply is never written as 0x0000
         if not same or fields != want_fields or out[:6] != t[6:12] or out[6:12] != t[:6]:
             problems.append('reply differs from scapy (checksums %s vs %s, fields %s vs %s): %s'
@@ -497,12 +495,6 @@ def main():
     if not args or args[0] not in ('quick', 'full', 'replay'):
         print(__doc__.strip(), file=sys.stderr)
         return 2
-    compat = frozenset(c for c in os.environ.get('DIFFFUZZ_COMPAT', '').split(',') if c)
-    unknown = compat - set(M.COMPAT)
-    if unknown:
-        print('difffuzz: unknown DIFFFUZZ_COMPAT name(s) %s; known: %s' % (
-            ', '.join(sorted(unknown)), ', '.join(M.compat_names())), file=sys.stderr)
-        return 2
     if os.geteuid() != 0:
         print('difffuzz: BPF_PROG_TEST_RUN needs root; run it as root (make test does)',
               file=sys.stderr)
@@ -513,8 +505,6 @@ def main():
               file=sys.stderr)
         print('0 passed, 1 failed')
         return 4
-    for c in sorted(compat):
-        print('difffuzz: compat %s: %s' % (c, M.COMPAT[c]))
     problems = discover_runs()
     if problems:
         for p in problems:
@@ -544,7 +534,7 @@ def main():
             return 2
         run = args[2]
         corpus = Corpus(os.path.join(OUTDIR, 'replay.frames'), [(RUNS[run][0], RUNS[run][3])],
-                        compat, 1 << 30)
+                        1 << 30)
         items = [bytes.fromhex(h) for h in args[1][4:].split(',')] + [None] \
             if args[1].startswith('hex:') else read_corpus(args[1])
         for item in items:
@@ -593,7 +583,7 @@ def main():
         gen = G.Generator(seed, ntemplates)
         t1 = time.monotonic()
         tag = 's%d' % seed
-        corpus = Corpus(os.path.join(OUTDIR, 'corpus-%s.frames' % tag), keys, compat, epoch_len)
+        corpus = Corpus(os.path.join(OUTDIR, 'corpus-%s.frames' % tag), keys, epoch_len)
         for _ in range(frames):
             corpus.add(gen.frame())
         corpus.close()
@@ -602,7 +592,7 @@ def main():
               '%.1f s (%.0f frames/s), %d epochs, %.1f MB' % (
                   seed, ntemplates, t1 - t0, frames, t2 - t1, frames / max(t2 - t1, 1e-9),
                   len(corpus.epochs), os.path.getsize(corpus.path) / 1e6))
-        problems, checked = self_check(gen, compat)
+        problems, checked = self_check(gen)
         report(not problems and checked > 0, 'model vs scapy, seed %d' % seed,
                '%d templates, %d replies checked' % (len(gen.templates), checked),
                problems[:MAX_REPORTED] or ([] if checked else ['no reply to check']))

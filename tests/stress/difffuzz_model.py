@@ -3,9 +3,6 @@
 What each program does with a frame, its output bytes and its counters, written from the documented
 rules (docs/<prog>.md, README.md, the parser's header comment), not from the BPF code. Frames are
 parsed with plain byte indexing, never scapy, so a million frames take seconds.
-
-COMPAT switches select behaviour that was documented before a change the model already expects
-(see compat_names()); by default the model holds the programs to the target rules.
 """
 import struct
 
@@ -33,20 +30,6 @@ HOOK_RETVAL = {
 # xdpkit_stats slots (include/xdpkit/stats.h): the XDP action codes, TC folded onto them.
 STAT_ABORTED, STAT_DROP, STAT_PASS, STAT_TX, STAT_REDIRECT, STAT_MALFORMED = range(6)
 VERDICT_SLOT = {PASS: STAT_PASS, DROP: STAT_DROP, TX: STAT_TX}
-
-# Old rules a switch can bring back while a change is being merged (DIFFFUZZ_COMPAT=a,b).
-COMPAT = {
-    'blocklist-trie-gate': 'blocklist consults its tries only while blocklist_cfg counts entries',
-    'pong-v1': 'pong answers without checking checksums or source addresses, and updates the '
-               'checksums incrementally (RFC 1624)',
-    'ipv6-ext-2bytes': 'an IPv6 extension header counts as read once its first 2 bytes are there',
-    'ipv6-ext7-frag': 'a 7th IPv6 extension header that is a later fragment still parses',
-}
-
-
-def compat_names():
-    return sorted(COMPAT)
-
 
 def test_run_refuses(buf, hook):
     """BPF_PROG_TEST_RUN's own rule, not a program's: for an skb (tc) the kernel refuses (EINVAL)
@@ -76,7 +59,7 @@ class Parsed:
         self.bounds = None  # header boundaries, when asked for (the generator cuts there)
 
 
-def parse(buf, compat=frozenset(), want_bounds=False):
+def parse(buf, want_bounds=False):
     """The shared parser's documented rules: Ethernet, up to two 802.1Q/802.1ad tags (a third is
     malformed), IPv4 (IHL >= 5, version 4, options; a non-first fragment has no transport header),
     IPv6 (version 6, at most six hop-by-hop/routing/fragment/destination-options/AH/mobility
@@ -109,7 +92,7 @@ def parse(buf, compat=frozenset(), want_bounds=False):
     if etype == ETH_P_IP:
         return _parse_ipv4(p, buf, off, n, bounds)
     if etype == ETH_P_IPV6:
-        return _parse_ipv6(p, buf, off, n, bounds, compat)
+        return _parse_ipv6(p, buf, off, n, bounds)
     return p  # ARP and every other EtherType: Ethernet only
 
 
@@ -154,7 +137,7 @@ def _parse_ipv4(p, buf, off, n, bounds):
     return _parse_l4(p, off + hlen, n, bounds)
 
 
-def _parse_ipv6(p, buf, off, n, bounds, compat):
+def _parse_ipv6(p, buf, off, n, bounds):
     if bounds is not None:
         bounds.append(off + 40)
     if off + 40 > n:
@@ -170,8 +153,7 @@ def _parse_ipv6(p, buf, off, n, bounds, compat):
     seen = 0
     while nexthdr in IPV6_EXTS:
         seen += 1
-        if seen > MAX_IPV6_EXT and not ('ipv6-ext7-frag' in compat and seen == MAX_IPV6_EXT + 1
-                                        and nexthdr == EXT_FRAG):
+        if seen > MAX_IPV6_EXT:
             p.rc = PARSE_BAD
             return p
         if nexthdr == EXT_FRAG:
@@ -188,15 +170,10 @@ def _parse_ipv6(p, buf, off, n, bounds, compat):
         if bounds is not None:
             bounds.append(pos + 2)
             bounds.append(pos + hlen)
-        # The whole header must be there (compat ipv6-ext-2bytes: its first 2 bytes).
-        need = hlen if nexthdr == EXT_FRAG or 'ipv6-ext-2bytes' not in compat else 2
-        if pos + need > n:
+        # The whole header must be there.
+        if pos + hlen > n:
             p.rc = PARSE_CUT
             return p
-        if seen > MAX_IPV6_EXT:  # the compat case above: only a later fragment parses
-            if not (buf[pos + 2] << 8 | buf[pos + 3]) & 0xFFF8:
-                p.rc = PARSE_BAD
-                return p
         if nexthdr == EXT_FRAG:
             fo = buf[pos + 2] << 8 | buf[pos + 3]
             if fo & 0xFFF8:  # offset > 0: the walk ends, no transport header here
@@ -235,14 +212,6 @@ def ipv6_pseudo(src, dst, length, proto):
     return bytes(src) + bytes(dst) + struct.pack('!IxxxB', length, proto)
 
 
-def csum_update_rfc1624(check, old, new):
-    """RFC 1624 eqn. 3, HC' = ~(~HC + ~m + m'): the incremental update the first pong used."""
-    s = (~check & 0xFFFF) + (~old & 0xFFFF) + new
-    s = (s & 0xFFFF) + (s >> 16)
-    s = (s & 0xFFFF) + (s >> 16)
-    return ~s & 0xFFFF
-
-
 # --- the programs -------------------------------------------------------------------------------
 
 def ratelimit_key(buf, p):
@@ -257,8 +226,7 @@ class Program:
     it), expected() the map contents at an epoch end, which reset() starts over from."""
     name = ''
 
-    def __init__(self, compat=frozenset()):
-        self.compat = compat
+    def __init__(self):
         self.reset()
 
     def reset(self):
@@ -300,9 +268,9 @@ class Hello(Program):
     counter counts them."""
     name = 'hello'
 
-    def __init__(self, verdict=PASS, compat=frozenset()):
+    def __init__(self, verdict=PASS):
         self.verdict = verdict
-        super().__init__(compat)
+        super().__init__()
 
     def reset(self):
         super().reset()
@@ -365,17 +333,16 @@ class Blocklist(Program):
     fixed IP header (with IPv4 options) is there, whatever follows it: an exact rule first, then
     the longest matching prefix; a hit drops and adds one to that rule's counter. A frame cut
     before its address, IHL < 5, a wrong version or a third tag passes as MALFORMED; non-IP
-    passes. Target rule: the tries are always consulted on an exact miss (compat
-    blocklist-trie-gate: only while blocklist_cfg counts entries, which the rules leave at 0)."""
+    passes. The tries are always consulted on an exact miss."""
     name = 'blocklist'
 
-    def __init__(self, exact4, exact6, cidr4, cidr6, match_dst=False, compat=frozenset()):
+    def __init__(self, exact4, exact6, cidr4, cidr6, match_dst=False):
         self.exact4, self.exact6 = set(exact4), set(exact6)
         self.cidr4, self.cidr6 = list(cidr4), list(cidr6)
         self.table4 = _prefix_table(self.cidr4, 32)
         self.table6 = _prefix_table(self.cidr6, 128)
         self.match_dst = match_dst
-        super().__init__(compat)
+        super().__init__()
 
     def reset(self):
         super().reset()
@@ -386,8 +353,6 @@ class Blocklist(Program):
         if addr in exact:
             self.hits[emap][addr] = self.hits[emap].get(addr, 0) + 1
             return DROP
-        if 'blocklist-trie-gate' in self.compat:
-            return PASS  # the rules never set the entry counts
         a = int.from_bytes(addr, 'big')
         for plen, nets in table:
             rule = nets.get(a >> (bits - plen))
@@ -434,10 +399,10 @@ class Portfilter(Program):
     header passes as MALFORMED."""
     name = 'portfilter'
 
-    def __init__(self, ports, allow_only=False, compat=frozenset()):
+    def __init__(self, ports, allow_only=False):
         self.ports = set(ports)  # host order
         self.allow_only = allow_only
-        super().__init__(compat)
+        super().__init__()
 
     def reset(self):
         super().reset()
@@ -484,11 +449,11 @@ class Ratelimit(Program):
     be checked to lie in a range."""
     name = 'ratelimit'
 
-    def __init__(self, rate, burst, buckets, compat=frozenset()):
+    def __init__(self, rate, burst, buckets):
         self.rate = rate
         self.burst = burst
         self.premade = dict(buckets)  # key -> (tokens_ns, last_ns, dropped)
-        super().__init__(compat)
+        super().__init__()
 
     def reset(self):
         super().reset()
@@ -588,16 +553,14 @@ IN6_LOOPBACK = bytes(15) + b'\1'
 
 
 class Pong(Program):
-    """docs/pong.md and the target rules: an ICMP echo request (type 8 code 0) or ICMPv6 echo
-    request (128/0), not a fragment, whole up to its IP total / payload length (else MALFORMED;
-    so is an IPv6 payload length that ends inside the ICMPv6 header), is answered with XDP_TX
-    unless either MAC is a group address, either IP address is a martian (_v4_martian,
-    _v6_martian), or a checksum does not verify (IPv4 header; ICMP over the message; ICMPv6 over
-    the pseudo-header and message). The reply: MACs and IP addresses swapped, TTL / hop limit 64,
-    type 0 / 129, IPv4 header checksum recomputed, ICMP/ICMPv6 checksum recomputed in full (0
-    written as 0xffff); tags, options, extension headers, payload and padding unchanged.
-    compat pong-v1: only group destinations (MAC, multicast/broadcast IP) pass, no checksum
-    checks, checksums updated incrementally."""
+    """docs/pong.md: an ICMP echo request (type 8 code 0) or ICMPv6 echo request (128/0), not a
+    fragment, whole up to its IP total / payload length (else MALFORMED; so is an IPv6 payload
+    length that ends inside the ICMPv6 header), is answered with XDP_TX unless either MAC is a group
+    address, either IP address is a martian (_v4_martian, _v6_martian), or a checksum does not
+    verify (IPv4 header; ICMP over the message; ICMPv6 over the pseudo-header and message). The
+    reply: MACs and IP addresses swapped, TTL / hop limit 64, type 0 / 129, IPv4 header checksum
+    recomputed, ICMP/ICMPv6 checksum recomputed in full (0 written as 0xffff); tags, options,
+    extension headers, payload and padding unchanged."""
     name = 'pong'
 
     def decide(self, buf, p):
@@ -626,28 +589,15 @@ class Pong(Program):
         if tot < hlen + 8 or ip + tot > len(buf):
             return PASS, None, True
         src, dst = bytes(buf[ip + 12:ip + 16]), bytes(buf[ip + 16:ip + 20])
-        v1 = 'pong-v1' in self.compat
-        if v1:
-            if _is_mcast_mac(buf[0]) or dst[0] & 0xF0 == 0xE0 or dst == b'\xff' * 4:
-                return PASS, None, False
-        elif (_is_mcast_mac(buf[0]) or _is_mcast_mac(buf[6]) or _v4_martian(src)
-              or _v4_martian(dst) or not csum_ok(buf[ip:ip + hlen])
-              or not csum_ok(buf[l4:ip + tot])):
+        if (_is_mcast_mac(buf[0]) or _is_mcast_mac(buf[6]) or _v4_martian(src)
+                or _v4_martian(dst) or not csum_ok(buf[ip:ip + hlen])
+                or not csum_ok(buf[l4:ip + tot])):
             return PASS, None, False
         out = bytearray(buf)
         out[0:6], out[6:12] = buf[6:12], buf[0:6]
         out[ip + 12:ip + 16], out[ip + 16:ip + 20] = buf[ip + 16:ip + 20], buf[ip + 12:ip + 16]
         out[ip + 8] = 64
         out[l4] = 0
-        if v1:
-            old_check = buf[ip + 10] << 8 | buf[ip + 11]
-            c = csum_update_rfc1624(old_check, buf[ip + 8] << 8 | buf[ip + 9],
-                                    64 << 8 | buf[ip + 9])
-            out[ip + 10:ip + 12] = struct.pack('!H', c)
-            c = csum_update_rfc1624(buf[l4 + 2] << 8 | buf[l4 + 3], 8 << 8 | buf[l4 + 1],
-                                    buf[l4 + 1])
-            out[l4 + 2:l4 + 4] = struct.pack('!H', c)
-            return TX, bytes(out), False
         out[ip + 10:ip + 12] = b'\0\0'
         out[ip + 10:ip + 12] = struct.pack('!H', ~ones_sum(out[ip:ip + hlen]) & 0xFFFF)
         out[l4 + 2:l4 + 4] = b'\0\0'
@@ -663,29 +613,20 @@ class Pong(Program):
         end = ip + 40 + plen
         if end > len(buf):
             return PASS, None, True
-        v1 = 'pong-v1' in self.compat
         # The ICMPv6 message runs from its header to the end of the payload; a payload length
-        # that ends before the ICMPv6 header does cannot be a request (target rule: MALFORMED).
-        if not v1 and end < l4 + 8:
+        # that ends before the ICMPv6 header does cannot be a request (MALFORMED).
+        if end < l4 + 8:
             return PASS, None, True
         src, dst = bytes(buf[ip + 8:ip + 24]), bytes(buf[ip + 24:ip + 40])
-        if v1:
-            if _is_mcast_mac(buf[0]) or dst[0] == 0xFF:
-                return PASS, None, False
-        elif (_is_mcast_mac(buf[0]) or _is_mcast_mac(buf[6]) or _v6_martian(src)
-              or _v6_martian(dst)
-              or not csum_ok(ipv6_pseudo(src, dst, end - l4, IPPROTO_ICMPV6) + buf[l4:end])):
+        if (_is_mcast_mac(buf[0]) or _is_mcast_mac(buf[6]) or _v6_martian(src)
+                or _v6_martian(dst)
+                or not csum_ok(ipv6_pseudo(src, dst, end - l4, IPPROTO_ICMPV6) + buf[l4:end])):
             return PASS, None, False
         out = bytearray(buf)
         out[0:6], out[6:12] = buf[6:12], buf[0:6]
         out[ip + 8:ip + 24], out[ip + 24:ip + 40] = dst, src
         out[ip + 7] = 64
         out[l4] = 129
-        if v1:
-            c = csum_update_rfc1624(buf[l4 + 2] << 8 | buf[l4 + 3], 128 << 8 | buf[l4 + 1],
-                                    129 << 8 | buf[l4 + 1])
-            out[l4 + 2:l4 + 4] = struct.pack('!H', c)
-            return TX, bytes(out), False
         out[l4 + 2:l4 + 4] = b'\0\0'
         c = ~ones_sum(ipv6_pseudo(dst, src, end - l4, IPPROTO_ICMPV6) + out[l4:end]) & 0xFFFF
         out[l4 + 2:l4 + 4] = struct.pack('!H', c or 0xFFFF)
