@@ -168,11 +168,24 @@ ping_replies()
 # -------------------------------------------------------------------------
 
 # xdp-loader, run in the test host. xdp-loader (xdp-tools 1.3.1) runs one instance per system: each
-# takes /run/xdp-loader.lck with O_EXCL and a second one started meanwhile exits at once ("Unable to
-# read PID from lockfile: File exists"), having done nothing. Tests run side by side (J=3, and other
-# suites beside them), so every xdp-loader call of the suite waits its turn on this flock first.
+# takes /run/xdp-loader.lck with O_EXCL before doing anything, and a second one started meanwhile
+# exits at once ("Unable to read PID from lockfile: File exists", "... Already held by pid N"). Tests
+# run side by side (J=3), so the suite's calls wait their turn on a flock; one that still meets the
+# lock (an xdp-loader of someone else on this machine) did nothing, and is run again, for up to 20 s.
 XK_LOADER_LOCK=/run/xdpkit-e2e-xdp-loader.lock
-xdp_loader() { flock "$XK_LOADER_LOCK" nsenter --net="/run/netns/$XK_NS" -- xdp-loader "$@"; }
+xdp_loader()
+{
+	local err rc try
+	for try in $(seq 100); do
+		{ err=$(flock "$XK_LOADER_LOCK" \
+			nsenter --net="/run/netns/$XK_NS" -- xdp-loader "$@" 2>&1 >&3); } 3>&1
+		rc=$?
+		[ $rc != 0 ] && [[ $err =~ lockfile|"program lock" ]] || break
+		sleep 0.2
+	done
+	[ -z "$err" ] || printf '%s\n' "$err" >&2
+	return $rc
+}
 
 # XDP program on the host's IFACE (default veth0) as the kernel reports it, empty when none. Where
 # libxdp chains programs (kernels that allow freplace, as in the VM guest) the kernel runs its
