@@ -98,9 +98,9 @@ test-e2e: all $(TEST_OBJS)
 test-verifier: all $(VERIFIER_OBJS)
 	tests/verifier/run.sh
 
-# tests/vm, then the e2e suite where libxdp chains programs under its dispatcher, in one boot per kernel
-# (6.1 and 6.12 side by side; the e2e objects are built here: the guest has no clang). vmtest.sh stops a
-# kernel's run after 1500 s (VMTEST_TIMEOUT).
+# tests/vm, then the e2e suite where libxdp chains programs under its dispatcher, in one boot per
+# kernel (6.1 and 6.12 side by side; the e2e objects are built here: the guest has no clang).
+# vmtest.sh stops a kernel's run after 1500 s (VMTEST_TIMEOUT).
 test-vm: all $(TEST_OBJS)
 	scripts/vmtest.sh all vm e2e
 

@@ -5,10 +5,10 @@
 #   KERNEL   a kernel package name or glob, e.g. linux-image-6.1.0-56-amd64, 'linux-image-6.12.*-amd64-unsigned'
 #   6.1      the newest linux-image-6.1.0-*-amd64 (bookworm); 6.12: the newest linux-image-6.12.*-amd64-unsigned
 #   all      both (default)
-#   TEST     guest tests to run (default: every test_* of tests/vm/t-*.sh, also named "vm"), e.g. chain_three;
-#            "e2e" the tests/e2e suite in the guest, "e2e:test_count" one test of it. `vm e2e` runs both in one
-#            boot (what make test-vm does)
-# Environment: VMTEST_TIMEOUT (seconds per kernel, default 480, 1500 with e2e), VMTEST_CACHE (default .cache/vm),
+#   TEST     guest tests (default: every test_* of tests/vm/t-*.sh, also named "vm"), e.g. chain_three;
+#            "e2e" the tests/e2e suite, "e2e:test_count" one test of it; `vm e2e` both in one boot
+#            (what make test-vm runs)
+# Environment: VMTEST_TIMEOUT (seconds per kernel; 480, 1500 with e2e), VMTEST_CACHE (default .cache/vm),
 #   V=1 (kernel log on the console; V is also passed to the guest, where tests/e2e/run.sh streams each test),
 #   VMTEST_JOBS (kernels booted side by side, console lines then prefixed [6.1]/[6.12]; default 2 with 2+ CPUs)
 #
@@ -235,7 +235,7 @@ main() {
 	what=${1:-all}
 	[ $# -gt 0 ] && shift
 	TESTS="$*"
-	# tests/vm alone takes about 2 minutes a kernel; the e2e suite 4 to 7 under TCG on a busy machine.
+	# tests/vm alone takes about a minute; with e2e 5 to 10 minutes under TCG on a busy machine.
 	case " $TESTS" in
 	*" e2e"*) TIMEOUT=${VMTEST_TIMEOUT:-1500} ;;
 	*) TIMEOUT=${VMTEST_TIMEOUT:-480} ;;

@@ -34,7 +34,10 @@ done
 # timeout only guards a stuck socat: one that counted socat's start-up ended it before its first
 # SYN in a loaded VM guest, and "cannot connect" passed with no SYN sent.
 send_udp() { echo "$2" | on_peer socat -u - "UDP4-SENDTO:$XK_IP4:$1"; }
-send_tcp() { echo "$2" | on_peer timeout 30 socat -u - "TCP4:$XK_IP4:$1,connect-timeout=2" 2>/dev/null; }
+send_tcp()
+{
+	echo "$2" | on_peer timeout 30 socat -u - "TCP4:$XK_IP4:$1,connect-timeout=2" 2>/dev/null
+}
 got() { sleep 0.2; cat "$TMP/$1$2" 2>/dev/null | tr '\n' ' '; }
 hits() { percpu_sum pinned $PIN/portfilter_ports key $(be16 "$1") -- x; }
 
