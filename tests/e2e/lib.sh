@@ -167,14 +167,37 @@ ping_replies()
 # --- what the kernel reports
 # -------------------------------------------------------------------------
 
+# xdp-loader, run in the test host. xdp-loader (xdp-tools 1.3.1) runs one instance per system: each
+# takes /run/xdp-loader.lck with O_EXCL before doing anything, and a second one started meanwhile
+# exits at once ("Unable to read PID from lockfile: File exists", "... Already held by pid N").
+# Tests run side by side (J=3), so the suite's calls wait their turn on a flock; one that still
+# meets the lock (someone else's xdp-loader on this machine) did nothing: run again, up to 20 s.
+XK_LOADER_LOCK=/run/xdpkit-e2e-xdp-loader.lock
+xdp_loader()
+{
+	local err rc
+	for _ in $(seq 100); do
+		{ err=$(flock "$XK_LOADER_LOCK" \
+			nsenter --net="/run/netns/$XK_NS" -- xdp-loader "$@" 2>&1 >&3); } 3>&1
+		rc=$?
+		[ $rc != 0 ] && [[ $err =~ lockfile|"program lock" ]] || break
+		sleep 0.2
+	done
+	[ -z "$err" ] || printf '%s\n' "$err" >&2
+	return $rc
+}
+
 # XDP program on the host's IFACE (default veth0) as the kernel reports it, empty when none. Where
 # libxdp chains programs (kernels that allow freplace, as in the VM guest) the kernel runs its
 # dispatcher: then the ids of the dispatcher's components in run order, one a line, as xdp-loader
-# (libxdp's own view, not xdpkit's) lists them (the dispatcher's id if it lists none). Plain text
-# and bash matching, no jq: every process counts under an emulated CPU (~0.1 s each, jq 0.35 s).
+# (libxdp's own view, not xdpkit's) lists them. libxdp pins the dispatcher's state before it
+# attaches it, so a dispatcher in ip link always has its components listed; if xdp-loader fails all
+# the same, its message goes to the test log and the dispatcher's own id is returned (an XDP program
+# is there). Plain text and bash matching, no jq: every process counts under an emulated CPU (~0.1 s
+# each, jq 0.35 s).
 xdp_prog_id()
 {
-	local dev=${1:-$XK_IF} out re='prog/xdp[a-z]* id ([0-9]+) name ([^ ]+)' line
+	local dev=${1:-$XK_IF} out re='prog/xdp[a-z]* id ([0-9]+) name ([^ ]+)' line ids
 	local comp='^=> +[0-9]+ +[^ ]+ +([0-9]+) '
 	out=$(on_host ip link show dev "$dev" 2>/dev/null)
 	[[ $out =~ $re ]] || return 0
@@ -182,21 +205,14 @@ xdp_prog_id()
 		echo "${BASH_REMATCH[1]}"
 		return 0
 	fi
-	# " =>  PRIO  NAME  ID  TAG  ACTIONS" under the dispatcher's line. Once in a while (seen
-	# on 6.1, tests running side by side) xdp-loader lists no component right after an attach:
-	# ask again, and leave what it said in the test's log.
-	local try ids did=${BASH_REMATCH[1]}
-	for try in 1 2 3 4 5; do
-		out=$(on_host xdp-loader status "$dev" 2>&1)
-		ids=$(while read -r line; do
-			[[ $line =~ $comp ]] && echo "${BASH_REMATCH[1]}"
-		done <<<"$out")
-		[ -n "$ids" ] && break
-		printf 'xdp_prog_id: no component under the dispatcher on %s (try %d):\n%s\n' \
-			"$dev" $try "$out" >&2
-		sleep 0.5
-	done
-	# A dispatcher without components is still an XDP program: its id, so no check reads "none".
+	local did=${BASH_REMATCH[1]}
+	# " =>  PRIO  NAME  ID  TAG  ACTIONS" under the dispatcher's line.
+	out=$(xdp_loader status "$dev" 2>&1)
+	ids=$(while read -r line; do
+		[[ $line =~ $comp ]] && echo "${BASH_REMATCH[1]}"
+	done <<<"$out")
+	[ -n "$ids" ] || printf '%s: xdp-loader lists no component of dispatcher %s on %s:\n%s\n' \
+		xdp_prog_id "$did" "$dev" "$out" >&2
 	echo "${ids:-$did}"
 }
 # XDP attach mode as ip -j reports it: 1 native (xdp), 2 generic (xdpgeneric), 3 offload, 4 several.

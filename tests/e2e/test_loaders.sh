@@ -53,22 +53,22 @@ tc_ingress()
 }
 
 # xdp-loader exactly as a person types it; it pins maps by name only when given -p, so that is tried too.
-xdp_loader()
+xdploader_skb()
 {
 	local n=$1 obj=$2 pins=$3 dir=/sys/fs/bpf/xkt-xl
-	check "$n: xdp-loader load -m skb veth0 $n.bpf.o" on_host xdp-loader load -m skb veth0 "$obj"
+	check "$n: xdp-loader load -m skb veth0 $n.bpf.o" xdp_loader load -m skb veth0 "$obj"
 	check_match "$n: xdp-loader status shows it in skb mode" "^veth0 .* skb +[0-9]+ +[0-9a-f]{16}" \
-		"$(on_host xdp-loader status veth0)"
+		"$(xdp_loader status veth0)"
 	check_eq "$n: ip -j link agrees (generic mode 2)" 2 "$(xdp_mode)"
-	check "$n: xdp-loader unload --all" on_host xdp-loader unload veth0 --all
+	check "$n: xdp-loader unload --all" xdp_loader unload veth0 --all
 	check_match "$n: xdp-loader status shows nothing loaded" "No XDP program loaded" \
-		"$(on_host xdp-loader status veth0)"
+		"$(xdp_loader status veth0)"
 	check_eq "$n: no XDP program left after unload" "" "$(xdp_prog_id)"
 	[ -n "$pins" ] || return 0
 	mkdir -p $dir
-	check "$n: xdp-loader load -m skb -p DIR" on_host xdp-loader load -m skb -p $dir veth0 "$obj"
+	check "$n: xdp-loader load -m skb -p DIR" xdp_loader load -m skb -p $dir veth0 "$obj"
 	check_eq "$n: xdp-loader pins the pinned-by-name maps under -p" "$pins" "$(pins_in $dir)"
-	check "$n: xdp-loader unload --all (-p)" on_host xdp-loader unload veth0 --all
+	check "$n: xdp-loader unload --all (-p)" xdp_loader unload veth0 --all
 	check_eq "$n: no XDP program left after unload (-p)" "" "$(xdp_prog_id)"
 	rm -rf $dir
 }
@@ -100,7 +100,7 @@ for obj in "${objs[@]}"; do
 	ip_xdp "$n" "$obj" xdpgeneric 2 "$pins"
 	case " $secs" in *" tc "*) tc_ingress "$n" "$obj" "$pins" ;; esac
 	for p in $(pins_in $GLOBALS); do rm -f "$GLOBALS/$p"; done
-	xdp_loader "$n" "$obj" "$pins"
+	xdploader_skb "$n" "$obj" "$pins"
 	bpftool_loadall "$n" "$obj" "$pins" "$secs"
 
 	# Everything that remains in bpffs is what the loaders keep for themselves (empty dirs,

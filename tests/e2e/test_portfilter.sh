@@ -30,9 +30,14 @@ for i in $(seq 50); do
 done
 
 # send_udp PORT WORD; send_tcp PORT WORD (fails when the SYN is dropped); got PROTO PORT: words
-# received.
+# received. The connection attempt is bounded from connect() on (SYNs at 0 and 1 s); the outer
+# timeout only guards a stuck socat: one that counted socat's start-up ended it before its first
+# SYN in a loaded VM guest, and "cannot connect" passed with no SYN sent.
 send_udp() { echo "$2" | on_peer socat -u - "UDP4-SENDTO:$XK_IP4:$1"; }
-send_tcp() { echo "$2" | on_peer timeout 3 socat -u - "TCP4:$XK_IP4:$1,connect-timeout=1" 2>/dev/null; }
+send_tcp()
+{
+	echo "$2" | on_peer timeout 30 socat -u - "TCP4:$XK_IP4:$1,connect-timeout=2" 2>/dev/null
+}
 got() { sleep 0.2; cat "$TMP/$1$2" 2>/dev/null | tr '\n' ' '; }
 hits() { percpu_sum pinned $PIN/portfilter_ports key $(be16 "$1") -- x; }
 

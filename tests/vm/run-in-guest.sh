@@ -1,7 +1,7 @@
 #!/bin/sh
 # Runs inside the vmtest guest: every test_* function of tests/vm/t-*.sh, or those named (and "e2e": tests/e2e).
-# Usage: sh tests/vm/run-in-guest.sh [TEST...]   TEST: a function name (test_ optional), "e2e" (the whole e2e
-# suite) or "e2e:NAME" (one e2e test, e.g. e2e:test_count)
+# Usage: sh tests/vm/run-in-guest.sh [TEST...]   TEST: a function name (test_ optional), "vm" (all
+# of them, the default), "e2e" (the whole e2e suite) or "e2e:NAME" (one e2e test: e2e:test_count)
 cd "$(dirname "$0")/../.." || exit 1
 . tests/vm/lib.sh
 for f in tests/vm/t-*.sh; do
@@ -13,6 +13,7 @@ want=""
 for t in "$@"; do
 	case $t in
 	e2e:*) e2e_tests="${e2e_tests:-} ${t#e2e:}" want="$want e2e" ;;
+	vm) want="$want $all" ;;
 	e2e | test_*) want="$want $t" ;;
 	*) want="$want test_$t" ;;
 	esac
