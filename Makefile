@@ -124,7 +124,7 @@ test-vm: all $(TEST_OBJS)
 test-vm-e2e: all $(TEST_OBJS)
 	scripts/vmtest.sh all e2e
 
-test: test-unit test-hardening test-fuzz test-verifier test-e2e test-vm test-stress
+test: test-unit test-hardening test-fuzz test-verifier test-e2e test-stress test-vm
 
 # The manager and the unit-test binary carry the hardening asked for above (readelf, as
 # hardening-check reads it).
