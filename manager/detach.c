@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -71,6 +72,7 @@ static int parse_args(int argc, char **argv, struct detach_args *a)
 	    {"tc", required_argument, NULL, 't'}, {"purge", no_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},	  {0},
 	};
+	unsigned long long id;
 	char *end;
 	int c, pos = 0;
 
@@ -88,12 +90,15 @@ static int parse_args(int argc, char **argv, struct detach_args *a)
 			detach_help();
 			return -1;
 		case 'i':
+			/* strtoull takes "-1" as 2^64-1 and a u32 would keep the low bits of a
+			 * larger number: either could name some other program. */
 			errno = 0;
-			a->id = strtoul(optarg, &end, 0);
-			if (errno || *end || !a->id)
+			id = strtoull(optarg, &end, 0);
+			if (errno || *end || !id || id > UINT32_MAX || strchr(optarg, '-'))
 				return xk_error(
 				    XK_EXIT_USAGE,
 				    "--id '%s' is not a program id; see 'xdpkit status'", optarg);
+			a->id = id;
 			break;
 		case 'a':
 			a->all = true;
@@ -207,7 +212,8 @@ static int word_names(const char *word, char names[][64], int max)
 		snprintf(path, sizeof(path), "%s", word);
 	else
 		snprintf(path, sizeof(path), "%s/%s.bpf.o", xk.prog_dir ? xk.prog_dir : ".", word);
-	if (stat(path, &st) || xk_obj_check_elf(path) != 0) {
+	/* Quietly: a word that is no object file (a directory, a text file) is a kernel name. */
+	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(names[0], 64, "%s", word);
 		return 1;
 	}
