@@ -71,6 +71,10 @@ void xk_tc_cleanup(int ifindex);
 
 /* Call fn for every map pinned under xk.pin_root that program prog_id uses. */
 typedef void (*xk_pin_fn)(const char *name, const char *path, __u32 map_id, void *ctx);
+/* Call fn for every map pinned directly under xk.pin_root, in name order. */
+int xk_pins_walk(xk_pin_fn fn, void *ctx);
+/* The first loaded program, other than those in skip[], that uses map_id; 0 if none. */
+__u32 xk_map_user(__u32 map_id, const __u32 *skip, int n_skip);
 int xk_pins_of_prog(__u32 prog_id, xk_pin_fn fn, void *ctx);
 /* Make the pins of a loaded object mode 0600 (bpffs honours umask; we do not rely on it). */
 void xk_pins_fix_mode(struct bpf_object *obj);

@@ -80,8 +80,7 @@ static __u32 pinned_map_id(const char *path)
 	return id;
 }
 
-/* Call fn for every map pinned directly under the root, in name order. */
-static int walk_root(xk_pin_fn fn, void *ctx)
+int xk_pins_walk(xk_pin_fn fn, void *ctx)
 {
 	char path[PATH_MAX];
 	struct dirent **ents;
@@ -137,7 +136,7 @@ int xk_pins_of_prog(__u32 prog_id, xk_pin_fn fn, void *ctx)
 	err = xk_prog_map_ids(prog_id, &op.ids, &op.n);
 	if (err)
 		return err;
-	err = walk_root(of_prog_cb, &op);
+	err = xk_pins_walk(of_prog_cb, &op);
 	free(op.ids);
 	return err;
 }
@@ -164,8 +163,7 @@ struct purge {
 	int err;
 };
 
-/* The first loaded program, other than the ones just detached, that uses map_id; 0 if none. */
-static __u32 user_of(__u32 map_id, const __u32 *skip, int n_skip)
+__u32 xk_map_user(__u32 map_id, const __u32 *skip, int n_skip)
 {
 	__u32 id = 0, *maps, n;
 
@@ -191,7 +189,7 @@ static void purge_cb(const char *name, const char *path, __u32 map_id, void *ctx
 
 	if (!ours && !p->orphans)
 		return;
-	user = user_of(map_id, p->gone_progs, p->n_progs);
+	user = xk_map_user(map_id, p->gone_progs, p->n_progs);
 	if (user) {
 		/* Orphan candidates in use by someone else are simply not orphans: say nothing. */
 		if (ours) {
@@ -218,7 +216,7 @@ int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, i
 	    .n_progs = n_progs,
 	    .orphans = orphans,
 	};
-	int err = walk_root(purge_cb, &p);
+	int err = xk_pins_walk(purge_cb, &p);
 
 	/* The root is ours to remove once nothing is in it; ENOTEMPTY and ENOENT are fine. */
 	rmdir(xk.pin_root);
