@@ -50,7 +50,8 @@ struct state {
 static void detach_help(void)
 {
 	printf("Usage: xdpkit detach IFACE [PROG... | --id N | --all] [--tc ingress|egress] "
-	       "[--purge]\n\n"
+	       "[--purge]\n"
+	       "       xdpkit detach --all --purge\n\n"
 	       "Detach programs from IFACE, including ones attached by ip, tc or xdp-loader.\n"
 	       "  PROG...      programs by collection name, object path or kernel program name "
 	       "(XDP, or the\n"
@@ -62,7 +63,10 @@ static void detach_help(void)
 	       "  --purge      also remove the pinned maps under the pin root that the detached "
 	       "programs used and no\n"
 	       "               other loaded program uses; with --all also pins that no loaded "
-	       "program uses at all\n");
+	       "program uses at all\n\n"
+	       "'xdpkit detach --all --purge' without IFACE removes only the pins under the root that "
+	       "no loaded program\n"
+	       "uses, e.g. those left by an interface or a network namespace that was deleted.\n");
 }
 
 static int parse_args(int argc, char **argv, struct detach_args *a)
@@ -120,9 +124,14 @@ static int parse_args(int argc, char **argv, struct detach_args *a)
 			    argv[optind - 1]);
 		}
 	}
+	/* No interface: only the pins under the root that no loaded program uses (the interface
+	 * they served may be gone, and with it the programs). */
+	if (pos < 1 && a->all && a->purge && !a->id && a->tc_dir < 0)
+		return 0;
 	if (pos < 1)
 		return xk_error(XK_EXIT_USAGE,
-				"detach needs an interface, e.g. 'xdpkit detach veth0 count'");
+				"detach needs an interface, e.g. 'xdpkit detach veth0 count' (without "
+				"one, only 'xdpkit detach --all --purge': the pins no program uses)");
 	a->ifname = argv[1];
 	a->words = argv + 2;
 	a->n = pos - 1;
@@ -322,7 +331,9 @@ static int detach_tc(struct detach_args *a, struct state *s)
 		printf("%s: detached %s (id %u) from TC %s\n", a->ifname, t->name, t->id,
 		       xk_tc_dir_name(t->dir));
 	}
-	if (any)
+	/* --all also takes away an empty clsact qdisc that nothing detached here had left, e.g. one
+	 * an attach created before it was killed. One that holds any filter stays. */
+	if (any || a->all)
 		xk_tc_cleanup(a->ifindex);
 	return ret;
 }
@@ -381,6 +392,18 @@ static void wait_gone(const struct state *s)
 	}
 }
 
+/* detach --all --purge without an interface. */
+static int purge_unused(void)
+{
+	int n = xk_pins_purge(NULL, 0, NULL, 0, true);
+
+	if (n < 0)
+		return XK_EXIT_FAIL;
+	if (!n)
+		printf("nothing to purge: no map pinned under %s is unused\n", xk.pin_root);
+	return XK_EXIT_OK;
+}
+
 int do_detach(int argc, char **argv)
 {
 	struct detach_args a;
@@ -396,9 +419,16 @@ int do_detach(int argc, char **argv)
 		err = xk_need_bpffs();
 	if (err)
 		return err;
+	if (!a.ifname)
+		return purge_unused();
 	a.ifindex = xk_ifindex(a.ifname);
-	if (!a.ifindex)
+	if (!a.ifindex) {
+		if (a.purge)
+			xk_hint("the maps its programs pinned stay under %s; 'xdpkit detach --all "
+				"--purge' without an interface removes those no program uses",
+				xk.pin_root);
 		return XK_EXIT_NOTFOUND;
+	}
 	err = collect(&a, &s);
 	if (!err)
 		err = choose(&a, &s);
@@ -417,7 +447,7 @@ int do_detach(int argc, char **argv)
 	s.mp = NULL;
 	if (!err)
 		wait_gone(&s);
-	if (!err && a.purge && xk_pins_purge(maps, n_maps, progs, n_progs, a.all))
+	if (!err && a.purge && xk_pins_purge(maps, n_maps, progs, n_progs, a.all) < 0)
 		err = XK_EXIT_FAIL;
 out:
 	xdp_multiprog__close(s.mp);

@@ -80,7 +80,7 @@ int xk_pins_of_prog(__u32 prog_id, xk_pin_fn fn, void *ctx);
 void xk_pins_fix_mode(struct bpf_object *obj);
 /* Remove pins under the root used by programs in gone[] and by no other loaded program; with
  * orphans, also pins no loaded program uses. Prints what it removed and kept. Removes the root
- * itself when empty. */
+ * itself when empty. Returns how many pins it removed, or -errno. */
 int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, int n_progs,
 		  bool orphans);
 /* Pins a load is about to create, so a failed attach can take them away again (nothing half-done).

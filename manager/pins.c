@@ -160,6 +160,7 @@ struct purge {
 	const __u32 *gone_progs;
 	int n_progs;
 	bool orphans;
+	int removed;
 	int err;
 };
 
@@ -204,6 +205,7 @@ static void purge_cb(const char *name, const char *path, __u32 map_id, void *ctx
 		return;
 	}
 	printf("removed %s (map %s)\n", path, name);
+	p->removed++;
 }
 
 int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, int n_progs,
@@ -220,7 +222,9 @@ int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, i
 
 	/* The root is ours to remove once nothing is in it; ENOTEMPTY and ENOENT are fine. */
 	rmdir(xk.pin_root);
-	return err ? err : p.err;
+	if (err || p.err)
+		return err ? err : p.err;
+	return p.removed;
 }
 
 void xk_newpins_note(struct xk_newpins *np, struct bpf_object *obj)
