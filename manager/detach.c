@@ -404,12 +404,51 @@ static int purge_unused(void)
 	return XK_EXIT_OK;
 }
 
-int do_detach(int argc, char **argv)
+/* Everything from the listing to the last unlink, under xk_lock(). */
+static int detach_locked(struct detach_args *a)
 {
-	struct detach_args a;
 	struct state s = {};
 	__u32 *maps = NULL, progs[MAX_SEL];
 	int n_maps = 0, n_progs = 0, err, chosen = 0, i;
+
+	a->ifindex = xk_ifindex(a->ifname);
+	if (!a->ifindex) {
+		if (a->purge)
+			xk_hint("the maps its programs pinned stay under %s; 'xdpkit detach --all "
+				"--purge' without an interface removes those no program uses",
+				xk.pin_root);
+		return XK_EXIT_NOTFOUND;
+	}
+	err = collect(a, &s);
+	if (!err)
+		err = choose(a, &s);
+	if (err)
+		goto out;
+	for (i = 0; i < s.n; i++)
+		chosen += s.t[i].chosen;
+	if (!chosen)
+		printf("%s: nothing attached to detach\n", a->ifname);
+	if (a->purge)
+		gone_sets(&s, &maps, &n_maps, progs, &n_progs);
+	err = detach_xdp(a, &s);
+	if (!err)
+		err = detach_tc(a, &s);
+	xdp_multiprog__close(s.mp);
+	s.mp = NULL;
+	if (!err)
+		wait_gone(&s);
+	if (!err && a->purge && xk_pins_purge(maps, n_maps, progs, n_progs, a->all) < 0)
+		err = XK_EXIT_FAIL;
+out:
+	xdp_multiprog__close(s.mp);
+	free(maps);
+	return err;
+}
+
+int do_detach(int argc, char **argv)
+{
+	struct detach_args a;
+	int err;
 
 	err = parse_args(argc, argv, &a);
 	if (err)
@@ -421,36 +460,11 @@ int do_detach(int argc, char **argv)
 		return err;
 	if (!a.ifname)
 		return purge_unused();
-	a.ifindex = xk_ifindex(a.ifname);
-	if (!a.ifindex) {
-		if (a.purge)
-			xk_hint("the maps its programs pinned stay under %s; 'xdpkit detach --all "
-				"--purge' without an interface removes those no program uses",
-				xk.pin_root);
-		return XK_EXIT_NOTFOUND;
-	}
-	err = collect(&a, &s);
-	if (!err)
-		err = choose(&a, &s);
-	if (err)
-		goto out;
-	for (i = 0; i < s.n; i++)
-		chosen += s.t[i].chosen;
-	if (!chosen)
-		printf("%s: nothing attached to detach\n", a.ifname);
-	if (a.purge)
-		gone_sets(&s, &maps, &n_maps, progs, &n_progs);
-	err = detach_xdp(&a, &s);
-	if (!err)
-		err = detach_tc(&a, &s);
-	xdp_multiprog__close(s.mp);
-	s.mp = NULL;
-	if (!err)
-		wait_gone(&s);
-	if (!err && a.purge && xk_pins_purge(maps, n_maps, progs, n_progs, a.all) < 0)
-		err = XK_EXIT_FAIL;
-out:
-	xdp_multiprog__close(s.mp);
-	free(maps);
+	/* Locked from the listing to the last unlink: the filters listed are the ones removed (a
+	 * filter goes by handle and priority, which a concurrent detach and attach could hand to
+	 * another program meanwhile), and no attach reuses a pin --purge is about to remove. */
+	xk_lock();
+	err = detach_locked(&a);
+	xk_unlock();
 	return err;
 }

@@ -6,13 +6,38 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+
+/* The lock: flock on the bpffs root, as libxdp locks /sys/fs/bpf/xdp. Nested calls in one process
+ * only count; the kernel drops the lock with the process, even one killed with -9. */
+static int lock_fd = -1, lock_depth;
+
+void xk_lock(void)
+{
+	if (lock_depth++)
+		return;
+	lock_fd = open("/sys/fs/bpf", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* No bpffs to lock on means no pins either; the TC side then goes unlocked, as before. */
+	while (lock_fd >= 0 && flock(lock_fd, LOCK_EX) && errno == EINTR)
+		;
+}
+
+void xk_unlock(void)
+{
+	if (!lock_depth || --lock_depth)
+		return;
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
+}
 
 int xk_prog_map_ids(__u32 prog_id, __u32 **out, __u32 *n)
 {
@@ -218,10 +243,14 @@ int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, i
 	    .n_progs = n_progs,
 	    .orphans = orphans,
 	};
-	int err = xk_pins_walk(purge_cb, &p);
+	int err;
 
+	/* Locked: an attach must not reuse a pin between our "no user" and our unlink. */
+	xk_lock();
+	err = xk_pins_walk(purge_cb, &p);
 	/* The root is ours to remove once nothing is in it; ENOTEMPTY and ENOENT are fine. */
 	rmdir(xk.pin_root);
+	xk_unlock();
 	if (err || p.err)
 		return err ? err : p.err;
 	return p.removed;
@@ -233,6 +262,11 @@ void xk_newpins_note(struct xk_newpins *np, struct bpf_object *obj)
 	struct stat st;
 	char **tmp;
 
+	/* Held until xk_newpins_free: no other xdpkit may reuse, or purge, the pins this attach
+	 * creates before it knows whether they stay (a failed attach unlinks them). */
+	if (!np->locked)
+		xk_lock();
+	np->locked = true;
 	bpf_object__for_each_map(m, obj)
 	{
 		const char *path = bpf_map__pin_path(m);
@@ -267,4 +301,7 @@ void xk_newpins_free(struct xk_newpins *np)
 	free(np->paths);
 	np->paths = NULL;
 	np->n = 0;
+	if (np->locked)
+		xk_unlock();
+	np->locked = false;
 }
