@@ -40,7 +40,8 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 # Objects only the e2e tests use, built here because the VM guest that also runs them has no clang.
 TEST_OBJS := $(patsubst tests/e2e/objs/%.bpf.c,$(BUILD)/test-objs/%.bpf.o,$(wildcard tests/e2e/objs/*.bpf.c))
 
-.PHONY: all progs manager clean test test-unit test-e2e test-vm test-vm-e2e bench demo install deps test-verifier
+.PHONY: all progs manager clean test test-unit test-e2e test-vm test-vm-e2e bench demo install deps test-verifier \
+	stress test-stress-short
 all: progs manager
 progs: $(BPF_OBJS)
 manager: $(if $(MANAGER_SRCS),$(BUILD)/xdpkit)
@@ -106,7 +107,15 @@ test-vm: all
 test-vm-e2e: all $(TEST_OBJS)
 	VMTEST_TIMEOUT=$${VMTEST_TIMEOUT:-1800} scripts/vmtest.sh all e2e
 
-test: test-unit test-verifier test-e2e test-vm
+# The hardening suite (tests/stress): 8 managers at once, kill -9, interfaces and namespaces deleted,
+# the bad-input matrix. make test runs each case's short version; make stress the full one.
+test-stress-short: all $(TEST_OBJS)
+	tests/stress/run.sh short
+
+stress: all $(TEST_OBJS)
+	tests/stress/run.sh full
+
+test: test-unit test-verifier test-e2e test-stress-short test-vm
 
 install: all
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xdpkit
