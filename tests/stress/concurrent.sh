@@ -248,8 +248,7 @@ done <"$W/out"
 # expected SIDE: the ids attached on that side minus the ids detached from it.
 expected()
 {
-	grep "^$1 " "$W/att" | sort -u | comm -23 - <(grep "^$1 " "$W/det" | sort -u) |
-		cut -d' ' -f2 | sort -n
+	minus <(grep "^$1 " "$W/att") <(grep "^$1 " "$W/det") | cut -d' ' -f2 | sort -n
 }
 check_eq "XDP: the programs left are those attached and not detached" "$(expected xdp)" \
 	"$(xdp_prog_id | sort -n)"
@@ -261,7 +260,7 @@ for d in ingress egress; do
 done
 check_eq "no program was reported detached twice" "" "$(sort "$W/det" | uniq -d)"
 check_eq "every program reported detached had been reported attached" "" \
-	"$(sort -u "$W/det" | comm -23 - <(sort -u "$W/att"))"
+	"$(minus "$W/det" "$W/att")"
 check_eq "no TC filter without a program" "" \
 	"$({ _tc_bpf_lines ingress; _tc_bpf_lines egress; } | grep -v ' id [0-9]')"
 
@@ -313,8 +312,8 @@ track_prog $(cut -d' ' -f2 "$W/att")
 track_now
 attached_now=$(kernel_view | awk '$1 == "xdp" || $1 == "tc" { print $NF }' | sort -u)
 for ((i = 0; i < 60; i++)); do
-	orphans=$(cut -d' ' -f2 "$W/att" | sort -u | comm -23 - <(echo "$attached_now") |
-		comm -12 - <(bpftool prog list | sed -n 's/^\([0-9]*\): .*/\1/p' | sort -u))
+	orphans=$(both <(minus <(cut -d' ' -f2 "$W/att") <(echo "$attached_now")) \
+		<(bpftool prog list | sed -n 's/^\([0-9]*\): .*/\1/p'))
 	[ -z "$orphans" ] && break
 	sleep 0.5
 done
@@ -408,7 +407,7 @@ for ((m = 1; m <= MANAGERS; m++)); do
 done
 wait "${pids[@]}"
 read -r n c <<<"$(cidr_count)"
-check_eq "8 free-running writers of blocklist_cidr4: blocklist_cidr4_entries = its entries" \
+check_eq "8 free-running writers [R9] of blocklist_cidr4: blocklist_cidr4_entries = its entries" \
 	"$n" "$c"
 
 # --- windows held open on purpose ---------------------------------------------------------------

@@ -27,8 +27,7 @@ rules()
 # alive IDS...: those of the program ids the kernel still has.
 alive()
 {
-	comm -12 <(printf '%s\n' "$@" | sort -u) \
-		<(bpftool prog list | sed -n 's/^\([0-9]*\): .*/\1/p' | sort -u)
+	both <(printf '%s\n' "$@") <(bpftool prog list | sed -n 's/^\([0-9]*\): .*/\1/p')
 }
 # wait_freed IDS...: wait (up to 30 s, a bound) until the kernel has freed these programs; prints
 # those still there.

@@ -60,6 +60,11 @@ mono_cs()
 	echo $((10#${up%.*} * 100 + 10#${up#*.}))
 }
 
+# Set operations on files of lines (busybox in the VM guest has no comm): the lines of A that are
+# not in B / that are in B, each once, sorted. (By file name, not NR == FNR: B may be empty.)
+minus() { awk 'FILENAME == ARGV[1] { b[$0] = 1; next } !($0 in b)' "$2" "$1" | sort -u; }
+both() { awk 'FILENAME == ARGV[1] { b[$0] = 1; next } $0 in b' "$2" "$1" | sort -u; }
+
 # --- the kernel's view --------------------------------------------------------------------------
 
 # Interfaces of the test host (names without the @peer suffix).
@@ -165,8 +170,8 @@ track_now()
 _alive()
 {
 	local kind=$1
-	comm -12 <(sort -u "$STRESS_TMP/${kind}s") <(bpftool "$kind" list 2>/dev/null |
-		sed -n 's/^\([0-9][0-9]*\): .*/\1/p' | sort -u)
+	both "$STRESS_TMP/${kind}s" <(bpftool "$kind" list 2>/dev/null |
+		sed -n 's/^\([0-9][0-9]*\): .*/\1/p')
 }
 
 # check_gone WHAT: no program and no map seen during the run is left in the kernel (nothing holds

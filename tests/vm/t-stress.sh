@@ -6,7 +6,8 @@ test_stress_concurrent() {
 	rc=0
 	out=$(XK_STRESS_OPS=3 XK_STRESS_ROUNDS=1 XK_STRESS_WRITES=2 \
 		/usr/bin/bash tests/stress/concurrent.sh short 2>&1) || rc=$?
-	echo "$out" | grep -E '^XDP: |FAIL|^figures|^  [a-z]' | grep -v '^  ok' | sed 's/^/      /'
+	echo "$out" | grep -E '^XDP: |FAIL|^          |^figures|^  [a-z]' | grep -v '^  ok' |
+		sed 's/^/      /'
 	echo "$out" | tail -n 1 | sed 's/^/      /'
 	assert_grep "concurrent.sh ran with the dispatcher" "^XDP: libxdp's dispatcher chains" "$out"
 	[ "$rc" = 0 ] || fail "tests/stress/concurrent.sh short: exit $rc"
