@@ -307,6 +307,25 @@ check_eq "every pin under the root is a map the collection pins by name" "" \
 		[ -e "$f" ] || continue
 		[ -n "$(pinned_map_id "$f")" ] && grep -qx "${f##*/}" <<<"$names" || echo "$f"
 	done)"
+# A pin no loaded program uses is a rule map kept by a detach without --purge: its object must have
+# been attached successfully at some point. Pins of an object no attach succeeded with were left by
+# a failed one (orphans).
+grep -o '^veth0: attached [^ ]*' "$W/out" | cut -d' ' -f3 | sort -u >"$W/attached_objs"
+echo blocklist >>"$W/attached_objs" # the holder
+orphan_pins=""
+progs=$(bpftool prog list)
+for f in "$PIN_ROOT"/*; do
+	[ -e "$f" ] || continue
+	m=$(pinned_map_id "$f")
+	[ -n "$m" ] && grep -qE "map_ids ([0-9]+,)*$m(,| |$)" <<<"$progs" && continue
+	owner=""
+	for o in blocklist portfilter ratelimit; do
+		obj_pinned_maps "$XK_BUILD/$o.bpf.o" | grep -qx "${f##*/}" && owner=$o
+	done
+	grep -qx "$owner" "$W/attached_objs" || orphan_pins+="$f (of ${owner:-no object}) "
+done
+check_eq "every pin no program uses belongs to an object that was attached (rules kept)" "" \
+	"$orphan_pins"
 check_status_truth "after the storm"
 track_prog $(cut -d' ' -f2 "$W/att")
 track_now
