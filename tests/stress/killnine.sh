@@ -129,12 +129,51 @@ for op in "${OPS[@]}"; do
 done
 check_all_clean "after calibration"
 
-# kill_at KEY CMD...: run CMD, kill -9 it at a random point; sets HOW (what killed it) and RC.
+# target KEY WHAT: a kill point "SYSCALL K LABEL" picked from KEY's calibration trace:
+#   pinned   the first netlink message after the first pins: maps pinned, nothing attached
+#   batch    the middle one of a load's batch writes
+#   locked   the first bpf() after the flock: inside xdpkit's lock
+#   unlink2  the second unlink of a purge: half purged
+target()
+{
+	awk -v what="$2" '
+	!match($0, /^[0-9]+ +[a-z]+\(/) { next }
+	{
+		sc = $2; sub(/\(.*/, "", sc); n[sc]++
+		cmd = $2; sub(/^[a-z]+\(/, "", cmd); sub(/,.*/, "", cmd)
+	}
+	what == "pinned" && cmd == "BPF_OBJ_PIN" { pinned = 1 }
+	what == "pinned" && sc == "sendto" && pinned && !k {
+		k = n[sc]
+		label = "the netlink message after the first pins"
+	}
+	what == "batch" && cmd == "BPF_MAP_UPDATE_BATCH" { b[++nb] = n[sc] }
+	what == "locked" && sc == "flock" { locked = 1 }
+	what == "locked" && sc == "bpf" && locked && !k {
+		k = n[sc]
+		label = "the first bpf() in the lock"
+	}
+	what == "unlink2" && sc == "unlink" && n[sc] == 2 {
+		k = 2
+		label = "the second unlink of the purge"
+	}
+	END {
+		if (what == "batch" && nb) {
+			k = b[int((nb + 1) / 2)]
+			label = "the middle batch write"
+		}
+		sc = what == "pinned" ? "sendto" : what == "unlink2" ? "unlink" : "bpf"
+		if (k) print sc, k, label
+	}' "$W/strace.$1"
+}
+
+# kill_at KEY CMD...: run CMD, kill -9 it at a random point (or at POINT, "SYSCALL K LABEL", when
+# set); sets HOW (what killed it) and RC.
 kill_at()
 {
 	local op=$1 pid ms points name k label
 	shift
-	if [ $((RANDOM % 2)) = 0 ]; then
+	if [ -z "$POINT" ] && [ $((RANDOM % 2)) = 0 ]; then
 		ms=$((RANDOM * 12 * (DUR[$op] * 10 + 10) / 327670))
 		on_host "$X" "$@" >/dev/null 2>&1 &
 		pid=$!
@@ -149,7 +188,7 @@ kill_at()
 		mapfile -t points < <(cut -d' ' -f3 "$W/points.$op" | sort -u)
 		label=${points[RANDOM % ${#points[@]}]}
 		mapfile -t points < <(grep -F " $label" "$W/points.$op")
-		read -r name k label <<<"${points[RANDOM % ${#points[@]}]}"
+		read -r name k label <<<"${POINT:-${points[RANDOM % ${#points[@]}]}}"
 		on_host strace -f -qq -o "$W/kill.st" -e trace="$name" \
 			-e inject="$name:signal=KILL:when=$k" \
 			"$X" "$@" >/dev/null 2>"$W/kill.err"
@@ -180,14 +219,41 @@ check_map_partial()
 		"$((n - RULE)) of $LINES$([ "$RULE" = 1 ] && echo " (and the rule from before)")"
 }
 
-# Rounds until KILLS commands were killed (a command may end before its kill comes).
+# The first rounds kill at points chosen on purpose; the others at random ones, until KILLS commands
+# were killed (a command may end before its kill comes).
+TARGETS=("xdp-attach 0 pinned" "tc-attach 0 pinned" "map-load 0 batch" "xdp-attach 1 locked"
+	"purge - unlink2")
 for ((r = 1; KILLED < KILLS && r <= 3 * KILLS; r++)); do
 	op=${OPS[(r - 1) % ${#OPS[@]}]}
 	[ "$STRESS_MODE" = full ] && op=${OPS[RANDOM % ${#OPS[@]}]}
+	POINT=""
+	what=""
+	unset FORCE_VAR
+	if [ $r -le ${#TARGETS[@]} ]; then
+		read -r op FORCE_VAR what <<<"${TARGETS[r - 1]}"
+		[ "$FORCE_VAR" = - ] && unset FORCE_VAR
+		VAR=${FORCE_VAR:-}
+		POINT=$(target "$(key_of "$op")" "$what")
+		[ -n "$POINT" ] ||
+			_xk_fail "round $r: no '$what' point in the trace of $(key_of "$op")"
+	fi
 	base "$op"
 	track_now
 	read -r -a c <<<"$(cmd "$op")"
 	kill_at "$(key_of "$op")" "${c[@]}"
+	if [ -n "$POINT" ]; then
+		check_eq "round $r: $op killed at $what" 137 "$RC"
+		case $what in
+		pinned)
+			check_eq "round $r: nothing attached" "" \
+				"$(xdp_prog_id; k_tc_ids ingress; k_tc_ids egress)"
+			check_ne "round $r: the maps are pinned" "" "$(k_pins)"
+			;;
+		unlink2)
+			check_ne "round $r: some pins are left" "" "$(k_pins)"
+			;;
+		esac
+	fi
 	if [ "$RC" = 137 ]; then
 		KILLED=$((KILLED + 1))
 		N_KILLED[$op]=$((${N_KILLED[$op]:-0} + 1))
@@ -205,6 +271,11 @@ for ((r = 1; KILLED < KILLS && r <= 3 * KILLS; r++)); do
 	check_eq "round $r: the next command is not wedged" 0 $?
 	check_status_truth "round $r"
 	[ "$op" = map-load ] && [ "$RC" = 137 ] && check_map_partial "round $r"
+	if [ "$what" = batch ] && [ -n "$POINT" ]; then
+		n=$(on_host "$X" map dump blocklist_v4 2>/dev/null | grep -vc '^#')
+		check_ge "round $r: killed between batch writes: some entries written" 1 "$n"
+		check_le "round $r: ... but not all" $((LINES - 1)) "$n"
+	fi
 	check "round $r: detach veth0 --all --purge" on_host "$X" detach veth0 --all --purge
 	check_all_clean "round $r"
 	[ $((r % 10)) = 0 ] && check_gone "round $r"

@@ -66,7 +66,7 @@ for t in "${tests[@]}"; do
 		fail=$((fail + 1))
 		printf 'FAIL  %-14s %5ss  %s (exit %d; log %s)\n' "$name" "$secs" "$summary" "$rc" \
 			"$log"
-		[ "${V:-0}" = 1 ] || grep -A4 '^  FAIL' "$log" | head -40 | sed 's/^/      /'
+		[ "${V:-0}" = 1 ] || grep -a -A4 "^  FAIL" "$log" | head -40 | sed 's/^/      /'
 	fi
 	# The figures block of the log, between "figures (" and the last line.
 	[ "${V:-0}" = 1 ] || sed -n '/^figures (/,$p' "$log" | sed '$d' | sed 's/^/      /'
