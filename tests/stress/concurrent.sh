@@ -549,7 +549,7 @@ for kind in xdp-attach xdp-detach tc-attach tc-detach map-set map-del map-get ma
 done
 figure "storm: calls of all managers" \
 	"$(grep -c . "$W/ops") in $((elapsed / 100)).$(printf '%02d' $((elapsed % 100))) s"
-figure "storm: XDP attaches refused (slot taken, exit 1)" "$(grep -c '^xdp-attach 1' "$W/ops")"
+figure "storm: XDP attaches refused (exit 1: slot taken, mode)" "$(grep -c '^xdp-attach 1' "$W/ops")"
 figure "storm: keys in blocklist_v4 / prefixes in blocklist_cidr4" \
 	"$(cat "$W"/m*.v4 | grep -c .) / $(cat "$W"/m*.cidr | grep -c .)"
 figure "duels (8 calls at once) / free-running prefix writes" \
