@@ -268,7 +268,7 @@ bad 2 "--runs 'abc' is not a number" bench count --runs abc
 bad 2 "--id 'abc' is not a number" bench --id abc
 bad 3 "no loaded program has id 999999" bench --id 999999
 bad 2 "name one program.*not both" bench count --id 5
-bad R1 2 "trunc.bpf.o.*(truncated|invalid|not a valid)" bench "$O/trunc.bpf.o"
+bad 2 "trunc.bpf.o.*(truncated|invalid|not a valid)" bench "$O/trunc.bpf.o"
 bad R5 2 "'--frame'" bench count --frame
 check_ge "at least 60 cases" 60 "$CASES"
 
