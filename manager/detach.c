@@ -7,6 +7,7 @@
 
 #include <errno.h>
 #include <getopt.h>
+#include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -49,7 +50,8 @@ struct state {
 static void detach_help(void)
 {
 	printf("Usage: xdpkit detach IFACE [PROG... | --id N | --all] [--tc ingress|egress] "
-	       "[--purge]\n\n"
+	       "[--purge]\n"
+	       "       xdpkit detach --all --purge\n\n"
 	       "Detach programs from IFACE, including ones attached by ip, tc or xdp-loader.\n"
 	       "  PROG...      programs by collection name, object path or kernel program name "
 	       "(XDP, or the\n"
@@ -61,7 +63,10 @@ static void detach_help(void)
 	       "  --purge      also remove the pinned maps under the pin root that the detached "
 	       "programs used and no\n"
 	       "               other loaded program uses; with --all also pins that no loaded "
-	       "program uses at all\n");
+	       "program uses at all\n\n"
+	       "'xdpkit detach --all --purge' without IFACE removes only the pins under the root that "
+	       "no loaded program\n"
+	       "uses, e.g. those left by an interface or a network namespace that was deleted.\n");
 }
 
 static int parse_args(int argc, char **argv, struct detach_args *a)
@@ -71,6 +76,7 @@ static int parse_args(int argc, char **argv, struct detach_args *a)
 	    {"tc", required_argument, NULL, 't'}, {"purge", no_argument, NULL, 'p'},
 	    {"help", no_argument, NULL, 'h'},	  {0},
 	};
+	unsigned long long id;
 	char *end;
 	int c, pos = 0;
 
@@ -88,12 +94,15 @@ static int parse_args(int argc, char **argv, struct detach_args *a)
 			detach_help();
 			return -1;
 		case 'i':
+			/* strtoull takes "-1" as 2^64-1 and a u32 would keep the low bits of a
+			 * larger number: either could name some other program. */
 			errno = 0;
-			a->id = strtoul(optarg, &end, 0);
-			if (errno || *end || !a->id)
+			id = strtoull(optarg, &end, 0);
+			if (errno || *end || !id || id > UINT32_MAX || strchr(optarg, '-'))
 				return xk_error(
 				    XK_EXIT_USAGE,
 				    "--id '%s' is not a program id; see 'xdpkit status'", optarg);
+			a->id = id;
 			break;
 		case 'a':
 			a->all = true;
@@ -115,9 +124,14 @@ static int parse_args(int argc, char **argv, struct detach_args *a)
 			    argv[optind - 1]);
 		}
 	}
+	/* No interface: only the pins under the root that no loaded program uses (the interface
+	 * they served may be gone, and with it the programs). */
+	if (pos < 1 && a->all && a->purge && !a->id && a->tc_dir < 0)
+		return 0;
 	if (pos < 1)
 		return xk_error(XK_EXIT_USAGE,
-				"detach needs an interface, e.g. 'xdpkit detach veth0 count'");
+				"detach needs an interface, e.g. 'xdpkit detach veth0 count' (without "
+				"one, only 'xdpkit detach --all --purge': the pins no program uses)");
 	a->ifname = argv[1];
 	a->words = argv + 2;
 	a->n = pos - 1;
@@ -207,7 +221,8 @@ static int word_names(const char *word, char names[][64], int max)
 		snprintf(path, sizeof(path), "%s", word);
 	else
 		snprintf(path, sizeof(path), "%s/%s.bpf.o", xk.prog_dir ? xk.prog_dir : ".", word);
-	if (stat(path, &st) || xk_obj_check_elf(path) != 0) {
+	/* Quietly: a word that is no object file (a directory, a text file) is a kernel name. */
+	if (stat(path, &st) || !S_ISREG(st.st_mode)) {
 		snprintf(names[0], 64, "%s", word);
 		return 1;
 	}
@@ -316,7 +331,9 @@ static int detach_tc(struct detach_args *a, struct state *s)
 		printf("%s: detached %s (id %u) from TC %s\n", a->ifname, t->name, t->id,
 		       xk_tc_dir_name(t->dir));
 	}
-	if (any)
+	/* --all also takes away an empty clsact qdisc that nothing detached here had left, e.g. one
+	 * an attach created before it was killed. One that holds any filter stays. */
+	if (any || a->all)
 		xk_tc_cleanup(a->ifindex);
 	return ret;
 }
@@ -375,12 +392,63 @@ static void wait_gone(const struct state *s)
 	}
 }
 
-int do_detach(int argc, char **argv)
+/* detach --all --purge without an interface. */
+static int purge_unused(void)
 {
-	struct detach_args a;
+	int n = xk_pins_purge(NULL, 0, NULL, 0, true);
+
+	if (n < 0)
+		return XK_EXIT_FAIL;
+	if (!n)
+		printf("nothing to purge: no map pinned under %s is unused\n", xk.pin_root);
+	return XK_EXIT_OK;
+}
+
+/* Everything from the listing to the last unlink, under xk_lock(). */
+static int detach_locked(struct detach_args *a)
+{
 	struct state s = {};
 	__u32 *maps = NULL, progs[MAX_SEL];
 	int n_maps = 0, n_progs = 0, err, chosen = 0, i;
+
+	a->ifindex = xk_ifindex(a->ifname);
+	if (!a->ifindex) {
+		if (a->purge)
+			xk_hint("the maps its programs pinned stay under %s; 'xdpkit detach --all "
+				"--purge' without an interface removes those no program uses",
+				xk.pin_root);
+		return XK_EXIT_NOTFOUND;
+	}
+	err = collect(a, &s);
+	if (!err)
+		err = choose(a, &s);
+	if (err)
+		goto out;
+	for (i = 0; i < s.n; i++)
+		chosen += s.t[i].chosen;
+	if (!chosen)
+		printf("%s: nothing attached to detach\n", a->ifname);
+	if (a->purge)
+		gone_sets(&s, &maps, &n_maps, progs, &n_progs);
+	err = detach_xdp(a, &s);
+	if (!err)
+		err = detach_tc(a, &s);
+	xdp_multiprog__close(s.mp);
+	s.mp = NULL;
+	if (!err)
+		wait_gone(&s);
+	if (!err && a->purge && xk_pins_purge(maps, n_maps, progs, n_progs, a->all) < 0)
+		err = XK_EXIT_FAIL;
+out:
+	xdp_multiprog__close(s.mp);
+	free(maps);
+	return err;
+}
+
+int do_detach(int argc, char **argv)
+{
+	struct detach_args a;
+	int err;
 
 	err = parse_args(argc, argv, &a);
 	if (err)
@@ -390,31 +458,13 @@ int do_detach(int argc, char **argv)
 		err = xk_need_bpffs();
 	if (err)
 		return err;
-	a.ifindex = xk_ifindex(a.ifname);
-	if (!a.ifindex)
-		return XK_EXIT_NOTFOUND;
-	err = collect(&a, &s);
-	if (!err)
-		err = choose(&a, &s);
-	if (err)
-		goto out;
-	for (i = 0; i < s.n; i++)
-		chosen += s.t[i].chosen;
-	if (!chosen)
-		printf("%s: nothing attached to detach\n", a.ifname);
-	if (a.purge)
-		gone_sets(&s, &maps, &n_maps, progs, &n_progs);
-	err = detach_xdp(&a, &s);
-	if (!err)
-		err = detach_tc(&a, &s);
-	xdp_multiprog__close(s.mp);
-	s.mp = NULL;
-	if (!err)
-		wait_gone(&s);
-	if (!err && a.purge && xk_pins_purge(maps, n_maps, progs, n_progs, a.all))
-		err = XK_EXIT_FAIL;
-out:
-	xdp_multiprog__close(s.mp);
-	free(maps);
+	if (!a.ifname)
+		return purge_unused();
+	/* Locked from the listing to the last unlink: the filters listed are the ones removed (a
+	 * filter goes by handle and priority, which a concurrent detach and attach could hand to
+	 * another program meanwhile), and no attach reuses a pin --purge is about to remove. */
+	xk_lock();
+	err = detach_locked(&a);
+	xk_unlock();
 	return err;
 }

@@ -87,23 +87,34 @@ void xk_tc_cleanup(int ifindex);
 
 /* Call fn for every map pinned under xk.pin_root that program prog_id uses. */
 typedef void (*xk_pin_fn)(const char *name, const char *path, __u32 map_id, void *ctx);
+/* Call fn for every map pinned directly under xk.pin_root, in name order. */
+int xk_pins_walk(xk_pin_fn fn, void *ctx);
+/* The first loaded program, other than those in skip[], that uses map_id; 0 if none. */
+__u32 xk_map_user(__u32 map_id, const __u32 *skip, int n_skip);
 int xk_pins_of_prog(__u32 prog_id, xk_pin_fn fn, void *ctx);
 /* Make the pins of a loaded object mode 0600 (bpffs honours umask; we do not rely on it). */
 void xk_pins_fix_mode(struct bpf_object *obj);
 /* Remove pins under the root used by programs in gone[] and by no other loaded program; with
  * orphans, also pins no loaded program uses. Prints what it removed and kept. Removes the root
- * itself when empty. */
+ * itself when empty. Returns how many pins it removed, or -errno. */
 int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, int n_progs,
 		  bool orphans);
 /* Pins a load is about to create, so a failed attach can take them away again (nothing half-done).
- */
+ * The first note takes xk_lock() and xk_newpins_free() releases it: another xdpkit cannot reuse a
+ * pin that this attach may still unlink, nor purge one it is about to use. */
 struct xk_newpins {
 	char **paths;
 	int n;
+	bool locked;
 };
 void xk_newpins_note(struct xk_newpins *np, struct bpf_object *obj); /* before loading obj */
 void xk_newpins_undo(struct xk_newpins *np);
 void xk_newpins_free(struct xk_newpins *np);
+/* One lock for what xdpkit processes change together: pins under the root, clsact qdiscs and the
+ * filters on them. A flock on /sys/fs/bpf (one per bpffs), nestable, dropped by the kernel when
+ * the process dies. Concurrent xdpkit calls on one interface serialise their changes on it. */
+void xk_lock(void);
+void xk_unlock(void);
 /* Map ids a program uses; *out malloc'ed. */
 int xk_prog_map_ids(__u32 prog_id, __u32 **out, __u32 *n);
 

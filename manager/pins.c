@@ -6,13 +6,38 @@
 
 #include <dirent.h>
 #include <errno.h>
+#include <fcntl.h>
 #include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <sys/file.h>
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+
+/* The lock: flock on the bpffs root, as libxdp locks /sys/fs/bpf/xdp. Nested calls in one process
+ * only count; the kernel drops the lock with the process, even one killed with -9. */
+static int lock_fd = -1, lock_depth;
+
+void xk_lock(void)
+{
+	if (lock_depth++)
+		return;
+	lock_fd = open("/sys/fs/bpf", O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* No bpffs to lock on means no pins either; the TC side then goes unlocked, as before. */
+	while (lock_fd >= 0 && flock(lock_fd, LOCK_EX) && errno == EINTR)
+		;
+}
+
+void xk_unlock(void)
+{
+	if (!lock_depth || --lock_depth)
+		return;
+	if (lock_fd >= 0)
+		close(lock_fd);
+	lock_fd = -1;
+}
 
 int xk_prog_map_ids(__u32 prog_id, __u32 **out, __u32 *n)
 {
@@ -80,8 +105,7 @@ static __u32 pinned_map_id(const char *path)
 	return id;
 }
 
-/* Call fn for every map pinned directly under the root, in name order. */
-static int walk_root(xk_pin_fn fn, void *ctx)
+int xk_pins_walk(xk_pin_fn fn, void *ctx)
 {
 	char path[PATH_MAX];
 	struct dirent **ents;
@@ -137,7 +161,7 @@ int xk_pins_of_prog(__u32 prog_id, xk_pin_fn fn, void *ctx)
 	err = xk_prog_map_ids(prog_id, &op.ids, &op.n);
 	if (err)
 		return err;
-	err = walk_root(of_prog_cb, &op);
+	err = xk_pins_walk(of_prog_cb, &op);
 	free(op.ids);
 	return err;
 }
@@ -161,11 +185,11 @@ struct purge {
 	const __u32 *gone_progs;
 	int n_progs;
 	bool orphans;
+	int removed;
 	int err;
 };
 
-/* The first loaded program, other than the ones just detached, that uses map_id; 0 if none. */
-static __u32 user_of(__u32 map_id, const __u32 *skip, int n_skip)
+__u32 xk_map_user(__u32 map_id, const __u32 *skip, int n_skip)
 {
 	__u32 id = 0, *maps, n;
 
@@ -191,7 +215,7 @@ static void purge_cb(const char *name, const char *path, __u32 map_id, void *ctx
 
 	if (!ours && !p->orphans)
 		return;
-	user = user_of(map_id, p->gone_progs, p->n_progs);
+	user = xk_map_user(map_id, p->gone_progs, p->n_progs);
 	if (user) {
 		/* Orphan candidates in use by someone else are simply not orphans: say nothing. */
 		if (ours) {
@@ -206,6 +230,7 @@ static void purge_cb(const char *name, const char *path, __u32 map_id, void *ctx
 		return;
 	}
 	printf("removed %s (map %s)\n", path, name);
+	p->removed++;
 }
 
 int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, int n_progs,
@@ -218,11 +243,17 @@ int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, i
 	    .n_progs = n_progs,
 	    .orphans = orphans,
 	};
-	int err = walk_root(purge_cb, &p);
+	int err;
 
+	/* Locked: an attach must not reuse a pin between our "no user" and our unlink. */
+	xk_lock();
+	err = xk_pins_walk(purge_cb, &p);
 	/* The root is ours to remove once nothing is in it; ENOTEMPTY and ENOENT are fine. */
 	rmdir(xk.pin_root);
-	return err ? err : p.err;
+	xk_unlock();
+	if (err || p.err)
+		return err ? err : p.err;
+	return p.removed;
 }
 
 void xk_newpins_note(struct xk_newpins *np, struct bpf_object *obj)
@@ -231,6 +262,11 @@ void xk_newpins_note(struct xk_newpins *np, struct bpf_object *obj)
 	struct stat st;
 	char **tmp;
 
+	/* Held until xk_newpins_free: no other xdpkit may reuse, or purge, the pins this attach
+	 * creates before it knows whether they stay (a failed attach unlinks them). */
+	if (!np->locked)
+		xk_lock();
+	np->locked = true;
 	bpf_object__for_each_map(m, obj)
 	{
 		const char *path = bpf_map__pin_path(m);
@@ -265,4 +301,7 @@ void xk_newpins_free(struct xk_newpins *np)
 	free(np->paths);
 	np->paths = NULL;
 	np->n = 0;
+	if (np->locked)
+		xk_unlock();
+	np->locked = false;
 }

@@ -44,8 +44,16 @@ static void pin_cb(const char *name, const char *path, __u32 map_id, void *ctx)
 	}
 }
 
+/* Programs shown so far, so the pins none of them uses can be listed after the interfaces. */
+static struct {
+	__u32 ids[1024];
+	int n;
+} shown_progs;
+
 static void show_pins(struct jw *w, __u32 prog_id)
 {
+	if (shown_progs.n < (int)(sizeof(shown_progs.ids) / sizeof(shown_progs.ids[0])))
+		shown_progs.ids[shown_progs.n++] = prog_id;
 	if (w) {
 		jw_key(w, "pinned_maps");
 		jw_arr_start(w);
@@ -258,6 +266,60 @@ static int show_iface(struct jw *w, const char *name, int ifindex)
 	return 0;
 }
 
+struct other_pins {
+	__u32 *maps; /* maps of the programs shown */
+	__u32 n_maps;
+	bool blank; /* something was printed above: a blank line first */
+	int listed;
+};
+
+static void other_pin_cb(const char *name, const char *path, __u32 map_id, void *ctx)
+{
+	struct other_pins *o = ctx;
+	char uname[64] = "";
+	__u32 i, user;
+
+	for (i = 0; i < o->n_maps; i++)
+		if (o->maps[i] == map_id)
+			return;
+	if (!o->listed++)
+		printf("%spinned under %s, used by no program shown above:\n", o->blank ? "\n" : "",
+		       xk.pin_root);
+	user = xk_map_user(map_id, NULL, 0);
+	if (!user) {
+		printf("    pinned map %s: %s (map id %u), used by no loaded program\n", name, path,
+		       map_id);
+		return;
+	}
+	xk_prog_info(user, uname, sizeof(uname), NULL, 0);
+	printf("    pinned map %s: %s (map id %u), used by program %u (%s)\n", name, path, map_id,
+	       user, uname);
+}
+
+/* Pins under the root that none of the programs shown uses: rules kept by a detach without
+ * --purge, left by an interface or a namespace that went away, or by an attach that was killed.
+ * Listed so that status shows everything xdpkit keeps in bpffs. */
+static void show_other_pins(bool blank)
+{
+	struct other_pins o = {.blank = blank};
+	__u32 *ids, n, *tmp;
+	int i;
+
+	for (i = 0; i < shown_progs.n; i++) {
+		if (xk_prog_map_ids(shown_progs.ids[i], &ids, &n))
+			continue;
+		tmp = realloc(o.maps, (o.n_maps + n) * sizeof(*tmp));
+		if (tmp) {
+			memcpy(tmp + o.n_maps, ids, n * sizeof(*ids));
+			o.maps = tmp;
+			o.n_maps += n;
+		}
+		free(ids);
+	}
+	xk_pins_walk(other_pin_cb, &o);
+	free(o.maps);
+}
+
 static void status_help(void)
 {
 	printf("Usage: xdpkit [--json] status [IFACE]\n\n"
@@ -267,7 +329,10 @@ static void status_help(void)
 	       "priority and chain\n"
 	       "actions; the BPF filters on TC ingress and egress; the maps they use that are "
 	       "pinned under the pin\n"
-	       "root (%s unless --pin-root). Programs attached by ip, tc or xdp-loader show too.\n",
+	       "root (%s unless --pin-root). Programs attached by ip, tc or xdp-loader show too.\n"
+	       "Without IFACE, also the maps pinned under the root that no program shown uses (rules "
+	       "kept by a\n"
+	       "detach without --purge, or left by an interface that is gone).\n",
 	       XK_DEFAULT_PIN_ROOT);
 }
 
@@ -281,6 +346,9 @@ int do_status(int argc, char **argv)
 		status_help();
 		return XK_EXIT_OK;
 	}
+	if (argc > 1 && argv[1][0] == '-')
+		return xk_error(XK_EXIT_USAGE,
+				"status: unknown option '%s'; see 'xdpkit status --help'", argv[1]);
 	if (argc > 2)
 		return xk_error(XK_EXIT_USAGE,
 				"status takes at most one interface; see 'xdpkit status --help'");
@@ -317,6 +385,8 @@ int do_status(int argc, char **argv)
 		if (!shown && !w)
 			printf("no XDP or TC BPF programs on any interface of this network "
 			       "namespace\n");
+		if (!w && !err)
+			show_other_pins(true);
 	}
 	if (w) {
 		jw_arr_end(w);

@@ -18,21 +18,26 @@ int xk_tc_attach(int ifindex, enum xk_tc_dir dir, int prog_fd, __u32 prio, __u32
 	int err;
 
 	fill_hook(&hook, ifindex, dir);
+	/* Locked from the qdisc to the filter: a concurrent detach's clean-up must not remove the
+	 * qdisc in between (it would take the new filter with it, or make the attach fail). */
+	xk_lock();
 	err = bpf_tc_hook_create(&hook);
 	*created = !err;
 	if (err && err != -EEXIST)
-		return err;
+		goto out;
 	/* handle 0: the kernel picks a free one and libbpf reads it back. */
 	err = bpf_tc_attach(&hook, &opts);
 	if (err) {
 		if (*created)
 			xk_tc_cleanup(ifindex);
 		*created = false;
-		return err;
+		goto out;
 	}
 	*handle_out = opts.handle;
 	*prio_out = opts.priority;
-	return 0;
+out:
+	xk_unlock();
+	return err;
 }
 
 int xk_tc_detach(int ifindex, enum xk_tc_dir dir, __u32 handle, __u32 prio)
@@ -59,8 +64,10 @@ void xk_tc_cleanup(int ifindex)
 	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook, .ifindex = ifindex,
 			    .attach_point = BPF_TC_INGRESS | BPF_TC_EGRESS);
 
-	/* A qdisc that still carries someone's filter stays; an empty one goes. */
-	if (count_filters(ifindex, XK_TC_INGRESS) != 0 || count_filters(ifindex, XK_TC_EGRESS) != 0)
-		return;
-	bpf_tc_hook_destroy(&hook);
+	/* A qdisc that still carries someone's filter stays; an empty one goes. Locked, so that no
+	 * xdpkit attach puts a filter on it between the count and the removal. */
+	xk_lock();
+	if (count_filters(ifindex, XK_TC_INGRESS) == 0 && count_filters(ifindex, XK_TC_EGRESS) == 0)
+		bpf_tc_hook_destroy(&hook);
+	xk_unlock();
 }

@@ -3,9 +3,9 @@
 BPF_PROG_TEST_RUN (build/difffuzz-run), each verdict, pong's output bytes and every map at each
 epoch end compared with an independent reference model (difffuzz_model.py).
 
-usage: tests/stress/difffuzz.py quick|full [--seed N]... [--frames N] [--only TEXT] [--keep]
+usage: tests/stress/difffuzz.py short|full [--seed N]... [--frames N] [--only TEXT] [--keep]
        tests/stress/difffuzz.py replay FILE|hex:FRAME[,FRAME...] RUN [--split]
-  quick   20,000 frames per program and hook: seed 1, then a random seed (printed)
+  short   20,000 frames per program and hook: seed 1, then a random seed (printed)
   full    1,050,000 frames per program and hook: seed 1 and a random seed, 525,000 each
   replay  run a saved corpus (build/difffuzz/fail-*.frames), or frames given in hex, through
           one run, e.g. pong/pong; --split makes every frame an epoch of its own, so a map
@@ -33,7 +33,7 @@ OUTDIR = os.path.join(BUILD, 'difffuzz')
 RUNNER = os.path.join(BUILD, 'difffuzz-run')
 
 MODES = {  # frames per seed, templates per seed, epoch length
-    'quick': (10_000, 300, 4_000),
+    'short': (10_000, 300, 4_000),
     'full': (525_000, 1_500, 25_000),  # 1,050,000: tc runs stay above 1M after refusals
 }
 FIXED_SEED = 1
@@ -492,7 +492,7 @@ def self_check(gen):
 
 def main():
     args = sys.argv[1:]
-    if not args or args[0] not in ('quick', 'full', 'replay'):
+    if not args or args[0] not in ('short', 'full', 'replay'):
         print(__doc__.strip(), file=sys.stderr)
         return 2
     if os.geteuid() != 0:

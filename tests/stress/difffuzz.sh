@@ -1,5 +1,5 @@
 #!/bin/sh
-# Stress case "differential fuzz": tests/stress/difffuzz.sh quick|full (make test runs quick, make
+# Stress case "differential fuzz": tests/stress/difffuzz.sh short|full (make test runs short, make
 # stress full). Debian's python3 runs it: scapy (python3-scapy) is seen only there. See difffuzz.md.
 here=$(dirname "$0")
 if ! /usr/bin/python3 -c 'import scapy' 2>/dev/null; then
@@ -7,4 +7,4 @@ if ! /usr/bin/python3 -c 'import scapy' 2>/dev/null; then
 	echo "0 passed, 1 failed"
 	exit 4
 fi
-exec /usr/bin/python3 "$here/difffuzz.py" "${@:-quick}"
+exec /usr/bin/python3 "$here/difffuzz.py" "${@:-short}"
