@@ -172,6 +172,7 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 	o->src_count = 1;
 	o->src_step = 1;
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
 		err = 0;
 		switch (c) {
@@ -213,7 +214,8 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 			return -1;
 		default:
 			return xk_error(XK_EXIT_USAGE,
-					"bad option for bench; see 'xdpkit bench --help'");
+					"bench: unknown or incomplete option '%s'; see 'xdpkit bench --help'",
+					argv[optind - 1]);
 		}
 		if (err)
 			return err;

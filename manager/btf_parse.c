@@ -18,10 +18,32 @@
 #define ERR(...) (snprintf(err, errlen, __VA_ARGS__), -EINVAL)
 
 /* An input quoted in a message is cut after QMAX characters, so that a long one cannot push the
- * second half of the message (the form expected) out of the buffer: printf(QF, Q(s)). */
+ * second half of the message (the form expected) out of the buffer, and its bytes that are not
+ * printable are written \xNN, so that junk from a file cannot garble the terminal or the one-line
+ * message: printf(QF, Q(s)). */
 #define QMAX 64
-#define QF "'%.*s%s'"
-#define Q(s) (int)(strlen(s) > QMAX ? QMAX : strlen(s)), (s), strlen(s) > QMAX ? "..." : ""
+#define QF "'%s'"
+#define Q(s) quote(s)
+
+/* The quoted form of s, in one of a few static buffers (a message quotes at most two inputs). */
+static const char *quote(const char *s)
+{
+	static char bufs[4][QMAX * 4 + 4];
+	static int next;
+	char *out = bufs[next++ % 4], *o = out;
+	size_t i;
+
+	for (i = 0; s[i] && i < QMAX; i++) {
+		unsigned char c = (unsigned char)s[i];
+
+		if (c >= 0x20 && c < 0x7f)
+			*o++ = (char)c;
+		else
+			o += sprintf(o, "\\x%02x", c);
+	}
+	strcpy(o, s[i] ? "..." : "");
+	return out;
+}
 
 /* Decimal, or hex with 0x; at most max. No octal: "010" is ten, as a person means it. */
 static int parse_u64(const char *s, __u64 max, __u64 *v)
@@ -624,6 +646,12 @@ struct member {
 	const char *path;	/* as typed, for messages */
 };
 
+/* The bits one field=value pair of a struct writes. */
+struct span {
+	__u32 off, len;
+	const char *path; /* as typed, for messages */
+};
+
 /* Find a member by a dotted path, looking into anonymous members as C does. */
 static int find_member(const struct btf *btf, __u32 sid, const char *path, int depth,
 		       struct member *m)
@@ -700,6 +728,7 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, vt->id));
 	char *copy = strdup(text), *pos = copy, *tok, tname[128], fields[512] = "", sub[512];
 	struct member *named = NULL; /* pairs that wrote into a named type, checked at the end */
+	struct span *given = NULL; /* the bits every pair so far wrote: a field given twice is refused */
 	int ret = 0, pairs = 0, nnamed = 0, i;
 
 	if (!copy)
@@ -708,6 +737,7 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 	field_names(btf, t, "", fields, sizeof(fields));
 	while (!ret && (tok = next_word(&pos))) {
 		char *eq = strchr(tok, '=');
+		struct span span, *ng;
 		__s64 msize;
 		struct member m;
 
@@ -723,7 +753,7 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 			break;
 		}
 		if (!eq[1]) {
-			ret = ERR("field " QF " has no value; write %.*s=VALUE", Q(tok), QMAX, tok);
+			ret = ERR("field " QF " has no value; write %s=VALUE", Q(tok), Q(tok));
 			break;
 		}
 		/* The kernel checks that members lie inside their struct; BTF from elsewhere is
@@ -735,6 +765,26 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 				  tname);
 			break;
 		}
+		/* Two pairs writing the same bits (match=1,match=2; net=... and net.prefixlen=...)
+		 * leave one of them unwritten: which one the person meant is not ours to guess. */
+		span.off = m.bitoff;
+		span.len = m.bitsz ? m.bitsz : (__u32)msize * 8;
+		span.path = tok;
+		for (i = 0; i < pairs; i++)
+			if (given[i].off < span.off + span.len && span.off < given[i].off + given[i].len)
+				break;
+		if (i < pairs) {
+			ret = ERR("field " QF " is given twice (also as " QF "); give each field once",
+				  Q(tok), Q(given[i].path));
+			break;
+		}
+		ng = realloc(given, (pairs + 1) * sizeof(*given));
+		if (!ng) {
+			ret = -ENOMEM;
+			break;
+		}
+		given = ng;
+		given[pairs] = span;
 		ret = parse_member(btf, m.type, eq + 1, out, m.bitoff, m.bitsz, sub, sizeof(sub));
 		if (ret == -EINVAL)
 			snprintf(err, errlen, "field " QF ": %s", Q(tok), sub);
@@ -757,6 +807,7 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 	for (i = 0; !ret && i < nnamed; i++)
 		ret = check_named(btf, &named[i], out, err, errlen);
 	free(named);
+	free(given);
 	free(copy);
 	return ret;
 }
@@ -897,8 +948,7 @@ int xk_parser_run(const struct xk_parser *p, const char *text, size_t len, void 
 
 	/* A C string would end at the NUL and the rest be lost without a word. */
 	if (nul)
-		return ERR("'%.*s' is followed by a NUL byte; expected text without NUL bytes",
-			   (int)(nul - text > QMAX ? QMAX : nul - text), text);
+		return ERR(QF " is followed by a NUL byte; expected text without NUL bytes", Q(text));
 	switch (p->kind) {
 	case XK_PP_IPV4:
 		if (fast_ipv4(text, len, out))

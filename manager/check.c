@@ -27,30 +27,6 @@ struct prog_result {
 	char lib_msg[256]; /* libbpf's last complaint, for failures that never reach the verifier */
 };
 
-static char last_lib_msg[256];
-static libbpf_print_fn_t prev_print;
-
-/* Keep libbpf's first warning since the last reset: a failure before or outside the verifier (no BTF, a bad
- * map, a refused attach target) has no verifier log, and the first warning names the cause; later ones only
- * say "failed to load object". Everything still reaches -v through the print function main() installed. */
-static int record_print(enum libbpf_print_level level, const char *fmt, va_list ap)
-{
-	va_list copy;
-	size_t n;
-
-	if (level == LIBBPF_WARN && !last_lib_msg[0]) {
-		va_copy(copy, ap);
-		vsnprintf(last_lib_msg, sizeof(last_lib_msg), fmt, copy);
-		va_end(copy);
-		n = strlen(last_lib_msg);
-		while (n && (last_lib_msg[n - 1] == '\n' || last_lib_msg[n - 1] == '.'))
-			last_lib_msg[--n] = '\0';
-		if (!strncmp(last_lib_msg, "libbpf: ", 8))
-			memmove(last_lib_msg, last_lib_msg + 8, n - 8 + 1);
-	}
-	return prev_print ? prev_print(level, fmt, ap) : 0;
-}
-
 static int usage(void)
 {
 	int i;
@@ -102,7 +78,7 @@ static int check_one(const char *path, int idx, char *log, struct prog_result *r
 	snprintf(res->name, sizeof(res->name), "%s", bpf_program__name(target));
 	snprintf(res->section, sizeof(res->section), "%s", bpf_program__section_name(target));
 	res->type = libbpf_bpf_prog_type_str(bpf_program__type(target));
-	last_lib_msg[0] = '\0';
+	xk_note_reset();
 
 	err = bpf_object__load(obj);
 	res->err = err;
@@ -115,7 +91,7 @@ static int check_one(const char *path, int idx, char *log, struct prog_result *r
 			res->insns = info.verified_insns;
 	}
 	if (err)
-		snprintf(res->lib_msg, sizeof(res->lib_msg), "%s", last_lib_msg);
+		snprintf(res->lib_msg, sizeof(res->lib_msg), "%s", xk_note.first_warn);
 	if (xk.verbose && log[0])
 		fprintf(stderr, "--- verifier log of %s ---\n%s%s--- end of log ---\n", res->name, log,
 			log[strlen(log) - 1] == '\n' ? "" : "\n");
@@ -214,10 +190,12 @@ int do_check(int argc, char **argv)
 	char *log;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
 		if (c == 'h')
 			return usage();
-		return xk_error(XK_EXIT_USAGE, "check: unknown option; try 'xdpkit check --help'");
+		return xk_error(XK_EXIT_USAGE, "check: unknown option '%s'; try 'xdpkit check --help'",
+				argv[optind - 1]);
 	}
 	if (optind >= argc)
 		return xk_error(XK_EXIT_USAGE, "check: which object? e.g. 'xdpkit check hello' or 'xdpkit check build/x.bpf.o'");
@@ -231,28 +209,20 @@ int do_check(int argc, char **argv)
 		return err;
 
 	/* A first open only counts the programs and proves this is a BPF object at all. */
-	prev_print = libbpf_set_print(record_print);
-	last_lib_msg[0] = '\0';
+	xk_note_reset();
 	obj = bpf_object__open_file(path, NULL);
-	if (!obj) {
-		err = errno;
-		libbpf_set_print(prev_print);
+	if (!obj)
 		return xk_error(XK_EXIT_USAGE, "'%s' is not a BPF object libbpf can open (%s); build it with clang -target bpf -O2 -g",
-				path, last_lib_msg[0] ? last_lib_msg : strerror(err));
-	}
+				path, xk_libbpf_reason(errno));
 	bpf_object__for_each_program(prog, obj)
 		n++;
 	bpf_object__close(obj);
-	if (!n) {
-		libbpf_set_print(prev_print);
+	if (!n)
 		return xk_error(XK_EXIT_USAGE, "'%s' has no BPF programs (no SEC(\"...\") functions)", path);
-	}
 
 	log = malloc(LOG_SIZE);
-	if (!log) {
-		libbpf_set_print(prev_print);
+	if (!log)
 		return xk_error(XK_EXIT_FAIL, "check: out of memory for the verifier log");
-	}
 	if (xk.json) {
 		w = jw_new(stdout);
 		jw_obj_start(w);
@@ -266,7 +236,6 @@ int do_check(int argc, char **argv)
 		memset(&res, 0, sizeof(res));
 		err = check_one(path, i, log, &res);
 		if (err) {
-			libbpf_set_print(prev_print);
 			free(log);
 			if (w)
 				jw_free(w);
@@ -279,7 +248,6 @@ int do_check(int argc, char **argv)
 		else
 			print_plain(&res);
 	}
-	libbpf_set_print(prev_print);
 	free(log);
 	if (w) {
 		jw_arr_end(w);

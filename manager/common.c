@@ -69,6 +69,15 @@ const char *xk_kernel_says(void)
 	return buf;
 }
 
+const char *xk_libbpf_reason(int err)
+{
+	if (xk_note.first_warn[0])
+		return xk_note.first_warn;
+	if (xk_note.last_line[0])
+		return xk_note.last_line;
+	return strerror(err < 0 ? -err : err);
+}
+
 bool xk_is_help(const char *arg)
 {
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
@@ -140,6 +149,11 @@ int xk_resolve_object(const char *name, char *path, size_t len)
 {
 	/* Anything that looks like a path is taken as one. */
 	if (strchr(name, '/') || strstr(name, ".o")) {
+		struct stat st;
+
+		if (!stat(name, &st) && S_ISDIR(st.st_mode))
+			return xk_error(XK_EXIT_NOTFOUND, "'%s' is a directory, not a BPF object file; name the .bpf.o inside it",
+					name);
 		if (!file_exists(name))
 			return xk_error(XK_EXIT_NOTFOUND, "object file '%s' does not exist; check the path", name);
 		snprintf(path, len, "%s", name);

@@ -72,13 +72,38 @@ int do_help(int argc, char **argv)
  * refused netlink request (libbpf prints it as "Kernel error message: ..."; libxdp attaches through
  * libbpf, so XDP and TC refusals both come this way), and whether a program load failed with a
  * verifier log. Matched on libbpf's format strings, which name each case. */
-static void note_libbpf(const char *fmt, va_list ap)
+/* A libbpf line without its "libbpf: " prefix, trailing newline and full stop. */
+static void keep_line(char *dst, size_t len, const char *fmt, va_list ap)
+{
+	char line[512];
+	const char *from = line;
+	va_list copy;
+	size_t n;
+
+	va_copy(copy, ap);
+	vsnprintf(line, sizeof(line), fmt, copy);
+	va_end(copy);
+	if (!strncmp(from, "libbpf: ", 8))
+		from += 8;
+	n = strnlen(from, len - 1);
+	memcpy(dst, from, n);
+	dst[n] = '\0';
+	while (n && strchr("\n. ", dst[n - 1]))
+		dst[--n] = '\0';
+}
+
+static void note_libbpf(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
 	static const char kmsg[] = "Kernel error message: ";
 	char line[512];
 	const char *msg;
 	va_list copy;
 
+	keep_line(xk_note.last_line, sizeof(xk_note.last_line), fmt, ap);
+	if (level != LIBBPF_WARN)
+		return;
+	if (!xk_note.first_warn[0])
+		keep_line(xk_note.first_warn, sizeof(xk_note.first_warn), fmt, ap);
 	if (strstr(fmt, "BPF program load failed")) {
 		/* "libbpf: prog 'NAME': BPF program load failed: ..." */
 		va_copy(copy, ap);
@@ -103,15 +128,13 @@ static void note_libbpf(const char *fmt, va_list ap)
 
 static int print_quiet(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_WARN)
-		note_libbpf(fmt, ap);
+	note_libbpf(level, fmt, ap);
 	return 0;
 }
 
 static int print_verbose(enum libbpf_print_level level, const char *fmt, va_list ap)
 {
-	if (level == LIBBPF_WARN)
-		note_libbpf(fmt, ap);
+	note_libbpf(level, fmt, ap);
 	return vfprintf(stderr, fmt, ap);
 }
 

@@ -421,6 +421,10 @@ int xk_mapref_open(int argc, char **argv, int *argi, struct xk_mapref *m)
 		if (stat(r.text, &st))
 			return xk_error(XK_EXIT_NOTFOUND, "no pinned map at '%s'; check the path",
 					r.text);
+		if (S_ISDIR(st.st_mode))
+			return xk_error(XK_EXIT_NOTFOUND,
+					"'%s' is a directory, not a pinned map; name a map in it ('ls %s')",
+					r.text, r.text);
 		err = open_pin(r.text, m);
 		if (err == -EBADF)
 			return xk_error(XK_EXIT_USAGE,

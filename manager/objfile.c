@@ -164,13 +164,14 @@ int xk_obj_open(const char *word, struct xk_obj *o)
 	err = xk_obj_check_elf(o->path);
 	if (err)
 		return err;
+	xk_note_reset();
 	o->obj = bpf_object__open_file(o->path, &opts);
 	err = libbpf_get_error(o->obj);
 	if (err) {
 		o->obj = NULL;
 		return xk_error(XK_EXIT_USAGE,
-				"cannot read BPF object '%s': %s; run with -v for libbpf's reason",
-				o->path, strerror(-err));
+				"'%s' is not a BPF object libbpf can open (%s); build it with clang -target bpf -O2 -g",
+				o->path, xk_libbpf_reason(err));
 	}
 	o->xdp = xk_obj_xdp_entry(o->obj);
 	o->xdp_frags = o->xdp && xk_prog_declares_frags(o->obj, o->xdp);

@@ -380,6 +380,7 @@ int do_trace(int argc, char **argv)
 	long shown;
 
 	optind = 1;
+	opterr = 0;
 	while ((c = getopt_long(argc, argv, "c:t:g:rh", opts, NULL)) != -1) {
 		switch (c) {
 		case 'c':
@@ -400,7 +401,8 @@ int do_trace(int argc, char **argv)
 		case 'h':
 			return usage();
 		default:
-			return xk_error(XK_EXIT_USAGE, "trace: unknown option; try 'xdpkit trace --help'");
+			return xk_error(XK_EXIT_USAGE, "trace: unknown or incomplete option '%s'; try 'xdpkit trace --help'",
+					argv[optind - 1]);
 		}
 	}
 	if (optind < argc)

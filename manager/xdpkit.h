@@ -48,6 +48,9 @@ struct xk_libnote {
 	bool load_failed;     /* libbpf: "BPF program load failed" */
 	bool verifier_log;    /* ... and the verifier wrote a log saying why */
 	char failed_prog[64]; /* the program whose load failed */
+	char first_warn[256]; /* libbpf's first warning: before the verifier (no BTF, a bad map, a
+			       * broken ELF) it names the cause; later ones say "failed to load" */
+	char last_line[256];  /* libbpf's last line of any level, for failures it does not warn of */
 };
 extern struct xk_libnote xk_note;
 void xk_note_reset(void);
@@ -55,6 +58,8 @@ void xk_note_reset(void);
 void xk_note_kernel_msg(const char *msg);
 /* " (kernel: MSG)" after an error text when the kernel said why, else "". */
 const char *xk_kernel_says(void);
+/* Why libbpf refused an object: its first warning, else its last line, else the errno text. */
+const char *xk_libbpf_reason(int err);
 
 /* Checks that return 0 or an exit code after printing why. */
 int xk_need_root(void);

@@ -429,8 +429,9 @@ for ((m = 1; m <= MANAGERS; m++)); do
 done
 wait "${pids[@]}"
 want=$(for ((m = 1; m <= MANAGERS; m++)); do cidr_expected $((m + 100)); done | sort)
+# (The trie may hold other prefixes: the holder program on lo keeps it, and the storm's with it.)
 check_eq "8 free-running writers of blocklist_cidr4: the trie holds what their sequences leave" \
-	"$want" "$(on_host "$X" map dump blocklist_cidr4 | grep -v '^#' | cut -d' ' -f1 | sort)"
+	"$want" "$(on_host "$X" map dump blocklist_cidr4 | grep -E '^10\.10[1-8]\.' | cut -d' ' -f1 | sort)"
 
 # --- windows held open on purpose ---------------------------------------------------------------
 # One call is held for HOLD seconds right before one of its system calls (strace's delay injection),

@@ -198,6 +198,9 @@ UT_TEST(btf_text_struct_merge_and_json)
 	refused(&cfg, "rate_pps=18446744073709551616",
 		"'18446744073709551616' is not a __u64; expected an integer 0-18446744073709551615");
 	refused(&cfg, "rate_pps=-1", "is not a __u64");
+	/* a field given twice is refused, not "last one wins" */
+	refused(&cfg, "rate_pps=1,rate_pps=2", "'rate_pps' is given twice (also as 'rate_pps')");
+	refused(&cfg, "burst=1 rate_pps=3 burst=2", "'burst' is given twice");
 	f = open_memstream(&json, &jlen);
 	w = jw_new(f);
 	xk_fmt_json(w, &cfg, v);
