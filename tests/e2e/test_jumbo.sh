@@ -47,7 +47,9 @@ for obj in "$XK_BUILD"/*.bpf.o; do
 		on_host "$X" attach veth0 "$n" --mode native
 	id=$(xdp_prog_id)
 	check_eq "$n: native mode in ip link" 1 "$(xdp_mode)"
-	check_eq "$n: ip -d link shows it under its plain name" "prog/xdp id $id name $kname" "$(ip_prog)"
+	# (Where libxdp chains programs, ip shows its dispatcher and the id is the component's.)
+	check_eq "$n: the kernel runs it under its plain name" "name $kname" \
+		"$(bpftool prog show id "$id" 2>/dev/null | grep -o 'name [^ ]*')"
 	check_match "$n: xdpkit status names it" "id $id +$kname " "$(on_host "$X" status veth0)"
 	p0=$(stat_of "$id" $slot packets)
 	b0=$(stat_of "$id" $slot bytes)
@@ -130,9 +132,10 @@ for obj in "$XK_BUILD"/*.bpf.o; do
 done
 
 # --- xdp-loader without a section takes the plain program ---
-check "xdp-loader load -m skb veth0 blocklist.bpf.o" on_host xdp-loader load -m skb veth0 "$XK_BUILD/blocklist.bpf.o"
-check_match "xdp-loader loaded blocklist, not its twin" "prog/xdp id [0-9]+ name blocklist$" "$(ip_prog)"
-check "xdp-loader unload --all" on_host xdp-loader unload veth0 --all
+check "xdp-loader load -m skb veth0 blocklist.bpf.o" xdp_loader load -m skb veth0 "$XK_BUILD/blocklist.bpf.o"
+check_eq "xdp-loader loaded blocklist, not its twin" "name blocklist" \
+	"$(bpftool prog show id "$(xdp_prog_id)" 2>/dev/null | grep -o 'name [^ ]*')"
+check "xdp-loader unload --all" xdp_loader unload veth0 --all
 
 # --- a foreign object without multi-buffer support: the kernel's words, an MTU hint, nothing left ---
 before=$(bpffs_files)
