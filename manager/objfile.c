@@ -1,5 +1,6 @@
 /* BPF object files: is it one, which hooks does it serve, its one-line summary, opening it with our
  * pin root. */
+#include "capacity.h"
 #include "hooks.h"
 #include "xdpkit.h"
 
@@ -150,7 +151,7 @@ static int check_pins(const struct xk_obj *o)
 	return 0;
 }
 
-int xk_obj_open(const char *word, struct xk_obj *o)
+int xk_obj_open(const char *word, struct xk_capacity *cap, struct xk_obj *o)
 {
 	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = xk.pin_root);
 	struct bpf_program *p;
@@ -181,7 +182,8 @@ int xk_obj_open(const char *word, struct xk_obj *o)
 		if (hook && !strcmp(hook, "tc") && !o->tc)
 			o->tc = p;
 	}
-	return check_pins(o);
+	err = xk_capacity_apply(o->obj, word, cap);
+	return err ? err : check_pins(o);
 }
 
 void xk_obj_close(struct xk_obj *o)
