@@ -3,6 +3,7 @@
  * noise hits both alike. */
 #include "xdpkit.h"
 #include "bench.h"
+#include "capacity.h"
 #include "json.h"
 
 #include <arpa/inet.h>
@@ -298,6 +299,10 @@ static int load_object(const struct bench_opts *o, struct bench_target *t)
 	}
 	t->type = bpf_program__type(prog);
 	reuse_pins_only(t->obj);
+	/* A pin made with another size (--capacity) is measured as it is. */
+	err = xk_capacity_apply(t->obj, o->target, NULL);
+	if (err)
+		return err;
 	err = bpf_object__load(t->obj);
 	if (err) {
 		libbpf_strerror(err, why, sizeof(why));
