@@ -489,6 +489,10 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 			goto out;
 		xk_newpins_note(&np, objs[i].obj);
 	}
+	/* Where the dispatcher cannot work, libxdp would load it, fail and fall back to the plain
+	 * attach of one program; go there directly (its own switch). */
+	if (a->n == 1 && !xk_dispatcher_supported())
+		setenv("LIBXDP_SKIP_DISPATCHER", "1", 1);
 	xk_note_reset();
 	err = xdp_program__attach_multi(progs, a->n, a->ifindex, a->mode, 0);
 	if (err) {

@@ -28,7 +28,7 @@ run_cnt() { bpftool -j prog show id "$1" | jq '.run_cnt // 0'; }
 sysctl0=$(cat /proc/sys/kernel/bpf_stats_enabled)
 ping_replies 4 "$XK_IP4" 3 >/dev/null
 elsewhere=$(run_cnt "$pid")
-on_peer ping -q -c 40 -i 0.02 -W 1 "$XK_IP4" >/dev/null 2>&1 &
+on_peer ping -q -c 100 -i 0.02 -W 1 "$XK_IP4" >/dev/null 2>&1 &
 pinger=$!
 xk_cleanup kill $pinger
 sleep 0.2
