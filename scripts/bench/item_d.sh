@@ -57,13 +57,15 @@ item_d()
 		o[1], o[2], o[3], o[4] }' "$list" >"$batch"
 	"$XDPKIT" map --help 2>/dev/null | grep -q '^ *load ' && xk_load=true
 
+	# Rounds of one raw fill and one xdpkit map load, the first of a round alternating.
 	for ((r = 1; r <= LOAD_ROUNDS; r++)); do
-		rows+=("$(d_time raw_batch "$FILL" /sys/fs/bpf/blocklist_v4 hash4 10.0.0.0 "$LOAD_RULES")")
+		((r % 2)) && rows+=("$(d_time raw_batch "$FILL" /sys/fs/bpf/blocklist_v4 hash4 10.0.0.0 "$LOAD_RULES")")
 		if $xk_load; then
 			rows+=("$(d_time xdpkit_map_load "$XDPKIT" --pin-root /sys/fs/bpf map load blocklist_v4 "$list")")
 		else
 			rows+=("$(jq -n '{method: "xdpkit_map_load", available: false, note: "xdpkit map load not available"}')")
 		fi
+		((r % 2)) || rows+=("$(d_time raw_batch "$FILL" /sys/fs/bpf/blocklist_v4 hash4 10.0.0.0 "$LOAD_RULES")")
 	done
 	rows+=("$(d_time bpftool_batch bpftool batch file "$batch")")
 
@@ -78,11 +80,15 @@ item_d()
 		'def med: sort | if length == 0 then null elif length % 2 == 1 then .[length / 2 | floor]
 			else (.[length / 2 - 1] + .[length / 2]) / 2 end;
 		 def secs($m): [$rows[] | select(.method == $m and .seconds != null and .all_loaded) | .seconds];
-		 {capacity: '"$CAPACITY"', rows: $rows, raw_fill_by_map_type: $alts,
+		 def r2: . * 100 | round / 100;
+		 (secs("raw_batch")) as $r | (secs("xdpkit_map_load")) as $x
+		 | [range(0; [$r, $x] | map(length) | min) | $x[.] / $r[.]] as $pr
+		 | {capacity: '"$CAPACITY"', rows: $rows, raw_fill_by_map_type: $alts,
+		  pair_ratios: {median: ($pr | med | if . == null then null else r2 end), min: ($pr | min | if . == null then null else r2 end),
+			max: ($pr | max | if . == null then null else r2 end), runs: ($pr | map(r2))},
 		  median_seconds: {raw_batch: (secs("raw_batch") | med), xdpkit_map_load: (secs("xdpkit_map_load") | med),
 			bpftool_batch: (secs("bpftool_batch") | med)}}
-		 | .xdpkit_vs_raw = (if (.median_seconds.raw_batch // 0) > 0 and .median_seconds.xdpkit_map_load != null
-			then ((.median_seconds.xdpkit_map_load / .median_seconds.raw_batch) * 100 | round) / 100 else null end)
+		 | .xdpkit_vs_raw = .pair_ratios.median
 		 | .xdpkit_vs_bpftool = (if (.median_seconds.bpftool_batch // 0) > 0 and .median_seconds.xdpkit_map_load != null
 			then ((.median_seconds.xdpkit_map_load / .median_seconds.bpftool_batch) * 100 | round) / 100 else null end)' \
 		>"$PARTS/d.json"

@@ -65,7 +65,7 @@ if has d; then
 	jq -r '.items.d | "d. loading rules into an empty blocklist_v4 made with \(.capacity) entries (baseline: xk-fill, raw bpf_map_update_batch)"' "$RES"
 	jq -r '.items.d.rows[] | if .available == false then "   \(.method): \(.note)"
 		else "   \(.method | .[0:16] | . + " " * (16 - length)) \(.rules) rules in \(.seconds) s\(if .all_loaded then "" else " (INCOMPLETE)" end)" end' "$RES"
-	jq -r '.items.d | "   medians: xdpkit map load \(.median_seconds.xdpkit_map_load // "-") s, raw \(.median_seconds.raw_batch // "-") s: \(.xdpkit_vs_raw // "-")x; xdpkit map load / bpftool batch: \(.xdpkit_vs_bpftool // "-")x",
+	jq -r '.items.d | "   medians: xdpkit map load \(.median_seconds.xdpkit_map_load // "-") s, raw \(.median_seconds.raw_batch // "-") s; xdpkit / raw, median of pair ratios: \(.xdpkit_vs_raw // "-")x (\(.pair_ratios.min // "-")..\(.pair_ratios.max // "-")); xdpkit map load / bpftool batch: \(.xdpkit_vs_bpftool // "-")x",
 		"   bare maps of \(.capacity) entries, create + raw fill (blocklist_v4 is hash):",
 		(.raw_fill_by_map_type[] | ("\(.map_type)\(if .no_prealloc then "+no_prealloc" else "" end)" | . + " " * (24 - length))
 			as $n | "     \($n) create \(.create_seconds // "-") s, fill \(.seconds) s")' "$RES"
@@ -73,11 +73,12 @@ fi
 
 if has e; then
 	echo
-	jq -r "$J_MM"'.items.e | "e. \(.mode), \(.sender), \(.seconds_per_round) s rounds, packets/s (min..max)",
+	jq -r "$J_MM"'.items.e | "e. \(.mode), \(.sender), \(.seconds_per_window) s windows (\(.switch)), packets/s (min..max)",
 		"   bare XDP_DROP  \(.bare_drop_pps | mm)",
-		"   blocklist      \(.blocklist_pps | mm)   (rule hits \(.blocklist_rule_hits), equal to the frames seen)",
+		"   blocklist      \(.blocklist_pps | mm)   (rule hits \(.blocklist_rule_hits), at least the \(.blocklist_window_frames) frames of its windows)",
+		"   bare lookup    \(.bare_lookup_pps | mm)   (one hash lookup in blocklist_v4 and nothing else: \(.bare_lookup_vs_drop.median)x of the bare drop; blocklist \(.blocklist_vs_bare_lookup.median)x of it)",
 		"   ratio (median of \(.pairs) pair ratios) \(.ratio)x of the bare drop; pairs \(.pair_ratios.min)..\(.pair_ratios.max), middle half \(.pair_ratios.p25)..\(.pair_ratios.p75); \(.extra_ns_per_packet) ns more per packet",
-		"   xdpkit stats during one more blocklist round: \(if .stats_run_time.ns_per_run == null then "no run time" else "\(.stats_run_time.ns_per_run * 10 | round / 10) ns per run (kernel BPF statistics), \(.stats_run_time.runs_per_s | floor) runs/s" end)"' "$RES"
+		"   xdpkit stats during one more blocklist window: \(if .stats_run_time.ns_per_run == null then "no run time" else "\(.stats_run_time.ns_per_run * 10 | round / 10) ns per run (kernel BPF statistics), \(.stats_run_time.runs_per_s | floor) runs/s" end)"' "$RES"
 fi
 
 if has f; then

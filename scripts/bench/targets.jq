@@ -22,7 +22,7 @@ def ns($x): if $x == null then "-" else "\($x * 10 | round / 10) ns" end;
 		"\(ns(.blocklist.above_floor_ns.median)) vs \(ns(.bare_trie.above_floor_ns.median))")),
 	($i.d.xdpkit_vs_raw as $x
 	 | t("\($i.d.rows[0].rules // "-") rules loaded: xdpkit map load / raw batch fill of the same map"; $x; "<= 1.3";
-		$x <= 1.3; "\($i.d.median_seconds.xdpkit_map_load // "-") s vs \($i.d.median_seconds.raw_batch // "-") s (medians)")),
+		$x <= 1.3; "median of \($i.d.pair_ratios.runs | length) pair ratios (\($i.d.pair_ratios.min // "-")..\($i.d.pair_ratios.max // "-")); medians \($i.d.median_seconds.xdpkit_map_load // "-") s vs \($i.d.median_seconds.raw_batch // "-") s")),
 	($i.f as $f | ($f.tools // []) as $tl
 	 | ([$tl[] | select(.tool == "xdpkit")][0].cycle_ms.median) as $x
 	 | t("attach + detach: xdpkit / ip link set ... xdp obj + off"; $f.xdpkit_vs_ip; "<= 1.0"; $f.xdpkit_vs_ip <= 1.0;
