@@ -842,7 +842,7 @@ void xk_parser_init(struct xk_parser *p, const struct xk_vtype *t)
 
 /* a.b.c.d with each part 0-255 and no leading zeros: a subset of what inet_pton takes, giving the
  * same bytes. */
-static bool fast_ipv4(const char *s, size_t len, __u8 *out)
+bool xk_fast_ipv4(const char *s, size_t len, __u8 *out)
 {
 	unsigned int v = 0, digits = 0, part = 0;
 	__u8 a[4];
@@ -887,6 +887,11 @@ static bool fast_uint(const char *s, size_t len, __u64 max, __u64 *v)
 	return *v <= max;
 }
 
+bool xk_parser_is_ipv4(const struct xk_parser *p)
+{
+	return p->kind == XK_PP_IPV4;
+}
+
 int xk_parser_run(const struct xk_parser *p, const char *text, size_t len, void *out, char *err,
 		  size_t errlen)
 {
@@ -897,7 +902,7 @@ int xk_parser_run(const struct xk_parser *p, const char *text, size_t len, void 
 
 	/* These two take digits and dots only, so never a text with a NUL in it: a million keys
 	 * skip the search for one. */
-	if (p->kind == XK_PP_IPV4 && fast_ipv4(text, len, out))
+	if (p->kind == XK_PP_IPV4 && xk_fast_ipv4(text, len, out))
 		return 0;
 	if (p->kind == XK_PP_UINT && fast_uint(text, len, p->max, &v)) {
 		memcpy(out, &v, p->size); /* little-endian: the low bytes */

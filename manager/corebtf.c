@@ -37,9 +37,7 @@ static int file_hash(const char *path, uint64_t *h)
 	return n < 0 ? -EIO : 0;
 }
 
-/* The boot's id: a kernel cannot change without a new one, so a copy made under it is right for
- * the running kernel. */
-static int boot_id(char *out, size_t len)
+int xk_boot_id(char *out, size_t len)
 {
 	FILE *f = fopen(BOOT_ID, "re");
 	char id[64] = "";
@@ -59,7 +57,7 @@ static int boot_id(char *out, size_t len)
 
 static int mkdirs(void)
 {
-	if (mkdir("/run/xdpkit", 0700) && errno != EEXIST)
+	if (mkdir(XK_BOOT_DIR, 0700) && errno != EEXIST)
 		return -errno;
 	if (mkdir(XK_CORE_BTF_DIR, 0700) && errno != EEXIST)
 		return -errno;
@@ -100,7 +98,7 @@ int xk_core_btf_path(const char *obj_path, char *out, size_t len)
 
 	if (access(VMLINUX_BTF, R_OK))
 		return -ENOENT; /* no kernel BTF: libbpf fails the same way without us */
-	err = boot_id(id, sizeof(id));
+	err = xk_boot_id(id, sizeof(id));
 	if (!err)
 		err = file_hash(obj_path, &h);
 	if (err)

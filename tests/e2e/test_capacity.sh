@@ -138,5 +138,15 @@ hex=$(bpftool -j map lookup pinned /sys/fs/bpf/blocklist_v4 key $(ip_bytes "$XK_
 	jq -r '.value | reverse | map(ltrimstr("0x")) | join("")')
 check_ge "its hit counter counts the drops" 2 "$((16#${hex:-x}))"
 check "ip link set dev veth0 xdp off" on_host ip link set dev veth0 xdp off
+check "no XDP program: pings pass" pings
+# The same program set as a TC filter from its pin.
+check "tc qdisc add dev veth0 clsact" on_host tc qdisc add dev veth0 clsact
+xk_cleanup on_host tc qdisc del dev veth0 clsact
+check "tc filter add ... bpf da object-pinned $P/blocklist_tc" \
+	on_host tc filter add dev veth0 ingress bpf da object-pinned $P/blocklist_tc
+check_eq "the TC program uses the $BIG-entry map" "$(pinned_map_id /sys/fs/bpf/blocklist_v4)" \
+	"$(map_of "$(tc_prog_id ingress)" blocklist_v4)"
+check_fails "the rule applies on TC too" dropped
+check "tc qdisc del dev veth0 clsact" on_host tc qdisc del dev veth0 clsact
 
 xk_done
