@@ -43,7 +43,7 @@ rule_hits()
 
 item_e()
 {
-	local tx=${NS_PREFIX}etx r w side drops=() bls=() bares=() seen=0 hits0 hits1 gen total order
+	local tx=${NS_PREFIX}etx r w side drops=() bls=() bares=() seen=0 hits0 hits1 gen total order c0
 	E_RX=${NS_PREFIX}erx
 
 	veth_ns "$tx" "$E_RX" || return 1
@@ -67,10 +67,20 @@ CFG
 	in_ns "$E_RX" bpftool net attach xdpdrv pinned /sys/fs/bpf/xkb-e-drop dev veth1 || return 1
 	cleanup_add in_ns "$E_RX" ip link set dev veth1 xdp off
 	total=$(awk -v n="$RATE_ROUNDS" -v s="$RATE_SECS" -v w="$E_SETTLE" 'BEGIN { print (3 * n + 1) * (s + w + 0.3) + 3 }')
-	in_ns "$tx" timeout -s INT "$total" trafgen --dev veth0 --conf "$OUT/e_frame.cfg" --cpus 1 \
-		--no-sock-mem --notouch-irq -C >/dev/null 2>&1 &
-	gen=$!
-	sleep 1
+	# trafgen, checked to be sending before any window counts (started again once if not).
+	for r in 1 2; do
+		in_ns "$tx" timeout -s INT "$total" trafgen --dev veth0 --conf "$OUT/e_frame.cfg" --cpus 1 \
+			--no-sock-mem --notouch-irq -C >/dev/null 2>"$PARTS/e_trafgen.err" &
+		gen=$!
+		sleep 1
+		c0=$(e_rx)
+		sleep 0.3
+		[ "$(e_rx)" -gt "$c0" ] && break
+		warn "e: trafgen sends nothing (try $r): $(head -c 300 "$PARTS/e_trafgen.err")"
+		kill -INT $gen 2>/dev/null
+		wait $gen
+		[ $r = 2 ] && return 1
+	done
 	hits0=$(rule_hits 192 0 2 1)
 	for ((r = 1; r <= RATE_ROUNDS; r++)); do
 		progress "e: round $r/$RATE_ROUNDS: ${RATE_SECS}s windows of bare XDP_DROP, blocklist and the bare lookup"
