@@ -152,11 +152,12 @@ fi
 if has c; then
 	jq -r '.items.c.rows[] | [.exact_rules, .hit_varied.above_floor_ns.median, .hit_hot.above_floor_ns.median,
 		.miss_varied.above_floor_ns.median, .cidr_hit_varied.above_floor_ns.median,
-		(.miss_exact_only.above_floor_ns.median // "NaN")] | @tsv' "$RES" >"$D/c.tsv"
+		(.miss_exact_only.above_floor_ns.median // "NaN"), (.bare_hit_varied.above_floor_ns.median // "NaN")] | @tsv' \
+		"$RES" >"$D/c.tsv"
 	plot+="set title 'c. blocklist at scale, ns above the floor'
 set style data linespoints; set logscale xy; set format x '%.0s%c'; set xlabel 'exact rules'
 set ylabel 'ns/packet (log)'; set yrange [1:*]; set key outside below horizontal font ',8'
-plot '$D/c.tsv' using 1:2 title 'hit, rotated sources' lw 2, '' using 1:3 title 'hit, one source' lw 2, '' using 1:4 title 'miss (hash + trie), rotated' lw 2, '' using 1:5 title 'prefix hit, rotated' lw 2, '' using 1:6 title 'miss, hash only' lw 2
+plot '$D/c.tsv' using 1:2 title 'hit, rotated sources' lw 2, '' using 1:3 title 'hit, one source' lw 2, '' using 1:4 title 'miss (hash + trie), rotated' lw 2, '' using 1:5 title 'prefix hit, rotated' lw 2, '' using 1:6 title 'miss, hash only' lw 2, '' using 1:7 title 'one bare lookup, rotated' lw 2 dt 2
 unset logscale xy; set format x '%g'; unset xlabel; set yrange [0:*]; set key inside top left
 "
 	panels=$((panels + 1))
@@ -219,7 +220,7 @@ if jq -e '(.targets // []) | length > 0' "$RES" >/dev/null; then
 	# Each target as value / limit (limit / value for an at-least goal): at or under 1 is met.
 	jq -r '.targets[] | select((.value | type) == "number" and (.goal | test("^[<>]= *[0-9.]+$")))
 		| (.goal | capture("^(?<op>[<>])= *(?<n>[0-9.]+)$")) as $g | ($g.n | tonumber) as $n
-		| [(.name | split(":")[0] | .[0:40]), (if $g.op == "<" then .value / $n else $n / .value end)] | @tsv' \
+		| [(.short // (.name | .[0:30])), (if $g.op == "<" then .value / $n else $n / .value end)] | @tsv' \
 		"$RES" >"$D/t.tsv"
 	plot+="set title 'targets of issue 11: value / goal (at or under the line: met)'
 set style data histograms; set style histogram clustered gap 1; set style fill solid 0.8 border -1
