@@ -114,10 +114,10 @@ static int apply_one(struct bpf_map *m, const char *word, struct xk_capacity *ca
 			path, path, name, want, path);
 		return XK_EXIT_FAIL;
 	}
-	/* Nobody asks: a pin made with another size (an earlier --capacity, or bpftool map create)
-	 * is the operator's choice, so keep it; another type or key is the object's business (the
-	 * pin check after this names it). */
-	if (pinned && !want && pin.type == bpf_map__type(m) &&
+	/* Nobody asks: a hash or trie pinned with another size (an earlier --capacity, or bpftool
+	 * map create) is the operator's choice, so keep it; another type or key, or an array of
+	 * another length, is the object's business (the pin check after this names it). */
+	if (pinned && !want && is_capacity(bpf_map__type(m)) && pin.type == bpf_map__type(m) &&
 	    pin.key_size == bpf_map__key_size(m) && pin.value_size == bpf_map__value_size(m) &&
 	    pin.map_flags == bpf_map__map_flags(m))
 		want = pin.max_entries;
