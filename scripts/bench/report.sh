@@ -177,7 +177,9 @@ unset xtics; set xtics; set key
 fi
 if has e; then
 	jq -r '.items.e | ["bare XDP_DROP", .bare_drop_pps.median, .bare_drop_pps.min, .bare_drop_pps.max],
-		["blocklist", .blocklist_pps.median, .blocklist_pps.min, .blocklist_pps.max] | @tsv' "$RES" >"$D/e.tsv"
+		["blocklist", .blocklist_pps.median, .blocklist_pps.min, .blocklist_pps.max],
+		(select(.bare_lookup_pps != null) | ["one bare lookup", .bare_lookup_pps.median, .bare_lookup_pps.min,
+			.bare_lookup_pps.max]) | @tsv' "$RES" >"$D/e.tsv"
 	plot+="set title 'e. native XDP on veth: packets/s (min..max)'
 set style data histograms; set style histogram errorbars gap 2 lw 1; set style fill solid 0.8 border -1
 set ylabel 'packets/s'; set key off
