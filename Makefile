@@ -188,8 +188,8 @@ clean:
 # make bench: its objects live in build/bench/ only: each program built without its verdict counting
 # (-DXK_NO_STATS, same source), pong without its checksum verification, a bare XDP_DROP baseline and the rule
 # writer. scripts/bench/run.sh does the rest.
-BENCH_OBJS := $(addprefix $(BUILD)/bench/,$(addsuffix _nostats.bpf.o,$(PROGS)) drop.bpf.o xk-fill \
-	pong_noverify.bpf.o)
+BENCH_OBJS := $(addprefix $(BUILD)/bench/,$(addsuffix _nostats.bpf.o,$(PROGS)) drop.bpf.o bare.bpf.o \
+	xk-fill pong_noverify.bpf.o)
 
 $(BUILD)/bench/%_nostats.bpf.o: progs/%.bpf.c
 	$(call msg,CLANG,$@)
@@ -204,6 +204,11 @@ $(BUILD)/bench/drop.bpf.o: scripts/bench/drop.bpf.c
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
 
+# One lookup on blocklist's own maps and nothing else: the physical floor of items c and h.
+$(BUILD)/bench/bare.bpf.o: scripts/bench/bare.bpf.c
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
 $(BUILD)/bench/xk-fill: scripts/bench/fill.c
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) $(LDFLAGS) $< -o $@ $(XDP_LIBS) -lelf -lz
@@ -213,7 +218,7 @@ bench: all $(BENCH_OBJS)
 
 -include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) \
 	$(FUZZ_MANAGER_OBJS:.o=.d) $(addsuffix .d,$(FUZZ_TARGETS)) \
-	$(BUILD)/bench/pong_noverify.bpf.d
+	$(BUILD)/bench/pong_noverify.bpf.d $(BUILD)/bench/bare.bpf.d
 -include $(BUILD)/difffuzz-run.d
 
 demo: all

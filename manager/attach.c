@@ -1,6 +1,7 @@
 /* xdpkit attach: put programs on an interface, XDP through libxdp (dispatcher when the kernel
  * allows it), TC through libbpf's clsact hooks. All or nothing: a call that fails leaves the
  * interface and bpffs as they were. */
+#include "capacity.h"
 #include "hooks.h"
 #include "xdpkit.h"
 
@@ -25,12 +26,14 @@ struct attach_args {
 	enum xdp_attach_mode mode;
 	long prio;  /* -1: from the object (XDP) or the kernel's choice (TC) */
 	int tc_dir; /* -1: XDP */
+	struct xk_capacity cap;
 };
 
 static void attach_help(void)
 {
 	printf("Usage: xdpkit attach IFACE PROG... [--mode native|skb] [--prio N] [--tc "
-	       "ingress|egress]\n\n"
+	       "ingress|egress]\n"
+	       "                    [--capacity MAP=N[,MAP=N]]\n\n"
 	       "Attach programs to IFACE. PROG is a collection name (see 'xdpkit list') or a path "
 	       "to a BPF object.\n"
 	       "  (XDP)        the object's xdp program through libxdp; several programs are "
@@ -42,7 +45,10 @@ static void attach_help(void)
 	       "XDP_RUN_CONFIG)\n"
 	       "               TC: filter priority 1-65535 (default: the kernel's choice)\n"
 	       "  --tc DIR     attach the object's tc program as a direct-action filter on clsact "
-	       "ingress or egress\n\n"
+	       "ingress or egress\n"
+	       "  --capacity MAP=N  make map MAP hold N entries (e.g. blocklist_v4=1048576) "
+	       "instead of the\n"
+	       "               object's size; without it a map already pinned keeps its size\n\n"
 	       "Maps the object pins by name go to <pin-root>/<map> (default %s) and are reused on "
 	       "re-attach.\n",
 	       XK_DEFAULT_PIN_ROOT);
@@ -54,6 +60,7 @@ static int parse_args(int argc, char **argv, struct attach_args *a)
 	    {"mode", required_argument, NULL, 'm'},
 	    {"prio", required_argument, NULL, 'p'},
 	    {"tc", required_argument, NULL, 't'},
+	    {"capacity", required_argument, NULL, 'c'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
@@ -103,6 +110,10 @@ static int parse_args(int argc, char **argv, struct attach_args *a)
 				    XK_EXIT_USAGE,
 				    "--tc '%s' is not a direction; use ingress or egress", optarg);
 			break;
+		case 'c':
+			if (xk_capacity_parse(&a->cap, optarg))
+				return XK_EXIT_USAGE;
+			break;
 		default:
 			return xk_error(
 			    XK_EXIT_USAGE,
@@ -138,7 +149,7 @@ static int open_all(struct attach_args *a, struct xk_obj *objs)
 		struct xk_obj *o = &objs[i];
 		struct bpf_program *want, *p;
 
-		err = xk_obj_open(a->words[i], o);
+		err = xk_obj_open(a->words[i], &a->cap, o);
 		if (err)
 			return err;
 		want = a->tc_dir >= 0 ? o->tc : o->xdp;
@@ -159,7 +170,7 @@ static int open_all(struct attach_args *a, struct xk_obj *objs)
 		 */
 		bpf_object__for_each_program(p, o->obj) bpf_program__set_autoload(p, p == want);
 	}
-	return 0;
+	return xk_capacity_check_used(&a->cap, a->n > 1 ? "the objects given" : a->words[0]);
 }
 
 /* After a failed load: the verifier only when it refused (libbpf printed its log), else where the
@@ -478,6 +489,10 @@ static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
 			goto out;
 		xk_newpins_note(&np, objs[i].obj);
 	}
+	/* Where the dispatcher cannot work, libxdp would load it, fail and fall back to the plain
+	 * attach of one program; go there directly (its own switch). */
+	if (a->n == 1 && !xk_dispatcher_supported())
+		setenv("LIBXDP_SKIP_DISPATCHER", "1", 1);
 	xk_note_reset();
 	err = xdp_program__attach_multi(progs, a->n, a->ifindex, a->mode, 0);
 	if (err) {

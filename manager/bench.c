@@ -3,6 +3,8 @@
  * noise hits both alike. */
 #include "xdpkit.h"
 #include "bench.h"
+#include "capacity.h"
+#include "corebtf.h"
 #include "json.h"
 
 #include <arpa/inet.h>
@@ -275,12 +277,15 @@ static int load_object(const struct bench_opts *o, struct bench_target *t)
 {
 	LIBBPF_OPTS(bpf_object_open_opts, oo, .pin_root_path = xk.pin_root);
 	struct bpf_program *prog;
-	char why[128];
+	char why[128], core_btf[4096];
 	int err;
 
 	err = xk_resolve_object(o->target, t->object, sizeof(t->object));
 	if (err)
 		return err;
+	/* As attach does (objfile.c): the collection's objects relocate against a small copy. */
+	if (!strchr(o->target, '/') && !xk_core_btf_path(t->object, core_btf, sizeof(core_btf)))
+		oo.btf_custom_path = core_btf;
 	t->obj = bpf_object__open_file(t->object, &oo);
 	if (!t->obj) {
 		libbpf_strerror(errno, why, sizeof(why));
@@ -300,6 +305,10 @@ static int load_object(const struct bench_opts *o, struct bench_target *t)
 	}
 	t->type = bpf_program__type(prog);
 	reuse_pins_only(t->obj);
+	/* A pin made with another size (--capacity) is measured as it is. */
+	err = xk_capacity_apply(t->obj, o->target, NULL);
+	if (err)
+		return err;
 	err = bpf_object__load(t->obj);
 	if (err) {
 		libbpf_strerror(err, why, sizeof(why));

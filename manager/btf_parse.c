@@ -893,7 +893,7 @@ void xk_parser_init(struct xk_parser *p, const struct xk_vtype *t)
 
 /* a.b.c.d with each part 0-255 and no leading zeros: a subset of what inet_pton takes, giving the
  * same bytes. */
-static bool fast_ipv4(const char *s, size_t len, __u8 *out)
+bool xk_fast_ipv4(const char *s, size_t len, __u8 *out)
 {
 	unsigned int v = 0, digits = 0, part = 0;
 	__u8 a[4];
@@ -938,34 +938,38 @@ static bool fast_uint(const char *s, size_t len, __u64 max, __u64 *v)
 	return *v <= max;
 }
 
+bool xk_parser_is_ipv4(const struct xk_parser *p)
+{
+	return p->kind == XK_PP_IPV4;
+}
+
 int xk_parser_run(const struct xk_parser *p, const char *text, size_t len, void *out, char *err,
 		  size_t errlen)
 {
 	char copy[INET6_ADDRSTRLEN], *heap;
-	const char *nul = memchr(text, '\0', len);
+	const char *nul;
 	__u64 v;
 	int ret;
 
+	/* These two take digits and dots only, so never a text with a NUL in it: a million keys
+	 * skip the search for one. */
+	if (p->kind == XK_PP_IPV4 && xk_fast_ipv4(text, len, out))
+		return 0;
+	if (p->kind == XK_PP_UINT && fast_uint(text, len, p->max, &v)) {
+		memcpy(out, &v, p->size); /* little-endian: the low bytes */
+		return 0;
+	}
 	/* A C string would end at the NUL and the rest be lost without a word. */
+	nul = memchr(text, '\0', len);
 	if (nul)
 		return ERR(QF " is followed by a NUL byte; expected text without NUL bytes", Q(text));
 	switch (p->kind) {
-	case XK_PP_IPV4:
-		if (fast_ipv4(text, len, out))
-			return 0;
-		break;
 	case XK_PP_IPV6:
 		if (len < sizeof(copy)) {
 			memcpy(copy, text, len);
 			copy[len] = '\0';
 			if (inet_pton(AF_INET6, copy, out) == 1)
 				return 0;
-		}
-		break;
-	case XK_PP_UINT:
-		if (fast_uint(text, len, p->max, &v)) {
-			memcpy(out, &v, p->size); /* little-endian: the low bytes */
-			return 0;
 		}
 		break;
 	}

@@ -70,6 +70,11 @@ void xk_parser_init(struct xk_parser *p, const struct xk_vtype *t);
 /* `text` is len bytes (not NUL-terminated, no blanks around); out as for xk_parse_text. */
 int xk_parser_run(const struct xk_parser *p, const char *text, size_t len, void *out, char *err,
 		  size_t errlen);
+/* Does p parse IPv4 addresses (xk_ipv4)? Then xk_fast_ipv4 gives what it gives for the forms it
+ * takes (a.b.c.d, parts 0-255 without leading zeros); false for any other form, which the full
+ * parser then judges. */
+bool xk_parser_is_ipv4(const struct xk_parser *p);
+bool xk_fast_ipv4(const char *s, size_t len, __u8 *out);
 
 /* Well-known names of EtherTypes and IP protocols, ended by a NULL name. */
 struct xk_name_num {

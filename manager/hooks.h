@@ -22,8 +22,9 @@ struct xk_obj {
 };
 
 /* Resolve and open an object (prints why not; returns an enum xk_exit). Maps pinned by name land
- * under xk.pin_root. */
-int xk_obj_open(const char *word, struct xk_obj *o);
+ * under xk.pin_root; their sizes are settled by capacity.c (cap: what --capacity asks, or NULL). */
+struct xk_capacity;
+int xk_obj_open(const char *word, struct xk_capacity *cap, struct xk_obj *o);
 void xk_obj_close(struct xk_obj *o);
 /* Is this an ELF file for the BPF machine? 0, or an exit code after printing why not. */
 int xk_obj_check_elf(const char *path);

@@ -1,5 +1,6 @@
 /* `xdpkit map`: show, dump, get, set, del (and load, in map_load.c) with keys and values typed by
  * BTF. */
+#include "capacity.h"
 #include "map.h"
 #include "json.h"
 #include "map_entries.h"
@@ -437,9 +438,12 @@ static int map_set(int argc, char **argv)
 	xk_map_spread(&m, one, vals);
 	if (bpf_map_update_elem(m.fd, key, vals, BPF_ANY)) {
 		if (errno == E2BIG)
+		{
 			err = xk_error(XK_EXIT_FAIL,
 				       "map %s is full (max_entries %u); delete entries first",
 				       m.name, m.info.max_entries);
+			xk_capacity_full_hint(m.name, m.info.max_entries);
+		}
 		else
 			err = xk_error(XK_EXIT_FAIL, "cannot write key %s to map %s: %s", o.pos[at],
 				       m.name, strerror(errno));

@@ -1,6 +1,7 @@
 /* `xdpkit map load MAP FILE`: many entries at once, all or nothing. Every line is parsed before
  * anything is written; writes go through bpf_map_update_batch where the map supports it; a failure
  * part way is rolled back. */
+#include "capacity.h"
 #include "map.h"
 #include "json.h"
 #include "load_parse.h"
@@ -280,11 +281,12 @@ int xk_map_load(int argc, char **argv)
 	if (err) {
 		int fails = rollback(&m, &e, written, existed, olds);
 
-		if (err == -E2BIG)
+		if (err == -E2BIG) {
 			xk_error(XK_EXIT_FAIL,
 				 "%s: map %s is full (max_entries %u) after %zu of %zu entries",
 				 file, m.name, m.info.max_entries, written, e.n);
-		else
+			xk_capacity_full_hint(m.name, m.info.max_entries);
+		} else
 			xk_error(XK_EXIT_FAIL,
 				 "%s: writing map %s failed after %zu of %zu entries: %s", file,
 				 m.name, written, e.n, strerror(-err));

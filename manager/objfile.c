@@ -1,5 +1,7 @@
 /* BPF object files: is it one, which hooks does it serve, its one-line summary, opening it with our
  * pin root. */
+#include "capacity.h"
+#include "corebtf.h"
 #include "hooks.h"
 #include "xdpkit.h"
 
@@ -150,9 +152,10 @@ static int check_pins(const struct xk_obj *o)
 	return 0;
 }
 
-int xk_obj_open(const char *word, struct xk_obj *o)
+int xk_obj_open(const char *word, struct xk_capacity *cap, struct xk_obj *o)
 {
 	DECLARE_LIBBPF_OPTS(bpf_object_open_opts, opts, .pin_root_path = xk.pin_root);
+	char core_btf[4096];
 	struct bpf_program *p;
 	int err;
 
@@ -164,6 +167,11 @@ int xk_obj_open(const char *word, struct xk_obj *o)
 	err = xk_obj_check_elf(o->path);
 	if (err)
 		return err;
+	/* The collection's objects relocate against kernel types only (never a module's), so a
+	 * minimal copy of the kernel BTF serves them as well as the whole of it, at a fraction of
+	 * the cost. */
+	if (!strchr(word, '/') && !xk_core_btf_path(o->path, core_btf, sizeof(core_btf)))
+		opts.btf_custom_path = core_btf;
 	xk_note_reset();
 	o->obj = bpf_object__open_file(o->path, &opts);
 	err = libbpf_get_error(o->obj);
@@ -182,7 +190,8 @@ int xk_obj_open(const char *word, struct xk_obj *o)
 		if (hook && !strcmp(hook, "tc") && !o->tc)
 			o->tc = p;
 	}
-	return check_pins(o);
+	err = xk_capacity_apply(o->obj, word, cap);
+	return err ? err : check_pins(o);
 }
 
 void xk_obj_close(struct xk_obj *o)

@@ -4,6 +4,7 @@
 #include "json.h"
 #include "mapref.h"
 #include "progwalk.h"
+#include "runtime.h"
 #include "xdpkit.h"
 
 #include <xdpkit/stats.h>
@@ -37,11 +38,13 @@ struct sample {
 	char name[BPF_OBJ_NAME_LEN];
 	bool has_stats;
 	struct xk_datarec rec[XK_STAT_MAX];
+	struct xk_runtime rt;
 	double t;
 };
 
 struct opts {
 	bool watch;
+	bool no_run_time;
 	double interval;
 	long count;
 	const char *what;
@@ -148,6 +151,7 @@ static int take_sample(const char *what, struct sample **out, int *n)
 
 		x->at = at[i];
 		x->has_stats = read_stats(at[i].prog_id, x->rec, x->name, sizeof(x->name));
+		xk_runtime_read(&x->at, &x->rt);
 		x->t = now();
 		if (what && !ifindex) {
 			char id[16];
@@ -172,6 +176,7 @@ static int take_sample(const char *what, struct sample **out, int *n)
 			snprintf(x->at.hook, sizeof(x->at.hook), "loaded");
 			snprintf(x->at.slot, sizeof(x->at.slot), "%u", progs[idx[i]].id);
 			x->has_stats = read_stats(x->at.prog_id, x->rec, x->name, sizeof(x->name));
+			xk_runtime_read(&x->at, &x->rt);
 			x->t = now();
 		}
 		free(progs);
@@ -245,6 +250,7 @@ static void print_sample(struct jw *w, const struct sample *s, const struct samp
 		jw_kstr(w, "slot", s->at.slot);
 		jw_kuint(w, "prog_id", s->at.prog_id);
 		jw_kstr(w, "name", s->name);
+		xk_runtime_print(w, &s->rt, old ? &old->rt : NULL, dt);
 		jw_key(w, "actions");
 		if (!s->has_stats) {
 			jw_null(w);
@@ -256,6 +262,7 @@ static void print_sample(struct jw *w, const struct sample *s, const struct samp
 		printf("%s %s [%s] prog %u %s%s\n", s->at.ifname, s->at.hook, s->at.slot,
 		       s->at.prog_id, s->name,
 		       s->has_stats ? "" : ": no xdpkit_stats map (not an xdpkit program)");
+		xk_runtime_print(NULL, &s->rt, old ? &old->rt : NULL, dt);
 		if (!s->has_stats)
 			return;
 		printf("  %-10s %15s %19s %13s %17s\n", "ACTION", "PACKETS", "BYTES", "PPS",
@@ -354,7 +361,10 @@ static void stats_help(void)
 	       "  --watch        redraw every interval until interrupted; follows a program that "
 	       "is replaced\n"
 	       "  --count N      stop after N rounds (default 1, or endless with --watch)\n"
-	       "  --json         one JSON document per round\n");
+	       "  --json         one JSON document per round\n"
+	       "  --no-run-time  leave the kernel's BPF run-time statistics as they are (by "
+	       "default they are on\n"
+	       "                 while stats runs, for the run time per packet of each program)\n");
 }
 
 int do_stats(int argc, char **argv)
@@ -363,12 +373,13 @@ int do_stats(int argc, char **argv)
 	    {"watch", no_argument, NULL, 'w'},
 	    {"interval", required_argument, NULL, 'i'},
 	    {"count", required_argument, NULL, 'c'},
+	    {"no-run-time", no_argument, NULL, 'R'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
 	struct opts o = {.interval = 1, .count = -1};
 	struct sample *prev = NULL, *cur = NULL;
-	int nprev = 0, ncur = 0, c, err;
+	int nprev = 0, ncur = 0, c, err, rt_fd = -1;
 	bool tty = isatty(STDOUT_FILENO);
 	char *end;
 	long round;
@@ -396,6 +407,9 @@ int do_stats(int argc, char **argv)
 				    "--count '%s': expected a whole number of rounds, 1 or more",
 				    optarg);
 			break;
+		case 'R':
+			o.no_run_time = true;
+			break;
 		case 'h':
 			stats_help();
 			return XK_EXIT_OK;
@@ -422,11 +436,15 @@ int do_stats(int argc, char **argv)
 	err = xk_need_bpffs();
 	if (err)
 		return err;
+	/* Timing every run costs time, so the kernel does it only while asked: for as long as this
+	 * runs (closing the descriptor puts back what was on before). */
+	if (!o.no_run_time)
+		rt_fd = xk_runtime_enable();
 	/* The first reading is the baseline for rates; each round then reads again after an
 	 * interval. */
 	err = take_sample(o.what, &prev, &nprev);
 	if (err)
-		return err;
+		goto out;
 	for (round = 0; !o.count || round < o.count; round++) {
 		usleep((useconds_t)(o.interval * 1e6));
 		/* With --watch an interface or program may come and go; a one-shot wants it there.
@@ -441,6 +459,9 @@ int do_stats(int argc, char **argv)
 		nprev = ncur;
 		cur = NULL;
 	}
+out:
+	if (rt_fd >= 0)
+		close(rt_fd);
 	free(prev);
 	free(cur);
 	return err;

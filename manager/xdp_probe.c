@@ -2,11 +2,14 @@
  * kernels and sandboxes refuse them (EPERM), and then libxdp silently falls back to one program per
  * interface. We ask the same question libxdp asks, with libxdp's own dispatcher object, so our
  * answer and libxdp's behaviour agree. */
+#include "corebtf.h"
 #include "hooks.h"
 #include "xdpkit.h"
 
 #include <errno.h>
+#include <stdio.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <xdp/libxdp.h>
@@ -59,11 +62,55 @@ out:
 	return ok;
 }
 
+/* The answer is the kernel's, so it holds for the boot: kept in /run/xdpkit/dispatcher-<boot id>,
+ * every later attach of the boot skips the probe (two loads, one of them refused). */
+static int boot_answer(char *path, size_t len)
+{
+	char id[64];
+	FILE *f;
+	int v = -1;
+
+	if (xk_boot_id(id, sizeof(id)) ||
+	    snprintf(path, len, "%s/dispatcher-%s", XK_BOOT_DIR, id) >= (int)len) {
+		path[0] = '\0';
+		return -1;
+	}
+	f = fopen(path, "re");
+	if (f) {
+		if (fscanf(f, "%d", &v) != 1 || (v != 0 && v != 1))
+			v = -1;
+		fclose(f);
+	}
+	return v;
+}
+
+static void keep_answer(const char *path, int v)
+{
+	char tmp[4200];
+	FILE *f;
+
+	if (!path[0] || (mkdir(XK_BOOT_DIR, 0700) && errno != EEXIST))
+		return;
+	snprintf(tmp, sizeof(tmp), "%s.%d.tmp", path, (int)getpid());
+	f = fopen(tmp, "we");
+	if (!f)
+		return;
+	fprintf(f, "%d\n", v);
+	if (fclose(f) || rename(tmp, path))
+		unlink(tmp);
+}
+
 int xk_dispatcher_supported(void)
 {
 	static int cached = -1;
+	char path[4096];
 
-	if (cached < 0)
+	if (cached >= 0)
+		return cached;
+	cached = boot_answer(path, sizeof(path));
+	if (cached < 0) {
 		cached = probe();
+		keep_answer(path, cached);
+	}
 	return cached;
 }

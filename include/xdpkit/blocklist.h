@@ -6,11 +6,15 @@
 #include <xdpkit/types.h>
 
 /* Exact rules: plain hashes keyed by address, value = hits (one shared counter per rule, bumped
- * atomically). Preallocated: an insert takes a ready element instead of allocating per-CPU memory,
- * which is what makes loading a million rules fast (docs/blocklist.md has the figures). The price
- * is memory fixed at creation, whatever the rule count: about 80 MiB for v4, 11 MiB for v6. */
-#define BLOCKLIST_V4_MAX (1 << 20)
-#define BLOCKLIST_V6_MAX (1 << 17)
+ * atomically). Preallocated: an insert takes a ready element instead of allocating, which is what
+ * makes loading a million rules fast. The price is memory fixed at creation (about 80 bytes per
+ * entry for v4, 88 for v6, rules or not), and a miss reads a bucket of a table sized by
+ * max_entries: a small table stays in the CPU caches, a big one does not. So the object's sizes
+ * are for the everyday case (a few thousand rules, every packet a miss): 2^15 and 2^14 entries,
+ * 2.5 and 1.4 MiB. A big list needs a big table: `xdpkit attach ... --capacity
+ * blocklist_v4=1048576` (docs/blocklist.md: "Capacity", also for plain ip/tc/bpftool). */
+#define BLOCKLIST_V4_MAX (1 << 15)
+#define BLOCKLIST_V6_MAX (1 << 14)
 /* Prefix rules: LPM tries keyed by struct xk_cidr4/xk_cidr6, value = hits. */
 #define BLOCKLIST_CIDR4_MAX (1 << 18)
 #define BLOCKLIST_CIDR6_MAX (1 << 16)

@@ -3,7 +3,8 @@
  * measuring.
  *
  *   xk-fill PIN hash4 FIRST COUNT [STEP] [--value N]   keys FIRST, FIRST+STEP, ... (IPv4, network
- * order) xk-fill PIN lpm4 FIRST COUNT PREFIXLEN [--value N] prefixes FIRST/LEN, the next /LEN, ...
+ * order) xk-fill PIN lpm4 FIRST COUNT PREFIXLEN [--value N] [--step S] prefixes FIRST/LEN, then
+ * every S-th /LEN after it (default 1: each next one)
  *
  * Every value (on every CPU of a per-CPU map) is N in its first 8 bytes, rest zero: 0 for xdpkit's
  * hit counters, 1 (MAP_FLAG_SRC) for xdp-filter's filter_ipv4. Prints nothing on success; one line
@@ -34,6 +35,7 @@ int main(int argc, char **argv)
 	struct bpf_map_info info = {};
 	__u32 info_len = sizeof(info), first, count, arg, i, done, n, vsize, ncpu = 1;
 	unsigned long long value = 0;
+	__u32 step = 1;
 	struct in_addr a;
 	void *keys, *vals;
 	int fd, lpm, c, pos = 0;
@@ -42,12 +44,14 @@ int main(int argc, char **argv)
 	for (c = 1; c < argc; c++) {
 		if (!strcmp(argv[c], "--value") && c + 1 < argc)
 			value = strtoull(argv[++c], NULL, 0);
+		else if (!strcmp(argv[c], "--step") && c + 1 < argc)
+			step = strtoul(argv[++c], NULL, 0);
 		else if (pos < 5)
 			pa[pos++] = argv[c];
 	}
 	if (pos < 4 || (strcmp(pa[1], "hash4") && strcmp(pa[1], "lpm4"))) {
 		fprintf(stderr,
-			"usage: xk-fill PIN hash4|lpm4 FIRST COUNT [STEP|PREFIXLEN] [--value N]\n");
+			"usage: xk-fill PIN hash4|lpm4 FIRST COUNT [STEP|PREFIXLEN] [--value N] [--step S]\n");
 		return 2;
 	}
 	lpm = !strcmp(pa[1], "lpm4");
@@ -96,7 +100,7 @@ int main(int argc, char **argv)
 				struct lpm4 *key = (struct lpm4 *)keys + i;
 
 				key->prefixlen = arg;
-				key->addr = htonl(first + (arg == 32 ? k : k << (32 - arg)));
+				key->addr = htonl(first + (arg == 32 ? k * step : (k * step) << (32 - arg)));
 			} else {
 				((__u32 *)keys)[i] = htonl(first + k * arg);
 			}

@@ -46,6 +46,7 @@ item_f()
 			{tool: $t, cycle_ms: {median: ($v | med), min: ($v | min), max: ($v | max), runs: $v}}'
 	done | jq -s '{program: "blocklist", mode: "native XDP on veth", tools: .}
 		| .xdpkit_vs_xdp_loader = ((.tools[0].cycle_ms.median / .tools[1].cycle_ms.median * 100 | round) / 100)
-		| .ip_vs_xdp_loader = ((.tools[2].cycle_ms.median / .tools[1].cycle_ms.median * 100 | round) / 100)' \
+		| .ip_vs_xdp_loader = ((.tools[2].cycle_ms.median / .tools[1].cycle_ms.median * 100 | round) / 100)
+		| .xdpkit_vs_ip = ((.tools[0].cycle_ms.median / .tools[2].cycle_ms.median * 100 | round) / 100)' \
 		>"$PARTS/f.json"
 }

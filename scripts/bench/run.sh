@@ -1,7 +1,8 @@
 #!/bin/bash
-# make bench: runs the benchmark items a-f of issue 6 and g (what pong's checksum verification costs), writes
-# build/bench/results.json, prints the table and draws build/bench/results.png.
-# Usage: scripts/bench/run.sh [ITEM...]  (items: a b c d e f g; default all)
+# make bench: runs the benchmark items a-f of issue 6, g (what pong's checksum verification costs), h (prefixes
+# against the kernel's LPM trie) and i (memory), writes build/bench/results.json with the targets of issue 11
+# ("targets": name, value, goal, met), prints the table and draws build/bench/results.png.
+# Usage: scripts/bench/run.sh [ITEM...]  (items: a b c d e f g h i; default all)
 # QUICK=1 shrinks repeats, runs and rule counts (a fast check that everything is wired, not numbers to quote).
 # V=1 traces commands. Every figure is measured against a baseline of the same run; see README "Benchmarks".
 set -u
@@ -18,7 +19,7 @@ if [ "$(id -u)" != 0 ]; then
 	echo "bench: needs root (BPF_PROG_TEST_RUN, namespaces, XDP attach); run 'sudo make bench'" >&2
 	exit 4
 fi
-for f in "$XDPKIT" "$FILL" "$OUT/drop.bpf.o" "$ROOT/build/blocklist.bpf.o"; do
+for f in "$XDPKIT" "$FILL" "$OUT/drop.bpf.o" "$OUT/bare.bpf.o" "$ROOT/build/blocklist.bpf.o"; do
 	[ -e "$f" ] || { echo "bench: $f is missing; run 'make bench' (it builds what the benchmarks need)" >&2; exit 4; }
 done
 for t in bpftool jq gnuplot trafgen xdp-filter xdp-loader ip; do
@@ -34,11 +35,11 @@ mount -t bpf bpf /sys/fs/bpf || { echo "bench: cannot mount a private bpffs" >&2
 
 QUICK=${QUICK:-0}
 if [ "$QUICK" = 1 ]; then
-	REPEAT=2000 RUNS=3 PAIRS=1 SCALES="10 1000 10000" XF_SCALES="1 100 1000" LOAD_RULES=20000 RATE_SECS=1 RATE_ROUNDS=1
-	CYCLES=3 CIDRS=1000
+	REPEAT=2000 RUNS=3 PAIRS=1 B_PAIRS=2 SCALES="10 1000 10000" XF_SCALES="1 100 1000" LOAD_RULES=20000 LOAD_ROUNDS=1
+	RATE_SECS=1 RATE_ROUNDS=2 CYCLES=3 CIDRS=1000 CAPACITY=65536
 else
-	REPEAT=100000 RUNS=7 PAIRS=3 SCALES="10 1000 100000 1000000" XF_SCALES="1 1000 10000 100000" LOAD_RULES=1000000
-	RATE_SECS=2 RATE_ROUNDS=5 CYCLES=10 CIDRS=100000
+	REPEAT=100000 RUNS=7 PAIRS=5 B_PAIRS=8 SCALES="10 1000 100000 1000000" XF_SCALES="1 1000 10000" LOAD_RULES=1000000
+	LOAD_ROUNDS=5 RATE_SECS=1 RATE_ROUNDS=15 CYCLES=10 CIDRS=100000 CAPACITY=1048576
 fi
 # bpf_printk floods the trace buffer other tools read: programs that print get fewer repeats.
 REPEAT_PRINTK=2000
@@ -70,6 +71,18 @@ make_pins()
 {
 	bpftool prog loadall "$1" /sys/fs/bpf/xkb-load >/dev/null 2>&1 || return 1
 	rm -rf /sys/fs/bpf/xkb-load
+}
+
+# capacity_pins ENTRIES: blocklist's pinned maps under /sys/fs/bpf, blocklist_v4 with ENTRIES entries, made as an
+# operator makes them: `xdpkit attach --capacity blocklist_v4=ENTRIES` (on a scratch veth, then detached; the pins
+# stay), so they carry their BTF and xdpkit map reads and writes them typed.
+capacity_pins()
+{
+	local ns=${NS_PREFIX}cap
+	[ -e "/run/netns/$ns" ] || veth_ns "$ns" || return 1
+	in_ns "$ns" "$XDPKIT" --pin-root /sys/fs/bpf attach veth0 blocklist --mode skb \
+		--capacity "blocklist_v4=$1" >/dev/null &&
+		in_ns "$ns" "$XDPKIT" --pin-root /sys/fs/bpf detach veth0 --all >/dev/null
 }
 
 # bench_json OUTFILE ARGS...: one `xdpkit bench` invocation, JSON to OUTFILE; a failure is warned and leaves no file.
@@ -132,15 +145,15 @@ machine_json()
 }
 
 items=("$@")
-[ ${#items[@]} = 0 ] && items=(a b c d e f g)
+[ ${#items[@]} = 0 ] && items=(a b c d e f g h i)
 rm -rf "$PARTS"
 mkdir -p "$PARTS"
 [ "${V:-0}" = 1 ] && set -x
 
 for item in "${items[@]}"; do
 	case $item in
-	a | b | c | d | e | f | g) ;;
-	*) echo "bench: unknown item '$item'; items are a b c d e f g" >&2; exit 2 ;;
+	a | b | c | d | e | f | g | h | i) ;;
+	*) echo "bench: unknown item '$item'; items are a b c d e f g h i" >&2; exit 2 ;;
 	esac
 	clear_pins
 	# shellcheck source=/dev/null
@@ -152,11 +165,13 @@ done
 clear_pins
 machine_json >"$PARTS/machine.json"
 jq -n --slurpfile m "$PARTS/machine.json" '{machine: $m[0], items: {}}' >"$OUT/results.json.tmp"
-for item in a b c d e f g; do
+for item in a b c d e f g h i; do
 	[ -s "$PARTS/$item.json" ] || continue
 	jq --arg i "$item" --slurpfile p "$PARTS/$item.json" '.items[$i] = $p[0]' "$OUT/results.json.tmp" \
 		>"$OUT/results.json.tmp2" && mv "$OUT/results.json.tmp2" "$OUT/results.json.tmp"
 done
-mv "$OUT/results.json.tmp" "$OUT/results.json"
+jq --argjson t "$(jq -f "$BENCH_DIR/targets.jq" "$OUT/results.json.tmp")" '.targets = $t' "$OUT/results.json.tmp" \
+	>"$OUT/results.json"
+rm -f "$OUT/results.json.tmp"
 progress "wrote $OUT/results.json"
 "$BENCH_DIR/report.sh" "$OUT/results.json" "$OUT/results.png"

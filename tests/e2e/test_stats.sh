@@ -1,7 +1,8 @@
 #!/bin/bash
 # test_stats.sh: `xdpkit stats` counts real pings per verdict (exactly, with a blocklist rule that drops them),
 # shows rates and thousands separators, covers TC filters, --json, --watch --count, and follows a program that
-# is replaced on the interface.
+# is replaced on the interface; each program's run time per packet comes from the kernel's BPF run-time
+# statistics, which stats turns on only while it runs (--no-run-time: not at all) and leaves as they were.
 . "$(dirname "$0")/lib.sh"
 xk_private "$@"
 xk_env_setup stats
@@ -19,6 +20,42 @@ check "attach blocklist with ip (xdp)" on_host ip link set dev "$XK_IF" xdp obj 
 check "attach count on TC egress" on_host tc qdisc add dev "$XK_IF" clsact
 check "tc filter add ... egress count" on_host tc filter add dev "$XK_IF" egress bpf da obj "$XK_BUILD/count.bpf.o" sec tc
 pid=$(xdp_prog_id)
+
+# Run time per packet (the kernel's run_time_ns / run_cnt). First, before any stats: does anything else
+# on this machine have the statistics on (the sysctl, or another tool such as bpftop)? Then the check that
+# stats leaves them off again cannot be made.
+run_cnt() { bpftool -j prog show id "$1" | jq '.run_cnt // 0'; }
+sysctl0=$(cat /proc/sys/kernel/bpf_stats_enabled)
+ping_replies 4 "$XK_IP4" 3 >/dev/null
+elsewhere=$(run_cnt "$pid")
+on_peer ping -q -c 100 -i 0.02 -W 1 "$XK_IP4" >/dev/null 2>&1 &
+pinger=$!
+xk_cleanup kill $pinger
+sleep 0.2
+js=$(xs --json stats "$XK_IF" --interval 0.5)
+rt=$(jq -c '.programs[] | select(.hook | startswith("xdp")) | .run_time' <<<"$js")
+check_eq "--json run_time: counting, by the program itself" "true $pid false" \
+	"$(jq -r '"\(.counting) \(.counted_id) \(.dispatcher)"' <<<"$rt")"
+check_ge "--json run_time: ns per run measured over the interval (> 0)" 1 "$(jq '.ns_per_run | ceil' <<<"$rt")"
+check_ge "--json run_time: runs per second while pinging at ~50/s (>= 10)" 10 "$(jq '.runs_per_s | floor' <<<"$rt")"
+check_ge "--json run_time: the kernel's run_cnt counted those runs" 5 "$(jq '.run_cnt' <<<"$rt")"
+out=$(xs stats "$XK_IF" --interval 0.3)
+check_match "plain: a run time line under the program" "^  run time: [0-9]+\.[0-9] ns per run, [0-9,]+ runs/s$" "$out"
+wait $pinger
+check_eq "the sysctl kernel.bpf_stats_enabled is as it was" "$sysctl0" "$(cat /proc/sys/kernel/bpf_stats_enabled)"
+if [ "$sysctl0" = 0 ] && [ "$elsewhere" = 0 ]; then
+	c1=$(run_cnt "$pid")
+	ping_replies 4 "$XK_IP4" 3 >/dev/null
+	check_eq "after stats, runs are no longer timed (run_cnt stays)" "$c1" "$(run_cnt "$pid")"
+	on_peer ping -q -c 20 -i 0.02 -W 1 "$XK_IP4" >/dev/null 2>&1 &
+	pinger=$!
+	rt=$(xs --json stats "$XK_IF" --interval 0.3 --no-run-time | jq -c '.programs[0].run_time')
+	wait $pinger
+	check_eq "--no-run-time: not counting, no figure" "false null" "$(jq -r '"\(.counting) \(.ns_per_run)"' <<<"$rt")"
+	check_eq "--no-run-time: the program's run_cnt did not move" "$c1" "$(run_cnt "$pid")"
+else
+	echo "  skip  run-time statistics are on elsewhere (sysctl $sysctl0, run_cnt $elsewhere before stats ran): not checking that stats turns them off again"
+fi
 
 out=$(xs stats --interval 0.2)
 check_match "plain: the XDP program with its id" "^$XK_IF xdp native \[1\] prog $pid blocklist" "$out"

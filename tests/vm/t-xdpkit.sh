@@ -102,6 +102,11 @@ test_json_stats_mode_and_id() {
 		"$(echo "$st" | /usr/bin/jq '.programs[] | select(.name == "blocklist") | .actions.drop.packets')"
 	assert_eq "stats: count passed only the allowed ones" 3 \
 		"$(echo "$st" | /usr/bin/jq '.programs[] | select(.name == "count") | .actions.pass.packets')"
+	# The kernel times the dispatcher, not the programs it jumps to (freplace): each component's
+	# run time is the chain's, said so.
+	assert_eq "stats: run time counted by the dispatcher for both" "true $kernel true $kernel" \
+		"$(echo "$st" | /usr/bin/jq -r '[.programs[] | select(.name == "blocklist" or .name == "count")
+			| "\(.run_time.dispatcher) \(.run_time.counted_id)"] | join(" ")')"
 
 	# libxdp cannot mix modes on one interface: refused, and nothing of ratelimit is left behind.
 	before=$(/usr/sbin/xdp-loader status "$IF")
