@@ -187,7 +187,8 @@ bad 2 "'abc' is not a map id" map dump id abc
 bad 3 "no map with id 999999999" map dump id 999999999
 bad 3 "program 'blocklist' has no map 'nosuchmap'" map dump blocklist/nosuchmap
 bad 3 "no loaded program 'nosuchprog'" map dump nosuchprog/blocklist_v4
-bad 3 "'/sys/fs/bpf/xdp' is a directory" map dump /sys/fs/bpf/xdp
+mkdir -p /sys/fs/bpf/xk-a-dir && SNAP= # a directory of its own (the snapshot taken again)
+bad 3 "'/sys/fs/bpf/xk-a-dir' is a directory" map dump /sys/fs/bpf/xk-a-dir
 bad 2 "unknown option '--bogus'" map dump blocklist_v4 --bogus
 # map get
 bad 2 "'300.1.1.1' is not an IPv4 address" map get blocklist_v4 300.1.1.1

@@ -56,7 +56,9 @@ base()
 		# will write (for a rollback), and its batch writes come after those look-ups.
 		VAR=${FORCE_VAR:-$((RANDOM % 2))}
 		RULE=$VAR
-		x attach veth0 blocklist && { [ $RULE = 0 ] || x map set blocklist_v4 192.0.2.1 5; }
+		# Room for the whole file (the default holds 32k rules).
+		x attach veth0 blocklist --capacity blocklist_v4=1048576 &&
+			{ [ $RULE = 0 ] || x map set blocklist_v4 192.0.2.1 5; }
 		;;
 	tc-detach)
 		x attach veth0 blocklist portfilter --tc ingress &&
