@@ -3,6 +3,7 @@
  * interface and bpffs as they were. */
 #include "capacity.h"
 #include "hooks.h"
+#include "model.h"
 #include "xdpkit.h"
 
 #include <errno.h>

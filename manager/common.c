@@ -78,6 +78,20 @@ const char *xk_libbpf_reason(int err)
 	return strerror(err < 0 ? -err : err);
 }
 
+const char *xk_thousands(unsigned long long v, char *buf, size_t len)
+{
+	char digits[32];
+	int n = snprintf(digits, sizeof(digits), "%llu", v), i, o = 0;
+
+	for (i = 0; i < n && o < (int)len - 1; i++) {
+		if (i && (n - i) % 3 == 0 && o < (int)len - 2)
+			buf[o++] = ',';
+		buf[o++] = digits[i];
+	}
+	buf[o] = '\0';
+	return buf;
+}
+
 bool xk_is_help(const char *arg)
 {
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");

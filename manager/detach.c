@@ -3,6 +3,7 @@
  * --purge the pinned maps nothing else uses. Everything is looked up first; nothing changes if a
  * PROG is not there. */
 #include "hooks.h"
+#include "model.h"
 #include "xdpkit.h"
 
 #include <errno.h>
@@ -16,7 +17,6 @@
 #include <bpf/bpf.h>
 #include <xdp/libxdp.h>
 
-#define MAX_SEL 64
 /* Kernel program names are cut at BPF_OBJ_NAME_LEN - 1 characters. */
 #define KNAME_LEN 15
 
@@ -42,8 +42,9 @@ struct target {
 };
 
 struct state {
-	struct xdp_multiprog *mp;
-	struct target t[MAX_SEL];
+	struct xk_model m;	/* the interface and the loaded programs, read once */
+	struct xdp_multiprog *mp; /* the interface's XDP side (the model's), NULL when none */
+	struct target *t;	/* everything on the interface this call may touch */
 	int n;
 };
 
@@ -148,61 +149,51 @@ static bool name_match(const char *kname, const char *want)
 	return !strncmp(kname, want, KNAME_LEN);
 }
 
-static void add_xdp(struct state *s, struct xdp_program *xp)
-{
-	struct target *t;
-
-	if (s->n >= MAX_SEL)
-		return;
-	t = &s->t[s->n++];
-	t->xdp = true;
-	t->xp = xp;
-	t->id = xdp_program__id(xp);
-	snprintf(t->name, sizeof(t->name), "%s", xdp_program__name(xp));
-}
-
 /* Everything attached to the interface that this call may touch. */
 static int collect(struct detach_args *a, struct state *s)
 {
-	int d, i, n, err;
+	const struct xk_iface *f;
+	const struct xk_kprog *p;
+	int d, i, err;
 
-	s->mp = xdp_multiprog__get_from_ifindex(a->ifindex);
-	if (libxdp_get_error(s->mp))
-		s->mp = NULL;
+	err = xk_model_read(&s->m, XK_MODEL_PROGS | XK_MODEL_IFACES, a->ifindex);
+	if (err)
+		return xk_error(XK_EXIT_FAIL, "cannot read what runs on %s: %s", a->ifname,
+				strerror(-err));
+	f = &s->m.ifs[0];
+	s->mp = f->xdp.mp;
+	s->t = calloc(f->xdp.nslots + f->ntc[0] + f->ntc[1] + 1, sizeof(*s->t));
+	if (!s->t)
+		return xk_error(XK_EXIT_FAIL, "out of memory");
 	/* Without --tc: XDP (PROG words), or XDP and both TC sides (--id, --all). With --tc: that
 	 * TC side only. */
-	if (s->mp && a->tc_dir < 0) {
-		if (xdp_multiprog__is_legacy(s->mp)) {
-			if (xdp_multiprog__main_prog(s->mp))
-				add_xdp(s, xdp_multiprog__main_prog(s->mp));
-		} else {
-			struct xdp_program *p = NULL;
+	for (i = 0; a->tc_dir < 0 && i < f->xdp.nslots; i++) {
+		struct target *t = &s->t[s->n++];
 
-			while ((p = xdp_multiprog__next_prog(p, s->mp)))
-				add_xdp(s, p);
-		}
+		t->xdp = true;
+		t->xp = f->xdp.slots[i].xp;
+		t->id = f->xdp.slots[i].id;
+		p = xk_model_prog(&s->m, t->id);
+		snprintf(t->name, sizeof(t->name), "%s", p ? p->name : xdp_program__name(t->xp));
 	}
 	for (d = XK_TC_INGRESS; d <= XK_TC_EGRESS; d++) {
-		struct xk_tc_filter *f;
-
 		if (a->tc_dir >= 0 ? d != a->tc_dir : a->n > 0)
 			continue;
-		err = xk_tc_dump(a->ifindex, d, &f, &n);
-		if (err)
+		if (f->tc_err[d])
 			return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s%s", a->ifname,
-					strerror(-err), xk_kernel_says());
-		for (i = 0; i < n && s->n < MAX_SEL; i++) {
+					strerror(-f->tc_err[d]), xk_kernel_says());
+		for (i = 0; i < f->ntc[d]; i++) {
 			struct target *t;
 
-			if (!f[i].prog_id)
+			if (!f->tc[d][i].prog_id)
 				continue; /* not a bpf filter: not ours to touch */
 			t = &s->t[s->n++];
 			t->dir = d;
-			t->f = f[i];
-			t->id = f[i].prog_id;
-			xk_prog_info(t->id, t->name, sizeof(t->name), NULL, 0);
+			t->f = f->tc[d][i];
+			t->id = f->tc[d][i].prog_id;
+			p = xk_model_prog(&s->m, t->id);
+			snprintf(t->name, sizeof(t->name), "%s", p ? p->name : "");
 		}
-		free(f);
 	}
 	return 0;
 }
@@ -280,18 +271,24 @@ static int choose(struct detach_args *a, struct state *s)
 
 static int detach_xdp(struct detach_args *a, struct state *s)
 {
-	struct xdp_program *sel[MAX_SEL];
+	struct xdp_program **sel;
 	int i, n = 0, total = 0, err;
 
 	for (i = 0; i < s->n; i++) {
 		if (!s->t[i].xdp)
 			continue;
 		total++;
-		if (s->t[i].chosen)
-			sel[n++] = s->t[i].xp;
 	}
-	if (!n)
+	sel = calloc(total + 1, sizeof(*sel));
+	if (!sel)
+		return xk_error(XK_EXIT_FAIL, "out of memory");
+	for (i = 0; i < s->n; i++)
+		if (s->t[i].xdp && s->t[i].chosen)
+			sel[n++] = s->t[i].xp;
+	if (!n) {
+		free(sel);
 		return 0;
+	}
 	/* All of them (or the single legacy program): take the whole thing off; else libxdp
 	 * rebuilds the chain. */
 	if (n == total)
@@ -299,6 +296,7 @@ static int detach_xdp(struct detach_args *a, struct state *s)
 	else
 		err = xdp_program__detach_multi(sel, n, a->ifindex,
 						xdp_multiprog__attach_mode(s->mp), 0);
+	free(sel);
 	if (err)
 		return xk_error(XK_EXIT_FAIL,
 				"cannot detach XDP from %s: %s%s; run with -v for libxdp's reason",
@@ -338,30 +336,35 @@ static int detach_tc(struct detach_args *a, struct state *s)
 	return ret;
 }
 
-/* Maps and program ids of the chosen programs, read before they go. */
-static void gone_sets(struct state *s, __u32 **maps, int *n_maps, __u32 *progs, int *n_progs)
+/* Maps and program ids of the chosen programs, read before they go; *maps and *progs malloc'ed. */
+static int gone_sets(struct state *s, __u32 **maps, int *n_maps, __u32 **progs, int *n_progs)
 {
-	int i;
+	int i, cap = 0;
+	__u32 j;
 
+	*n_maps = *n_progs = 0;
 	*maps = NULL;
-	*n_maps = 0;
-	*n_progs = 0;
+	*progs = calloc(s->n + 1, sizeof(**progs));
 	for (i = 0; i < s->n; i++) {
-		__u32 *ids, n, *tmp;
+		const struct xk_kprog *p = xk_model_prog(&s->m, s->t[i].id);
+
+		if (!s->t[i].chosen || !p)
+			continue;
+		cap += p->nmaps;
+	}
+	*maps = calloc(cap + 1, sizeof(**maps));
+	if (!*maps || !*progs)
+		return -ENOMEM;
+	for (i = 0; i < s->n; i++) {
+		const struct xk_kprog *p = xk_model_prog(&s->m, s->t[i].id);
 
 		if (!s->t[i].chosen)
 			continue;
-		progs[(*n_progs)++] = s->t[i].id;
-		if (xk_prog_map_ids(s->t[i].id, &ids, &n))
-			continue;
-		tmp = realloc(*maps, (*n_maps + n) * sizeof(*tmp));
-		if (tmp) {
-			memcpy(tmp + *n_maps, ids, n * sizeof(*ids));
-			*maps = tmp;
-			*n_maps += n;
-		}
-		free(ids);
+		(*progs)[(*n_progs)++] = s->t[i].id;
+		for (j = 0; p && j < p->nmaps; j++)
+			(*maps)[(*n_maps)++] = p->map_ids[j];
 	}
+	return 0;
 }
 
 /* cls_bpf drops its program reference only after an RCU grace period. Wait (a little) until the
@@ -392,10 +395,10 @@ static void wait_gone(const struct state *s)
 	}
 }
 
-/* detach --all --purge without an interface. */
-static int purge_unused(void)
+/* detach --all --purge without an interface, and `xdpkit purge`. */
+static int xk_purge_unused(bool dry_run)
 {
-	int n = xk_pins_purge(NULL, 0, NULL, 0, true);
+	int n = xk_pins_purge(NULL, 0, NULL, 0, true, dry_run);
 
 	if (n < 0)
 		return XK_EXIT_FAIL;
@@ -408,7 +411,7 @@ static int purge_unused(void)
 static int detach_locked(struct detach_args *a)
 {
 	struct state s = {};
-	__u32 *maps = NULL, progs[MAX_SEL];
+	__u32 *maps = NULL, *progs = NULL;
 	int n_maps = 0, n_progs = 0, err, chosen = 0, i;
 
 	a->ifindex = xk_ifindex(a->ifname);
@@ -428,20 +431,22 @@ static int detach_locked(struct detach_args *a)
 		chosen += s.t[i].chosen;
 	if (!chosen)
 		printf("%s: nothing attached to detach\n", a->ifname);
-	if (a->purge)
-		gone_sets(&s, &maps, &n_maps, progs, &n_progs);
+	if (a->purge && gone_sets(&s, &maps, &n_maps, &progs, &n_progs)) {
+		err = xk_error(XK_EXIT_FAIL, "out of memory");
+		goto out;
+	}
 	err = detach_xdp(a, &s);
 	if (!err)
 		err = detach_tc(a, &s);
-	xdp_multiprog__close(s.mp);
-	s.mp = NULL;
 	if (!err)
 		wait_gone(&s);
-	if (!err && a->purge && xk_pins_purge(maps, n_maps, progs, n_progs, a->all) < 0)
+	if (!err && a->purge && xk_pins_purge(maps, n_maps, progs, n_progs, a->all, false) < 0)
 		err = XK_EXIT_FAIL;
 out:
-	xdp_multiprog__close(s.mp);
+	xk_model_free(&s.m);
+	free(s.t);
 	free(maps);
+	free(progs);
 	return err;
 }
 
@@ -459,7 +464,7 @@ int do_detach(int argc, char **argv)
 	if (err)
 		return err;
 	if (!a.ifname)
-		return purge_unused();
+		return xk_purge_unused(false);
 	/* Locked from the listing to the last unlink: the filters listed are the ones removed (a
 	 * filter goes by handle and priority, which a concurrent detach and attach could hand to
 	 * another program meanwhile), and no attach reuses a pin --purge is about to remove. */
@@ -467,4 +472,40 @@ int do_detach(int argc, char **argv)
 	err = detach_locked(&a);
 	xk_unlock();
 	return err;
+}
+
+static void purge_help(void)
+{
+	printf("Usage: xdpkit purge [--dry-run]\n\n"
+	       "Remove the maps pinned under the pin root (%s unless --pin-root) that no loaded\n"
+	       "program uses: rules kept by a detach without --purge, or left behind when an "
+	       "interface or a\n"
+	       "network namespace went away under attached programs. A map some program still uses "
+	       "is never\n"
+	       "removed, whoever loaded that program.\n"
+	       "  --dry-run   say what would be removed, remove nothing\n",
+	       XK_DEFAULT_PIN_ROOT);
+}
+
+int do_purge(int argc, char **argv)
+{
+	bool dry_run = false;
+	int i, err;
+
+	for (i = 1; i < argc; i++) {
+		if (xk_is_help(argv[i])) {
+			purge_help();
+			return XK_EXIT_OK;
+		}
+		if (strcmp(argv[i], "--dry-run"))
+			return xk_error(XK_EXIT_USAGE,
+					"purge: unexpected '%s'; it takes only --dry-run (see 'xdpkit "
+					"purge --help')",
+					argv[i]);
+		dry_run = true;
+	}
+	err = xk_need_root();
+	if (!err)
+		err = xk_need_bpffs();
+	return err ? err : xk_purge_unused(dry_run);
 }

@@ -52,8 +52,6 @@ int xk_obj_frags_knob(struct bpf_object *obj, bool on);
 
 /* ifindex of name, or 0 after printing "no interface ..." (exit XK_EXIT_NOTFOUND). */
 int xk_ifindex(const char *name);
-/* Name of a program by id ("" when gone), and its tag as 16 hex digits. */
-int xk_prog_info(__u32 id, char *name, size_t name_len, char *tag, size_t tag_len);
 
 /* ---- TC (tc.c, tcnl.c) ---- */
 
@@ -86,20 +84,14 @@ void xk_tc_cleanup(int ifindex);
 
 /* ---- pins (pins.c) ---- */
 
-/* Call fn for every map pinned under xk.pin_root that program prog_id uses. */
-typedef void (*xk_pin_fn)(const char *name, const char *path, __u32 map_id, void *ctx);
-/* Call fn for every map pinned directly under xk.pin_root, in name order. */
-int xk_pins_walk(xk_pin_fn fn, void *ctx);
-/* The first loaded program, other than those in skip[], that uses map_id; 0 if none. */
-__u32 xk_map_user(__u32 map_id, const __u32 *skip, int n_skip);
-int xk_pins_of_prog(__u32 prog_id, xk_pin_fn fn, void *ctx);
 /* Make the pins of a loaded object mode 0600 (bpffs honours umask; we do not rely on it). */
 void xk_pins_fix_mode(struct bpf_object *obj);
-/* Remove pins under the root used by programs in gone[] and by no other loaded program; with
- * orphans, also pins no loaded program uses. Prints what it removed and kept. Removes the root
- * itself when empty. Returns how many pins it removed, or -errno. */
+/* Remove pins under the root used by maps in gone_maps[] and by no loaded program but those in
+ * gone_progs[]; with orphans, also pins no loaded program uses. Prints what it removed and kept
+ * (dry_run: what it would remove, removing nothing). Removes the root itself when empty. Returns
+ * how many pins it removed (or would), or -errno. */
 int xk_pins_purge(const __u32 *gone_maps, int n_gone, const __u32 *gone_progs, int n_progs,
-		  bool orphans);
+		  bool orphans, bool dry_run);
 /* Pins a load is about to create, so a failed attach can take them away again (nothing half-done).
  * The first note takes xk_lock() and xk_newpins_free() releases it: another xdpkit cannot reuse a
  * pin that this attach may still unlink, nor purge one it is about to use. */
@@ -116,15 +108,11 @@ void xk_newpins_free(struct xk_newpins *np);
  * the process dies. Concurrent xdpkit calls on one interface serialise their changes on it. */
 void xk_lock(void);
 void xk_unlock(void);
-/* Map ids a program uses; *out malloc'ed. */
-int xk_prog_map_ids(__u32 prog_id, __u32 **out, __u32 *n);
 
 /* ---- the dispatcher (xdp_probe.c) ---- */
 
 /* Does this kernel let libxdp chain programs (BPF program extensions, freplace)? 1 yes, 0 no;
  * probed once. */
 int xk_dispatcher_supported(void);
-/* "native", "skb", "hw" or "unknown", as status prints an XDP attach mode. */
-const char *xk_xdp_mode_name(enum xdp_attach_mode m);
 
 #endif

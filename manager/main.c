@@ -22,6 +22,7 @@ int do_help(int argc, char **argv);
 int do_list(int argc, char **argv);
 int do_attach(int argc, char **argv);
 int do_detach(int argc, char **argv);
+int do_purge(int argc, char **argv);
 int do_status(int argc, char **argv);
 int do_bench(int argc, char **argv);
 int do_check(int argc, char **argv);
@@ -34,6 +35,7 @@ static const struct xk_cmd verbs[] = {
 	{ "list", do_list, "the program collection: hooks and one-line summary of each object" },
 	{ "attach", do_attach, "attach programs to an interface (XDP through libxdp, or TC with --tc)" },
 	{ "detach", do_detach, "detach programs (also ones attached by ip/tc); --purge removes their pinned maps" },
+	{ "purge", do_purge, "remove the maps pinned under the pin root that no loaded program uses (--dry-run)" },
 	{ "status", do_status, "what runs on each interface: XDP chain, TC filters, pinned maps" },
 	{ "stats", do_stats, "packets, bytes and rates per verdict of attached programs (--watch)" },
 	{ "map", do_map, "typed map access: show, dump, get, set, del, load (keys like 10.0.0.0/8)" },

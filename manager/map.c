@@ -4,7 +4,7 @@
 #include "map.h"
 #include "json.h"
 #include "map_entries.h"
-#include "progwalk.h"
+#include "model.h"
 #include "xdpkit.h"
 
 #include <bpf/libbpf.h>
@@ -505,44 +505,100 @@ out:
 	return err;
 }
 
-/* Program ids that `show` covers: those on an interface, those PROG names, or every XDP and TC
- * program. */
-static int show_targets(const char *what, struct xk_prog *progs, int n, bool *sel)
+/* The programs `show` covers: those on an interface, those PROG names, or every program attached
+ * in this network namespace. sel[] runs over m->progs. */
+static int show_targets(const char *what, unsigned int ifindex, const struct xk_model *m, bool *sel)
 {
-	unsigned int ifindex = what ? if_nametoindex(what) : 0;
-	int i, idx[256], k;
+	struct xk_attached *at = NULL;
+	int i, k, na, *idx;
 
-	/* No argument: what is attached on any interface of this network namespace. */
 	if (!what || ifindex) {
-		struct xk_attached *at = NULL;
-		int na = xk_attached_list(ifindex, &at);
-
+		na = xk_model_attached(m, &at);
 		if (na < 0)
 			return xk_error(XK_EXIT_FAIL, "cannot list the programs on %s: %s",
 					what ? what : "the interfaces", strerror(-na));
-		for (i = 0; i < n; i++)
+		for (i = 0; i < m->nprogs; i++)
 			for (k = 0; k < na; k++)
-				sel[i] |= progs[i].id == at[k].prog_id;
+				sel[i] |= m->progs[i].id == at[k].prog_id;
 		free(at);
 		return 0;
 	}
-	k = xk_progs_match(progs, n, what, idx, 256);
+	idx = calloc(m->nprogs + 1, sizeof(*idx));
+	if (!idx)
+		return xk_error(XK_EXIT_FAIL, "out of memory");
+	k = xk_model_match(m, what, idx, m->nprogs);
+	for (i = 0; i < k; i++)
+		sel[idx[i]] = true;
+	free(idx);
 	if (!k)
 		return xk_error(
 		    XK_EXIT_NOTFOUND,
 		    "'%s' is neither an interface nor a loaded program; see 'xdpkit status'", what);
-	for (i = 0; i < k; i++)
-		sel[idx[i]] = true;
 	return 0;
+}
+
+/* One line (or JSON object) of `map show`. */
+static void show_map(struct jw *w, const struct xk_model *model, __u32 id)
+{
+	char kt[128], vt[128], users[128] = "";
+	struct xk_mapref m;
+	long count;
+	int k;
+
+	if (xk_mapref_open_id(id, &m))
+		return;
+	for (k = 0; k < model->nprogs; k++)
+		if (xk_kprog_uses(&model->progs[k], id))
+			snprintf(users + strlen(users), sizeof(users) - strlen(users), "%s%u",
+				 *users ? "," : "", model->progs[k].id);
+	xk_type_name(&m.key, kt, sizeof(kt));
+	xk_type_name(&m.value, vt, sizeof(vt));
+	count = xk_map_type_is_array(m.info.type) ? (long)m.info.max_entries : xk_map_count(&m);
+	if (w) {
+		jw_obj_start(w);
+		jw_kuint(w, "id", id);
+		jw_kstr(w, "name", m.name);
+		jw_kstr(w, "type", xk_map_type_name(m.info.type));
+		jw_kstr(w, "key_type", kt);
+		jw_kstr(w, "value_type", vt);
+		jw_kint(w, "entries", count);
+		jw_kuint(w, "max_entries", m.info.max_entries);
+		jw_key(w, "progs");
+		jw_arr_start(w);
+		for (k = 0; k < model->nprogs; k++)
+			if (xk_kprog_uses(&model->progs[k], id))
+				jw_uint(w, model->progs[k].id);
+		jw_arr_end(w);
+		jw_key(w, "pin");
+		jw_str(w, m.pin[0] ? m.pin : NULL);
+		jw_obj_end(w);
+	} else {
+		printf("%-6u %-17s %-14s %-16s %-24s %9ld %9u  %-9s %s\n", id, m.name,
+		       xk_map_type_name(m.info.type), kt, vt, count, m.info.max_entries,
+		       *users ? users : "-", m.pin[0] ? m.pin : "-");
+	}
+	xk_mapref_close(&m);
+}
+
+static bool seen(const __u32 *ids, int n, __u32 id)
+{
+	int i;
+
+	for (i = 0; i < n; i++)
+		if (ids[i] == id)
+			return true;
+	return false;
 }
 
 static int map_show(int argc, char **argv)
 {
+	const char *what;
 	struct map_opts o;
-	struct xk_prog *progs = NULL;
+	struct xk_model model;
+	unsigned int ifindex;
 	bool *sel = NULL;
-	__u32 done[1024];
-	int err, n, i, j, k, ndone = 0;
+	__u32 *done = NULL;
+	int err, i, j, ndone = 0, cap;
 	struct jw *w = NULL;
 
 	err = map_args(argc, argv, &o, 0, 1, "show [IFACE|PROG]");
@@ -551,15 +607,21 @@ static int map_show(int argc, char **argv)
 	err = xk_need_bpffs();
 	if (err)
 		return err;
-	n = xk_progs_load(&progs);
-	if (n < 0)
-		return xk_error(XK_EXIT_FAIL, "cannot list loaded programs: %s", strerror(-n));
-	sel = calloc(n + 1, sizeof(*sel));
-	if (!sel) {
-		free(progs);
-		return xk_error(XK_EXIT_FAIL, "out of memory");
+	what = o.npos ? o.pos[0] : NULL;
+	ifindex = what ? if_nametoindex(what) : 0;
+	err = xk_model_read(&model, XK_MODEL_ALL, (int)ifindex);
+	if (err)
+		return xk_error(XK_EXIT_FAIL, "cannot read what runs here: %s", strerror(-err));
+	cap = model.npins + 1;
+	for (i = 0; i < model.nprogs; i++)
+		cap += model.progs[i].nmaps;
+	sel = calloc(model.nprogs + 1, sizeof(*sel));
+	done = calloc(cap, sizeof(*done));
+	if (!sel || !done) {
+		err = xk_error(XK_EXIT_FAIL, "out of memory");
+		goto out;
 	}
-	err = show_targets(o.npos ? o.pos[0] : NULL, progs, n, sel);
+	err = show_targets(what, ifindex, &model, sel);
 	if (err)
 		goto out;
 	if (xk.json) {
@@ -570,69 +632,30 @@ static int map_show(int argc, char **argv)
 		       "KEY", "VALUE", "ENTRIES", "MAX", "PROGS", "PIN");
 	}
 	/* A map used by several selected programs is shown once, with all of them. */
-	for (i = 0; i < n; i++) {
-		for (j = 0; sel[i] && j < (int)progs[i].nmaps; j++) {
-			__u32 id = progs[i].map_ids[j];
-			struct xk_mapref m;
-			char kt[128], vt[128], users[128] = "";
-			long count;
+	for (i = 0; i < model.nprogs; i++)
+		for (j = 0; sel[i] && j < (int)model.progs[i].nmaps; j++) {
+			__u32 id = model.progs[i].map_ids[j];
 
-			for (k = 0; k < ndone && done[k] != id; k++)
-				;
-			if (k < ndone || xk_mapref_open_id(id, &m))
+			if (seen(done, ndone, id))
 				continue;
-			if (ndone < 1024)
-				done[ndone++] = id;
-			for (k = 0; k < n; k++) {
-				int q;
-
-				for (q = 0; q < (int)progs[k].nmaps; q++)
-					if (progs[k].map_ids[q] == id)
-						snprintf(users + strlen(users),
-							 sizeof(users) - strlen(users), "%s%u",
-							 *users ? "," : "", progs[k].id);
-			}
-			xk_type_name(&m.key, kt, sizeof(kt));
-			xk_type_name(&m.value, vt, sizeof(vt));
-			count = xk_map_type_is_array(m.info.type) ? (long)m.info.max_entries
-								  : xk_map_count(&m);
-			if (w) {
-				jw_obj_start(w);
-				jw_kuint(w, "id", id);
-				jw_kstr(w, "name", m.name);
-				jw_kstr(w, "type", xk_map_type_name(m.info.type));
-				jw_kstr(w, "key_type", kt);
-				jw_kstr(w, "value_type", vt);
-				jw_kint(w, "entries", count);
-				jw_kuint(w, "max_entries", m.info.max_entries);
-				jw_key(w, "progs");
-				jw_arr_start(w);
-				for (k = 0; k < n; k++) {
-					int q;
-
-					for (q = 0; q < (int)progs[k].nmaps; q++)
-						if (progs[k].map_ids[q] == id)
-							jw_uint(w, progs[k].id);
-				}
-				jw_arr_end(w);
-				jw_key(w, "pin");
-				jw_str(w, m.pin[0] ? m.pin : NULL);
-				jw_obj_end(w);
-			} else {
-				printf("%-6u %-17s %-14s %-16s %-24s %9ld %9u  %-9s %s\n", id,
-				       m.name, xk_map_type_name(m.info.type), kt, vt, count,
-				       m.info.max_entries, users, m.pin[0] ? m.pin : "-");
-			}
-			xk_mapref_close(&m);
+			done[ndone++] = id;
+			show_map(w, &model, id);
 		}
-	}
+	/* Without a selection, every pin under the root too: those no program attached here uses
+	 * (rules kept by a detach, left by an interface that is gone) would be hidden otherwise. */
+	for (i = 0; !what && i < model.npins; i++)
+		if (!seen(done, ndone, model.pins[i].map_id)) {
+			done[ndone++] = model.pins[i].map_id;
+			show_map(w, &model, model.pins[i].map_id);
+		}
 	if (w) {
 		jw_arr_end(w);
 		jw_free(w);
 	}
 out:
 	free(sel);
-	free(progs);
+	free(done);
+	xk_model_free(&model);
 	return err;
 }
 

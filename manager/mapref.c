@@ -2,7 +2,7 @@
  * needs. */
 #include "mapref.h"
 #include "mapref_parse.h"
-#include "progwalk.h"
+#include "model.h"
 #include "xdpkit.h"
 
 #include <bpf/btf.h>
@@ -31,24 +31,6 @@ const char *xk_map_type_name(__u32 type)
 	const char *s = libbpf_bpf_map_type_str(type);
 
 	return s ? s : "unknown";
-}
-
-bool xk_fd_is_map(int fd)
-{
-	char path[64], line[128];
-	bool map = false;
-	FILE *f;
-
-	/* bpf_obj_get() hands back maps, programs and links alike; fdinfo tells them apart. */
-	snprintf(path, sizeof(path), "/proc/self/fdinfo/%d", fd);
-	f = fopen(path, "r");
-	if (!f)
-		return false;
-	while (fgets(line, sizeof(line), f))
-		if (!strncmp(line, "map_type:", 9))
-			map = true;
-	fclose(f);
-	return map;
 }
 
 size_t xk_mapref_value_bytes(const struct xk_mapref *m)
@@ -113,10 +95,20 @@ void xk_mapref_close(struct xk_mapref *m)
 	m->btf = NULL;
 }
 
+/* Where maps pinned by name are looked for, in this order: the pin root, where tc and `ip ... xdp`
+ * pin (tc/globals; xdp/globals is a separate directory once libxdp made /sys/fs/bpf/xdp before
+ * iproute2 could make it a link to tc), where xdp-loader and bpftool loadall pin. */
+static const char *pin_dir(unsigned int i)
+{
+	const char *dirs[] = {xk.pin_root, "/sys/fs/bpf/tc/globals", "/sys/fs/bpf/xdp/globals",
+			      "/sys/fs/bpf"};
+
+	return i < sizeof(dirs) / sizeof(dirs[0]) ? dirs[i] : NULL;
+}
+
 /* Scan one directory (not recursively) for a pin of this map id. */
 static bool pin_in_dir(const char *dir, __u32 id, char *path, size_t len)
 {
-	struct bpf_map_info info;
 	struct dirent *de;
 	bool found = false;
 	DIR *d = opendir(dir);
@@ -125,22 +117,14 @@ static bool pin_in_dir(const char *dir, __u32 id, char *path, size_t len)
 		return false;
 	while (!found && (de = readdir(d))) {
 		char p[PATH_MAX];
-		__u32 ilen = sizeof(info);
-		int fd;
 
 		if (de->d_name[0] == '.' || de->d_type == DT_DIR)
 			continue;
 		snprintf(p, sizeof(p), "%s/%s", dir, de->d_name);
-		fd = bpf_obj_get(p);
-		if (fd < 0)
-			continue;
-		memset(&info, 0, sizeof(info));
-		if (xk_fd_is_map(fd) && !bpf_obj_get_info_by_fd(fd, &info, &ilen) &&
-		    info.id == id) {
+		if (xk_pinned_map_id(p) == id) {
 			snprintf(path, len, "%s", p);
 			found = true;
 		}
-		close(fd);
 	}
 	closedir(d);
 	return found;
@@ -148,12 +132,11 @@ static bool pin_in_dir(const char *dir, __u32 id, char *path, size_t len)
 
 void xk_pin_of_map(__u32 id, char *path, size_t len)
 {
+	unsigned int i;
+
 	path[0] = '\0';
-	if (pin_in_dir(xk.pin_root, id, path, len))
-		return;
-	if (pin_in_dir("/sys/fs/bpf/tc/globals", id, path, len))
-		return;
-	pin_in_dir("/sys/fs/bpf", id, path, len);
+	for (i = 0; pin_dir(i) && !path[0]; i++)
+		pin_in_dir(pin_dir(i), id, path, len);
 }
 
 int xk_mapref_open_id(__u32 id, struct xk_mapref *m)
@@ -194,105 +177,30 @@ static int open_pin(const char *path, struct xk_mapref *m)
 	return err;
 }
 
-int xk_progs_load(struct xk_prog **out)
-{
-	struct xk_prog *v = NULL;
-	__u32 id = 0;
-	int n = 0, cap = 0;
-
-	while (!bpf_prog_get_next_id(id, &id)) {
-		struct bpf_prog_info info;
-		__u32 len = sizeof(info);
-		struct xk_prog *p;
-		int fd = bpf_prog_get_fd_by_id(id);
-
-		if (fd < 0)
-			continue; /* gone meanwhile */
-		if (n == cap) {
-			struct xk_prog *nv = realloc(v, (cap = cap ? cap * 2 : 32) * sizeof(*v));
-
-			if (!nv) {
-				close(fd);
-				free(v);
-				return -ENOMEM;
-			}
-			v = nv;
-		}
-		p = &v[n];
-		memset(p, 0, sizeof(*p));
-		memset(&info, 0, sizeof(info));
-		info.nr_map_ids = sizeof(p->map_ids) / sizeof(p->map_ids[0]);
-		info.map_ids = (__u64)(unsigned long)p->map_ids;
-		if (!bpf_obj_get_info_by_fd(fd, &info, &len)) {
-			int i;
-
-			p->id = info.id;
-			p->type = info.type;
-			snprintf(p->name, sizeof(p->name), "%s", info.name);
-			for (i = 0; i < BPF_TAG_SIZE; i++)
-				snprintf(p->tag + 2 * i, 3, "%02x", info.tag[i]);
-			p->nmaps = info.nr_map_ids < sizeof(p->map_ids) / sizeof(p->map_ids[0])
-				       ? info.nr_map_ids
-				       : sizeof(p->map_ids) / sizeof(p->map_ids[0]);
-			n++;
-		}
-		close(fd);
-	}
-	*out = v;
-	return n;
-}
-
-int xk_progs_match(const struct xk_prog *progs, int n, const char *what, int *idx, int max)
-{
-	struct xk_attached *at = NULL;
-	__u32 id;
-	bool byid = xk_ref_prog_id(what, &id);
-	int i, k, found = 0, na;
-
-	for (i = 0; i < n && found < max; i++) {
-		if (byid ? progs[i].id == id : xk_kname_matches(progs[i].name, what))
-			idx[found++] = i;
-	}
-	if (found < 2)
-		return found;
-	/* A name loaded several times (other namespaces, other tests): the copies attached here
-	 * win. */
-	na = xk_attached_list(0, &at);
-	for (i = 0, k = 0; i < found && na > 0; i++) {
-		int j;
-
-		for (j = 0; j < na; j++)
-			if (at[j].prog_id == progs[idx[i]].id) {
-				idx[k++] = idx[i];
-				break;
-			}
-	}
-	free(at);
-	return k ? k : found;
-}
-
 /* PROG/MAPNAME: the maps of every program PROG names; they must agree on one map. */
 static int open_prog_map(const struct xk_ref *r, struct xk_mapref *m)
 {
 	const char *arg = r->text, *prog = r->prog, *mname = r->map;
-	struct xk_prog *progs = NULL;
-	int idx[64], n, np, i, j, ret = 0;
+	int *idx = NULL, np, i, j, ret = 0;
 	__u32 found = 0, via = 0;
+	struct xk_model model;
 	char ids[256] = "";
 
-	n = xk_progs_load(&progs);
-	if (n < 0)
-		return xk_error(XK_EXIT_FAIL, "cannot list loaded programs: %s", strerror(-n));
-	np = xk_progs_match(progs, n, prog, idx, 64);
+	ret = xk_model_read(&model, XK_MODEL_PROGS | XK_MODEL_IFACES, 0);
+	if (ret)
+		return xk_error(XK_EXIT_FAIL, "cannot list loaded programs: %s", strerror(-ret));
+	idx = calloc(model.nprogs + 1, sizeof(*idx));
+	np = idx ? xk_model_match(&model, prog, idx, model.nprogs) : 0;
 	if (!np) {
-		free(progs);
+		free(idx);
+		xk_model_free(&model);
 		return xk_error(
 		    XK_EXIT_NOTFOUND,
 		    "no loaded program '%s' (for map '%s'); see 'bpftool prog' or 'xdpkit status'",
 		    prog, arg);
 	}
 	for (i = 0; i < np; i++) {
-		const struct xk_prog *p = &progs[idx[i]];
+		const struct xk_kprog *p = &model.progs[idx[i]];
 
 		for (j = 0; j < (int)p->nmaps; j++) {
 			struct bpf_map_info info;
@@ -317,7 +225,8 @@ static int open_prog_map(const struct xk_ref *r, struct xk_mapref *m)
 			close(fd);
 		}
 	}
-	free(progs);
+	free(idx);
+	xk_model_free(&model);
 	if (ret)
 		return xk_error(XK_EXIT_USAGE,
 				"'%s' names several maps (ids %s): programs named '%s' are loaded "
@@ -341,16 +250,15 @@ static int open_prog_map(const struct xk_ref *r, struct xk_mapref *m)
  * else a loaded map of that name, if there is exactly one. */
 static int open_bare(const char *name, struct xk_mapref *m)
 {
-	const char *dirs[] = {xk.pin_root, "/sys/fs/bpf/tc/globals", "/sys/fs/bpf"};
 	char path[PATH_MAX], ids[256] = "";
 	__u32 id = 0, found = 0;
 	unsigned int i;
 	int err, count = 0;
 
-	for (i = 0; i < sizeof(dirs) / sizeof(dirs[0]); i++) {
+	for (i = 0; pin_dir(i); i++) {
 		struct stat st;
 
-		snprintf(path, sizeof(path), "%s/%s", dirs[i], name);
+		snprintf(path, sizeof(path), "%s/%s", pin_dir(i), name);
 		if (stat(path, &st) || !S_ISREG(st.st_mode))
 			continue;
 		err = open_pin(path, m);
@@ -376,8 +284,8 @@ static int open_bare(const char *name, struct xk_mapref *m)
 	if (!count)
 		return xk_error(
 		    XK_EXIT_NOTFOUND,
-		    "no map '%s': not pinned in %s, /sys/fs/bpf/tc/globals or /sys/fs/bpf, and no "
-		    "loaded map has that name; see 'xdpkit map show'",
+		    "no map '%s': not pinned in %s, /sys/fs/bpf/tc/globals, /sys/fs/bpf/xdp/globals "
+		    "or /sys/fs/bpf, and no loaded map has that name; see 'xdpkit map show'",
 		    name, xk.pin_root);
 	if (count > 1)
 		return xk_error(

@@ -27,16 +27,6 @@ struct xk_mapref {
 	__u32 via_prog; /* the program it was named through (PROG/MAP), 0 otherwise */
 };
 
-/* A loaded program and the maps it uses. */
-struct xk_prog {
-	__u32 id;
-	__u32 type;
-	char name[BPF_OBJ_NAME_LEN];
-	char tag[BPF_TAG_SIZE * 2 + 1];
-	__u32 nmaps;
-	__u32 map_ids[64];
-};
-
 /* MAP from argv[*argi] (and argv[*argi + 1] for `id N`); advances *argi past it. Returns 0, or an
  * enum xk_exit after printing one line that names the map and the fix. */
 int xk_mapref_open(int argc, char **argv, int *argi, struct xk_mapref *m);
@@ -49,16 +39,8 @@ bool xk_map_type_percpu(__u32 type);
 bool xk_map_type_is_array(__u32 type);
 const char *xk_map_type_name(__u32 type);
 
-/* Every loaded program. Returns the count (>= 0) or -errno; *out is malloc'ed. */
-int xk_progs_load(struct xk_prog **out);
-/* Programs named by PROG (a number is an id; else a name, matched as the kernel truncates names).
- */
-int xk_progs_match(const struct xk_prog *progs, int n, const char *what, int *idx, int max);
-
-/* Pin path of a map id: scans the pin root, /sys/fs/bpf/tc/globals and /sys/fs/bpf. "" when
- * unpinned. */
+/* Pin path of a map id: scans the pin root, /sys/fs/bpf/tc/globals, /sys/fs/bpf/xdp/globals and
+ * /sys/fs/bpf. "" when unpinned. */
 void xk_pin_of_map(__u32 id, char *path, size_t len);
-/* Is this fd a map (and not a program or link)? */
-bool xk_fd_is_map(int fd);
 
 #endif

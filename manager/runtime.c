@@ -9,7 +9,6 @@
 #include <stdio.h>
 #include <string.h>
 #include <unistd.h>
-#include <xdp/libxdp.h>
 
 /* On while we hold a descriptor, or when the sysctl says so: then a program that ran was timed. */
 static bool stats_on;
@@ -37,23 +36,6 @@ static bool sysctl_on(void)
 	return v != 0;
 }
 
-/* The dispatcher libxdp runs on the interface, when `at` is one of its components; 0 otherwise. */
-static __u32 dispatcher_of(const struct xk_attached *at)
-{
-	struct xdp_multiprog *mp;
-	__u32 id = 0;
-
-	if (strncmp(at->hook, "xdp", 3))
-		return 0;
-	mp = xdp_multiprog__get_from_ifindex(at->ifindex);
-	if (libxdp_get_error(mp) || !mp)
-		return 0;
-	if (!xdp_multiprog__is_legacy(mp) && xdp_multiprog__main_prog(mp))
-		id = xdp_program__id(xdp_multiprog__main_prog(mp));
-	xdp_multiprog__close(mp);
-	return id;
-}
-
 static bool read_counters(__u32 id, struct xk_runtime *rt)
 {
 	struct bpf_prog_info info;
@@ -76,28 +58,13 @@ static bool read_counters(__u32 id, struct xk_runtime *rt)
 
 void xk_runtime_read(const struct xk_attached *at, struct xk_runtime *rt)
 {
-	__u32 disp = dispatcher_of(at);
+	__u32 disp = at->dispatcher;
 
 	memset(rt, 0, sizeof(*rt));
 	if (!stats_on)
 		stats_on = sysctl_on();
 	rt->dispatcher = disp != 0;
 	rt->valid = read_counters(disp ? disp : at->prog_id, rt);
-}
-
-/* 1234567 -> "1,234,567" */
-static const char *grouped(__u64 v, char *buf, size_t len)
-{
-	char digits[32];
-	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v), i, o = 0;
-
-	for (i = 0; i < n && o < (int)len - 1; i++) {
-		if (i && (n - i) % 3 == 0 && o < (int)len - 2)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-	return buf;
 }
 
 void xk_runtime_print(struct jw *w, const struct xk_runtime *rt, const struct xk_runtime *old,
@@ -145,10 +112,10 @@ void xk_runtime_print(struct jw *w, const struct xk_runtime *rt, const struct xk
 		printf("  run time: not counted (the kernel's BPF run-time statistics are off: Linux 5.8+ turns them on for xdpkit stats, older ones with sysctl kernel.bpf_stats_enabled=1)\n");
 	else if (runs)
 		printf("  run time: %.1f ns per run%s, %s runs/s\n", ns, whose,
-		       grouped((__u64)(runs / dt + 0.5), a, sizeof(a)));
+		       xk_thousands((__u64)(runs / dt + 0.5), a, sizeof(a)));
 	else if (rt->run_cnt)
 		printf("  run time: no runs in the interval%s (before: %.1f ns per run over %s runs)\n",
-		       whose, (double)rt->run_time_ns / rt->run_cnt, grouped(rt->run_cnt, b, sizeof(b)));
+		       whose, (double)rt->run_time_ns / rt->run_cnt, xk_thousands(rt->run_cnt, b, sizeof(b)));
 	else if (span)
 		printf("  run time: no runs in the interval%s\n", whose);
 }

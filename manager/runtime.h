@@ -9,7 +9,7 @@
 #include <linux/types.h>
 
 #include "json.h"
-#include "progwalk.h"
+#include "model.h"
 
 /* One reading of one attached program's counters. A program behind libxdp's dispatcher runs as an
  * extension (freplace) jumped to from the dispatcher, which the kernel does not time on its own:

@@ -2,14 +2,14 @@
  * shared xdpkit_stats per-CPU array (include/xdpkit/stats.h); --watch follows programs as they are
  * replaced. */
 #include "json.h"
-#include "mapref.h"
-#include "progwalk.h"
+#include "model.h"
 #include "runtime.h"
 #include "xdpkit.h"
 
 #include <xdpkit/stats.h>
 
 #include <bpf/libbpf.h>
+#include <ctype.h>
 #include <errno.h>
 #include <getopt.h>
 #include <stdio.h>
@@ -19,18 +19,6 @@
 #include <unistd.h>
 
 int do_stats(int argc, char **argv);
-
-static const char *const action_upper[XK_STAT_MAX] = {
-    [XK_STAT_ABORTED] = "ABORTED",   [XK_STAT_DROP] = "DROP",
-    [XK_STAT_PASS] = "PASS",	     [XK_STAT_TX] = "TX",
-    [XK_STAT_REDIRECT] = "REDIRECT", [XK_STAT_MALFORMED] = "MALFORMED",
-};
-
-static const char *const action_names[XK_STAT_MAX] = {
-    [XK_STAT_ABORTED] = "aborted",   [XK_STAT_DROP] = "drop",
-    [XK_STAT_PASS] = "pass",	     [XK_STAT_TX] = "tx",
-    [XK_STAT_REDIRECT] = "redirect", [XK_STAT_MALFORMED] = "malformed",
-};
 
 /* One program in one place, and what its counters said at one moment. */
 struct sample {
@@ -58,45 +46,18 @@ static double now(void)
 	return ts.tv_sec + ts.tv_nsec / 1e9;
 }
 
-/* 1234567 -> "1,234,567" */
-static const char *thousands(__u64 v, char *buf, size_t len)
-{
-	char digits[32];
-	int n = snprintf(digits, sizeof(digits), "%llu", (unsigned long long)v), i, o = 0;
-
-	for (i = 0; i < n && o < (int)len - 1; i++) {
-		if (i && (n - i) % 3 == 0 && o < (int)len - 2)
-			buf[o++] = ',';
-		buf[o++] = digits[i];
-	}
-	buf[o] = '\0';
-	return buf;
-}
-
 /* Sum the per-CPU counters of a program's xdpkit_stats map. false when it has none. */
-static bool read_stats(__u32 prog_id, struct xk_datarec *rec, char *name, size_t name_len)
+static bool read_stats(const struct xk_kprog *p, struct xk_datarec *rec)
 {
-	struct bpf_prog_info info;
-	__u32 map_ids[64], len = sizeof(info), i, k;
+	int ncpu = libbpf_num_possible_cpus();
 	bool found = false;
-	int fd = bpf_prog_get_fd_by_id(prog_id);
+	__u32 i, k;
 
 	memset(rec, 0, sizeof(*rec) * XK_STAT_MAX);
-	if (fd < 0)
-		return false;
-	memset(&info, 0, sizeof(info));
-	info.nr_map_ids = 64;
-	info.map_ids = (__u64)(unsigned long)map_ids;
-	if (bpf_obj_get_info_by_fd(fd, &info, &len)) {
-		close(fd);
-		return false;
-	}
-	close(fd);
-	snprintf(name, name_len, "%s", info.name);
-	for (i = 0; i < info.nr_map_ids && i < 64 && !found; i++) {
+	for (i = 0; p && i < p->nmaps && !found && ncpu > 0; i++) {
 		struct bpf_map_info mi;
 		__u32 mlen = sizeof(mi);
-		int mfd = bpf_map_get_fd_by_id(map_ids[i]), ncpu = libbpf_num_possible_cpus();
+		int mfd = bpf_map_get_fd_by_id(p->map_ids[i]);
 		struct xk_datarec *vals;
 
 		if (mfd < 0)
@@ -105,7 +66,7 @@ static bool read_stats(__u32 prog_id, struct xk_datarec *rec, char *name, size_t
 		/* The shared layout of include/xdpkit/stats.h, checked before it is trusted. */
 		if (bpf_obj_get_info_by_fd(mfd, &mi, &mlen) || strcmp(mi.name, XK_STATS_MAP) ||
 		    mi.type != BPF_MAP_TYPE_PERCPU_ARRAY || mi.key_size != 4 ||
-		    mi.value_size != sizeof(struct xk_datarec) || ncpu < 1) {
+		    mi.value_size != sizeof(struct xk_datarec)) {
 			close(mfd);
 			continue;
 		}
@@ -127,66 +88,74 @@ static bool read_stats(__u32 prog_id, struct xk_datarec *rec, char *name, size_t
 	return found;
 }
 
+static void sample_one(struct sample *x, const struct xk_model *m, const struct xk_attached *at)
+{
+	const struct xk_kprog *p = xk_model_prog(m, at->prog_id);
+
+	x->at = *at;
+	snprintf(x->name, sizeof(x->name), "%s", p ? p->name : "");
+	x->has_stats = read_stats(p, x->rec);
+	xk_runtime_read(&x->at, &x->rt);
+	x->t = now();
+}
+
 /* The programs `what` selects: an interface's, those of a program name or id, or all attached ones.
  * When a PROG is loaded but attached nowhere here, it is shown on its own ("loaded"). */
 static int take_sample(const char *what, struct sample **out, int *n)
 {
 	struct xk_attached *at = NULL;
-	struct sample *s;
 	unsigned int ifindex = what ? if_nametoindex(what) : 0;
-	int na, i, k = 0;
+	struct sample *s = NULL;
+	struct xk_model m;
+	int na, i, k = 0, *idx = NULL, err;
 
 	*out = NULL;
 	*n = 0;
-	na = xk_attached_list(ifindex, &at);
-	if (na < 0)
+	err = xk_model_read(&m, XK_MODEL_PROGS | XK_MODEL_IFACES, ifindex);
+	if (err)
+		return xk_error(XK_EXIT_FAIL, "cannot read what runs here: %s", strerror(-err));
+	na = xk_model_attached(&m, &at);
+	if (na < 0) {
+		xk_model_free(&m);
 		return xk_error(XK_EXIT_FAIL, "cannot list attached programs: %s", strerror(-na));
-	s = calloc(na + 64, sizeof(*s));
-	if (!s) {
-		free(at);
-		return xk_error(XK_EXIT_FAIL, "out of memory");
+	}
+	s = calloc(na + m.nprogs + 1, sizeof(*s));
+	idx = calloc(m.nprogs + 1, sizeof(*idx));
+	if (!s || !idx) {
+		err = xk_error(XK_EXIT_FAIL, "out of memory");
+		goto out;
 	}
 	for (i = 0; i < na; i++) {
-		struct sample *x = &s[k];
+		const struct xk_kprog *p = xk_model_prog(&m, at[i].prog_id);
 
-		x->at = at[i];
-		x->has_stats = read_stats(at[i].prog_id, x->rec, x->name, sizeof(x->name));
-		xk_runtime_read(&x->at, &x->rt);
-		x->t = now();
-		if (what && !ifindex) {
-			char id[16];
-
-			snprintf(id, sizeof(id), "%u", at[i].prog_id);
-			if (strcmp(id, what) && !xk_kname_matches(x->name, what))
-				continue;
-		}
-		k++;
+		if (what && !ifindex && !xk_kprog_named(p, what))
+			continue;
+		sample_one(&s[k++], &m, &at[i]);
 	}
-	free(at);
 	if (what && !ifindex && !k) {
-		struct xk_prog *progs = NULL;
-		int idx[64], np = xk_progs_load(&progs),
-			     m = np > 0 ? xk_progs_match(progs, np, what, idx, 64) : 0;
+		int nm = xk_model_match(&m, what, idx, m.nprogs);
 
-		for (i = 0; i < m; i++) {
-			struct sample *x = &s[k++];
+		for (i = 0; i < nm; i++) {
+			struct xk_attached loaded = {.prog_id = m.progs[idx[i]].id};
 
-			x->at.prog_id = progs[idx[i]].id;
-			snprintf(x->at.ifname, sizeof(x->at.ifname), "-");
-			snprintf(x->at.hook, sizeof(x->at.hook), "loaded");
-			snprintf(x->at.slot, sizeof(x->at.slot), "%u", progs[idx[i]].id);
-			x->has_stats = read_stats(x->at.prog_id, x->rec, x->name, sizeof(x->name));
-			xk_runtime_read(&x->at, &x->rt);
-			x->t = now();
+			snprintf(loaded.ifname, sizeof(loaded.ifname), "-");
+			snprintf(loaded.hook, sizeof(loaded.hook), "loaded");
+			snprintf(loaded.slot, sizeof(loaded.slot), "%u", loaded.prog_id);
+			sample_one(&s[k++], &m, &loaded);
 		}
-		free(progs);
-		if (!m) {
-			free(s);
-			return xk_error(XK_EXIT_NOTFOUND,
-					"'%s' is neither an interface here nor a loaded program; "
-					"see 'xdpkit status'",
-					what);
-		}
+		if (!nm)
+			err = xk_error(XK_EXIT_NOTFOUND,
+				       "'%s' is neither an interface here nor a loaded program; "
+				       "see 'xdpkit status'",
+				       what);
+	}
+out:
+	free(at);
+	free(idx);
+	xk_model_free(&m);
+	if (err) {
+		free(s);
+		return err;
 	}
 	*out = s;
 	*n = k;
@@ -280,7 +249,7 @@ static void print_sample(struct jw *w, const struct sample *s, const struct samp
 			bps = (r->bytes - old->rec[k].bytes) * 8.0 / dt;
 		}
 		if (w) {
-			jw_key(w, action_names[k]);
+			jw_key(w, xk_stat_name(k));
 			jw_obj_start(w);
 			jw_kuint(w, "packets", r->packets);
 			jw_kuint(w, "bytes", r->bytes);
@@ -296,11 +265,17 @@ static void print_sample(struct jw *w, const struct sample *s, const struct samp
 				jw_null(w);
 			jw_obj_end(w);
 		} else {
-			printf("  %-10s %15s %19s %13s %17s\n", action_upper[k],
-			       thousands(r->packets, a, sizeof(a)),
-			       thousands(r->bytes, b, sizeof(b)),
-			       old ? thousands((__u64)(pps + 0.5), c, sizeof(c)) : "-",
-			       old ? thousands((__u64)(bps + 0.5), d, sizeof(d)) : "-");
+			char upper[16];
+			int u;
+
+			for (u = 0; xk_stat_name(k)[u] && u < (int)sizeof(upper) - 1; u++)
+				upper[u] = (char)toupper((unsigned char)xk_stat_name(k)[u]);
+			upper[u] = '\0';
+			printf("  %-10s %15s %19s %13s %17s\n", upper,
+			       xk_thousands(r->packets, a, sizeof(a)),
+			       xk_thousands(r->bytes, b, sizeof(b)),
+			       old ? xk_thousands((__u64)(pps + 0.5), c, sizeof(c)) : "-",
+			       old ? xk_thousands((__u64)(bps + 0.5), d, sizeof(d)) : "-");
 		}
 	}
 	if (w) {

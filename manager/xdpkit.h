@@ -68,6 +68,9 @@ int xk_need_bpffs(void); /* mounts bpffs at /sys/fs/bpf when nothing is there */
 /* Turn a collection name ("blocklist") or a path into an object path. Returns 0 or XK_EXIT_NOTFOUND (printed). */
 int xk_resolve_object(const char *name, char *path, size_t len);
 
+/* 1234567 -> "1,234,567" in buf; returns buf. */
+const char *xk_thousands(unsigned long long v, char *buf, size_t len);
+
 /* Is this word one of the global flags main() already consumed? Verbs use getopt_long on the rest. */
 bool xk_is_help(const char *arg);
 
