@@ -665,7 +665,7 @@ static int map_help(int argc, char **argv)
 	(void)argv;
 	printf(
 	    "Usage: xdpkit map COMMAND ...\n\n"
-	    "  show [IFACE|PROG]           maps of attached programs: types, entries, pins\n"
+	    "  show [IFACE|PROG]           maps of attached programs (no selection: and every pin)\n"
 	    "  dump MAP [--per-cpu]        every entry as 'KEY VALUE' (what 'load' reads)\n"
 	    "  get MAP KEY [--per-cpu]     one value\n"
 	    "  set MAP KEY [VALUE]         add or change an entry (no VALUE: a zero value)\n"
