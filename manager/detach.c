@@ -5,6 +5,7 @@
 #include "hooks.h"
 #include "model.h"
 #include "xdpkit.h"
+#include "xdpstate.h"
 
 #include <errno.h>
 #include <getopt.h>
@@ -395,14 +396,78 @@ static void wait_gone(const struct state *s)
 	}
 }
 
+/* Wait (a little) until the programs a removed libxdp state kept are freed, so that their maps
+ * count as unused. One someone else still holds stays, and keeps its maps. */
+static void wait_progs_gone(const __u32 *ids, int n)
+{
+	int i, round, fd;
+	bool alive = true;
+
+	for (round = 0; round < 200 && alive; round++) {
+		alive = false;
+		for (i = 0; i < n && !alive; i++) {
+			fd = bpf_prog_get_fd_by_id(ids[i]);
+			if (fd >= 0) {
+				close(fd);
+				alive = true;
+			}
+		}
+		if (alive)
+			usleep(10000);
+	}
+}
+
+/* libxdp's state of dispatchers that run nowhere any more (an interface deleted under a chain):
+ * removed first, as its pins keep the components and their maps. Dry run: the components it keeps
+ * are added to *held, so that the maps only they use count as unused. Returns how many. */
+static int purge_xdpstate(bool dry_run, __u32 **held, int *nheld, bool *failed)
+{
+	struct xk_xdpstate *s;
+	int n = xk_xdpstate_stale(&s), i, j, done = 0, err;
+
+	for (i = 0; i < n; i++) {
+		if (dry_run) {
+			printf("would remove %s (libxdp's state of dispatcher %u, which runs on no "
+			       "interface; it keeps %d program(s) loaded)\n",
+			       s[i].path, s[i].disp_id, s[i].nprogs);
+		} else if ((err = xk_xdpstate_remove(&s[i]))) {
+			/* -EBUSY: its dispatcher came back meanwhile; it is not stale. */
+			if (err != -EBUSY) {
+				xk_error(XK_EXIT_FAIL, "cannot remove libxdp's state %s: %s",
+					 s[i].path, strerror(-err));
+				*failed = true;
+			}
+			continue;
+		} else {
+			printf("removed %s (libxdp's state of dispatcher %u, which ran on no "
+			       "interface)\n",
+			       s[i].path, s[i].disp_id);
+		}
+		*held = realloc(*held, (*nheld + s[i].nprogs) * sizeof(**held));
+		if (!*held)
+			abort();
+		for (j = 0; j < s[i].nprogs; j++)
+			(*held)[(*nheld)++] = s[i].prog_ids[j];
+		done++;
+	}
+	xk_xdpstate_free(s, n);
+	return done;
+}
+
 /* detach --all --purge without an interface, and `xdpkit purge`. */
 static int xk_purge_unused(bool dry_run)
 {
-	int n = xk_pins_purge(NULL, 0, NULL, 0, true, dry_run);
+	__u32 *held = NULL;
+	bool failed = false;
+	int nheld = 0, states = purge_xdpstate(dry_run, &held, &nheld, &failed), n;
 
-	if (n < 0)
+	if (!dry_run)
+		wait_progs_gone(held, nheld);
+	n = xk_pins_purge(NULL, 0, dry_run ? held : NULL, dry_run ? nheld : 0, true, dry_run);
+	free(held);
+	if (n < 0 || failed)
 		return XK_EXIT_FAIL;
-	if (!n)
+	if (!n && !states)
 		printf("nothing to purge: no map pinned under %s is unused\n", xk.pin_root);
 	return XK_EXIT_OK;
 }

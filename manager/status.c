@@ -3,6 +3,7 @@
  * the root. Each item prints as text or as JSON from the same walk. */
 #include "json.h"
 #include "model.h"
+#include "xdpstate.h"
 #include "xdpkit.h"
 
 #include <errno.h>
@@ -244,6 +245,29 @@ static void show_other_pins(const struct xk_model *m, bool blank)
 	free(at);
 }
 
+/* libxdp's state of a dispatcher that runs nowhere (its interface deleted under it): its pins
+ * keep the components and their maps loaded, which nothing else would show. */
+static void show_stale_xdpstate(const struct xk_model *m)
+{
+	struct xk_xdpstate *s;
+	int n = xk_xdpstate_stale(&s), i, j;
+
+	for (i = 0; i < n; i++) {
+		printf("\nlibxdp's state of dispatcher %u, which runs on no interface (was ifindex %d): "
+		       "%s\n",
+		       s[i].disp_id, s[i].ifindex, s[i].path);
+		for (j = 0; j < s[i].nprogs; j++) {
+			const struct xk_kprog *p = xk_model_prog(m, s[i].prog_ids[j]);
+
+			printf("    keeps program %u (%s) loaded\n", s[i].prog_ids[j],
+			       p ? p->name : "?");
+		}
+	}
+	if (n > 0)
+		printf("('xdpkit purge' removes it)\n");
+	xk_xdpstate_free(s, n);
+}
+
 static void status_help(void)
 {
 	printf("Usage: xdpkit [--json] status [IFACE]\n\n"
@@ -298,8 +322,10 @@ int do_status(int argc, char **argv)
 	}
 	if (!ifindex && !m.nifs && !w)
 		printf("no XDP or TC BPF programs on any interface of this network namespace\n");
-	if (!ifindex && !w && !err)
+	if (!ifindex && !w && !err) {
 		show_other_pins(&m, m.nifs > 0);
+		show_stale_xdpstate(&m);
+	}
 	if (w) {
 		jw_arr_end(w);
 		jw_free(w);

@@ -74,13 +74,32 @@ check_eq "no pin and no root left" "" "$(ls -d $ROOT 2>/dev/null)"
 
 # The interface deleted under attached programs: their rules stay pinned and visible, and purge
 # cleans them up (detach cannot: the interface is gone).
+# Where libxdp chains programs (the VM guests), its dispatcher state outlives the interface and its
+# pins keep blocklist (and so the maps) loaded: status names that state, and purge removes it first.
 check "attach veth0 blocklist again" on_host "$X" attach veth0 blocklist
 check "a rule" on_host "$X" map set blocklist_v4 10.9.9.8
+chained=no
+[[ $(on_host ip link show dev veth0) == *xdp_dispatcher* ]] && chained=yes
 check "ip link del veth0" on_host ip link del veth0
+if [ $chained = yes ]; then
+	held='[0-9]+'
+	check_match "status names libxdp's state of the dispatcher that runs nowhere" \
+		"libxdp's state of dispatcher [0-9]+, which runs on no interface .*/sys/fs/bpf/xdp/dispatch-" \
+		"$(on_host "$X" status)"
+	check_match "purge --dry-run names it" "would remove /sys/fs/bpf/xdp/dispatch-" \
+		"$(on_host "$X" purge --dry-run)"
+	check_match "... and the pins only its programs use" "would remove $ROOT/blocklist_v4 " \
+		"$(on_host "$X" purge --dry-run)"
+	check "... removing nothing" test -n "$(ls /sys/fs/bpf/xdp | grep ^dispatch-)"
+else
+	held='-'
+	check_eq "no libxdp state without a dispatcher" "" "$(ls /sys/fs/bpf/xdp 2>/dev/null | grep ^dispatch-)"
+fi
 check_match "map show still lists blocklist_v4 with its rule" \
-	"^[0-9]+ +blocklist_v4 +hash .* 1 +[0-9]+  - +$ROOT/blocklist_v4$" "$(on_host "$X" map show)"
+	"^[0-9]+ +blocklist_v4 +hash .* 1 +[0-9]+  $held +$ROOT/blocklist_v4$" "$(on_host "$X" map show)"
 check_eq "the rule reads back by name" 0 "$(on_host "$X" map get blocklist_v4 10.9.9.8)"
 check "purge" on_host "$X" purge
 check_eq "nothing left under the root" "" "$(ls -d $ROOT 2>/dev/null)"
+check_eq "no libxdp state left" "" "$(ls /sys/fs/bpf/xdp 2>/dev/null | grep ^dispatch-)"
 
 xk_done

@@ -7,7 +7,7 @@
 xk_private "$@"
 xk_env_setup stats
 X=$XDPKIT
-TMP=$(mktemp -d /tmp/xk-stats-$$.XXXX)
+TMP=$(mktemp -d /tmp/xk-stats-$$.XXXXXX) # six X: busybox's mktemp (the VM guests) wants them
 xk_cleanup rm -rf "$TMP"
 xk_cleanup on_host ip link set dev "$XK_IF" xdp off
 xk_cleanup on_host tc qdisc del dev "$XK_IF" clsact
@@ -28,10 +28,18 @@ run_cnt() { bpftool -j prog show id "$1" | jq '.run_cnt // 0'; }
 sysctl0=$(cat /proc/sys/kernel/bpf_stats_enabled)
 ping_replies 4 "$XK_IP4" 3 >/dev/null
 elsewhere=$(run_cnt "$pid")
-on_peer ping -q -c 100 -i 0.02 -W 1 "$XK_IP4" >/dev/null 2>&1 &
+# A ping every 20 ms until the checks are done; they start once the host has seen some arrive (the
+# VM guests emulate the CPU: a process may take a second to start there).
+rx() { on_host awk -v dev="$XK_IF:" '$1 == dev { print $3 }' /proc/net/dev; }
+rx0=$(rx)
+# (nsenter itself, not on_peer: $! is then ping, which nsenter becomes, and kill stops it)
+nsenter --net="/run/netns/$XK_PEER_NS" ping -q -i 0.02 -W 1 "$XK_IP4" >/dev/null 2>&1 &
 pinger=$!
 xk_cleanup kill $pinger
-sleep 0.2
+for _ in $(seq 100); do
+	[ $(($(rx) - rx0)) -ge 5 ] && break
+	sleep 0.1
+done
 js=$(xs --json stats "$XK_IF" --interval 0.5)
 rt=$(jq -c '.programs[] | select(.hook | startswith("xdp")) | .run_time' <<<"$js")
 check_eq "--json run_time: counting, by the program itself" "true $pid false" \
@@ -41,7 +49,8 @@ check_ge "--json run_time: runs per second while pinging at ~50/s (>= 10)" 10 "$
 check_ge "--json run_time: the kernel's run_cnt counted those runs" 5 "$(jq '.run_cnt' <<<"$rt")"
 out=$(xs stats "$XK_IF" --interval 0.3)
 check_match "plain: a run time line under the program" "^  run time: [0-9]+\.[0-9] ns per run, [0-9,]+ runs/s$" "$out"
-wait $pinger
+kill $pinger
+wait $pinger 2>/dev/null
 check_eq "the sysctl kernel.bpf_stats_enabled is as it was" "$sysctl0" "$(cat /proc/sys/kernel/bpf_stats_enabled)"
 if [ "$sysctl0" = 0 ] && [ "$elsewhere" = 0 ]; then
 	c1=$(run_cnt "$pid")
