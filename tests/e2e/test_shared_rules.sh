@@ -10,7 +10,7 @@
 #      copy; a rule typed into xdpkit drops in a tc copy.
 #   B. xdp-loader first (xdp/ a directory), then xdpkit, then ip and tc.
 #   C. xdpkit first, nothing there yet (it makes iproute2's link, as ip would), then ip and tc; the
-#      default pin root makes nothing of iproute2's.
+#      default pin root makes nothing of iproute2's (checked first, then a fresh bpffs again).
 #   D. xdp-loader, then ip (its maps apart, found by a bare name), then xdpkit: ip's maps move to
 #      tc/globals under the running program, and every copy shares them.
 #   E. ip's XDP maps and tc's are already two maps of one name: xdpkit says so, changes nothing.
@@ -156,6 +156,9 @@ fresh_bpffs B
 check "C: xdpkit attach veth0 blocklist (default pin root)" on_host "$XDPKIT" attach veth0 blocklist
 check_fails "C: the default pin root makes nothing of iproute2's ($B/tc)" test -e $B/tc
 check "C: xdpkit detach veth0 --all --purge" on_host "$XDPKIT" detach veth0 --all --purge
+# Where the kernel allows the dispatcher (the VM) libxdp made $B/xdp a directory just now: B's case.
+mount -t bpf bpf $B || xk_abort "cannot mount a fresh bpffs on $B"
+check_fails "C: an empty bpffs again" test -e $B/xdp
 check "C: xdpkit --pin-root $G attach veth0 blocklist (the first to pin there)" attach_copy xdpkit
 check_eq "C: xdpkit made $B/xdp iproute2's link to tc/" "$B/tc/" "$(link_of $B/xdp)"
 check "C: xdpkit --pin-root $G map set blocklist_v4 $XK_PEER_IP4 (the rule, once)" \
