@@ -137,10 +137,12 @@ static bool is_bpffs(const char *path)
 	return !statfs(path, &st) && st.f_type == BPF_FS_MAGIC;
 }
 
+/* bpffs is there (under `ip netns exec` main() already put the caller's back, netns.c) or is
+ * mounted now; with iproute2's directory as the pin root, iproute2's layout (iproute2_pins.c). */
 int xk_need_bpffs(void)
 {
 	if (is_bpffs("/sys/fs/bpf"))
-		return 0;
+		return xk_iproute2_layout();
 	/* As xdp-loader expects: the conventional mount point, mounted on demand. */
 	if (mkdir("/sys/fs/bpf", 0700) && errno != EEXIST)
 		return xk_error(XK_EXIT_ENV, "cannot create /sys/fs/bpf for bpffs: %s; mount bpffs there by hand",
@@ -149,7 +151,7 @@ int xk_need_bpffs(void)
 		return xk_error(XK_EXIT_ENV,
 				"bpffs is not mounted at /sys/fs/bpf and mounting it failed: %s; run 'mount -t bpf bpf /sys/fs/bpf'",
 				strerror(errno));
-	return 0;
+	return xk_iproute2_layout();
 }
 
 static bool file_exists(const char *path)

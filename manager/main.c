@@ -51,7 +51,7 @@ int do_help(int argc, char **argv)
 
 	(void)argc;
 	(void)argv;
-	printf("Usage: xdpkit [-v] [--json] [--pin-root DIR] VERB [ARGS]\n\n"
+	printf("Usage: xdpkit [-v] [--json] [--pin-root DIR] [-n NETNS] VERB [ARGS]\n\n"
 	       "Manage XDP and TC programs: attach, chain, inspect, steer.\n\nVerbs:\n");
 	for (i = 0; verbs[i].name; i++)
 		printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
@@ -59,7 +59,8 @@ int do_help(int argc, char **argv)
 	       "Global options:\n"
 	       "  -v, --verbose      show libbpf/libxdp logs and whole verifier logs\n"
 	       "  -j, --json         machine-readable output for listing verbs\n"
-	       "  --pin-root DIR     where xdpkit pins (default %s)\n\n"
+	       "  --pin-root DIR     where xdpkit pins (default %s)\n"
+	       "  -n, --netns NAME   run in network namespace NAME (/run/netns/NAME, as ip -n), bpffs unchanged\n\n"
 	       "Exit codes:\n"
 	       "  0 success\n"
 	       "  1 the kernel or a library refused the operation\n"
@@ -189,10 +190,29 @@ static const char *find_prog_dir(void)
 	return XDPKIT_LIBDIR;
 }
 
-/* Global flags may stand anywhere; they are taken out before the verb sees argv. */
-static int take_global_flags(int *argc, char **argv)
+/* A global option's value: "--opt VALUE" or "--opt=VALUE" (long forms), "-o VALUE" (short). */
+static int option_value(int argc, char **argv, int *i, const char *lng, const char *shrt,
+			const char **val)
 {
-	int i, out = 1;
+	const char *a = argv[*i];
+	size_t n = strlen(lng);
+
+	if (!strncmp(a, lng, n) && a[n] == '=') {
+		*val = a + n + 1;
+		return 1;
+	}
+	if (strcmp(a, lng) && (!shrt || strcmp(a, shrt)))
+		return 0;
+	if (*i + 1 >= argc)
+		return -1;
+	*val = argv[++*i];
+	return 1;
+}
+
+/* Global flags may stand anywhere; they are taken out before the verb sees argv. */
+static int take_global_flags(int *argc, char **argv, const char **netns)
+{
+	int i, out = 1, r;
 
 	for (i = 1; i < *argc; i++) {
 		const char *a = argv[i];
@@ -201,16 +221,13 @@ static int take_global_flags(int *argc, char **argv)
 			xk.verbose++;
 		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
 			xk.json = true;
-		} else if (!strcmp(a, "--pin-root") || !strncmp(a, "--pin-root=", 11)) {
-			if (a[10] == '=') {
-				xk.pin_root = a + 11;
-			} else if (i + 1 < *argc) {
-				xk.pin_root = argv[++i];
-			} else {
+		} else if ((r = option_value(*argc, argv, &i, "--pin-root", NULL, &xk.pin_root))) {
+			if (r < 0)
 				return xk_error(XK_EXIT_USAGE, "--pin-root needs a directory, e.g. --pin-root /sys/fs/bpf/mine");
-			}
-			if (xk_pin_root_check(xk.pin_root))
-				return XK_EXIT_USAGE;
+		} else if ((r = option_value(*argc, argv, &i, "--netns", "-n", netns))) {
+			if (r < 0)
+				return xk_error(XK_EXIT_USAGE, "%s needs a network namespace, e.g. %s blue (see 'ip netns list')",
+						a, a);
 		} else {
 			argv[out++] = argv[i];
 		}
@@ -222,9 +239,10 @@ static int take_global_flags(int *argc, char **argv)
 
 int main(int argc, char **argv)
 {
+	const char *netns = NULL;
 	int err;
 
-	err = take_global_flags(&argc, argv);
+	err = take_global_flags(&argc, argv, &netns);
 	if (err)
 		return err;
 	libbpf_set_print(xk.verbose ? print_verbose : print_quiet);
@@ -232,5 +250,17 @@ int main(int argc, char **argv)
 	xk.prog_dir = find_prog_dir();
 	if (argc < 2 || xk_is_help(argv[1]))
 		return do_help(argc - 1, argv + 1);
+	/* Where the verb runs, settled before it starts (and while this process has one thread, as
+	 * setns needs): the network namespace, then the bpffs it pins in, then the pin root on it. */
+	if (netns) {
+		err = xk_netns_enter(netns);
+		if (err)
+			return err;
+	}
+	err = xk_callers_bpffs();
+	if (err)
+		return err;
+	if (strcmp(xk.pin_root, XK_DEFAULT_PIN_ROOT) && xk_pin_root_check(xk.pin_root))
+		return XK_EXIT_USAGE;
 	return xk_cmd_select(verbs, argc - 1, argv + 1, "verb");
 }

@@ -65,6 +65,24 @@ const char *xk_libbpf_reason(int err);
 int xk_need_root(void);
 int xk_need_bpffs(void); /* mounts bpffs at /sys/fs/bpf when nothing is there */
 
+/* iproute2_pins.c: is the pin root iproute2's (/sys/fs/bpf/tc/globals or xdp/globals)? Then
+ * xk_iproute2_layout() makes xdp/globals one directory with tc/globals, as iproute2 does when it
+ * comes first (called by xk_need_bpffs; 0 or an exit code after printing why). */
+bool xk_pin_root_is_iproute2(void);
+int xk_iproute2_layout(void);
+
+/* Namespaces (netns.c). Both run in main() before the verb, while the process has one thread. */
+/* Enter network namespace NAME (/run/netns/NAME, or an absolute path to a namespace file), as
+ * `ip -n NAME` does, without remounting anything. 0 or an exit code after printing why. */
+int xk_netns_enter(const char *name);
+/* Where /sys/fs/bpf is not bpffs because this mount namespace was made without it (as by `ip netns
+ * exec`, which mounts a fresh /sys), put there the bpffs of the nearest ancestor process in another
+ * mount namespace, in a mount namespace of this process's own: pins then persist and are the ones
+ * the caller sees. No-op when /sys/fs/bpf is bpffs, when /sys is the ancestor's (bpffs was only
+ * unmounted) or no such ancestor exists: xk_need_bpffs then mounts one as before. 0 or an exit
+ * code after printing why. */
+int xk_callers_bpffs(void);
+
 /* Turn a collection name ("blocklist") or a path into an object path. Returns 0 or XK_EXIT_NOTFOUND (printed). */
 int xk_resolve_object(const char *name, char *path, size_t len);
 
