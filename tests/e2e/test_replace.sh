@@ -152,6 +152,34 @@ check_eq "TC: the filter kept its pref and handle" "$pref" \
 	"$(_tc_bpf_lines ingress | sed -n 's/.* pref \([0-9]*\) .*handle \(0x[0-9a-f]*\) .*/\1 \2/p')"
 check_eq "TC: one filter" 1 "$(_tc_bpf_lines ingress | grep -c .)"
 
+# --- libxdp's dispatcher: two programs chained, one replaced ------------------------------------------
+# Where the kernel allows freplace (the VM guests), count (run priority 60) and blocklist (given 70,
+# so it runs second, not at its object's 10) chained; blocklist replaced 10 times under the streams:
+# count stays the same program in the same place, blocklist keeps its slot and priority. Where the
+# kernel refuses freplace the second attach is refused and the case says it did not run.
+# comp_id NAME: the id of dispatcher component NAME; chain: "PRIO NAME" of each component in run order
+# (xdp-loader's view, libxdp's own: " =>  PRIO  NAME  ID  TAG  ACTIONS").
+comp_id() { xdp_loader status veth0 2>/dev/null | awk -v n="$1" '$1 == "=>" && $3 == n { print $4 }'; }
+chain() { xdp_loader status veth0 2>/dev/null | awk '$1 == "=>" { printf "%s %s, ", $2, $3 }'; }
+bl_id() { comp_id blocklist; }
+check "detach veth0 blocklist --tc ingress" X detach veth0 blocklist --tc ingress
+check "attach veth0 count" X attach veth0 count
+out=$(X attach veth0 blocklist --prio 70 2>&1)
+if [ $? = 0 ]; then
+	check_eq "dispatcher: count then blocklist, at 60 and 70" "60 count, 70 blocklist, " "$(chain)"
+	cid=$(comp_id count)
+	streams dispatcher bl_id
+	check_eq "dispatcher: the order and priorities kept" "60 count, 70 blocklist, " "$(chain)"
+	check_eq "dispatcher: count is the same program (id $cid)" "$cid" "$(comp_id count)"
+	check_match "dispatcher: status shows both under the dispatcher" \
+		"dispatcher" "$(X status veth0)"
+	check "dispatcher: detach veth0 --all" X detach veth0 --all
+else
+	check_match "no dispatcher here: the second XDP program is refused (freplace)" "freplace" "$out"
+	echo "dispatcher case not run: this kernel refuses freplace (the VM guests run it)"
+	check "detach veth0 count" X detach veth0 count
+fi
+
 # --- the refusals -------------------------------------------------------------------------------------
 before=$(bpffs_files; xdp_prog_id; _tc_bpf_lines ingress; _tc_bpf_lines egress)
 out=$(X attach veth0 blocklist --replace 2>&1)
@@ -162,6 +190,7 @@ check_eq "--replace with two PROGs: exit 2" 2 $?
 check_match "... one line" "^xdpkit: --replace swaps one program at a time" "$out"
 out=$(X attach veth0 blocklist --tc ingress --replace --prio 3 2>&1)
 check_eq "--replace with --prio: exit 2" 2 $?
+on_host tc qdisc replace dev veth0 clsact # gone with the last filter xdpkit detached
 on_host tc filter add dev veth0 egress pref 5 bpf da obj "$XK_BUILD/count.bpf.o" sec tc
 on_host tc filter add dev veth0 egress pref 6 bpf da obj "$XK_BUILD/count.bpf.o" sec tc
 two=$(k_tc_ids egress | sort -n | tr '\n' ' ')
