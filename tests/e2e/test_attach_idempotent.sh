@@ -143,8 +143,47 @@ check_eq "... exactly one filter" 1 "$(_tc_bpf_lines ingress | grep -c .)"
 check_eq "... every call names its program" "$(tc_prog_id ingress)" "$(named_ids)"
 check_eq "... the XDP copy and the filter use the rule map, nothing else" 2 "$(users $PIN/blocklist_v4)"
 TC_RESULT="$(cat "$W"/*.rc | grep -cx 0)/8 exit 0, filters on ingress: $(_tc_bpf_lines ingress | grep -c .), ids named: $(named_ids | tr '\n' ' ')"
-echo "concurrent attach, XDP: $XDP_RESULT"
-echo "concurrent attach, TC ingress: $TC_RESULT"
+
+# --- libxdp's dispatcher: 8 identical attaches at once next to another program ----------------------
+# Where the kernel allows freplace (the VM guests): count runs, 8 attaches of blocklist at once chain
+# exactly one blocklist before it (libxdp orders by run priority: blocklist 10, count 60); the same
+# attach again names it in the dispatcher and changes nothing. Where freplace is refused the second
+# program is refused and the case says it did not run.
+# comp_id NAME: dispatcher component NAME's id; chain: "PRIO NAME" of each component in run order, as
+# xdp-loader (libxdp's own view) lists them (" =>  PRIO  NAME  ID  TAG  ACTIONS").
+comp_id() { xdp_loader status veth0 2>/dev/null | awk -v n="$1" '$1 == "=>" && $3 == n { print $4 }'; }
+chain() { xdp_loader status veth0 2>/dev/null | awk '$1 == "=>" { printf "%s %s, ", $2, $3 }'; }
+check "detach veth0 --all" X detach veth0 --all
+check "attach veth0 count" X attach veth0 count
+cid=$(xdp_prog_id)
+out=$(X attach veth0 blocklist 2>&1)
+rc=$?
+if [ $rc = 0 ]; then
+	check "dispatcher: detach veth0 blocklist (count stays)" X detach veth0 blocklist
+	check_eq "dispatcher: count alone, the same program" "$cid" "$(xdp_prog_id)"
+	at_once attach veth0 blocklist
+	check_eq "dispatcher: 8 attaches at once next to count: all exit 0" "0 0 0 0 0 0 0 0" \
+		"$(cat "$W"/*.rc | tr '\n' ' ' | sed 's/ $//')"
+	check_eq "dispatcher: ... one blocklist chained before count" "10 blocklist, 60 count, " "$(chain)"
+	bid=$(comp_id blocklist)
+	check_eq "dispatcher: ... every call names it" "$bid" "$(named_ids)"
+	check_eq "dispatcher: ... count is the same program" "$cid" "$(comp_id count)"
+	check_eq "dispatcher: ... one attached it, 7 found it there" "1 7" \
+		"$(cat "$W"/*.out | grep -c ': attached blocklist') $(cat "$W"/*.out | grep -c 'already attached')"
+	before=$(state)
+	out=$(X attach veth0 blocklist 2>&1)
+	check_eq "dispatcher: the same attach again: exit 0" 0 $?
+	check_match "dispatcher: ... already attached, in the dispatcher" \
+		"^veth0: blocklist already attached \(id $bid\) on XDP, [a-z]+ mode, run priority 10 in libxdp's dispatcher" "$out"
+	check_eq "dispatcher: ... nothing changed" "$before" "$(state)"
+	DISP_RESULT="$(cat "$W"/*.rc | grep -cx 0)/8 exit 0, chain: $(chain)ids named: $(named_ids | tr '\n' ' ')"
+else
+	check_match "no dispatcher here: the second XDP program is refused (freplace)" "freplace" "$out"
+	DISP_RESULT="not run: this kernel refuses freplace (the VM guests run it)"
+fi
+echo "figure: concurrent attach, XDP: $XDP_RESULT"
+echo "figure: concurrent attach, TC ingress: $TC_RESULT"
+echo "figure: concurrent attach, XDP next to count (dispatcher): $DISP_RESULT"
 
 check "detach veth0 --all --purge" X detach veth0 --all --purge
 check_clean "at the end"
