@@ -1,9 +1,7 @@
 /* xdpkit attach: put programs on an interface, XDP through libxdp (dispatcher when the kernel
  * allows it), TC through libbpf's clsact hooks. All or nothing: a call that fails leaves the
  * interface and bpffs as they were. */
-#include "capacity.h"
-#include "hooks.h"
-#include "model.h"
+#include "replace.h"
 #include "xdpkit.h"
 
 #include <errno.h>
@@ -19,22 +17,12 @@
 
 #define MAX_PROGS 16
 
-struct attach_args {
-	const char *ifname;
-	int ifindex;
-	char **words;
-	int n;
-	enum xdp_attach_mode mode;
-	long prio;  /* -1: from the object (XDP) or the kernel's choice (TC) */
-	int tc_dir; /* -1: XDP */
-	struct xk_capacity cap;
-};
-
 static void attach_help(void)
 {
 	printf("Usage: xdpkit attach IFACE PROG... [--mode native|skb] [--prio N] [--tc "
 	       "ingress|egress]\n"
-	       "                    [--capacity MAP=N[,MAP=N]]\n\n"
+	       "                    [--capacity MAP=N[,MAP=N]]\n"
+	       "       xdpkit attach IFACE PROG --replace [--tc ingress|egress]\n\n"
 	       "Attach programs to IFACE. PROG is a collection name (see 'xdpkit list') or a path "
 	       "to a BPF object.\n"
 	       "  (XDP)        the object's xdp program through libxdp; several programs are "
@@ -49,23 +37,30 @@ static void attach_help(void)
 	       "ingress or egress\n"
 	       "  --capacity MAP=N  make map MAP hold N entries (e.g. blocklist_v4=1048576) "
 	       "instead of the\n"
-	       "               object's size; without it a map already pinned keeps its size\n\n"
-	       "Maps the object pins by name go to <pin-root>/<map> (default %s) and are reused on "
-	       "re-attach.\n",
+	       "               object's size; without it a map already pinned keeps its size\n"
+	       "  --replace    swap the running copy of PROG on that hook (whoever attached it) for "
+	       "the object on\n"
+	       "               disk, in one step, in its place (dispatcher slot; TC pref and "
+	       "handle), with its maps\n\n"
+	       "A program already on the hook (the same name, tag and read-only data) is left alone: "
+	       "'already attached',\n"
+	       "exit 0. Another build of it there is refused without --replace. Maps the object pins "
+	       "by name go to\n"
+	       "<pin-root>/<map> (default %s) and are reused on re-attach.\n",
 	       XK_DEFAULT_PIN_ROOT);
 }
 
-static int parse_args(int argc, char **argv, struct attach_args *a)
+static int parse_args(int argc, char **argv, struct xk_attach_args *a)
 {
 	static const struct option opts[] = {
 	    {"mode", required_argument, NULL, 'm'},
 	    {"prio", required_argument, NULL, 'p'},
 	    {"tc", required_argument, NULL, 't'},
 	    {"capacity", required_argument, NULL, 'c'},
+	    {"replace", no_argument, NULL, 'r'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	bool mode_set = false;
 	char *end;
 	int c;
 
@@ -86,7 +81,7 @@ static int parse_args(int argc, char **argv, struct attach_args *a)
 			attach_help();
 			return -1;
 		case 'm':
-			mode_set = true;
+			a->mode_set = true;
 			if (!strcmp(optarg, "native") || !strcmp(optarg, "drv"))
 				a->mode = XDP_MODE_NATIVE;
 			else if (!strcmp(optarg, "skb") || !strcmp(optarg, "generic"))
@@ -115,6 +110,9 @@ static int parse_args(int argc, char **argv, struct attach_args *a)
 			if (xk_capacity_parse(&a->cap, optarg))
 				return XK_EXIT_USAGE;
 			break;
+		case 'r':
+			a->replace = true;
+			break;
 		default:
 			return xk_error(
 			    XK_EXIT_USAGE,
@@ -129,11 +127,20 @@ static int parse_args(int argc, char **argv, struct attach_args *a)
 	if (a->n - 1 > MAX_PROGS)
 		return xk_error(XK_EXIT_USAGE, "attach takes at most %d programs at once",
 				MAX_PROGS);
-	if (mode_set && a->tc_dir >= 0)
+	if (a->mode_set && a->tc_dir >= 0)
 		return xk_error(XK_EXIT_USAGE,
 				"--mode is for XDP; TC has no modes (drop --mode or --tc)");
 	if (a->tc_dir >= 0 && a->prio == 0)
 		return xk_error(XK_EXIT_USAGE, "--prio 0 is not a TC filter priority; use 1-65535");
+	if (a->replace && a->n > 2)
+		return xk_error(XK_EXIT_USAGE,
+				"--replace swaps one program at a time; give one PROG (one call each)");
+	if (a->replace && a->prio >= 0)
+		return xk_error(XK_EXIT_USAGE,
+				"--replace keeps the running copy's place (priority, TC pref and handle); drop --prio");
+	if (a->replace && a->cap.n)
+		return xk_error(XK_EXIT_USAGE,
+				"--replace keeps the running copy's maps, whose size is fixed; drop --capacity");
 	a->ifname = argv[1];
 	a->words = argv + 2;
 	a->n -= 1;
@@ -141,7 +148,7 @@ static int parse_args(int argc, char **argv, struct attach_args *a)
 }
 
 /* Open every object and check it has the hook we need, before anything changes. */
-static int open_all(struct attach_args *a, struct xk_obj *objs)
+static int open_all(struct xk_attach_args *a, struct xk_obj *objs)
 {
 	const char *hook = a->tc_dir >= 0 ? "tc" : "xdp";
 	int i, err;
@@ -176,7 +183,7 @@ static int open_all(struct attach_args *a, struct xk_obj *objs)
 
 /* After a failed load: the verifier only when it refused (libbpf printed its log), else where the
  * reason is. */
-static void load_hint(const char *word)
+void xk_load_hint(const char *word)
 {
 	if (xk_note.verifier_log)
 		xk_hint("the verifier refused '%s'; 'xdpkit check %s' shows the source line and why",
@@ -188,7 +195,7 @@ static void load_hint(const char *word)
 
 /* After a refused TC attach: a filter already at the asked priority (the kernel says EEXIST, or
  * EINVAL "Exclusivity flag on" when its protocol differs), else what -v shows. */
-static void tc_attach_hint(struct attach_args *a, __u32 prio, int err)
+static void tc_attach_hint(struct xk_attach_args *a, __u32 prio, int err)
 {
 	struct xk_tc_filter *f = NULL;
 	bool taken = false;
@@ -204,7 +211,8 @@ static void tc_attach_hint(struct attach_args *a, __u32 prio, int err)
 		xk_hint("'xdpkit -v attach ...' shows libbpf's log");
 }
 
-static int attach_tc(struct attach_args *a, struct xk_obj *objs)
+/* The objects of which no copy runs on the hook yet (found[i].id == 0): each a filter. */
+static int attach_tc(struct xk_attach_args *a, struct xk_obj *objs, const struct xk_found *found)
 {
 	__u32 handles[MAX_PROGS], prios[MAX_PROGS];
 	struct xk_newpins np = {};
@@ -215,12 +223,14 @@ static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 		struct xk_obj *o = &objs[i];
 		__u32 prio = a->prio > 0 ? (__u32)a->prio + i : 0;
 
+		if (found[i].id)
+			continue;
 		xk_newpins_note(&np, o->obj);
 		err = bpf_object__load(o->obj);
 		if (err) {
 			xk_error(XK_EXIT_FAIL, "cannot load '%s' (%s): %s", o->word, o->path,
 				 strerror(-err));
-			load_hint(o->word);
+			xk_load_hint(o->word);
 			break;
 		}
 		err = xk_tc_attach(a->ifindex, a->tc_dir, bpf_program__fd(o->tc), prio, &handles[i],
@@ -236,7 +246,8 @@ static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 	}
 	if (err) {
 		for (j = 0; j < i; j++)
-			xk_tc_detach(a->ifindex, a->tc_dir, handles[j], prios[j]);
+			if (!found[j].id)
+				xk_tc_detach(a->ifindex, a->tc_dir, handles[j], prios[j]);
 		if (any_created)
 			xk_tc_cleanup(a->ifindex);
 		xk_newpins_undo(&np);
@@ -248,6 +259,8 @@ static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 		struct bpf_prog_info info = {};
 		__u32 len = sizeof(info);
 
+		if (found[i].id)
+			continue;
 		xk_pins_fix_mode(objs[i].obj);
 		bpf_obj_get_info_by_fd(bpf_program__fd(objs[i].tc), &info, &len);
 		printf("%s: attached %s (id %u) on TC %s, pref %u handle 0x%x\n", a->ifname,
@@ -257,7 +270,7 @@ static int attach_tc(struct attach_args *a, struct xk_obj *objs)
 }
 
 /* Why this attach cannot chain here; 0 when libxdp may go ahead. */
-static int xdp_refusal(struct attach_args *a)
+static int xdp_refusal(struct xk_attach_args *a)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(a->ifindex);
 	struct xdp_program *cur = NULL;
@@ -310,7 +323,7 @@ static int xdp_refusal(struct attach_args *a)
 
 /* The mode of the chain on the interface when it differs from the --mode asked for (libxdp refuses
  * to mix modes on one interface, with a bare EEXIST); NULL otherwise. */
-static const char *mismatched_mode(struct attach_args *a)
+static const char *mismatched_mode(struct xk_attach_args *a)
 {
 	struct xdp_multiprog *mp = xdp_multiprog__get_from_ifindex(a->ifindex);
 	enum xdp_attach_mode running;
@@ -363,7 +376,7 @@ static const char *chain_without_frags(int ifindex, char *name, size_t len)
 
 /* The MTU is too large for XDP as loaded: say why the programs went on without multi-buffer
  * support, and the ways out. */
-static void mtu_hint(struct attach_args *a, struct xk_obj *objs)
+static void mtu_hint(struct xk_attach_args *a, struct xk_obj *objs)
 {
 	const char *peer = strstr(xk_note.kernel_msg, "Peer") ? " (a veth checks its peer's MTU)" : "";
 	const char *ways = "lower the MTU to 1500 (on both ends of a veth pair), or use --mode skb";
@@ -415,7 +428,7 @@ static int enable_frags(struct xdp_program *xp, struct xk_obj *o)
 }
 
 /* A refused XDP attach: our line with the kernel's own words, then the cause. */
-static int xdp_attach_failed(struct attach_args *a, struct xk_obj *objs, int err)
+static int xdp_attach_failed(struct xk_attach_args *a, struct xk_obj *objs, int err)
 {
 	const char *k = xk_note.kernel_msg, *running = NULL, *word = a->words[0];
 	int i;
@@ -437,7 +450,7 @@ static int xdp_attach_failed(struct attach_args *a, struct xk_obj *objs, int err
 			if (!strcmp(xk_note.failed_prog, bpf_program__name(objs[i].xdp)))
 				word = objs[i].word;
 		xk_error(XK_EXIT_FAIL, "cannot load '%s': %s", word, strerror(-err));
-		load_hint(word);
+		xk_load_hint(word);
 		return XK_EXIT_FAIL;
 	}
 	if ((err == -EEXIST || err == -EBUSY) && !*k)
@@ -461,7 +474,7 @@ static int xdp_attach_failed(struct attach_args *a, struct xk_obj *objs, int err
 	return XK_EXIT_FAIL;
 }
 
-static int attach_xdp(struct attach_args *a, struct xk_obj *objs)
+static int attach_xdp(struct xk_attach_args *a, struct xk_obj *objs)
 {
 	struct xdp_program *progs[MAX_PROGS] = {};
 	struct xk_newpins np = {};
@@ -528,10 +541,66 @@ out:
 	return ret;
 }
 
+/* The objects of which no copy runs on the hook yet, through libxdp, as one call. */
+static int attach_fresh_xdp(struct xk_attach_args *a, struct xk_obj *objs,
+			    const struct xk_found *found)
+{
+	struct xk_attach_args sub = *a;
+	struct xk_obj fresh[MAX_PROGS];
+	char *words[MAX_PROGS];
+	int i;
+
+	sub.n = 0;
+	sub.words = words;
+	for (i = 0; i < a->n; i++)
+		if (!found[i].id) {
+			words[sub.n] = a->words[i];
+			fresh[sub.n++] = objs[i]; /* the same opened object: closed once, by the caller */
+		}
+	return sub.n ? attach_xdp(&sub, fresh) : XK_EXIT_OK;
+}
+
+struct bpf_program *xk_attach_prog(const struct xk_attach_args *a, const struct xk_obj *o)
+{
+	return a->tc_dir >= 0 ? o->tc : o->xdp;
+}
+
+/* Under the interface lock: what runs on the hook, then what to leave, attach or swap. */
+static int attach_locked(struct xk_attach_args *a, struct xk_obj *objs)
+{
+	struct xk_found found[MAX_PROGS] = {};
+	const struct xk_iface *f;
+	struct xk_model m;
+	int err;
+
+	err = xk_model_read(&m, XK_MODEL_IFACES, a->ifindex);
+	if (err)
+		return xk_error(XK_EXIT_FAIL, "cannot read what runs on %s: %s", a->ifname,
+				strerror(-err));
+	f = &m.ifs[0];
+	if (a->tc_dir >= 0 && f->tc_err[a->tc_dir]) {
+		err = xk_error(XK_EXIT_FAIL, "cannot list the TC filters of %s: %s%s", a->ifname,
+			       strerror(-f->tc_err[a->tc_dir]), xk_kernel_says());
+		goto out;
+	}
+	if (a->replace) {
+		err = xk_attach_replace(a, &objs[0], f);
+		goto out;
+	}
+	err = xk_attach_existing(a, objs, f, found);
+	if (!err)
+		err = a->tc_dir >= 0 ? attach_tc(a, objs, found) : attach_fresh_xdp(a, objs, found);
+	if (!err)
+		xk_attach_print_existing(a, objs, f, found);
+out:
+	xk_model_free(&m);
+	return err;
+}
+
 int do_attach(int argc, char **argv)
 {
 	struct xk_obj objs[MAX_PROGS] = {};
-	struct attach_args a;
+	struct xk_attach_args a;
 	int i, err;
 
 	err = parse_args(argc, argv, &a);
@@ -545,11 +614,17 @@ int do_attach(int argc, char **argv)
 	a.ifindex = xk_ifindex(a.ifname);
 	if (!a.ifindex)
 		return XK_EXIT_NOTFOUND;
+	/* From the first look at the hook to the last change: another xdpkit attaching the same
+	 * program meanwhile would otherwise find nothing there and add a second copy. */
+	err = xk_iface_lock_or_say(a.ifindex, a.ifname);
+	if (err)
+		return err;
 	err = open_all(&a, objs);
 	xk_note_reset();
 	if (!err)
-		err = a.tc_dir >= 0 ? attach_tc(&a, objs) : attach_xdp(&a, objs);
+		err = attach_locked(&a, objs);
 	for (i = 0; i < a.n; i++)
 		xk_obj_close(&objs[i]);
+	xk_iface_unlock();
 	return err;
 }

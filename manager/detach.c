@@ -16,6 +16,7 @@
 #include <sys/stat.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
+#include <net/if.h>
 #include <xdp/libxdp.h>
 
 /* Kernel program names are cut at BPF_OBJ_NAME_LEN - 1 characters. */
@@ -518,6 +519,7 @@ out:
 int do_detach(int argc, char **argv)
 {
 	struct detach_args a;
+	unsigned int idx;
 	int err;
 
 	err = parse_args(argc, argv, &a);
@@ -532,10 +534,16 @@ int do_detach(int argc, char **argv)
 		return xk_purge_unused(false);
 	/* Locked from the listing to the last unlink: the filters listed are the ones removed (a
 	 * filter goes by handle and priority, which a concurrent detach and attach could hand to
-	 * another program meanwhile), and no attach reuses a pin --purge is about to remove. */
+	 * another program meanwhile), and no attach reuses a pin --purge is about to remove. The
+	 * interface's lock first, as attach takes them. */
+	idx = if_nametoindex(a.ifname);
+	err = idx ? xk_iface_lock_or_say(idx, a.ifname) : 0;
+	if (err)
+		return err;
 	xk_lock();
 	err = detach_locked(&a);
 	xk_unlock();
+	xk_iface_unlock();
 	return err;
 }
 

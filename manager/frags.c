@@ -110,6 +110,14 @@ static int rodata_offset(struct bpf_object *obj, const char *name, __u32 *size)
 	return -ENOENT;
 }
 
+int xk_obj_frags_knob_offset(struct bpf_object *obj)
+{
+	__u32 size;
+	int off = rodata_offset(obj, FRAGS_KNOB, &size);
+
+	return off >= 0 && size != sizeof(__u32) ? -EINVAL : off;
+}
+
 int xk_obj_frags_knob(struct bpf_object *obj, bool on)
 {
 	struct bpf_map *map = bpf_object__find_map_by_name(obj, ".rodata");

@@ -47,11 +47,23 @@ int xk_xdp_frags_supported(void);
  * so that its plain xdp entry, loaded with BPF_F_XDP_HAS_FRAGS, counts whole multi-buffer frames.
  * 0, -ENOENT when the object has no such switch, or another negative errno. */
 int xk_obj_frags_knob(struct bpf_object *obj, bool on);
+/* Where that switch lies in the object's .rodata: its offset, or -ENOENT. */
+int xk_obj_frags_knob_offset(struct bpf_object *obj);
 
 /* ---- interfaces (iface.c) ---- */
 
 /* ifindex of name, or 0 after printing "no interface ..." (exit XK_EXIT_NOTFOUND). */
 int xk_ifindex(const char *name);
+
+/* ---- the interface lock (ifacelock.c) ---- */
+
+/* Take the lock of interface ifindex of this network namespace (waiting for its holder): attach
+ * and detach hold it from reading the hook to the change they make. One at a time per process;
+ * taken before xk_lock(). 0 or -errno. */
+int xk_iface_lock(int ifindex);
+/* The same, or an exit code after printing why not. */
+int xk_iface_lock_or_say(int ifindex, const char *ifname);
+void xk_iface_unlock(void);
 
 /* ---- TC (tc.c, tcnl.c) ---- */
 
@@ -79,6 +91,9 @@ int xk_tc_dump(int ifindex, enum xk_tc_dir dir, struct xk_tc_filter **out, int *
 int xk_tc_attach(int ifindex, enum xk_tc_dir dir, int prog_fd, __u32 prio, __u32 *handle_out,
 		 __u32 *prio_out, bool *created);
 int xk_tc_detach(int ifindex, enum xk_tc_dir dir, __u32 handle, __u32 prio);
+/* Put prog_fd in place of the program of the filter at prio and handle, atomically (the filter
+ * stays, with its place on the hook). */
+int xk_tc_replace(int ifindex, enum xk_tc_dir dir, int prog_fd, __u32 prio, __u32 handle);
 /* Remove the clsact qdisc when no filter is left on either side. */
 void xk_tc_cleanup(int ifindex);
 

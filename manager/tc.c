@@ -71,3 +71,19 @@ void xk_tc_cleanup(int ifindex)
 		bpf_tc_hook_destroy(&hook);
 	xk_unlock();
 }
+
+int xk_tc_replace(int ifindex, enum xk_tc_dir dir, int prog_fd, __u32 prio, __u32 handle)
+{
+	DECLARE_LIBBPF_OPTS(bpf_tc_hook, hook);
+	DECLARE_LIBBPF_OPTS(bpf_tc_opts, opts, .prog_fd = prog_fd, .priority = prio,
+			    .handle = handle, .flags = BPF_TC_F_REPLACE);
+	int err;
+
+	fill_hook(&hook, ifindex, dir);
+	/* cls_bpf swaps the program of the filter it finds at (prio, handle) in one step: a frame
+	 * meets the old program or the new one, never neither. */
+	xk_lock();
+	err = bpf_tc_attach(&hook, &opts);
+	xk_unlock();
+	return err;
+}

@@ -69,6 +69,9 @@ report()
 	if [ "$rc" = 0 ]; then
 		pass=$((pass + 1))
 		printf 'PASS  %-28s %6.1fs  %s\n' "$name" "$secs" "$summary"
+		# What a test measured ("figure: ..." lines), shown on a pass too: the VM guests' logs
+		# stay in the guest.
+		grep '^figure: ' "$log" | sed 's/^/      /'
 	else
 		fail=$((fail + 1))
 		printf 'FAIL  %-28s %6.1fs  %s (exit %d; log %s)\n' "$name" "$secs" "$summary" "$rc" "$log"

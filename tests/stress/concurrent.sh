@@ -13,8 +13,9 @@
 #                "not found" of a manager is checked against on the spot
 # then: no filter without a program, no program detached left in the kernel, every attached program
 # uses the maps pinned under their names, status shows exactly what exists.
-# Duels: 8 calls of one kind started at once (XDP attaches with the pins absent, TC attaches, the
-# last filter's detach against 7 attaches), and 8 free-running writers of one LPM trie.
+# Duels: 8 calls of one kind started at once (identical XDP attaches with the pins absent, identical
+# TC attaches: all exit 0 and leave one program; the last filter's detach against 7 attaches), and
+# 8 free-running writers of one LPM trie.
 # Windows (where strace is): one call held open by strace's delay injection inside the window where
 # another call must not come in, the other call run meanwhile (pins noted by an attach, a purge that
 # found no user, a clsact clean-up).
@@ -362,42 +363,50 @@ ok_count() { cat "$W"/d.*.rc | grep -cx 0; }
 ids_in() { sed -n 's/^veth0: attached [^ ]* (id \([0-9]*\)).*/\1/p' "$@"; }
 duel_ids() { ids_in "$W"/d.*.out | sort -u; }
 
+# named_ids FILE...: the ids the calls name, attached now or already there.
+named_ids() { sed -n 's/^veth0: \(attached [^ ]*\|[^ ]* already attached\) (id \([0-9]*\)).*/\2/p' "$@"; }
+all_named() { named_ids "$W"/d.*.out | sort -u; }
+
 for ((r = 1; r <= ROUNDS; r++)); do
-	# 1. Eight XDP attaches of portfilter at once, its pins absent. One wins the slot (all do
-	# under a dispatcher); the others' undo must not take away pins the winner's program uses.
+	# 1. Eight identical XDP attaches of portfilter at once, its pins absent. Attach is idempotent:
+	# every call exits 0, one program runs (dispatcher or not) and every call names it; the others'
+	# undo must not take away pins its program uses.
 	x detach veth0 --all --purge
 	check_eq "duel $r: no portfilter pin to start with" "" "$(ls "$PIN_ROOT" | grep portfilter)"
 	at_once "${ONE_EACH[@]/*/attach veth0 portfilter}"
-	if [ $DISPATCHER = 1 ]; then
-		check_eq "duel $r: 8 XDP attaches at once, chained: all succeed" 8 "$(ok_count)"
-	else
-		check_eq "duel $r: 8 XDP attaches at once, one slot: one succeeds" 1 "$(ok_count)"
-	fi
-	track_prog $(duel_ids)
-	check_eq "duel $r: the programs on XDP are those attached" "$(duel_ids)" \
+	check_eq "duel $r: 8 identical XDP attaches at once: all exit 0" 8 "$(ok_count)"
+	[ "$(ok_count)" = 8 ] || cat "$W"/d.*.err | sort | uniq -c | sed 's/^/      /'
+	track_prog $(all_named)
+	check_eq "duel $r: ... one program on XDP, the one every call names" "$(all_named)" \
 		"$(xdp_prog_id | sort -u)"
+	check_eq "duel $r: ... one of them attached it" 1 "$(duel_ids | grep -c .)"
 	check_pins_consistent "duel $r, 8 XDP attaches"
 
-	# 2. Eight TC attaches of portfilter at once, its pins absent: TC has room for all of them,
-	# sharing one set of pinned maps.
+	# 2. Eight identical TC attaches of portfilter at once, its pins absent: one filter, named by
+	# every call.
 	x detach veth0 --all --purge
 	at_once "${ONE_EACH[@]/*/attach veth0 portfilter --tc ingress}"
-	check_eq "duel $r: 8 TC attaches at once: all succeed" 8 "$(ok_count)"
+	check_eq "duel $r: 8 identical TC attaches at once: all exit 0" 8 "$(ok_count)"
 	[ "$(ok_count)" = 8 ] || cat "$W"/d.*.err | sort | uniq -c | sed 's/^/      /'
-	track_prog $(duel_ids)
-	check_eq "duel $r: ... each is a filter" "$(duel_ids)" "$(k_tc_ids ingress | sort -u)"
+	track_prog $(all_named)
+	check_eq "duel $r: ... one filter, the one every call names" "$(all_named)" \
+		"$(k_tc_ids ingress | sort -u)"
+	check_eq "duel $r: ... one of them attached it" 1 "$(duel_ids | grep -c .)"
 	check_pins_consistent "duel $r, 8 TC attaches"
 
-	# 3. The last filter detached while seven attaches go on: the detach's clean-up of the
-	# clsact qdisc must not take their filters with it.
+	# 3. The last filter detached while seven identical attaches go on: those before the detach
+	# find it there, the first after it attaches a new one that the others find. The detach's
+	# clean-up of the clsact qdisc must not take the new filter with it.
 	x detach veth0 --all --purge
 	x attach veth0 count --tc ingress
 	f=$(k_tc_ids ingress)
 	seven=("${ONE_EACH[@]:1}")
 	at_once "detach veth0 --id $f --tc ingress" "${seven[@]/*/attach veth0 count --tc ingress}"
+	check_eq "duel $r: a detach and 7 identical attaches at once: all exit 0" 8 "$(ok_count)"
 	track_prog "$f" $(duel_ids)
-	check_eq "duel $r: TC filters = the 7 attached (the first one detached)" \
+	check_eq "duel $r: TC filters = the one attached after the detach (if one came after it)" \
 		"$(duel_ids)" "$(k_tc_ids ingress | sort -u)"
+	check_le "duel $r: ... at most one" 1 "$(duel_ids | grep -c .)"
 done
 
 # 4. Eight writers set and delete prefixes of blocklist_cidr4, each its own, free-running: the trie
