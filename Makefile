@@ -6,6 +6,7 @@ CC ?= cc
 PKG_CONFIG ?= pkg-config
 PREFIX ?= /usr/local
 DESTDIR ?=
+VERSION := 0.1.0
 BUILD := build
 ARCH_INC := /usr/include/$(shell uname -m)-linux-gnu
 
@@ -53,7 +54,7 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 # Objects only the e2e tests use, built here because the VM guest that also runs them has no clang.
 TEST_OBJS := $(patsubst tests/e2e/objs/%.bpf.c,$(BUILD)/test-objs/%.bpf.o,$(wildcard tests/e2e/objs/*.bpf.c))
 
-.PHONY: all progs manager clean test test-hardening test-unit test-e2e test-vm test-vm-e2e bench demo install deps test-verifier
+.PHONY: all progs manager clean test test-hardening test-unit test-e2e test-vm test-vm-e2e bench demo install uninstall test-install deps test-verifier
 .PHONY: stress test-stress
 all: progs manager
 progs: $(BPF_OBJS)
@@ -124,7 +125,7 @@ test-vm: all $(TEST_OBJS)
 test-vm-e2e: all $(TEST_OBJS)
 	scripts/vmtest.sh all e2e
 
-test: test-unit test-hardening test-fuzz test-verifier test-e2e test-stress test-vm
+test: test-unit test-hardening test-fuzz test-verifier test-install test-e2e test-stress test-vm
 
 # The manager and the unit-test binary carry the hardening asked for above (readelf, as
 # hardening-check reads it).
@@ -177,10 +178,33 @@ test-stress: $(STRESS_DEPS)
 stress: $(STRESS_DEPS)
 	tests/stress/run.sh full
 
-install: all
-	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xdpkit
+# What `make install` puts under $(DESTDIR)$(PREFIX): the manager, the collection's objects, and the
+# headers (include/xdpkit) as an API for programs of your own, found through pkg-config (xdpkit.pc:
+# `clang -target bpf $(pkg-config --cflags xdpkit) ...`). `make uninstall` removes exactly these.
+PUBLIC_HEADERS := $(wildcard include/xdpkit/*.h)
+
+$(BUILD)/xdpkit.pc: xdpkit.pc.in Makefile | $(BUILD)
+	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
+
+install: all $(BUILD)/xdpkit.pc
+	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xdpkit \
+		$(DESTDIR)$(PREFIX)/include/xdpkit $(DESTDIR)$(PREFIX)/lib/pkgconfig
 	install -m 0755 $(BUILD)/xdpkit $(DESTDIR)$(PREFIX)/sbin/xdpkit
 	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/xdpkit/
+	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/xdpkit/
+	install -m 0644 $(BUILD)/xdpkit.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/xdpkit.pc
+
+# Our files, then our own directories if that left them empty (never a shared one such as sbin).
+uninstall:
+	rm -f $(DESTDIR)$(PREFIX)/sbin/xdpkit $(DESTDIR)$(PREFIX)/lib/pkgconfig/xdpkit.pc
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/lib/xdpkit/,$(notdir $(BPF_OBJS)))
+	rm -f $(addprefix $(DESTDIR)$(PREFIX)/include/xdpkit/,$(notdir $(PUBLIC_HEADERS)))
+	-rmdir $(DESTDIR)$(PREFIX)/lib/xdpkit $(DESTDIR)$(PREFIX)/include/xdpkit 2>/dev/null
+
+# Install into a temporary DESTDIR, check every file, build a program of one's own against the
+# installed headers and see it counted by the installed xdpkit; uninstall leaves nothing.
+test-install: all
+	tests/install.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -64,6 +64,14 @@ static __always_inline int xk_xdp_count(int action, __u64 len)
 	return action;
 }
 
+/* The one-call form for a program of your own: count action for this frame (its linear bytes, or
+ * the whole frame where xdpkit switched multi-buffer support on) and return it, so `return
+ * xk_xdp_verdict(ctx, XDP_PASS);` makes the program show in `xdpkit stats`. */
+static __always_inline int xk_xdp_verdict(struct xdp_md *ctx, int action)
+{
+	return xk_xdp_count(action, xk_xdp_len(ctx, false));
+}
+
 /* Count a TC verdict in the XDP slot of the same meaning and return it. */
 static __always_inline int xk_tc_verdict(struct __sk_buff *skb, int action)
 {
