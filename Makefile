@@ -43,7 +43,7 @@ CPPFLAGS ?= -D_FORTIFY_SOURCE=2
 LDFLAGS ?= -Wl,-z,relro -Wl,-z,now -pie
 endif
 USER_CFLAGS := $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror -Iinclude $(XDP_CFLAGS) -MMD -MP \
-	-DXDPKIT_LIBDIR='"$(PREFIX)/lib/xdpkit"'
+	-DXDPKIT_LIBDIR='"$(PREFIX)/lib/xdpkit"' -DXDPKIT_VERSION='"$(VERSION)"'
 
 MANAGER_SRCS := $(wildcard manager/*.c)
 MANAGER_OBJS := $(patsubst manager/%.c,$(BUILD)/manager/%.o,$(MANAGER_SRCS))

@@ -57,6 +57,7 @@ int do_help(int argc, char **argv)
 		printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
 	printf("\n'xdpkit VERB --help' shows a verb's options. Verbs may be shortened (xdpkit att = attach).\n\n"
 	       "Global options:\n"
+	       "  -V, --version      print xdpkit's version (and libbpf's) and exit\n"
 	       "  -v, --verbose      show libbpf/libxdp logs and whole verifier logs\n"
 	       "  -j, --json         machine-readable output for listing verbs\n"
 	       "  --pin-root DIR     where xdpkit pins (default %s)\n"
@@ -250,6 +251,10 @@ int main(int argc, char **argv)
 	xk.prog_dir = find_prog_dir();
 	if (argc < 2 || xk_is_help(argv[1]))
 		return do_help(argc - 1, argv + 1);
+	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
+		printf("xdpkit %s (libbpf %s)\n", XDPKIT_VERSION, libbpf_version_string());
+		return XK_EXIT_OK;
+	}
 	/* Where the verb runs, settled before it starts (and while this process has one thread, as
 	 * setns needs): the network namespace, then the bpffs it pins in, then the pin root on it. */
 	if (netns) {

@@ -62,6 +62,8 @@ check "clang -target bpf \$(pkg-config --cflags xdpkit) builds it against the in
 check "the object was built from the installed stats.bpf.h" grep -q "$DEST$PREFIX/include/xdpkit/stats.bpf.h" "$TMP/mine.d"
 
 X="$DEST$PREFIX/sbin/xdpkit"
+check_eq "xdpkit --version: the version xdpkit.pc gives" "xdpkit $(pc --modversion xdpkit)" \
+	"$("$X" --version | cut -d' ' -f1-2)"
 export XDPKIT_PROG_DIR="$DEST$PREFIX/lib/xdpkit"
 check_eq "the installed xdpkit lists the installed collection" "$(ls build/*.bpf.o | wc -l)" \
 	"$("$X" --json list | jq length)"
