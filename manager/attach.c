@@ -193,6 +193,19 @@ void xk_load_hint(const char *word)
 			word);
 }
 
+int xk_obj_load(struct xk_obj *o)
+{
+	int err;
+
+	xk_note_reset();
+	err = bpf_object__load(o->obj);
+	if (!err)
+		return 0;
+	xk_error(XK_EXIT_FAIL, "cannot load '%s' (%s): %s", o->word, o->path, strerror(-err));
+	xk_load_hint(o->word);
+	return XK_EXIT_FAIL;
+}
+
 /* After a refused TC attach: a filter already at the asked priority (the kernel says EEXIST, or
  * EINVAL "Exclusivity flag on" when its protocol differs), else what -v shows. */
 static void tc_attach_hint(struct xk_attach_args *a, __u32 prio, int err)
@@ -226,13 +239,9 @@ static int attach_tc(struct xk_attach_args *a, struct xk_obj *objs, const struct
 		if (found[i].id)
 			continue;
 		xk_newpins_note(&np, o->obj);
-		err = bpf_object__load(o->obj);
-		if (err) {
-			xk_error(XK_EXIT_FAIL, "cannot load '%s' (%s): %s", o->word, o->path,
-				 strerror(-err));
-			xk_load_hint(o->word);
+		err = xk_obj_load(o);
+		if (err)
 			break;
-		}
 		err = xk_tc_attach(a->ifindex, a->tc_dir, bpf_program__fd(o->tc), prio, &handles[i],
 				   &prios[i], &created);
 		any_created |= created;

@@ -10,6 +10,7 @@
  * libxdp, xdp-loader and xdpkit read the result as any dispatcher libxdp built. */
 #include "replace.h"
 #include "xdpkit.h"
+#include "xdpstate.h"
 
 #include <errno.h>
 #include <fcntl.h>
@@ -44,33 +45,6 @@ int xk_own_frags(struct xk_obj *o, bool component)
 		return err;
 	err = bpf_program__set_flags(o->xdp, component ? flags : flags | BPF_F_XDP_HAS_FRAGS);
 	return err ? err : 1;
-}
-
-/* libxdp's state directory: <bpffs>/xdp, the bpffs being $LIBXDP_BPFFS when set. */
-static void libxdp_dir(char *buf, size_t len)
-{
-	const char *bpffs = getenv("LIBXDP_BPFFS");
-
-	snprintf(buf, len, "%s/xdp", bpffs && *bpffs ? bpffs : "/sys/fs/bpf");
-}
-
-/* libxdp's lock: a flock on its state directory. Never held across a libxdp call (libxdp takes it
- * itself, on a descriptor of its own, and would wait for us). */
-static int libxdp_lock(void)
-{
-	char dir[PATH_MAX];
-	int fd;
-
-	libxdp_dir(dir, sizeof(dir));
-	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (fd < 0)
-		return -errno;
-	while (flock(fd, LOCK_EX))
-		if (errno != EINTR) {
-			close(fd);
-			return -errno;
-		}
-	return fd;
 }
 
 static int main_fd(const struct xk_xdp_hook *h)
@@ -145,20 +119,6 @@ static int prepare_component(struct xk_obj *o, int disp_fd, const char *func)
 	return 0;
 }
 
-static int load_component(struct xk_obj *o)
-{
-	int err;
-
-	xk_note_reset();
-	err = bpf_object__load(o->obj);
-	if (err) {
-		xk_error(XK_EXIT_FAIL, "cannot load '%s' (%s): %s", o->word, o->path, strerror(-err));
-		xk_load_hint(o->word);
-		return XK_EXIT_FAIL;
-	}
-	return 0;
-}
-
 int xk_dispatch_load_probe(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 			   const char *ifname)
 {
@@ -171,7 +131,7 @@ int xk_dispatch_load_probe(struct xk_obj *o, const struct xk_xdp_hook *h, int sl
 		return err;
 	slot_func(&cfg, slot, func, sizeof(func));
 	err = prepare_component(o, main_fd(h), func);
-	return err ? err : load_component(o);
+	return err ? err : xk_obj_load(o);
 }
 
 /* BTF id of function name in the BTF the kernel holds for program prog_fd; <= 0 when not found. */
@@ -320,7 +280,7 @@ int xk_dispatch_replace(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 	slot_func(&cfg, slot, func, sizeof(func));
 	ret = prepare_component(o, disp_fd, func);
 	if (!ret)
-		ret = load_component(o);
+		ret = xk_obj_load(o);
 	if (ret)
 		goto out;
 	/* Every component linked to the new dispatcher; the others stay linked to the old one too
@@ -340,7 +300,7 @@ int xk_dispatch_replace(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 			goto out;
 		}
 	}
-	libxdp_dir(dir, sizeof(dir));
+	xk_libxdp_dir(dir, sizeof(dir));
 	if (snprintf(new_dir, sizeof(new_dir), "%s/dispatch-%d-%u", dir, ifindex,
 		     fd_prog_id(disp_fd)) >= (int)sizeof(new_dir) ||
 	    snprintf(old_dir, sizeof(old_dir), "%s/dispatch-%d-%u", dir, ifindex, h->main_id) >=
@@ -348,7 +308,7 @@ int xk_dispatch_replace(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 		ret = xk_error(XK_EXIT_ENV, "libxdp's state directory %s has too long a path", dir);
 		goto out;
 	}
-	lock = libxdp_lock();
+	lock = xk_libxdp_lock();
 	err = lock < 0 ? lock : pin_state(new_dir, n, link_fds, prog_fds);
 	if (lock >= 0)
 		close(lock);
@@ -364,7 +324,7 @@ int xk_dispatch_replace(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 		xk_note_reset();
 		err = bpf_xdp_attach(ifindex, disp_fd, flags | XDP_FLAGS_REPLACE, &xo);
 	}
-	lock = libxdp_lock();
+	lock = xk_libxdp_lock();
 	unpin_state(err ? new_dir : old_dir, n);
 	if (lock >= 0)
 		close(lock);

@@ -79,14 +79,7 @@ static int load_like(struct xk_attach_args *a, struct xk_obj *o, const struct xk
 			return xk_error(XK_EXIT_FAIL, "cannot turn on multi-buffer support for '%s' (%s): %s",
 					o->word, o->path, strerror(-err));
 	}
-	xk_note_reset();
-	err = bpf_object__load(o->obj);
-	if (err) {
-		xk_error(XK_EXIT_FAIL, "cannot load '%s' (%s): %s", o->word, o->path, strerror(-err));
-		xk_load_hint(o->word);
-		return XK_EXIT_FAIL;
-	}
-	return 0;
+	return xk_obj_load(o);
 }
 
 /* Another build of the program runs there: say what differs and the ways on. */

@@ -27,6 +27,8 @@ struct bpf_program *xk_attach_prog(const struct xk_attach_args *a, const struct 
 
 /* After a failed load: the verifier's refusal or libbpf's reason, where to look (attach.c). */
 void xk_load_hint(const char *word);
+/* Load o into the kernel; on failure say so in one line with that hint. 0 or XK_EXIT_FAIL. */
+int xk_obj_load(struct xk_obj *o);
 
 /* ---- what is on the hook (replace.c) ---- */
 

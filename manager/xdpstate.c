@@ -18,12 +18,28 @@
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 
-/* libxdp's state directory: $LIBXDP_BPFFS/xdp, else /sys/fs/bpf/xdp. */
-static void state_dir(char *buf, size_t len)
+void xk_libxdp_dir(char *buf, size_t len)
 {
 	const char *bpffs = getenv("LIBXDP_BPFFS");
 
 	snprintf(buf, len, "%s/xdp", bpffs && *bpffs ? bpffs : "/sys/fs/bpf");
+}
+
+int xk_libxdp_lock(void)
+{
+	char dir[PATH_MAX];
+	int fd;
+
+	xk_libxdp_dir(dir, sizeof(dir));
+	fd = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	if (fd < 0)
+		return -errno;
+	while (flock(fd, LOCK_EX))
+		if (errno != EINTR) {
+			close(fd);
+			return -errno;
+		}
+	return fd;
 }
 
 /* Does ifindex of the current network namespace run prog id in any XDP mode? */
@@ -155,7 +171,7 @@ int xk_xdpstate_stale(struct xk_xdpstate **out)
 	DIR *d;
 
 	*out = NULL;
-	state_dir(dir, sizeof(dir));
+	xk_libxdp_dir(dir, sizeof(dir));
 	d = opendir(dir);
 	if (!d)
 		return errno == ENOENT ? 0 : -errno;
@@ -221,22 +237,15 @@ void xk_xdpstate_free(struct xk_xdpstate *s, int n)
 
 int xk_xdpstate_remove(const struct xk_xdpstate *s)
 {
-	char dir[PATH_MAX], path[PATH_MAX + 300];
+	char path[PATH_MAX + 300];
 	struct dirent *e;
 	int lock, err = 0;
 	DIR *d;
 
-	/* libxdp's lock (a flock on its directory, xdp_lock_acquire), so that no libxdp call reads or
-	 * writes this state meanwhile. */
-	state_dir(dir, sizeof(dir));
-	lock = open(dir, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	/* So that no libxdp call reads or writes this state meanwhile. */
+	lock = xk_libxdp_lock();
 	if (lock < 0)
-		return -errno;
-	while (flock(lock, LOCK_EX))
-		if (errno != EINTR) {
-			err = -errno;
-			goto out;
-		}
+		return lock;
 	if (runs_here(s->ifindex, s->disp_id)) {
 		err = -EBUSY;
 		goto out;

@@ -6,7 +6,15 @@
 
 #include <limits.h>
 #include <stdbool.h>
+#include <stddef.h>
 #include <linux/types.h>
+
+/* libxdp's state directory: $LIBXDP_BPFFS/xdp, else /sys/fs/bpf/xdp (as libxdp finds it). */
+void xk_libxdp_dir(char *buf, size_t len);
+/* libxdp's lock, as xdp_lock_acquire takes it: a flock on that directory. Returns the fd to close,
+ * or -errno. Never held across a libxdp call (libxdp takes it itself, on a descriptor of its own,
+ * and would wait for us). */
+int xk_libxdp_lock(void);
 
 struct xk_xdpstate {
 	char path[PATH_MAX];
