@@ -45,6 +45,13 @@ endif
 USER_CFLAGS := $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror -Iinclude $(XDP_CFLAGS) -MMD -MP \
 	-DXDPKIT_LIBDIR='"$(PREFIX)/lib/xdpkit"' -DXDPKIT_VERSION='"$(VERSION)"'
 
+# What is built with PREFIX in it (the manager's object directory, xdpkit.pc, the man pages, the units)
+# depends on this file, rewritten only when PREFIX changes: `make PREFIX=/usr` after a default build
+# rebuilds them instead of installing files that point into /usr/local.
+PREFIX_STAMP := $(BUILD)/.prefix
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(PREFIX_STAMP) 2>/dev/null)" = "$(PREFIX)" ] || \
+	echo "$(PREFIX)" >$(PREFIX_STAMP); })
+
 MANAGER_SRCS := $(wildcard manager/*.c)
 MANAGER_OBJS := $(patsubst manager/%.c,$(BUILD)/manager/%.o,$(MANAGER_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -55,7 +62,7 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 TEST_OBJS := $(patsubst tests/e2e/objs/%.bpf.c,$(BUILD)/test-objs/%.bpf.o,$(wildcard tests/e2e/objs/*.bpf.c))
 
 .PHONY: all progs manager clean test test-hardening test-unit test-e2e test-vm test-vm-e2e bench demo install uninstall test-install deps test-verifier
-.PHONY: stress test-stress
+.PHONY: stress test-stress test-man test-package
 all: progs manager
 progs: $(BPF_OBJS)
 manager: $(if $(MANAGER_SRCS),$(BUILD)/xdpkit)
@@ -71,7 +78,7 @@ $(BUILD)/$(1).bpf.o: progs/$($(1)_SRC).bpf.c | $(BUILD)
 endef
 $(foreach v,$(VARIANTS),$(eval $(call variant_rule,$(v))))
 
-$(BUILD)/manager/%.o: manager/%.c | $(BUILD)
+$(BUILD)/manager/%.o: manager/%.c $(PREFIX_STAMP) | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) -c $< -o $@
 
@@ -125,7 +132,7 @@ test-vm: all $(TEST_OBJS)
 test-vm-e2e: all $(TEST_OBJS)
 	scripts/vmtest.sh all e2e
 
-test: test-unit test-hardening test-fuzz test-verifier test-install test-e2e test-stress test-vm
+test: test-unit test-hardening test-fuzz test-verifier test-man test-install test-package test-e2e test-stress test-vm
 
 # The manager and the unit-test binary carry the hardening asked for above (readelf, as
 # hardening-check reads it).
@@ -178,28 +185,88 @@ test-stress: $(STRESS_DEPS)
 stress: $(STRESS_DEPS)
 	tests/stress/run.sh full
 
-# What `make install` puts under $(DESTDIR)$(PREFIX): the manager, the collection's objects, and the
-# headers (include/xdpkit) as an API for programs of your own, found through pkg-config (xdpkit.pc:
-# `clang -target bpf $(pkg-config --cflags xdpkit) ...`). `make uninstall` removes exactly these.
-PUBLIC_HEADERS := $(wildcard include/xdpkit/*.h)
+# Man pages of the collection: docs/<prog>.md -> build/man/xdpkit-<prog>.7. scripts/manpage.py gives the
+# doc a man page's sections (NAME, SYNOPSIS from the object's sections, MAPS, VERDICTS, ATTACHING, ...) and
+# the installed paths; go-md2man (Debian package go-md2man) writes the roff. A variant's object is on its
+# source program's page (hello_drop on xdpkit-hello.7).
+PYTHON ?= python3
+GO_MD2MAN ?= go-md2man
+MAN_PROGS := $(filter $(PROGS),$(patsubst docs/%.md,%,$(wildcard docs/*.md)))
+PROG_MANS := $(patsubst %,$(BUILD)/man/xdpkit-%.7,$(MAN_PROGS))
 
-$(BUILD)/xdpkit.pc: xdpkit.pc.in Makefile | $(BUILD)
+$(BUILD)/man/xdpkit-%.7: docs/%.md $(BUILD)/%.bpf.o scripts/manpage.py $(PREFIX_STAMP)
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D) && $(PYTHON) scripts/manpage.py $< $(PREFIX) $(VERSION) \
+		$(filter %.bpf.o,$^) >$@.md && $(GO_MD2MAN) -in $@.md -out $@ && rm -f $@.md
+$(foreach v,$(VARIANTS),$(eval $(BUILD)/man/xdpkit-$($(v)_SRC).7: $(BUILD)/$(v).bpf.o))
+
+# `man` and `completion` gather every generated page and the bash completion (the manager's own xdpkit.8
+# and build/completion/xdpkit come from its option tables); make install installs whatever they made.
+.PHONY: man completion
+man: $(PROG_MANS)
+completion:
+
+# systemd units (systemd/*.service, ...) with @SBINDIR@ replaced by where xdpkit is installed.
+UNITS := $(wildcard systemd/*.service systemd/*.socket systemd/*.timer)
+BUILT_UNITS := $(patsubst systemd/%,$(BUILD)/systemd/%,$(UNITS))
+
+$(BUILD)/systemd/%: systemd/% $(PREFIX_STAMP)
+	$(Q)mkdir -p $(@D) && sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' $< >$@
+
+# What `make install` puts under $(DESTDIR)$(PREFIX): the manager, the collection's objects, the headers
+# (include/xdpkit) as an API for programs of your own, found through pkg-config (xdpkit.pc:
+# `clang -target bpf $(pkg-config --cflags xdpkit) ...`), the man pages, the bash completion, the systemd
+# units (SYSTEMDUNITDIR) and the docs. `make uninstall` removes exactly these.
+PUBLIC_HEADERS := $(wildcard include/xdpkit/*.h)
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/xdpkit
+DOC_FILES := $(wildcard docs/*.md)
+
+$(BUILD)/xdpkit.pc: xdpkit.pc.in Makefile $(PREFIX_STAMP) | $(BUILD)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
 
-install: all $(BUILD)/xdpkit.pc
+install: all man completion $(BUILD)/xdpkit.pc $(BUILT_UNITS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xdpkit \
-		$(DESTDIR)$(PREFIX)/include/xdpkit $(DESTDIR)$(PREFIX)/lib/pkgconfig
+		$(DESTDIR)$(PREFIX)/include/xdpkit $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(DOCDIR)/docs
 	install -m 0755 $(BUILD)/xdpkit $(DESTDIR)$(PREFIX)/sbin/xdpkit
 	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/xdpkit/
 	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/xdpkit/
 	install -m 0644 $(BUILD)/xdpkit.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/xdpkit.pc
+	for page in $(BUILD)/man/*.[1-8]; do [ ! -e "$$page" ] || \
+		install -D -m 0644 "$$page" "$(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}" || exit 1; done
+	[ ! -e $(BUILD)/completion/xdpkit ] || \
+		install -D -m 0644 $(BUILD)/completion/xdpkit $(DESTDIR)$(BASHCOMPDIR)/xdpkit
+	$(if $(BUILT_UNITS),install -d $(DESTDIR)$(SYSTEMDUNITDIR))
+	$(if $(BUILT_UNITS),install -m 0644 $(BUILT_UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/)
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	$(if $(DOC_FILES),install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/docs/)
+
+# Every page make man may have made (the tree's, and build/man's when it is there).
+MAN_NAMES := $(sort $(notdir $(PROG_MANS) $(wildcard $(BUILD)/man/*.[1-8])) xdpkit.8)
 
 # Our files, then our own directories if that left them empty (never a shared one such as sbin).
 uninstall:
 	rm -f $(DESTDIR)$(PREFIX)/sbin/xdpkit $(DESTDIR)$(PREFIX)/lib/pkgconfig/xdpkit.pc
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/lib/xdpkit/,$(notdir $(BPF_OBJS)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/include/xdpkit/,$(notdir $(PUBLIC_HEADERS)))
-	-rmdir $(DESTDIR)$(PREFIX)/lib/xdpkit $(DESTDIR)$(PREFIX)/include/xdpkit 2>/dev/null
+	rm -f $(foreach m,$(MAN_NAMES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(m))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/xdpkit
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS)))
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/docs/,$(notdir $(DOC_FILES)))
+	-rmdir $(DESTDIR)$(PREFIX)/lib/xdpkit $(DESTDIR)$(PREFIX)/include/xdpkit \
+		$(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# The program pages: no man warnings, their sections and recipes, MAPS against the objects' BTF.
+test-man: man
+	PREFIX=$(PREFIX) tests/manpages.sh
+
+# The Debian package, built in a temporary copy of the tree: its files, lintian, an apt install into a
+# fresh bookworm root when one is at hand.
+test-package:
+	tests/package.sh
 
 # Install into a temporary DESTDIR, check every file, build a program of one's own against the
 # installed headers and see it counted by the installed xdpkit; uninstall leaves nothing.
