@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # xdpkit build: every progs/<name>.bpf.c becomes build/<name>.bpf.o; the manager becomes build/xdpkit.
 # `make V=1` shows full commands. Adding a program is adding one file.
 
@@ -62,7 +63,7 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 TEST_OBJS := $(patsubst tests/e2e/objs/%.bpf.c,$(BUILD)/test-objs/%.bpf.o,$(wildcard tests/e2e/objs/*.bpf.c))
 
 .PHONY: all progs manager clean test test-hardening test-unit test-e2e test-vm test-vm-e2e bench demo install uninstall test-install deps test-verifier
-.PHONY: stress test-stress test-man test-package
+.PHONY: stress test-stress test-man test-package format format-check spdx-check
 all: progs manager
 progs: $(BPF_OBJS)
 manager: $(if $(MANAGER_SRCS),$(BUILD)/xdpkit)
@@ -132,7 +133,7 @@ test-vm: all $(TEST_OBJS)
 test-vm-e2e: all $(TEST_OBJS)
 	scripts/vmtest.sh all e2e
 
-test: test-unit test-hardening test-fuzz test-verifier test-man test-install test-package test-e2e test-stress test-vm
+test: format-check test-unit test-hardening test-fuzz test-verifier test-man test-install test-package test-e2e test-stress test-vm
 
 # The manager and the unit-test binary carry the hardening asked for above (readelf, as
 # hardening-check reads it).
@@ -272,6 +273,24 @@ test-package:
 # installed headers and see it counted by the installed xdpkit; uninstall leaves nothing.
 test-install: all
 	tests/install.sh
+
+# One formatting for every C file (.clang-format, kernel style at 100 columns, strings never split):
+# `make format` applies it; `make format-check` (in make test, for CI) lists the files that differ and
+# the source files without an SPDX line (scripts/spdx-check.sh), and fails if there is one.
+CLANG_FORMAT ?= clang-format
+FORMAT_FILES = $(shell git ls-files -co --exclude-standard '*.c' '*.h' 2>/dev/null)
+
+format:
+	$(Q)$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+format-check: spdx-check
+	$(Q)bad=$$(for f in $(FORMAT_FILES); do \
+		$(CLANG_FORMAT) --dry-run -Werror "$$f" >/dev/null 2>&1 || echo "  $$f"; done); \
+	[ -z "$$bad" ] || { echo "format-check: these differ from .clang-format (make format fixes them):"; \
+		echo "$$bad"; exit 1; }
+
+spdx-check:
+	$(Q)scripts/spdx-check.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Shared plumbing of the manager: errors, verb dispatch, root and bpffs checks, finding collection objects. */
 #include "xdpkit.h"
 

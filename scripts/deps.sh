@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Install the Debian packages xdpkit needs to build, test, demo and benchmark; does nothing when all are present.
 # Usage: scripts/deps.sh [build|test|vm|bench|all]   (default: all)
 set -eu

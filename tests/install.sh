@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/install.sh: `make install` into a temporary DESTDIR puts exactly the manager, the collection's
 # objects, the public headers, xdpkit.pc, the man pages (each renders without a warning), the bash
 # completion and the systemd units (when the build made them) and the docs there, each with its mode; a program of one's own built with
