@@ -232,6 +232,9 @@ int do_check(int argc, char **argv)
 		jw_obj_end(w);
 		jw_free(w);
 	}
+	/* With --json the document above is the whole answer ("rejected"); one more would break it. */
+	if (rejected && xk.json)
+		return XK_EXIT_FAIL;
 	if (rejected)
 		return xk_error(XK_EXIT_FAIL, "'%s': %d of %d program(s) did not load; see above%s", path, rejected, n,
 				xk.verbose ? "" : " (-v shows the whole verifier log)");

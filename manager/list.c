@@ -112,10 +112,6 @@ int do_list(int argc, char **argv)
 	return XK_EXIT_OK;
 }
 
-static void list_more(FILE *f)
-{
-	fprintf(f, "The collection directory here: %s\n", xk.prog_dir ? xk.prog_dir : "none found");
-}
 
 const struct xk_verb xk_verb_list = {
 	.name = "list",
@@ -123,7 +119,6 @@ const struct xk_verb xk_verb_list = {
 	.synopsis = "[--json] list",
 	.description = "The program collection: each object with the hooks it has and its one-line "
 		       "summary. Set XDPKIT_PROG_DIR to list another directory.",
-	.more = list_more,
 	.max_words = -1,
 	.fn = do_list,
 };

@@ -269,9 +269,13 @@ int main(int argc, char **argv)
 	xk.prog_dir = find_prog_dir();
 	if (argc < 2 || xk_is_help(argv[1]))
 		return xk_verb_help.fn(argc - 1, argv + 1);
-	/* Completion asks before anything is checked or mounted, and never fails aloud. */
-	if (!strcmp(argv[1], xk_verb_complete.name))
+	/* Completion asks before anything is checked or mounted, in the namespace asked for, and
+	 * never fails aloud. */
+	if (!strcmp(argv[1], xk_verb_complete.name)) {
+		if (!freopen("/dev/null", "w", stderr) || (netns && xk_netns_enter(netns)))
+			return XK_EXIT_OK;
 		return xk_verb_complete.fn(argc - 1, argv + 1);
+	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("xdpkit %s (libbpf %s)\n", XDPKIT_VERSION, libbpf_version_string());
 		return XK_EXIT_OK;

@@ -88,7 +88,7 @@ static void md_opt(FILE *f, const struct xk_opt *o)
 	fprintf(f, "\n:   ");
 	md_text(f, o->help);
 	if (o->complete == XK_C_WORDS) {
-		fprintf(f, " (");
+		fprintf(f, " (one of: ");
 		if (o->words)
 			md_text(f, o->words);
 		else
@@ -106,7 +106,7 @@ static void md_verb(FILE *f, const struct xk_verb *v)
 	FILE *mem;
 	int i;
 
-	fprintf(f, "## xdpkit ");
+	fprintf(f, "### xdpkit ");
 	md_text(f, v->name);
 	fprintf(f, "\n\n");
 	for (s = v->synopsis; *s;) {
@@ -160,8 +160,10 @@ static void man_options(void)
 
 static void dump_opt(const char *verb, const struct xk_opt *o)
 {
-	printf("%s\t--%s\t%s%c\t%s\t%s", verb, o->name, o->shrt ? "-" : "", o->shrt ? o->shrt : ' ',
-	       o->arg ? o->arg : "", kind_names[o->complete]);
+	char shrt[3] = { '-', o->shrt, 0 };
+
+	printf("%s\t--%s\t%s\t%s\t%s", verb, o->name, o->shrt ? shrt : "", o->arg ? o->arg : "",
+	       kind_names[o->complete]);
 	if (o->complete == XK_C_WORDS) {
 		putchar(':');
 		print_words(stdout, o);
@@ -290,6 +292,23 @@ static const char bash_body[] =
 	"\t((c == 1)) && echo \"$m\"\n"
 	"}\n"
 	"\n"
+	"# Interfaces of the namespace the command runs in (-n NETNS: ip -n's view).\n"
+	"_xdpkit_ifaces()\n"
+	"{\n"
+	"\tlocal i ns=\n"
+	"\tfor ((i = 1; i < ${#_xdpkit_cmd[@]}; i++)); do\n"
+	"\t\tcase ${_xdpkit_cmd[i]} in\n"
+	"\t\t-n | --netns) ns=${_xdpkit_cmd[i + 1]} ;;\n"
+	"\t\t--netns=*) ns=${_xdpkit_cmd[i]#--netns=} ;;\n"
+	"\t\tesac\n"
+	"\tdone\n"
+	"\tif [[ -n $ns ]]; then\n"
+	"\t\tip -n \"$ns\" -o link show 2>/dev/null | awk -F': ' '{ sub(/@.*/, \"\", $2); print $2 }'\n"
+	"\telse\n"
+	"\t\tls /sys/class/net 2>/dev/null\n"
+	"\tfi\n"
+	"}\n"
+	"\n"
 	"# Complete cur by a kind from the tables: iface, prog, object, map, file, dir, netns, words:...\n"
 	"_xdpkit_kind()\n"
 	"{\n"
@@ -300,9 +319,9 @@ static const char bash_body[] =
 	"\t\tIFS=$' \\t\\n'\n"
 	"\t\tCOMPREPLY=($(compgen -P \"$pre\" -W \"${kind#words:}\" -- \"$cur\")) ;;\n"
 	"\tiface)\n"
-	"\t\tCOMPREPLY=($(compgen -W \"$(ls /sys/class/net 2>/dev/null)\" -- \"$cur\")) ;;\n"
+	"\t\tCOMPREPLY=($(compgen -W \"$(_xdpkit_ifaces)\" -- \"$cur\")) ;;\n"
 	"\tifprog)\n"
-	"\t\tCOMPREPLY=($(compgen -W \"$(ls /sys/class/net 2>/dev/null)\n"
+	"\t\tCOMPREPLY=($(compgen -W \"$(_xdpkit_ifaces)\n"
 	"$(\"${_xdpkit_cmd[@]}\" __complete programs 2>/dev/null)\" -- \"$cur\")) ;;\n"
 	"\tprog)\n"
 	"\t\tCOMPREPLY=($(compgen -W \"$(\"${_xdpkit_cmd[@]}\" __complete programs 2>/dev/null)\" -- \"$cur\")\n"
@@ -312,7 +331,7 @@ static const char bash_body[] =
 	"\t\tCOMPREPLY=($(compgen -f -X '!*.o' -- \"$cur\") $(compgen -d -S / -- \"$cur\"))\n"
 	"\t\tcompopt -o filenames -o nospace 2>/dev/null ;;\n"
 	"\tmap)\n"
-	"\t\tCOMPREPLY=($(compgen -W \"$(\"${_xdpkit_cmd[@]}\" __complete maps 2>/dev/null)\" -- \"$cur\")) ;;\n"
+	"\t\tCOMPREPLY=($(compgen -W \"$(\"${_xdpkit_cmd[@]}\" __complete maps 2>/dev/null | sort -u)\" -- \"$cur\")) ;;\n"
 	"\tfile)\n"
 	"\t\tCOMPREPLY=($(compgen -f -- \"$cur\"))\n"
 	"\t\tcompopt -o filenames 2>/dev/null ;;\n"
@@ -341,14 +360,16 @@ static const char bash_body[] =
 	"\tfor ((i = 1; i < cword; i++)); do\n"
 	"\t\tw=${words[i]}\n"
 	"\t\tif [[ -n $want ]]; then\n"
-	"\t\t\t[[ $want == --pin-root ]] && _xdpkit_cmd+=(--pin-root \"$w\")\n"
+	"\t\t\tcase $want in\n"
+	"\t\t\t--pin-root | --netns | -n) _xdpkit_cmd+=(\"$want\" \"$w\") ;;\n"
+	"\t\t\tesac\n"
 	"\t\t\twant=\n"
 	"\t\t\tcontinue\n"
 	"\t\tfi\n"
 	"\t\tif [[ -z $dashes && $w == -* && $w != - && $w != -[0-9]* ]]; then\n"
 	"\t\t\tcase $w in\n"
 	"\t\t\t--) dashes=1 ;;\n"
-	"\t\t\t--pin-root=*) _xdpkit_cmd+=(\"$w\") ;;\n"
+	"\t\t\t--pin-root=* | --netns=*) _xdpkit_cmd+=(\"$w\") ;;\n"
 	"\t\t\t--*=*) ;;\n"
 	"\t\t\t*) [[ -n $(_xdpkit_optkind \"$key:$w\")$(_xdpkit_optkind \"global:$w\") ]] && want=$w ;;\n"
 	"\t\t\tesac\n"
