@@ -45,6 +45,7 @@ enum xk_complete {
 	XK_C_WORDS,   /* one of .words (or what .words_fn prints) */
 	XK_C_IFPROG,  /* an interface or an attached program's name */
 	XK_C_SUBVERB, /* one of the verb's sub-commands */
+	XK_C_VERB,    /* one of xdpkit's verbs */
 	XK_C_REPEAT,  /* in .pos: the word before it repeats for every further word */
 };
 

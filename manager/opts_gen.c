@@ -12,7 +12,8 @@ static const char *const kind_names[] = {
 	[XK_C_NONE] = "none",	[XK_C_IFACE] = "iface", [XK_C_PROG] = "prog",
 	[XK_C_OBJECT] = "object", [XK_C_MAP] = "map",	[XK_C_FILE] = "file",
 	[XK_C_DIR] = "dir",	[XK_C_NETNS] = "netns", [XK_C_WORDS] = "words",
-	[XK_C_IFPROG] = "ifprog", [XK_C_SUBVERB] = "subverb", [XK_C_REPEAT] = "+",
+	[XK_C_IFPROG] = "ifprog", [XK_C_SUBVERB] = "subverb", [XK_C_VERB] = "verb",
+	[XK_C_REPEAT] = "+",
 };
 
 static void print_words(FILE *f, const struct xk_opt *o)
@@ -338,6 +339,9 @@ static const char bash_body[] =
 	"\tdir)\n"
 	"\t\tCOMPREPLY=($(compgen -P \"$pre\" -d -- \"$cur\"))\n"
 	"\t\tcompopt -o filenames 2>/dev/null ;;\n"
+	"\tverb)\n"
+	"\t\tIFS=$' \\t\\n'\n"
+	"\t\tCOMPREPLY=($(compgen -W \"$_xdpkit_verbs\" -- \"$cur\")) ;;\n"
 	"\tnetns)\n"
 	"\t\tCOMPREPLY=($(compgen -W \"$(ls /run/netns 2>/dev/null)\" -- \"$cur\")) ;;\n"
 	"\tesac\n"
@@ -501,12 +505,16 @@ static int do_help(int argc, char **argv)
 	return XK_EXIT_OK;
 }
 
+static const enum xk_complete help_pos[] = { XK_C_VERB };
+
 const struct xk_verb xk_verb_help = {
 	.name = "help",
 	.summary = "this text; 'xdpkit help VERB' shows a verb's options",
 	.synopsis = "help [VERB [COMMAND]]",
 	.description = "The verbs, the global options and the exit codes; with VERB, what 'xdpkit "
 		       "VERB --help' shows.",
+	.pos = help_pos,
+	.npos = 1,
 	.max_words = -1,
 	.fn = do_help,
 };

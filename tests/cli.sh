@@ -122,6 +122,8 @@ check_eq "xdpkit attach --mo -> --mode" --mode "$(complete_words xdpkit attach -
 check_eq "xdpkit attach --mode '' -> native skb" "native skb" "$(echo $(complete_words xdpkit attach --mode ''))"
 check_eq "xdpkit attach --mode=s -> --mode=skb" "--mode=skb" "$(complete_words xdpkit attach --mode=s)"
 check_eq "xdpkit -j st -> status stats" "status stats" "$(echo $(complete_words xdpkit -j st))"
+check_eq "xdpkit help at -> attach" attach "$(complete_words xdpkit help at)"
+check_eq "xdpkit help map set: that command's help" "$("$X" map set --help)" "$("$X" help map set)"
 check_eq "xdpkit map '' -> its commands" "show dump get set del load" "$(echo $(complete_words xdpkit map ''))"
 check_eq "xdpkit map upd --p (alias of set: no --per-cpu)" "" "$(complete_words xdpkit map upd --p)"
 check_has "xdpkit map dump --p -> --per-cpu" "--per-cpu" "$(complete_words xdpkit map dump --p)"
