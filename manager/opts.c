@@ -230,7 +230,8 @@ void xk_opts_help(const struct xk_verb *v, FILE *f)
 	}
 	fprintf(f, "\nOptions:\n");
 	for (i = 0; v->opts && v->opts[i].name; i++)
-		xk_print_opt(f, &v->opts[i]);
+		if (!v->opts[i].hidden)
+			xk_print_opt(f, &v->opts[i]);
 	xk_print_opt(f, &help_opt);
 	if (v->more) {
 		fputc('\n', f);

@@ -59,6 +59,7 @@ struct xk_opt {
 	const char *words;     /* XK_C_WORDS: the values, separated by spaces */
 	void (*words_fn)(FILE *f); /* or: prints them, separated by spaces */
 	const char *missing;   /* globals: what the value is, after "--name needs " */
+	bool hidden;	       /* parsed, never shown (help's generator switches) */
 };
 
 struct xk_verb {

@@ -125,7 +125,8 @@ static void md_verb(FILE *f, const struct xk_verb *v)
 		fprintf(f, "\n\n");
 	}
 	for (i = 0; v->opts && v->opts[i].name; i++)
-		md_opt(f, &v->opts[i]);
+		if (!v->opts[i].hidden)
+			md_opt(f, &v->opts[i]);
 	if (v->more) {
 		mem = open_memstream(&block, &len);
 		if (mem) {
@@ -178,7 +179,8 @@ static void dump_verb(const struct xk_verb *v)
 
 	printf("%s\t-\t-\t-\t%s\n", v->name, v->hidden ? "hidden" : "verb");
 	for (i = 0; v->opts && v->opts[i].name; i++)
-		dump_opt(v->name, &v->opts[i]);
+		if (!v->opts[i].hidden)
+			dump_opt(v->name, &v->opts[i]);
 	for (i = 0; v->subs && v->subs[i]; i++)
 		dump_verb(v->subs[i]);
 }
@@ -220,7 +222,7 @@ static void bash_opt_cases(const char *key, const struct xk_opt *opts)
 	int i;
 
 	for (i = 0; opts && opts[i].name; i++) {
-		if (!opts[i].arg)
+		if (!opts[i].arg || opts[i].hidden)
 			continue;
 		printf("\t%s:--%s", key, opts[i].name);
 		if (opts[i].shrt)
@@ -239,6 +241,8 @@ static void bash_verb_data(const struct xk_verb *v)
 	key_of(v, key, sizeof(key));
 	printf("_xdpkit_opts_%s='", key);
 	for (i = 0; v->opts && v->opts[i].name; i++) {
+		if (v->opts[i].hidden)
+			continue;
 		printf("--%s ", v->opts[i].name);
 		if (v->opts[i].shrt)
 			printf("-%c ", v->opts[i].shrt);
@@ -468,42 +472,68 @@ static void bash_completion(void)
 	printf("\tesac\n}\n\n%s", bash_body);
 }
 
+enum { GEN_MAN_VERBS = 1, GEN_MAN_OPTIONS, GEN_BASH, GEN_DUMP };
+
+static int help_opt(void *ctx, int key, const char *val)
+{
+	(void)val;
+	*(int *)ctx = key;
+	return 0;
+}
+
 static int do_help(int argc, char **argv)
 {
-	int i;
+	struct xk_words w;
+	int gen = 0, i, j, err;
 
-	if (argc < 2) {
+	err = xk_opts_parse(&xk_verb_help, argc, argv, help_opt, &gen, &w);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
+	switch (gen) {
+	case GEN_MAN_VERBS:
+		man_verbs();
+		return XK_EXIT_OK;
+	case GEN_MAN_OPTIONS:
+		man_options();
+		return XK_EXIT_OK;
+	case GEN_BASH:
+		bash_completion();
+		return XK_EXIT_OK;
+	case GEN_DUMP:
+		dump_tables();
+		return XK_EXIT_OK;
+	}
+	if (!w.n) {
 		top_help();
 		return XK_EXIT_OK;
 	}
-	if (!strcmp(argv[1], "--man-verbs")) {
-		man_verbs();
-	} else if (!strcmp(argv[1], "--man-options")) {
-		man_options();
-	} else if (!strcmp(argv[1], "--bash-completion")) {
-		bash_completion();
-	} else if (!strcmp(argv[1], "--dump")) {
-		dump_tables();
-	} else if (!strcmp(argv[1], "--help") || !strcmp(argv[1], "-h")) {
-		top_help();
-	} else {
-		/* xdpkit help VERB [SUB]: that verb's help */
-		for (i = 0; xk_verbs[i]; i++) {
-			const struct xk_verb *v = xk_verbs[i];
-			int j;
+	/* xdpkit help VERB [COMMAND]: that verb's help */
+	for (i = 0; xk_verbs[i]; i++) {
+		const struct xk_verb *v = xk_verbs[i];
 
-			if (strcmp(v->name, argv[1]) || v->hidden)
-				continue;
-			for (j = 0; argc > 2 && v->subs && v->subs[j]; j++)
-				if (!strcmp(strrchr(v->subs[j]->name, ' ') + 1, argv[2]))
-					v = v->subs[j];
-			xk_opts_help(v, stdout);
-			return XK_EXIT_OK;
-		}
-		return xk_error(XK_EXIT_USAGE, "help: no verb '%s'; try 'xdpkit help'", argv[1]);
+		if (strcmp(v->name, w.pos[0]) || v->hidden)
+			continue;
+		for (j = 0; w.n > 1 && v->subs && v->subs[j]; j++)
+			if (!strcmp(strrchr(v->subs[j]->name, ' ') + 1, w.pos[1]))
+				v = v->subs[j];
+		xk_opts_help(v, stdout);
+		return XK_EXIT_OK;
 	}
-	return XK_EXIT_OK;
+	return xk_error(XK_EXIT_USAGE, "help: no verb '%s'; try 'xdpkit help'", w.pos[0]);
 }
+
+/* The generators the build runs (Makefile: man, completion) and the tests' dump. */
+static const struct xk_opt help_opts[] = {
+	{ .name = "man-verbs", .key = GEN_MAN_VERBS, .hidden = true,
+	  .help = "xdpkit(8)'s VERBS, markdown for go-md2man" },
+	{ .name = "man-options", .key = GEN_MAN_OPTIONS, .hidden = true,
+	  .help = "xdpkit(8)'s OPTIONS, markdown for go-md2man" },
+	{ .name = "bash-completion", .key = GEN_BASH, .hidden = true,
+	  .help = "the bash completion script" },
+	{ .name = "dump", .key = GEN_DUMP, .hidden = true,
+	  .help = "every option: VERB, --long, -s, ARG, completion kind; tab-separated" },
+	{ 0 },
+};
 
 static const enum xk_complete help_pos[] = { XK_C_VERB };
 
@@ -513,8 +543,9 @@ const struct xk_verb xk_verb_help = {
 	.synopsis = "help [VERB [COMMAND]]",
 	.description = "The verbs, the global options and the exit codes; with VERB, what 'xdpkit "
 		       "VERB --help' shows.",
+	.opts = help_opts,
 	.pos = help_pos,
 	.npos = 1,
-	.max_words = -1,
+	.max_words = 2,
 	.fn = do_help,
 };
