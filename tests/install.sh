@@ -48,7 +48,8 @@ got=$(cd "$DEST" && find . -type f -printf '%p %m\n' | sed 's|^\.||' | sort)
 check_eq "every installed file with its mode, and nothing else" "$want" "$got"
 check_eq "no symlink or other non-file" "" "$(cd "$DEST" && find . ! -type f ! -type d)"
 check "the installed headers are the tree's" diff -r include/xdpkit "$DEST$PREFIX/include/xdpkit"
-check "the installed docs are the tree's" diff -r docs "$DEST$PREFIX/share/doc/xdpkit/docs"
+check "the installed docs are the tree's docs/*.md" sh -c 'for d in docs/*.md; do cmp "$d" "$1/${d##*/}" || exit 1; done' \
+	sh "$DEST$PREFIX/share/doc/xdpkit/docs"
 
 # Every installed page renders without a warning, and man finds it by name under the installed MANPATH.
 for page in "$DEST$PREFIX"/share/man/man*/*; do
