@@ -218,7 +218,8 @@ stress: $(STRESS_DEPS)
 # Man pages of the collection: docs/<prog>.md -> build/man/xdpkit-<prog>.7. scripts/manpage.py gives the
 # doc a man page's sections (NAME, SYNOPSIS from the object's sections, MAPS, VERDICTS, ATTACHING, ...) and
 # the installed paths; go-md2man (Debian package go-md2man) writes the roff. A variant's object is on its
-# source program's page (hello_drop on xdpkit-hello.7).
+# source program's page (hello_drop on xdpkit-hello.7). After .TH (which turns hyphenation back on):
+# no hyphenation and ragged right, so paths and commands stay whole.
 PYTHON ?= python3
 GO_MD2MAN ?= go-md2man
 MAN_PROGS := $(filter $(PROGS),$(patsubst docs/%.md,%,$(wildcard docs/*.md)))
@@ -227,7 +228,8 @@ PROG_MANS := $(patsubst %,$(BUILD)/man/xdpkit-%.7,$(MAN_PROGS))
 $(BUILD)/man/xdpkit-%.7: docs/%.md $(BUILD)/%.bpf.o scripts/manpage.py $(PREFIX_STAMP)
 	$(call msg,MAN,$@)
 	$(Q)mkdir -p $(@D) && $(PYTHON) scripts/manpage.py $< $(PREFIX) $(VERSION) \
-		$(filter %.bpf.o,$^) >$@.md && $(GO_MD2MAN) -in $@.md -out $@ && rm -f $@.md
+		$(filter %.bpf.o,$^) >$@.md && $(GO_MD2MAN) -in $@.md -out $@.tmp && rm -f $@.md && \
+		sed -e '/^\.TH /a .nh' -e '/^\.TH /a .ad l' $@.tmp >$@ && rm -f $@.tmp
 $(foreach v,$(VARIANTS),$(eval $(BUILD)/man/xdpkit-$($(v)_SRC).7: $(BUILD)/$(v).bpf.o))
 
 # `man` makes every page (the manager's xdpkit.8 above, from its option tables; these); make install
@@ -257,12 +259,12 @@ $(BUILD)/xdpkit.pc: xdpkit.pc.in Makefile $(PREFIX_STAMP) | $(BUILD)
 
 install: all man completion $(BUILD)/xdpkit.pc $(BUILT_UNITS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xdpkit \
-		$(DESTDIR)$(PREFIX)/include/xdpkit $(DESTDIR)$(PREFIX)/lib/pkgconfig \
+		$(DESTDIR)$(PREFIX)/include/xdpkit $(DESTDIR)$(PREFIX)/share/pkgconfig \
 		$(DESTDIR)$(DOCDIR)/docs
 	install -m 0755 $(BUILD)/xdpkit $(DESTDIR)$(PREFIX)/sbin/xdpkit
 	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/xdpkit/
 	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/xdpkit/
-	install -m 0644 $(BUILD)/xdpkit.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/xdpkit.pc
+	install -m 0644 $(BUILD)/xdpkit.pc $(DESTDIR)$(PREFIX)/share/pkgconfig/xdpkit.pc
 	for page in $(BUILD)/man/*.[1-8]; do [ ! -e "$$page" ] || \
 		install -D -m 0644 "$$page" "$(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}" || exit 1; done
 	[ ! -e $(BUILD)/completion/xdpkit ] || \
@@ -277,7 +279,7 @@ MAN_NAMES := $(sort $(notdir $(PROG_MANS) $(wildcard $(BUILD)/man/*.[1-8])) xdpk
 
 # Our files, then our own directories if that left them empty (never a shared one such as sbin).
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/xdpkit $(DESTDIR)$(PREFIX)/lib/pkgconfig/xdpkit.pc
+	rm -f $(DESTDIR)$(PREFIX)/sbin/xdpkit $(DESTDIR)$(PREFIX)/share/pkgconfig/xdpkit.pc
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/lib/xdpkit/,$(notdir $(BPF_OBJS)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/include/xdpkit/,$(notdir $(PUBLIC_HEADERS)))
 	rm -f $(foreach m,$(MAN_NAMES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(m))

@@ -30,7 +30,7 @@ check "make install DESTDIR=... PREFIX=$PREFIX" make -s install DESTDIR="$DEST" 
 # the manager's xdpkit.8, the completion and the units when the build (and the tree) has them.
 want=$( {
 	echo "$PREFIX/sbin/xdpkit 755"
-	echo "$PREFIX/lib/pkgconfig/xdpkit.pc 644"
+	echo "$PREFIX/share/pkgconfig/xdpkit.pc 644"
 	for o in build/*.bpf.o; do echo "$PREFIX/lib/xdpkit/${o##*/} 644"; done
 	for h in include/xdpkit/*.h; do echo "$PREFIX/include/xdpkit/${h##*/} 644"; done
 	for p in progs/*.bpf.c; do p=${p##*/}; echo "$PREFIX/share/man/man7/xdpkit-${p%.bpf.c}.7 644"; done
@@ -74,7 +74,7 @@ if [ -e "$DEST$PREFIX/share/bash-completion/completions/xdpkit" ]; then
 fi
 
 # pkg-config finds the installed xdpkit.pc, its prefix moved into DESTDIR.
-pc() { PKG_CONFIG_PATH="$DEST$PREFIX/lib/pkgconfig" pkg-config --define-variable=prefix="$DEST$PREFIX" "$@"; }
+pc() { PKG_CONFIG_PATH="$DEST$PREFIX/share/pkgconfig" pkg-config --define-variable=prefix="$DEST$PREFIX" "$@"; }
 check_eq "pkg-config --modversion xdpkit" "$(sed -n 's/^VERSION := //p' Makefile)" "$(pc --modversion xdpkit)"
 check_eq "pkg-config --cflags xdpkit: the installed include directory" "-I$DEST$PREFIX/include" "$(echo $(pc --cflags xdpkit))"
 

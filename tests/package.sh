@@ -8,7 +8,7 @@
 # no error; apt accepts it on this host (--simulate). Then, when a fresh bookworm root is at hand
 # (/var/tmp/fresh-root.tar.gz, made by ../shared/tools/fresh-debian.sh; XK_PACKAGE_ROOT=no skips it),
 # apt installs it there with what it depends on, and in that root `xdpkit --version` prints the version,
-# `xdpkit list` finds the objects, man shows the pages; apt purges it and no file is left.
+# `xdpkit list` finds the objects, man shows the pages, the completion loads; apt purges it and no file is left.
 # Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -116,6 +116,10 @@ for page in "$SRC"/build/man/*.[1-8]; do
 	name=$(basename "$page"); name=${name%.*}
 	check "man $name there" in_root "man -w $name && MANWIDTH=80 man $name | grep -q '^NAME'"
 done
+if [ -e "$SRC/build/completion/xdpkit" ]; then
+	check "the bash completion there defines one for xdpkit" in_root \
+		"bash -c '. /usr/share/bash-completion/completions/xdpkit && complete -p xdpkit'"
+fi
 check "apt-get purge xdpkit" in_root 'apt-get purge -y -qq xdpkit'
 check_eq "no file of the package left" "" \
 	"$(cd "$TMP/deb" && find . -type f | sed 's|^\.||; s|\.gz$||' | while read -r f; do
