@@ -35,6 +35,16 @@ VERSION=$(sed -n 's/^VERSION := //p' Makefile)
 ARCH=$(dpkg --print-architecture)
 check_eq "debian/changelog's version is the Makefile's VERSION" "$VERSION" "$(dpkg-parsechangelog -S Version)"
 
+# Every library's -dev package the build needs (scripts/deps.sh's build set) is a Build-Depends
+# (libc6-dev and dpkg-dev are build-essential): a clean build root has only what debian/control names.
+builddeps=$(sed -n '/^Build-Depends:/,/^[A-Z][a-z-]*: /p' debian/control | sed '$d' | sed 's/^Build-Depends://')
+missing=
+for p in $(sed -n 's/^BUILD="\(.*\)"$/\1/p' scripts/deps.sh); do
+	case "$p" in libc6-dev | dpkg-dev) continue ;; *-dev) ;; *) continue ;; esac
+	grep -qE "(^|[ ,])$p([ ,(\[]|\$)" <<<"$builddeps" || missing="$missing $p"
+done
+check_eq "debian/control's Build-Depends has every -dev package of scripts/deps.sh's build set" "" "$missing"
+
 # The tree as git sees it (tracked and new files, with today's changes), without build/.
 SRC=$TMP/xdpkit-$VERSION
 mkdir -p "$SRC"
