@@ -5,10 +5,11 @@
 # xdpkit_VERSION_ARCH.deb, VERSION being the Makefile's and debian/changelog's alike; the package holds
 # exactly what `make install PREFIX=/usr` puts in place (man pages and docs compressed by dh_compress),
 # its BPF objects unstripped, byte for byte the build's; its dependencies are declared; lintian reports
-# no error; apt accepts it on this host (--simulate). Then, when a fresh bookworm root is at hand
-# (/var/tmp/fresh-root.tar.gz, made by ../shared/tools/fresh-debian.sh; XK_PACKAGE_ROOT=no skips it),
-# apt installs it there with what it depends on, and in that root `xdpkit --version` prints the version,
-# `xdpkit list` finds the objects, man shows the pages, the completion loads; apt purges it and no file is left.
+# no error; apt accepts it on this host (--simulate). Then, in a fresh bookworm root
+# (/var/tmp/fresh-root.tar.gz from ../shared/tools/fresh-debian.sh, else debootstrap's, cached in
+# .cache/package; XK_PACKAGE_ROOT=no skips this part), apt installs it with what it depends on; there
+# `xdpkit --version` prints the version, `xdpkit list` finds the objects, man shows the pages, the
+# completion loads; apt purges it and no file is left.
 # Ends with "N passed, N failed".
 set -u
 cd "$(dirname "$0")/.."
@@ -96,21 +97,37 @@ check_eq "lintian: no error" "" "$(grep '^E:' "$TMP/lintian")"
 check "apt-get install --simulate ./xdpkit_${VERSION}_$ARCH.deb on this host" \
 	apt-get install --simulate -q "$DEB"
 
-# A real install, with apt, into a fresh bookworm root.
-TAR=/var/tmp/fresh-root.tar.gz
+# A real install, with apt, into a fresh bookworm root: the one ../shared/tools/fresh-debian.sh caches,
+# else one of our own (debootstrap minbase from this host's Debian mirror, made once, cached in .cache/package).
+# XK_PACKAGE_ROOT_TAR names another root tarball, XK_PACKAGE_CACHE another cache directory.
+TAR=${XK_PACKAGE_ROOT_TAR:-/var/tmp/fresh-root.tar.gz}
 if [ "${XK_PACKAGE_ROOT:-yes}" = no ]; then
 	echo "  (no install into a fresh root: XK_PACKAGE_ROOT=no)"
 	finish
-elif [ ! -s $TAR ]; then
-	echo "  (no install into a fresh root: $TAR is missing; ../shared/tools/fresh-debian.sh makes it)"
-	finish
+fi
+if [ ! -s "$TAR" ]; then
+	TAR=${XK_PACKAGE_CACHE:-$TOP/.cache/package}/bookworm-minbase.tar.gz
+	if [ ! -s "$TAR" ]; then
+		mirror=$(awk '/^URIs:/ { print $2; exit }' /etc/apt/sources.list.d/debian.sources 2>/dev/null)
+		mk=$(mktemp -d /var/tmp/xk-debootstrap.XXXXXX)
+		mkdir -p "${TAR%/*}"
+		check "debootstrap --variant=minbase bookworm (once; cached in ${TAR#$TOP/})" sh -c \
+			'debootstrap --variant=minbase bookworm "$1" "$2" && tar -C "$1" -czf "$3.tmp" . && mv "$3.tmp" "$3"' \
+			sh "$mk" "${mirror:-http://deb.debian.org/debian}" "$TAR"
+		rm -rf --one-file-system "$mk"
+		[ -s "$TAR" ] || finish
+	fi
 fi
 ROOT=$(mktemp -d /var/tmp/xk-package-root.XXXXXX)
 tar -C "$ROOT" -xzf $TAR
 chmod 755 "$ROOT"
 cp /etc/resolv.conf "$ROOT/etc/"
 rm -f "$ROOT/etc/apt/sources.list"
-cp /etc/apt/sources.list.d/*.sources "$ROOT/etc/apt/sources.list.d/" 2>/dev/null
+if [ -f /etc/apt/sources.list.d/debian.sources ]; then
+	cp /etc/apt/sources.list.d/debian.sources "$ROOT/etc/apt/sources.list.d/"
+else
+	cp /etc/apt/sources.list "$ROOT/etc/apt/"
+fi
 cp "$DEB" "$ROOT/tmp/"
 mount -t proc proc "$ROOT/proc" && mount --rbind /dev "$ROOT/dev"
 in_root() { chroot "$ROOT" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin HOME=/root \
