@@ -95,13 +95,14 @@ $(BUILD)/xdpkit: $(MANAGER_OBJS)
 man: $(BUILD)/man/xdpkit.8
 completion: $(BUILD)/completion/xdpkit
 
-$(BUILD)/man/xdpkit.8: docs/man/xdpkit.8.md $(BUILD)/xdpkit
+$(BUILD)/man/xdpkit.8: docs/man/xdpkit.8.md $(BUILD)/xdpkit $(PREFIX_STAMP)
 	$(call msg,MD2MAN,$@)
 	$(Q)mkdir -p $(@D) && $(BUILD)/xdpkit help --man-options >$(@D)/options.md && \
 		$(BUILD)/xdpkit help --man-verbs >$(@D)/verbs.md && \
 		sed -e '/^@GLOBAL_OPTIONS@$$/{r $(@D)/options.md' -e 'd}' \
 		    -e '/^@VERBS@$$/{r $(@D)/verbs.md' -e 'd}' \
-		    -e 's/@VERSION@/$(VERSION)/' \
+		    -e 's/@VERSION@/$(VERSION)/' -e 's|@PREFIX@|$(PREFIX)|' \
+		    -e 's|@PROG_PAGES@|$(foreach p,$(MAN_PROGS),**xdpkit-$(p)**(7), )|' \
 		    -e "s/@DATE@/$$(date -u -d @$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} +%Y-%m-%d)/" \
 		    $< >$(@D)/xdpkit.8.md && \
 		go-md2man -in $(@D)/xdpkit.8.md -out $@

@@ -72,6 +72,18 @@ for src in progs/*.bpf.c; do
 	fi
 done
 
+# xdpkit(8), when built, points at every program's page.
+if [ -f build/man/xdpkit.8 ]; then
+	LC_ALL=C.UTF-8 MANWIDTH=300 man -l build/man/xdpkit.8 2>/dev/null | tr -s ' ' >"$TMP/xdpkit.txt"
+	section "$TMP/xdpkit.txt" 'SEE ALSO' >"$TMP/see"
+	for src in progs/*.bpf.c; do
+		prog=$(basename "$src" .bpf.c)
+		check "xdpkit(8): SEE ALSO names xdpkit-$prog(7)" grep -q "xdpkit-$prog(7)" "$TMP/see"
+	done
+	check "xdpkit(8): FILES names the installed collection, $PREFIX/lib/xdpkit" \
+		grep -q "$PREFIX/lib/xdpkit/\*\.bpf\.o" "$TMP/xdpkit.txt"
+fi
+
 # Every other page the build made (the manager's xdpkit.8, when its generator is there).
 for page in build/man/*.[1-8]; do
 	case "$page" in build/man/xdpkit-*.7) continue ;; esac

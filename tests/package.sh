@@ -143,6 +143,10 @@ for page in "$SRC"/build/man/*.[1-8]; do
 	name=$(basename "$page"); name=${name%.*}
 	check "man $name there" in_root "man -w $name && MANWIDTH=80 man $name | grep -q '^NAME'"
 done
+if [ -e "$SRC/build/man/xdpkit.8" ]; then
+	check "man xdpkit there names /usr/lib/xdpkit, where the objects are" in_root \
+		"MANWIDTH=200 man xdpkit | grep -q '/usr/lib/xdpkit/\*\.bpf\.o'"
+fi
 if [ -e "$SRC/build/completion/xdpkit" ]; then
 	check "the bash completion there defines one for xdpkit" in_root \
 		"bash -c '. /usr/share/bash-completion/completions/xdpkit && complete -p xdpkit'"
