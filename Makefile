@@ -225,10 +225,12 @@ PYTHON ?= python3
 GO_MD2MAN ?= go-md2man
 MAN_PROGS := $(filter $(PROGS),$(patsubst docs/%.md,%,$(wildcard docs/*.md)))
 PROG_MANS := $(patsubst %,$(BUILD)/man/xdpkit-%.7,$(MAN_PROGS))
+# Reproducible: the date dpkg-buildpackage gives (SOURCE_DATE_EPOCH, the changelog's), else the last commit's.
+MAN_DATE = $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} +%Y-%m-%d)
 
 $(BUILD)/man/xdpkit-%.7: docs/%.md $(BUILD)/%.bpf.o scripts/manpage.py $(PREFIX_STAMP)
 	$(call msg,MAN,$@)
-	$(Q)mkdir -p $(@D) && $(PYTHON) scripts/manpage.py $< $(PREFIX) $(VERSION) \
+	$(Q)mkdir -p $(@D) && MAN_DATE=$(MAN_DATE) $(PYTHON) scripts/manpage.py $< $(PREFIX) $(VERSION) \
 		$(filter %.bpf.o,$^) >$@.md && $(GO_MD2MAN) -in $@.md -out $@.tmp && rm -f $@.md && \
 		sed -e '/^\.TH /a .nh' -e '/^\.TH /a .ad l' $@.tmp >$@ && rm -f $@.tmp
 $(foreach v,$(VARIANTS),$(eval $(BUILD)/man/xdpkit-$($(v)_SRC).7: $(BUILD)/$(v).bpf.o))

@@ -123,7 +123,9 @@ def main():
         sys.exit("manpage.py: %s: no section for %s" % (doc, ", ".join(missing)))
     fixed["DESCRIPTION"] = intro + fixed["DESCRIPTION"]
 
-    out = ['%% XDPKIT-%s 7 "" "xdpkit %s" "xdpkit"' % (name.upper(), version), "",
+    # The page's date: MAN_DATE (the Makefile's, from SOURCE_DATE_EPOCH or the last commit), else none.
+    out = ['%% XDPKIT-%s 7 "%s" "xdpkit %s" "xdpkit"' % (name.upper(), os.environ.get("MAN_DATE", ""),
+                                                      version), "",
            "# NAME", "xdpkit-%s - %s" % (name, m.group(2)), "", "# SYNOPSIS"]
     out += synopsis(name, objs, prefix) + [""]
     for key in ORDER:
