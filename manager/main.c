@@ -29,6 +29,8 @@ int do_check(int argc, char **argv);
 int do_map(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_trace(int argc, char **argv);
+int do_apply(int argc, char **argv);
+int do_save(int argc, char **argv);
 
 static const struct xk_cmd verbs[] = {
 	{ "help", do_help, "this text" },
@@ -41,6 +43,8 @@ static const struct xk_cmd verbs[] = {
 	{ "map", do_map, "typed map access: show, dump, get, set, del, load (keys like 10.0.0.0/8)" },
 	{ "check", do_check, "load an object into the verifier without attaching; explain a rejection" },
 	{ "trace", do_trace, "follow bpf_printk output (--count, --timeout, --grep for scripts)" },
+	{ "apply", do_apply, "make what runs match a YAML file: programs per hook, rules per map (--dry-run)" },
+	{ "save", do_save, "write what runs as a file that 'xdpkit apply' puts back" },
 	{ "bench", do_bench, "per-packet cost of a program on canned frames, above an empty program" },
 	{ 0 },
 };

@@ -1,0 +1,331 @@
+/* xdpkit save [FILE]: what runs, as a file `xdpkit apply` takes: the programs on every hook of
+ * every interface (by collection name), their place (XDP mode, run priority behind a dispatcher,
+ * TC pref), and the rules of the maps they pin under the pin root. Hit counters are state, not
+ * rules: a map whose value is a counter (xk_hits) is saved as keys alone, so an apply keeps the
+ * counts that run. */
+#include "apply.h"
+#include "map.h"
+#include "model.h"
+#include "xdpkit.h"
+
+#include <dirent.h>
+#include <errno.h>
+#include <getopt.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <time.h>
+#include <unistd.h>
+#include <bpf/bpf.h>
+#include <bpf/btf.h>
+
+#define MAX_OBJS 64
+
+/* The collection's objects and the kernel names of their XDP and TC programs, read once. */
+static struct {
+	char word[64];
+	char xdp[64], tc[64];
+} coll[MAX_OBJS];
+static int ncoll = -1;
+
+static void read_collection(void)
+{
+	struct dirent **de;
+	int n, i;
+
+	ncoll = 0;
+	if (!xk.prog_dir)
+		return;
+	n = scandir(xk.prog_dir, &de, NULL, alphasort);
+	for (i = 0; i < n; i++) {
+		size_t len = strlen(de[i]->d_name);
+		char path[4096];
+		struct bpf_object *obj;
+		struct bpf_program *p;
+
+		if (len > 6 && !strcmp(de[i]->d_name + len - 6, ".bpf.o") && ncoll < MAX_OBJS) {
+			snprintf(path, sizeof(path), "%s/%s", xk.prog_dir, de[i]->d_name);
+			obj = bpf_object__open_file(path, NULL);
+			if (!libbpf_get_error(obj)) {
+				snprintf(coll[ncoll].word, sizeof(coll[ncoll].word), "%.*s",
+					 (int)(len - 6), de[i]->d_name);
+				p = xk_obj_xdp_entry(obj);
+				if (p)
+					snprintf(coll[ncoll].xdp, 64, "%s", bpf_program__name(p));
+				bpf_object__for_each_program(p, obj)
+					if (xk_prog_hook(p) && !strcmp(xk_prog_hook(p), "tc") &&
+					    !coll[ncoll].tc[0])
+						snprintf(coll[ncoll].tc, 64, "%s", bpf_program__name(p));
+				ncoll++;
+				bpf_object__close(obj);
+			}
+		}
+		free(de[i]);
+	}
+	if (n > 0)
+		free(de);
+}
+
+const char *xk_collection_word(const char *kname, bool tc)
+{
+	int i;
+
+	if (ncoll < 0)
+		read_collection();
+	for (i = 0; i < ncoll; i++) {
+		const char *n = tc ? coll[i].tc : coll[i].xdp;
+
+		if (*n && xk_kname_matches(kname, n))
+			return coll[i].word;
+	}
+	return NULL;
+}
+
+/* A YAML double-quoted string. */
+static void quoted(FILE *f, const char *s)
+{
+	fputc('"', f);
+	for (; *s; s++) {
+		if (*s == '"' || *s == '\\')
+			fputc('\\', f);
+		fputc(*s, f);
+	}
+	fputc('"', f);
+}
+
+static void save_prog(FILE *f, const struct xk_model *m, __u32 id, bool tc, long prio,
+		      const char *where, int *unknown)
+{
+	const struct xk_kprog *kp = xk_model_prog(m, id);
+	const char *w = kp ? xk_collection_word(kp->name, tc) : NULL;
+
+	if (!w) {
+		fprintf(f, "        # program %s (id %u) is not from the collection: not saved\n",
+			kp ? kp->name : "?", id);
+		fprintf(stderr, "xdpkit: %s: program %s (id %u) is not from the collection (%s); the file leaves it out, so apply would remove it: add its object path by hand\n",
+			where, kp ? kp->name : "?", id, xk.prog_dir);
+		(*unknown)++;
+		return;
+	}
+	if (prio >= 0)
+		fprintf(f, "        - {program: %s, prio: %ld}\n", w, prio);
+	else
+		fprintf(f, "        - %s\n", w);
+}
+
+static void save_iface(FILE *f, const struct xk_model *m, const struct xk_iface *fc, int *unknown)
+{
+	int j, d, n;
+
+	fprintf(f, "  %s:\n", fc->name);
+	if (fc->xdp.nslots) {
+		fprintf(f, "    xdp:\n      mode: %s\n      programs:\n",
+			xk_xdp_mode_name(fc->xdp.mode));
+		for (j = 0; j < fc->xdp.nslots; j++)
+			save_prog(f, m, fc->xdp.slots[j].id, false,
+				  fc->xdp.dispatcher ? (long)fc->xdp.slots[j].prio : -1, fc->name,
+				  unknown);
+	}
+	for (d = 0, n = 0; d < 2; d++)
+		for (j = 0; j < fc->ntc[d]; j++)
+			n += !!fc->tc[d][j].prog_id;
+	if (!n)
+		return;
+	fprintf(f, "    tc:\n");
+	for (d = 0; d < 2; d++) {
+		for (j = 0, n = 0; j < fc->ntc[d]; j++)
+			n += !!fc->tc[d][j].prog_id;
+		if (!n)
+			continue;
+		fprintf(f, "      %s:\n", xk_tc_dir_name(d));
+		for (j = 0; j < fc->ntc[d]; j++)
+			if (fc->tc[d][j].prog_id)
+				save_prog(f, m, fc->tc[d][j].prog_id, true, fc->tc[d][j].prio,
+					  fc->name, unknown);
+	}
+}
+
+/* Is the value a hit counter (xk_hits), kept by apply rather than written? */
+static bool counter_value(const struct xk_mapref *r)
+{
+	const struct btf_type *t;
+	const char *name;
+
+	if (!r->btf || !r->value.id)
+		return false;
+	t = btf__type_by_id(r->btf, r->value.id);
+	name = t ? btf__name_by_offset(r->btf, t->name_off) : NULL;
+	return name && !strcmp(name, "xk_hits");
+}
+
+static int save_map(FILE *f, const struct xk_pin *pin)
+{
+	struct xk_mapref r;
+	__u8 *key = NULL, *prev = NULL, *vals = NULL, *one = NULL;
+	int err = xk_mapref_open_id(pin->map_id, &r);
+	bool keys_only;
+	char *kt, *vt;
+
+	if (err)
+		return xk_error(XK_EXIT_FAIL, "cannot open map %s: %s", pin->path, strerror(-err));
+	/* LRU hashes hold what the program learnt (rate-limit buckets), not rules. */
+	if (r.info.type == BPF_MAP_TYPE_LRU_HASH || r.info.type == BPF_MAP_TYPE_LRU_PERCPU_HASH ||
+	    !r.btf) {
+		xk_mapref_close(&r);
+		return 0;
+	}
+	keys_only = counter_value(&r);
+	key = calloc(2, r.info.key_size);
+	vals = calloc(1, xk_mapref_value_bytes(&r));
+	one = calloc(1, r.info.value_size + 8);
+	if (!key || !vals || !one) {
+		err = xk_error(XK_EXIT_FAIL, "out of memory");
+		goto out;
+	}
+	fprintf(f, "  %s:\n    entries:", pin->name);
+	if (bpf_map_get_next_key(r.fd, NULL, key + r.info.key_size))
+		fputs(" []", f);
+	fputc('\n', f);
+	for (prev = NULL; !bpf_map_get_next_key(r.fd, prev, key + r.info.key_size);) {
+		prev = key;
+		memcpy(key, key + r.info.key_size, r.info.key_size);
+		if (bpf_map_lookup_elem(r.fd, key, vals))
+			continue;
+		kt = xk_fmt_text_alloc(&r.key, key, XK_FMT_KEY);
+		fputs("      - ", f);
+		if (keys_only) {
+			quoted(f, kt ? kt : "");
+		} else {
+			if (r.percpu)
+				xk_sum_percpu(&r.value, vals, r.ncpu, r.vstride, one);
+			else
+				memcpy(one, vals, r.info.value_size);
+			vt = xk_fmt_text_alloc(&r.value, one, 0);
+			{
+				size_t len = strlen(kt ? kt : "") + strlen(vt ? vt : "") + 2;
+				char *line = malloc(len);
+
+				if (line) {
+					snprintf(line, len, "%s %s", kt ? kt : "", vt ? vt : "");
+					quoted(f, line);
+				}
+				free(line);
+			}
+			free(vt);
+		}
+		fputc('\n', f);
+		free(kt);
+	}
+out:
+	free(key);
+	free(vals);
+	free(one);
+	xk_mapref_close(&r);
+	return err;
+}
+
+static bool used_by_attached(const struct xk_model *m, const struct xk_attached *at, int nat,
+			     __u32 map_id)
+{
+	const struct xk_kprog *p;
+	int i;
+
+	for (i = 0; i < nat; i++) {
+		p = xk_model_prog(m, at[i].prog_id);
+		if (p && xk_kprog_uses(p, map_id))
+			return true;
+	}
+	return false;
+}
+
+static int save_to(FILE *f)
+{
+	struct xk_attached *at = NULL;
+	struct xk_model m;
+	int err, i, nat, unknown = 0, nmaps = 0;
+	char host[256] = "";
+	time_t now = time(NULL);
+	char when[64] = "";
+
+	err = xk_model_read(&m, XK_MODEL_ALL, 0);
+	if (err)
+		return xk_error(XK_EXIT_FAIL, "cannot read what runs: %s", strerror(-err));
+	nat = xk_model_attached(&m, &at);
+	if (nat < 0) {
+		xk_model_free(&m);
+		return xk_error(XK_EXIT_FAIL, "cannot read what runs: %s", strerror(-nat));
+	}
+	gethostname(host, sizeof(host) - 1);
+	strftime(when, sizeof(when), "%Y-%m-%d %H:%M:%S UTC", gmtime(&now));
+	fprintf(f, "# xdpkit save: what ran on %s at %s (xdpkit apply FILE puts it back)\n", host,
+		when);
+	fprintf(f, "interfaces:%s\n", m.nifs ? "" : " {}");
+	for (i = 0; i < m.nifs; i++)
+		save_iface(f, &m, &m.ifs[i], &unknown);
+	for (i = 0; i < m.npins; i++)
+		nmaps += used_by_attached(&m, at, nat, m.pins[i].map_id);
+	fprintf(f, "maps:%s\n", nmaps ? "" : " {}");
+	for (i = 0; !err && i < m.npins; i++)
+		if (used_by_attached(&m, at, nat, m.pins[i].map_id))
+			err = save_map(f, &m.pins[i]);
+	free(at);
+	xk_model_free(&m);
+	return err;
+}
+
+int do_save(int argc, char **argv)
+{
+	static const struct option opts[] = {
+		{"help", no_argument, NULL, 'h'},
+		{0},
+	};
+	char tmp[4096];
+	const char *file = NULL;
+	FILE *f = stdout;
+	int opt, err;
+
+	optind = 1;
+	opterr = 0;
+	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1 || optind < argc) {
+		if (opt == -1) {
+			if (file)
+				return xk_error(XK_EXIT_USAGE, "save takes one FILE; usage: xdpkit save [FILE]");
+			file = argv[optind++];
+			continue;
+		}
+		if (opt == 'h') {
+			printf("Usage: xdpkit save [FILE]\n\n"
+			       "Write what runs (the programs on every interface of this network namespace, the\n"
+			       "rules of the maps they pin under the pin root) as a file 'xdpkit apply' takes;\n"
+			       "FILE is replaced in one step (written beside it, then renamed); without FILE,\n"
+			       "stdout. Maps whose values are hit counters are saved as keys: apply keeps counts.\n");
+			return XK_EXIT_OK;
+		}
+		return xk_error(XK_EXIT_USAGE, "save: unknown option '%s'; see 'xdpkit save --help'",
+				argv[optind - 1]);
+	}
+	err = xk_need_root();
+	if (!err)
+		err = xk_need_bpffs();
+	if (err)
+		return err;
+	if (file && strcmp(file, "-")) {
+		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", file, (int)getpid());
+		f = fopen(tmp, "w");
+		if (!f)
+			return xk_error(XK_EXIT_FAIL, "cannot write '%s': %s", tmp, strerror(errno));
+	}
+	err = save_to(f);
+	if (f == stdout) {
+		fflush(f);
+		return err;
+	}
+	if (fflush(f) || fsync(fileno(f)) || ferror(f))
+		err = err ? err : xk_error(XK_EXIT_FAIL, "cannot write '%s': %s", tmp, strerror(errno));
+	fclose(f);
+	if (!err && rename(tmp, file))
+		err = xk_error(XK_EXIT_FAIL, "cannot replace '%s': %s", file, strerror(errno));
+	if (err)
+		unlink(tmp);
+	return err;
+}
