@@ -158,11 +158,61 @@ static bool counter_value(const struct xk_mapref *r)
 	return name && !strcmp(name, "xk_hits");
 }
 
+static size_t key_size_for_sort;
+
+static int cmp_keys(const void *a, const void *b)
+{
+	return memcmp(a, b, key_size_for_sort);
+}
+
+/* Every key of the map, sorted by its bytes (a hash walks in no stable order; the file should
+ * not change when the rules did not). */
+static __u8 *sorted_keys(const struct xk_mapref *r, size_t *n)
+{
+	size_t ks = r->info.key_size, cap = 256;
+	__u8 *keys = malloc(cap * ks), *prev = NULL;
+
+	*n = 0;
+	while (keys && !bpf_map_get_next_key(r->fd, prev, keys + *n * ks)) {
+		prev = keys + (*n)++ * ks;
+		if (*n == cap) {
+			__u8 *nk = realloc(keys, (cap *= 2) * ks);
+
+			if (!nk) {
+				free(keys);
+				return NULL;
+			}
+			keys = nk;
+			prev = keys + (*n - 1) * ks;
+		}
+	}
+	if (keys) {
+		key_size_for_sort = ks;
+		qsort(keys, *n, ks, cmp_keys);
+	}
+	return keys;
+}
+
+static void entry_line(FILE *f, const char *kt, const char *vt)
+{
+	size_t len = strlen(kt) + strlen(vt) + 2;
+	char *line = malloc(len);
+
+	fputs("      - ", f);
+	if (line) {
+		snprintf(line, len, "%s%s%s", kt, *vt ? " " : "", vt);
+		quoted(f, line);
+	}
+	fputc('\n', f);
+	free(line);
+}
+
 static int save_map(FILE *f, const struct xk_pin *pin)
 {
 	struct xk_mapref r;
-	__u8 *key = NULL, *prev = NULL, *vals = NULL, *one = NULL;
+	__u8 *keys = NULL, *vals = NULL, *one = NULL;
 	int err = xk_mapref_open_id(pin->map_id, &r);
+	size_t n = 0, i, ks;
 	bool keys_only;
 	char *kt, *vt;
 
@@ -174,50 +224,34 @@ static int save_map(FILE *f, const struct xk_pin *pin)
 		xk_mapref_close(&r);
 		return 0;
 	}
+	ks = r.info.key_size;
 	keys_only = counter_value(&r);
-	key = calloc(2, r.info.key_size);
+	keys = sorted_keys(&r, &n);
 	vals = calloc(1, xk_mapref_value_bytes(&r));
 	one = calloc(1, r.info.value_size + 8);
-	if (!key || !vals || !one) {
+	if (!keys || !vals || !one) {
 		err = xk_error(XK_EXIT_FAIL, "out of memory");
 		goto out;
 	}
-	fprintf(f, "  %s:\n    entries:", pin->name);
-	if (bpf_map_get_next_key(r.fd, NULL, key + r.info.key_size))
-		fputs(" []", f);
-	fputc('\n', f);
-	for (prev = NULL; !bpf_map_get_next_key(r.fd, prev, key + r.info.key_size);) {
-		prev = key;
-		memcpy(key, key + r.info.key_size, r.info.key_size);
-		if (bpf_map_lookup_elem(r.fd, key, vals))
-			continue;
-		kt = xk_fmt_text_alloc(&r.key, key, XK_FMT_KEY);
-		fputs("      - ", f);
-		if (keys_only) {
-			quoted(f, kt ? kt : "");
-		} else {
+	fprintf(f, "  %s:\n    entries:%s\n", pin->name, n ? "" : " []");
+	for (i = 0; i < n; i++) {
+		if (bpf_map_lookup_elem(r.fd, keys + i * ks, vals))
+			continue; /* deleted meanwhile */
+		kt = xk_fmt_text_alloc(&r.key, keys + i * ks, XK_FMT_KEY);
+		vt = NULL;
+		if (!keys_only) {
 			if (r.percpu)
 				xk_sum_percpu(&r.value, vals, r.ncpu, r.vstride, one);
 			else
 				memcpy(one, vals, r.info.value_size);
 			vt = xk_fmt_text_alloc(&r.value, one, 0);
-			{
-				size_t len = strlen(kt ? kt : "") + strlen(vt ? vt : "") + 2;
-				char *line = malloc(len);
-
-				if (line) {
-					snprintf(line, len, "%s %s", kt ? kt : "", vt ? vt : "");
-					quoted(f, line);
-				}
-				free(line);
-			}
-			free(vt);
 		}
-		fputc('\n', f);
+		entry_line(f, kt ? kt : "", vt ? vt : "");
 		free(kt);
+		free(vt);
 	}
 out:
-	free(key);
+	free(keys);
 	free(vals);
 	free(one);
 	xk_mapref_close(&r);
