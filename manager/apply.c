@@ -15,6 +15,7 @@
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 #include <unistd.h>
 #include <bpf/bpf.h>
 #include <linux/if_link.h>
@@ -548,16 +549,61 @@ static void rollback(struct plan *pl, struct xk_map_plan *mp, int nmaps)
 		fprintf(stderr, "xdpkit: rolled back: nothing was changed\n");
 }
 
+/* --wait: the interfaces (and namespaces) the file names may still be on their way at boot
+ * (udev, a driver loading firmware, a namespace made by another unit). Poll until all are there
+ * or the time is up; the plan then says which one is missing. */
+static void wait_for_ifaces(struct plan *pl, long seconds)
+{
+	struct timespec now, end;
+	bool said = false;
+	int i;
+
+	clock_gettime(CLOCK_BOOTTIME, &end);
+	end.tv_sec += seconds;
+	for (;;) {
+		for (i = 0; i < pl->c->nifs; i++) {
+			const struct xk_conf_iface *ci = &pl->c->ifs[i];
+			char path[PATH_MAX];
+			bool there;
+
+			if (ci->netns) {
+				snprintf(path, sizeof(path), "/run/netns/%s", ci->netns);
+				if (ci->netns[0] == '/')
+					snprintf(path, sizeof(path), "%s", ci->netns);
+				if (access(path, F_OK) || enter_netns(pl, ci->netns))
+					break;
+			}
+			there = if_nametoindex(ci->name) > 0;
+			enter_netns(pl, NULL);
+			if (!there)
+				break;
+		}
+		if (i == pl->c->nifs)
+			return;
+		clock_gettime(CLOCK_BOOTTIME, &now);
+		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+			return;
+		if (!said)
+			fprintf(stderr, "xdpkit: waiting up to %ld s for interface %s%s%s\n", seconds,
+				pl->c->ifs[i].name, pl->c->ifs[i].netns ? " in network namespace " : "",
+				pl->c->ifs[i].netns ? pl->c->ifs[i].netns : "");
+		said = true;
+		usleep(100 * 1000);
+	}
+}
+
 static void apply_help(void)
 {
-	printf("Usage: xdpkit apply FILE [--dry-run]\n\n"
+	printf("Usage: xdpkit apply FILE [--dry-run] [--wait SECONDS]\n\n"
 	       "Make what runs match FILE (YAML): the programs on each hook it lists, in its order,\n"
 	       "and exactly the rules it gives for each map it lists. Hooks, interfaces and maps it\n"
 	       "does not list are left alone; a program that is the same as the running copy is not\n"
 	       "reloaded, another build of it is replaced in place, kept rules keep their hit counters.\n"
 	       "A failure puts back what was changed. Prints one line per change (+ added, - removed,\n"
 	       "~ changed), or 'no changes'.\n"
-	       "  --dry-run    print the changes and change nothing\n\n"
+	       "  --dry-run    print the changes and change nothing\n"
+	       "  --wait S     wait up to S seconds for the interfaces (and namespaces) the file names\n"
+	       "               to exist, as at boot (the systemd unit waits 30 s)\n\n"
 	       "interfaces:\n"
 	       "  eth0:\n"
 	       "    netns: NAME                  # optional: a namespace of 'ip netns list'\n"
@@ -575,6 +621,7 @@ int do_apply(int argc, char **argv)
 {
 	static const struct option opts[] = {
 		{"dry-run", no_argument, NULL, 'n'},
+		{"wait", required_argument, NULL, 'w'},
 		{"help", no_argument, NULL, 'h'},
 		{0},
 	};
@@ -583,6 +630,8 @@ int do_apply(int argc, char **argv)
 	struct plan pl = {.c = &c, .orig_netns = -1};
 	const char *file = NULL;
 	bool dry = false;
+	long wait = 0;
+	char *end;
 	size_t changes = 0;
 	int opt, err, i;
 
@@ -599,8 +648,16 @@ int do_apply(int argc, char **argv)
 			apply_help();
 			return XK_EXIT_OK;
 		}
+		if (opt == 'w') {
+			errno = 0;
+			wait = strtol(optarg, &end, 10);
+			if (errno || !*optarg || *end || wait < 0 || wait > 3600)
+				return xk_error(XK_EXIT_USAGE, "--wait '%s' is not a number of seconds from 0 to 3600",
+						optarg);
+			continue;
+		}
 		if (opt != 'n')
-			return xk_error(XK_EXIT_USAGE, "apply: unknown option '%s'; see 'xdpkit apply --help'",
+			return xk_error(XK_EXIT_USAGE, "apply: unknown or incomplete option '%s'; see 'xdpkit apply --help'",
 					argv[optind - 1]);
 		dry = true;
 	}
@@ -619,6 +676,8 @@ int do_apply(int argc, char **argv)
 		err = xk_error(XK_EXIT_ENV, "cannot open this network namespace: %s", strerror(errno));
 		goto out;
 	}
+	if (wait)
+		wait_for_ifaces(&pl, wait);
 	/* Read and check everything before the first change. */
 	err = plan_programs(&pl);
 	if (!err)
