@@ -242,6 +242,12 @@ static int plan_hook(struct plan *pl, int i, const struct xk_iface *f, int hook)
 				s->old_id = run[k].id;
 				snprintf(s->name, sizeof(s->name), "%s", cp->word);
 				snprintf(s->why, sizeof(s->why), " (object changed: replace in place)");
+				if (is_tc(hook)) {
+					s->old_prio = f->tc[tc_dir(hook)][run[k].idx].prio;
+					s->old_handle = f->tc[tc_dir(hook)][run[k].idx].handle;
+				}
+				s->old_dispatcher = f->xdp.dispatcher;
+				s->old_mode = f->xdp.mode;
 			} else if (moved) {
 				/* Its place changes: off the hook, then on again where asked. */
 				run[k].matched = false;
@@ -479,29 +485,12 @@ static int undo_step(struct plan *pl, struct step *s)
 	if (is_tc(s->hook)) {
 		__u32 handle, prio;
 		bool created;
-		struct xk_model m;
-		int j;
 
 		if (s->op == OP_REMOVE)
 			return xk_tc_attach(ifindex, tc_dir(s->hook), s->old_fd, s->old_prio, &handle,
 					    &prio, &created);
 		/* The filter stays where it was; its program goes back. */
-		if (xk_model_read(&m, XK_MODEL_IFACES, ifindex))
-			return -EIO;
-		err = -ENOENT;
-		for (j = 0; j < m.ifs[0].ntc[tc_dir(s->hook)]; j++) {
-			const struct xk_tc_filter *t = &m.ifs[0].tc[tc_dir(s->hook)][j];
-			struct xk_kprog kp = {};
-
-			if (t->prog_id && !xk_kprog_read(t->prog_id, &kp) &&
-			    xk_collection_word(kp.name, true) &&
-			    !strcmp(xk_collection_word(kp.name, true), s->name))
-				err = xk_tc_replace(ifindex, tc_dir(s->hook), s->old_fd, t->prio,
-						    t->handle);
-			xk_kprog_free(&kp);
-		}
-		xk_model_free(&m);
-		return err;
+		return xk_tc_replace(ifindex, tc_dir(s->hook), s->old_fd, s->old_prio, s->old_handle);
 	}
 	if (s->op == OP_REPLACE && s->old_dispatcher)
 		return -EOPNOTSUPP;

@@ -194,9 +194,9 @@ check_match "bad line in a rules file: names the rules file and its line" \
 check_eq "bad files: nothing changed" "$before" "$(state)"
 
 # --- a failure half-way is undone ------------------------------------------------------------------
-# The XDP program of veth0 is replaced (another build runs) and count leaves its TC ingress; then lo
-# is to run count in native mode, which lo has not: refused, and all of it put back (the old XDP
-# program, the ingress filter, count on lo in skb mode). Host only: a replaced component of
+# On veth0 the XDP program and the TC egress filter are replaced (another build runs on each) and
+# count leaves its TC ingress; then lo is to run count in native mode, which lo has not: refused,
+# and all of it put back (the old programs in the same places, count on lo in skb mode). Host only: a replaced component of
 # libxdp's dispatcher (the VM guests) is not swapped back.
 if on_host ip link show dev veth0 | grep -q 'name xdp_dispatcher'; then
 	HALFWAY_RESULT="not run: libxdp's dispatcher runs here (rollback of a replaced component is not implemented)"
@@ -209,19 +209,24 @@ interfaces:
       programs: [blocklist]
     tc:
       ingress: []
+      egress: [blocklist]
   lo:
     netns: $XK_NS
     xdp:
       mode: native
       programs: [count]
 EOF
+	XH attach veth0 "$NOSTATS" --tc egress >/dev/null
 	before=$(state)
 	out=$(X apply "$W/fail.yaml" 2>&1)
 	check_eq "failure half-way: exit 1" 1 $?
 	check_match "failure half-way: the refusal, then rolled back" "native XDP.*rolled back: nothing was changed" \
 		"$(echo "$out" | tr '\n' ' ')"
 	check_eq "failure half-way: XDP, TC, pins and rules as before (same ids)" "$before" "$(state)"
-	HALFWAY_RESULT="3 steps done, the 4th refused, all 3 undone: the same program ids on every hook"
+	check_match "failure half-way: 5 steps planned" "^~ .*veth0 xdp blocklist .*- .*veth0 tc ingress count .*~ .*veth0 tc egress blocklist .*- .*lo xdp count .*\+ .*lo xdp count \(native mode\)" \
+		"$(echo "$out" | tr '\n' ' ')"
+	XH detach veth0 --tc egress --all >/dev/null
+	HALFWAY_RESULT="4 steps done, the 5th refused, all 4 undone: the same program ids on every hook"
 fi
 
 # --- save, clean up, apply the saved file ----------------------------------------------------------
