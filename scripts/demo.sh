@@ -92,6 +92,7 @@ printf '$ diff xdpkit.yaml xdpkit2.yaml\n'
 diff $DEMO_DIR/xdpkit.yaml $DEMO_DIR/xdpkit2.yaml
 xk apply $DEMO_DIR/xdpkit2.yaml --dry-run
 xk apply $DEMO_DIR/xdpkit2.yaml
+xk apply $DEMO_DIR/xdpkit2.yaml
 xk status veth0
 bold "xdpkit save: what runs, as a file apply takes"
 xk save
