@@ -121,7 +121,7 @@ static int program_word(const struct rd *r, const yaml_node_t *n, char **out)
 static int read_progs(struct rd *r, yaml_node_t *seq, struct xk_conf_hook *h, int hook)
 {
 	yaml_node_item_t *it;
-	int err;
+	int err, d;
 
 	err = want_type(r, seq, YAML_SEQUENCE_NODE, "a hook's programs");
 	if (err)
@@ -162,6 +162,10 @@ static int read_progs(struct rd *r, yaml_node_t *seq, struct xk_conf_hook *h, in
 		err = program_word(r, word, &p->word);
 		if (err)
 			return err;
+		for (d = 0; d < h->n; d++)
+			if (!strcmp(h->progs[d].word, p->word))
+				return bad(r, word, "program '%s' is listed twice on this hook (also line %d)",
+					   p->word, h->progs[d].line);
 		h->n++;
 	}
 	return 0;

@@ -180,6 +180,12 @@ interfaces:
     xdp:
       programs: [{program: count, prio: first}]
 EOF
+bad "a program twice on a hook" 4 "program 'count' is listed twice on this hook \(also line 4\)" <<EOF
+interfaces:
+  veth0:
+    tc:
+      ingress: [count, count]
+EOF
 bad "bad value" 3 "value for map blocklist_cfg" <<EOF
 maps:
   blocklist_cfg:
