@@ -2,7 +2,8 @@
  * every interface (by collection name), their place (XDP mode, run priority behind a dispatcher,
  * TC pref), and the rules of the maps they pin under the pin root. Hit counters are state, not
  * rules: a map whose value is a counter (xk_hits) is saved as keys alone, so an apply keeps the
- * counts that run. */
+ * counts that run. Run in a named network namespace (-n NS), it writes NS as each interface's
+ * netns, so the file applies from anywhere. */
 #include "apply.h"
 #include "map.h"
 #include "model.h"
@@ -16,6 +17,7 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <bpf/btf.h>
 
@@ -113,11 +115,45 @@ static void save_prog(FILE *f, const struct xk_model *m, __u32 id, bool tc, long
 		fprintf(f, "        - %s\n", w);
 }
 
+/* The name (in /run/netns, as ip netns add makes them) of the network namespace save runs in,
+ * when it is not the first process's: written as each interface's netns, so the file applies
+ * from anywhere. NULL otherwise. */
+static const char *netns_name(void)
+{
+	static char name[NAME_MAX + 1];
+	struct stat self, init, st;
+	char path[PATH_MAX];
+	struct dirent *de;
+	DIR *d;
+
+	if (stat("/proc/self/ns/net", &self) ||
+	    (!stat("/proc/1/ns/net", &init) && init.st_ino == self.st_ino &&
+	     init.st_dev == self.st_dev))
+		return NULL;
+	d = opendir("/run/netns");
+	if (!d)
+		return NULL;
+	while ((de = readdir(d))) {
+		snprintf(path, sizeof(path), "/run/netns/%s", de->d_name);
+		if (de->d_name[0] != '.' && !stat(path, &st) && st.st_ino == self.st_ino &&
+		    st.st_dev == self.st_dev) {
+			snprintf(name, sizeof(name), "%s", de->d_name);
+			closedir(d);
+			return name;
+		}
+	}
+	closedir(d);
+	return NULL;
+}
+
 static void save_iface(FILE *f, const struct xk_model *m, const struct xk_iface *fc, int *unknown)
 {
+	const char *ns = netns_name();
 	int j, d, n;
 
 	fprintf(f, "  %s:\n", fc->name);
+	if (ns)
+		fprintf(f, "    netns: %s\n", ns);
 	if (fc->xdp.nslots) {
 		fprintf(f, "    xdp:\n      mode: %s\n      programs:\n",
 			xk_xdp_mode_name(fc->xdp.mode));

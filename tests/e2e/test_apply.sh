@@ -255,13 +255,16 @@ XH detach veth0 --tc egress --all >/dev/null
 # --- save, clean up, apply the saved file ----------------------------------------------------------
 X apply "$W/a.yaml" >/dev/null
 check "save FILE" X -n "$XK_NS" save "$W/saved.yaml"
-# save writes the interfaces of the namespace it runs in; apply runs the file in that one.
+# save writes the interfaces of the namespace it runs in, with its name as their netns: the file
+# applies from anywhere.
+check_eq "save -n NS: each interface with netns NS" "2 2" \
+	"$(grep -c '^  [a-z0-9]*:$' "$W/saved.yaml" | head -1) $(grep -c "^    netns: $XK_NS$" "$W/saved.yaml")"
 XH detach veth0 --all --purge >/dev/null
 XH detach lo --all >/dev/null
 X -n "$XK_NS" save "$W/empty.yaml"
 check_match "save of a clean host: no interfaces, no maps" "^interfaces: \{\}.*maps: \{\}" \
 	"$(grep -v '^#' "$W/empty.yaml" | tr '\n' ' ')"
-out=$(XH apply "$W/saved.yaml" 2>&1)
+out=$(X apply "$W/saved.yaml" 2>&1)
 check_eq "apply of the saved file: exit 0" 0 $?
 check_eq "apply of the saved file: blocklist on XDP" blocklist "$(xdp_names)"
 check_eq "apply of the saved file: count on TC ingress, portfilter on egress" "count_tc|portfilter_tc" \
@@ -269,7 +272,7 @@ check_eq "apply of the saved file: count on TC ingress, portfilter on egress" "c
 check_eq "apply of the saved file: count on lo again" "prog/xdp" "$(on_host ip link show dev lo | grep -o 'prog/xdp')"
 check_eq "apply of the saved file: the rules" "$XK_PEER_IP4 192.0.2.1 192.0.2.7 " "$(keys blocklist_v4)"
 check_eq "apply of the saved file: blocklist_v6 too (a map of a running program)" "2001:db8::1 " "$(keys blocklist_v6)"
-check_eq "apply of the saved file, again: no changes" "no changes" "$(XH apply "$W/saved.yaml" 2>&1)"
+check_eq "apply of the saved file, again: no changes" "no changes" "$(X apply "$W/saved.yaml" 2>&1)"
 X -n "$XK_NS" save "$W/saved2.yaml"
 check_eq "save after apply of a save: the same file" "$(grep -v '^#' "$W/saved.yaml")" "$(grep -v '^#' "$W/saved2.yaml")"
 
