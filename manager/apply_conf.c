@@ -54,10 +54,11 @@ static yaml_node_t *node(const struct rd *r, int id)
 	return yaml_document_get_node((yaml_document_t *)&r->doc, id);
 }
 
-/* Each key/value pair of a mapping node, key as text (NULL when the key is not a scalar). */
+/* Each key/value pair of a mapping node: k the key's node, v the value's. */
 #define for_each_pair(r, map, k, v, pair)                                                          \
 	for (pair = (map)->data.mapping.pairs.start;                                               \
-	     pair < (map)->data.mapping.pairs.top && ((k = node(r, pair->key)), (v = node(r, pair->value)), 1); \
+	     pair < (map)->data.mapping.pairs.top &&                                               \
+	     ((k = node(r, pair->key)), (v = node(r, pair->value)), 1);                            \
 	     pair++)
 
 static int want_type(const struct rd *r, const yaml_node_t *n, yaml_node_type_t t, const char *what)
