@@ -17,6 +17,8 @@
 #include <string.h>
 #include <time.h>
 #include <unistd.h>
+#include <sys/file.h>
+#include <sys/stat.h>
 #include <bpf/bpf.h>
 #include <linux/if_link.h>
 
@@ -581,6 +583,30 @@ static void wait_for_ifaces(struct plan *pl, long seconds)
 	}
 }
 
+/* One apply at a time on this machine (the boot's and a person's, a reload and a second reload):
+ * each plans from what runs and changes it, so two at once could mix their files. A flock,
+ * dropped by the kernel when the process ends, even by SIGKILL. */
+#define APPLY_LOCK_DIR "/run/xdpkit"
+static int apply_lock(int *out)
+{
+	int fd;
+
+	mkdir(APPLY_LOCK_DIR, 0755);
+	fd = open(APPLY_LOCK_DIR "/apply.lock", O_RDWR | O_CREAT | O_CLOEXEC, 0600);
+	if (fd < 0)
+		return xk_error(XK_EXIT_ENV, "cannot open %s/apply.lock: %s", APPLY_LOCK_DIR,
+				strerror(errno));
+	while (flock(fd, LOCK_EX)) {
+		if (errno != EINTR) {
+			close(fd);
+			return xk_error(XK_EXIT_ENV, "cannot lock %s/apply.lock: %s",
+					APPLY_LOCK_DIR, strerror(errno));
+		}
+	}
+	*out = fd;
+	return 0;
+}
+
 static void apply_help(void)
 {
 	printf("Usage: xdpkit apply FILE [--dry-run] [--wait SECONDS]\n\n"
@@ -619,6 +645,7 @@ int do_apply(int argc, char **argv)
 	struct plan pl = {.c = &c, .orig_netns = -1};
 	const char *file = NULL;
 	bool dry = false;
+	int lock = -1;
 	long wait = 0;
 	char *end;
 	size_t changes = 0;
@@ -665,6 +692,9 @@ int do_apply(int argc, char **argv)
 		err = xk_error(XK_EXIT_ENV, "cannot open this network namespace: %s", strerror(errno));
 		goto out;
 	}
+	err = apply_lock(&lock);
+	if (err)
+		goto out;
 	if (wait)
 		wait_for_ifaces(&pl, wait);
 	/* Read and check everything before the first change. */
@@ -708,6 +738,8 @@ out:
 	free(pl.ifindex);
 	if (pl.orig_netns >= 0)
 		close(pl.orig_netns);
+	if (lock >= 0)
+		close(lock);
 	xk_map_plans_free(mp, c.nmaps);
 	xk_conf_free(&c);
 	return err;

@@ -319,6 +319,28 @@ check_eq "after kill -9: every prefix there" 20000 "$(X map dump blocklist_cidr4
 check_eq "after kill -9: blocklist_v4 exactly the file's" "192.0.2.50 " "$(keys blocklist_v4)"
 KILL_RESULT="$killed of 10 applies killed part way; after each the next apply exit 0 ($converged of 10), then 'no changes'"
 
+# --- two applies at once: one after the other ---------------------------------------------------
+# From a clean interface, a.yaml and b.yaml (other egress, other rules) applied at the same instant,
+# 3 times: both exit 0 and the machine is then exactly one of the two files (its apply has no
+# changes), never a mix of both plans.
+together=0
+for round in 1 2 3; do
+	XH detach veth0 --all --purge >/dev/null 2>&1
+	X apply "$W/a.yaml" >/dev/null 2>&1 &
+	p1=$!
+	X apply "$W/b.yaml" >/dev/null 2>&1 &
+	p2=$!
+	wait $p1
+	r1=$?
+	wait $p2
+	r2=$?
+	da=$(X apply "$W/a.yaml" --dry-run 2>&1)
+	db=$(X apply "$W/b.yaml" --dry-run 2>&1)
+	[ "$r1 $r2" = "0 0" ] && { [ "$da" = "no changes" ] || [ "$db" = "no changes" ]; } &&
+		together=$((together + 1))
+done
+check_eq "two applies at once, 3 rounds: both exit 0, the result one whole file" 3 "$together"
+
 # --- an XDP chain (libxdp's dispatcher; the VM guests) --------------------------------------------
 XH detach veth0 --all --purge >/dev/null
 cat >"$W/chain.yaml" <<EOF
