@@ -156,8 +156,14 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_MANAGER_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP $< $(FUZZ_MANAGER_OBJS) -o $@ \
 		$(XDP_LIBS) -lelf -lz
 
+# The apply file's reader alone (its target stands in for the two things it takes from common.c).
+$(BUILD)/fuzz/fuzz_apply_conf: tests/fuzz/fuzz_apply_conf.c $(BUILD)/fuzz/manager/apply_conf.o
+	$(call msg,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP $< $(BUILD)/fuzz/manager/apply_conf.o \
+		-o $@ $(YAML_LIBS)
+
 .PHONY: fuzz fuzz-build test-fuzz
-.SECONDARY: $(FUZZ_MANAGER_OBJS)
+.SECONDARY: $(FUZZ_MANAGER_OBJS) $(BUILD)/fuzz/manager/apply_conf.o
 fuzz-build: $(FUZZ_TARGETS)
 
 fuzz: fuzz-build

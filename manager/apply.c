@@ -209,9 +209,9 @@ static int plan_hook(struct plan *pl, int i, const struct xk_iface *f, int hook)
 			return err;
 		want = is_tc(hook) ? o.tc : o.xdp;
 		if (!want) {
-			fprintf(stderr, "%s:%d: '%s' has no %s program, so it cannot go on %s\n",
-				pl->c->path, cp->line, cp->word, is_tc(hook) ? "tc" : "xdp",
-				xk_hook_name(hook));
+			xk_conf_error(pl->c->path, cp->line,
+				      "'%s' has no %s program, so it cannot go on %s",
+				      cp->word, is_tc(hook) ? "tc" : "xdp", xk_hook_name(hook));
 			xk_obj_close(&o);
 			return XK_EXIT_USAGE;
 		}
@@ -309,9 +309,9 @@ static int plan_programs(struct plan *pl)
 			break;
 		pl->ifindex[i] = if_nametoindex(ci->name);
 		if (!pl->ifindex[i]) {
-			fprintf(stderr, "%s:%d: no interface %s%s%s; create it first, or take it out of the file\n",
-				c->path, ci->line, ci->name, ci->netns ? " in network namespace " : "",
-				ci->netns ? ci->netns : "");
+			xk_conf_error(c->path, ci->line,
+				      "no interface %s%s%s; create it first, or take it out of the file",
+				      ci->name, ci->netns ? " in network namespace " : "", ci->netns ? ci->netns : "");
 			err = XK_EXIT_NOTFOUND;
 			break;
 		}

@@ -8,6 +8,7 @@
 #include "mapref.h"
 
 #include <stdbool.h>
+#include <stdio.h>
 #include <net/if.h>
 
 /* One program on a hook as the file names it. */
@@ -67,7 +68,14 @@ struct xk_conf {
 /* Read and check path (structure, names, programs that exist). 0, or XK_EXIT_USAGE after one line
  * "FILE:LINE: what is wrong" (XK_EXIT_NOTFOUND when the file cannot be read). */
 int xk_conf_read(const char *path, struct xk_conf *c);
+/* The same from an open stream; path names it in messages. */
+int xk_conf_read_stream(FILE *f, const char *path, struct xk_conf *c);
 void xk_conf_free(struct xk_conf *c);
+/* One line "FILE:LINE: text" (control characters of the file's text shown as '?'). */
+void xk_conf_error(const char *file, int line, const char *fmt, ...)
+	__attribute__((format(printf, 3, 4)));
+/* Send those lines to f instead of stderr (NULL: stderr again); for the fuzzer. */
+void xk_conf_errors_to(FILE *f);
 const char *xk_hook_name(int hook); /* "xdp", "tc ingress", "tc egress" */
 
 /* ---- maps (apply_maps.c) ---- */

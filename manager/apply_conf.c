@@ -10,6 +10,19 @@
 #include <sys/stat.h>
 #include <yaml.h>
 
+/* Where "FILE:LINE: ..." lines go: stderr, or the fuzzer's buffer (tests/fuzz/fuzz_apply_conf.c). */
+static FILE *errors;
+
+void xk_conf_errors_to(FILE *f)
+{
+	errors = f;
+}
+
+static FILE *err_out(void)
+{
+	return errors ? errors : stderr;
+}
+
 struct rd {
 	const char *path;
 	yaml_document_t doc;
@@ -23,6 +36,21 @@ static int line_of(const yaml_node_t *n)
 
 static int bad(const struct rd *r, const yaml_node_t *n, const char *fmt, ...)
 	__attribute__((format(printf, 3, 4)));
+void xk_conf_error(const char *file, int line, const char *fmt, ...)
+{
+	char msg[1024], *c;
+	va_list ap;
+
+	va_start(ap, fmt);
+	vsnprintf(msg, sizeof(msg), fmt, ap);
+	va_end(ap);
+	/* One line, whatever the file's text held (a quoted scalar may carry line breaks). */
+	for (c = msg; *c; c++)
+		if ((unsigned char)*c < ' ' || *c == 0x7f)
+			*c = '?';
+	fprintf(err_out(), "%s:%d: %s\n", file, line, msg);
+}
+
 static int bad(const struct rd *r, const yaml_node_t *n, const char *fmt, ...)
 {
 	char msg[512];
@@ -31,7 +59,7 @@ static int bad(const struct rd *r, const yaml_node_t *n, const char *fmt, ...)
 	va_start(ap, fmt);
 	vsnprintf(msg, sizeof(msg), fmt, ap);
 	va_end(ap);
-	fprintf(stderr, "%s:%d: %s\n", r->path, line_of(n), msg);
+	xk_conf_error(r->path, line_of(n), "%s", msg);
 	return XK_EXIT_USAGE;
 }
 
@@ -127,6 +155,8 @@ static int read_progs(struct rd *r, yaml_node_t *seq, struct xk_conf_hook *h, in
 	err = want_type(r, seq, YAML_SEQUENCE_NODE, "a hook's programs");
 	if (err)
 		return err;
+	if (h->listed)
+		return bad(r, seq, "%s is given twice (also line %d)", xk_hook_name(hook), h->line);
 	h->listed = true;
 	h->line = line_of(seq);
 	h->progs = calloc(seq->data.sequence.items.top - seq->data.sequence.items.start + 1,
@@ -164,9 +194,12 @@ static int read_progs(struct rd *r, yaml_node_t *seq, struct xk_conf_hook *h, in
 		if (err)
 			return err;
 		for (d = 0; d < h->n; d++)
-			if (!strcmp(h->progs[d].word, p->word))
+			if (!strcmp(h->progs[d].word, p->word)) {
+				free(p->word);
+				p->word = NULL;
 				return bad(r, word, "program '%s' is listed twice on this hook (also line %d)",
-					   p->word, h->progs[d].line);
+					   h->progs[d].word, h->progs[d].line);
+			}
 		h->n++;
 	}
 	return 0;
@@ -222,7 +255,7 @@ static int read_tc(struct rd *r, yaml_node_t *n, struct xk_conf_iface *f)
 		return err;
 	for_each_pair(r, n, k, v, pair) {
 		const char *key = scalar(k);
-		int dir = key ? xk_tc_dir_parse(key) : -1;
+		int dir = !key ? -1 : !strcmp(key, "ingress") ? 0 : !strcmp(key, "egress") ? 1 : -1;
 
 		if (dir < 0)
 			return bad(r, k, "unknown field '%s' under tc; use ingress, egress",
@@ -261,6 +294,8 @@ static int read_iface(struct rd *r, yaml_node_t *k, yaml_node_t *n, struct xk_co
 		else if (key && !strcmp(key, "netns")) {
 			if (!scalar(v) || !*scalar(v))
 				return bad(r, v, "netns must name a network namespace (as 'ip netns list' shows)");
+			if (f->netns)
+				return bad(r, fk, "netns is given twice under interface %s", name);
 			f->netns = strdup(scalar(v));
 		} else
 			return bad(r, fk, "unknown field '%s' under interface %s; use xdp, tc, netns",
@@ -291,8 +326,8 @@ static int read_map(struct rd *r, yaml_node_t *k, yaml_node_t *n, struct xk_conf
 		const char *key = scalar(fk);
 
 		if (key && !strcmp(key, "entries")) {
-			if (m->file)
-				return bad(r, fk, "map %s has both entries and file; give one", name);
+			if (m->has_entries)
+				return bad(r, fk, "map %s has entries or file twice; give one of them once", name);
 			err = want_type(r, v, YAML_SEQUENCE_NODE, "entries");
 			if (err)
 				return err;
@@ -308,12 +343,14 @@ static int read_map(struct rd *r, yaml_node_t *k, yaml_node_t *n, struct xk_conf
 					return bad(r, e, "an entry of map %s must be \"KEY [VALUE]\", not %s",
 						   name, scalar(e) ? "empty" : kind(e));
 				m->entries[m->n].text = strdup(scalar(e));
+				if (!m->entries[m->n].text)
+					return -ENOMEM;
 				m->entries[m->n].file = r->path;
 				m->entries[m->n++].line = line_of(e);
 			}
 		} else if (key && !strcmp(key, "file")) {
 			if (m->has_entries)
-				return bad(r, fk, "map %s has both entries and file; give one", name);
+				return bad(r, fk, "map %s has entries or file twice; give one of them once", name);
 			if (!scalar(v) || !*scalar(v))
 				return bad(r, v, "file must be a path to a file in 'xdpkit map load' format");
 			if (!file_exists(scalar(v)))
@@ -359,6 +396,8 @@ static int read_root(struct rd *r)
 		if (err)
 			return err;
 		i = v->data.mapping.pairs.top - v->data.mapping.pairs.start;
+		if (ifs ? !!c->ifs : !!c->maps)
+			return bad(r, k, "%s is given twice", key);
 		if (ifs) {
 			c->ifs = calloc(i + 1, sizeof(*c->ifs));
 			if (!c->ifs)
@@ -391,45 +430,38 @@ static int duplicates(struct rd *r)
 	for (i = 0; i < c->nifs; i++)
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->ifs[i].name, c->ifs[j].name)) {
-				fprintf(stderr, "%s:%d: interface %s is listed twice (also line %d)\n",
-					r->path, c->ifs[i].line, c->ifs[i].name, c->ifs[j].line);
+				xk_conf_error(r->path, c->ifs[i].line, "interface %s is listed twice (also line %d)",
+					      c->ifs[i].name, c->ifs[j].line);
 				return XK_EXIT_USAGE;
 			}
 	for (i = 0; i < c->nmaps; i++)
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->maps[i].name, c->maps[j].name)) {
-				fprintf(stderr, "%s:%d: map %s is listed twice (also line %d)\n",
-					r->path, c->maps[i].line, c->maps[i].name, c->maps[j].line);
+				xk_conf_error(r->path, c->maps[i].line, "map %s is listed twice (also line %d)",
+					      c->maps[i].name, c->maps[j].line);
 				return XK_EXIT_USAGE;
 			}
 	return 0;
 }
 
-int xk_conf_read(const char *path, struct xk_conf *c)
+int xk_conf_read_stream(FILE *f, const char *path, struct xk_conf *c)
 {
 	struct rd r = {.path = path, .c = c};
 	yaml_parser_t parser;
-	FILE *f;
 	int err;
 
 	memset(c, 0, sizeof(*c));
 	c->path = path;
-	f = fopen(path, "rb");
-	if (!f)
-		return xk_error(XK_EXIT_NOTFOUND, "cannot read '%s': %s; check the path", path,
-				strerror(errno));
-	if (!yaml_parser_initialize(&parser)) {
-		fclose(f);
+	if (!yaml_parser_initialize(&parser))
 		return xk_error(XK_EXIT_FAIL, "out of memory");
-	}
 	yaml_parser_set_input_file(&parser, f);
 	if (!yaml_parser_load(&parser, &r.doc)) {
-		fprintf(stderr, "%s:%zu: YAML syntax: %s%s%s\n", path,
-			(parser.problem_mark.line ? parser.problem_mark.line : parser.context_mark.line) + 1,
-			parser.problem ? parser.problem : "unreadable",
-			parser.context ? " " : "", parser.context ? parser.context : "");
+		xk_conf_error(path,
+			      (int)(parser.problem_mark.line ? parser.problem_mark.line
+							     : parser.context_mark.line) + 1,
+			      "YAML syntax: %s%s%s", parser.problem ? parser.problem : "unreadable",
+			      parser.context ? " " : "", parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);
-		fclose(f);
 		return XK_EXIT_USAGE;
 	}
 	err = read_root(&r);
@@ -439,6 +471,19 @@ int xk_conf_read(const char *path, struct xk_conf *c)
 		err = xk_error(XK_EXIT_FAIL, "out of memory reading %s", path);
 	yaml_document_delete(&r.doc);
 	yaml_parser_delete(&parser);
+	return err;
+}
+
+int xk_conf_read(const char *path, struct xk_conf *c)
+{
+	FILE *f = fopen(path, "rb");
+	int err;
+
+	memset(c, 0, sizeof(*c));
+	if (!f)
+		return xk_error(XK_EXIT_NOTFOUND, "cannot read '%s': %s; check the path", path,
+				strerror(errno));
+	err = xk_conf_read_stream(f, path, c);
 	fclose(f);
 	return err;
 }

@@ -177,8 +177,9 @@ static int parse_rules(struct xk_map_plan *p, const struct xk_conf_map *cm, stru
 		memset(val, 0, p->value_size);
 		if (value && xk_parse_text(&p->value, value, val, msg, sizeof(msg))) {
 			xk_type_name(&p->value, tname, sizeof(tname));
-			fprintf(stderr, "%s:%d: value for map %s (%s): %s\n", e->file, e->line,
-				cm->name, tname, msg);
+			xk_conf_error(e->file, e->line,
+				      "value for map %s (%s): %s",
+				      cm->name, tname, msg);
 			free(val);
 			free(rules);
 			return XK_EXIT_USAGE;
@@ -190,10 +191,11 @@ static int parse_rules(struct xk_map_plan *p, const struct xk_conf_map *cm, stru
 	return 0;
 bad:
 	if (tname[0])
-		fprintf(stderr, "%s:%d: key for map %s (%s): %s\n", cm->entries[i].file,
-			cm->entries[i].line, cm->name, tname, msg);
+		xk_conf_error(cm->entries[i].file, cm->entries[i].line,
+			      "key for map %s (%s): %s",
+			      cm->name, tname, msg);
 	else
-		fprintf(stderr, "%s:%d: %s\n", cm->entries[i].file, cm->entries[i].line, msg);
+		xk_conf_error(cm->entries[i].file, cm->entries[i].line, "%s", msg);
 	free(val);
 	free(rules);
 	return XK_EXIT_USAGE;
@@ -253,8 +255,9 @@ static int plan_one(const struct xk_conf *c, const struct xk_conf_map *cm, struc
 		p->max_entries = p->m.info.max_entries;
 		p->is_array = xk_map_type_is_array(p->m.info.type);
 		if (cm->capacity && cm->capacity != p->max_entries) {
-			fprintf(stderr, "%s:%d: map %s is pinned with capacity %u, not %u; a map's size is fixed once made: 'xdpkit detach IFACE PROG --purge' its programs, then apply again\n",
-				c->path, cm->cap_line, cm->name, p->max_entries, cm->capacity);
+			xk_conf_error(c->path, cm->cap_line,
+				      "map %s is pinned with capacity %u, not %u; a map's size is fixed once made: 'xdpkit detach IFACE PROG --purge' its programs, then apply again",
+				      cm->name, p->max_entries, cm->capacity);
 			return XK_EXIT_USAGE;
 		}
 	} else {
@@ -262,8 +265,9 @@ static int plan_one(const struct xk_conf *c, const struct xk_conf_map *cm, struc
 		if (err == -EINVAL)
 			return XK_EXIT_USAGE;
 		if (err) {
-			fprintf(stderr, "%s:%d: map %s is not pinned under %s and no program of this file pins a map of that name\n",
-				c->path, cm->line, cm->name, xk.pin_root);
+			xk_conf_error(c->path, cm->line,
+				      "map %s is not pinned under %s and no program of this file pins a map of that name",
+				      cm->name, xk.pin_root);
 			return XK_EXIT_USAGE;
 		}
 		p->have_obj = true;
@@ -289,8 +293,9 @@ static int plan_one(const struct xk_conf *c, const struct xk_conf_map *cm, struc
 		return err;
 	dedup(p, p->rules);
 	if (!p->is_array && p->n > p->max_entries) {
-		fprintf(stderr, "%s:%d: map %s holds at most %u entries and %zu are given; give it 'capacity: N' (a map's size is fixed once made)\n",
-			c->path, cm->line, cm->name, p->max_entries, p->n);
+		xk_conf_error(c->path, cm->line,
+			      "map %s holds at most %u entries and %zu are given; give it 'capacity: N' (a map's size is fixed once made)",
+			      cm->name, p->max_entries, p->n);
 		return XK_EXIT_USAGE;
 	}
 	return 0;
