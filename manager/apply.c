@@ -5,12 +5,12 @@
  * call changed, in reverse order. */
 #define _GNU_SOURCE
 #include "apply.h"
+#include "opts.h"
 #include "replace.h"
 #include "xdpkit.h"
 
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <sched.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -607,78 +607,47 @@ static int apply_lock(int *out)
 	return 0;
 }
 
-static void apply_help(void)
+struct apply_args {
+	bool dry;
+	long wait;
+};
+
+enum { OPT_DRY_RUN = 1, OPT_WAIT };
+
+static int apply_opt(void *ctx, int key, const char *val)
 {
-	printf("Usage: xdpkit apply FILE [--dry-run] [--wait SECONDS]\n\n"
-	       "Make what runs match FILE (YAML): the programs on each hook it lists, in its order,\n"
-	       "and exactly the rules it gives for each map it lists. Hooks, interfaces and maps it\n"
-	       "does not list are left alone; a program that is the same as the running copy is not\n"
-	       "reloaded, another build of it is replaced in place, kept rules keep their hit counters.\n"
-	       "A failure puts back what was changed. Prints one line per change (+ added, - removed,\n"
-	       "~ changed), or 'no changes'.\n"
-	       "  --dry-run    print the changes and change nothing\n"
-	       "  --wait S     wait up to S seconds for the interfaces (and namespaces) the file names\n"
-	       "               to exist, as at boot (the systemd unit waits 30 s)\n\n"
-	       "interfaces:\n"
-	       "  eth0:\n"
-	       "    netns: NAME                  # optional: a namespace of 'ip netns list'\n"
-	       "    xdp:\n"
-	       "      mode: native               # optional: native or skb\n"
-	       "      programs: [blocklist, {program: count, prio: 60}]\n"
-	       "    tc: {ingress: [count], egress: [portfilter]}\n"
-	       "maps:\n"
-	       "  blocklist_v4: {entries: [192.0.2.1, 192.0.2.7], capacity: 65536}\n"
-	       "  blocklist_cidr4: {file: /etc/xdpkit/cidr4.txt}   # 'xdpkit map load' format\n"
-	       "  blocklist_cfg: {entries: [\"0 match=0\"]}\n");
+	struct apply_args *a = ctx;
+	char *end;
+
+	if (key == OPT_DRY_RUN) {
+		a->dry = true;
+		return 0;
+	}
+	errno = 0;
+	a->wait = strtol(val, &end, 10);
+	if (errno || !*val || *end || a->wait < 0 || a->wait > 3600)
+		return xk_error(XK_EXIT_USAGE, "--wait '%s' is not a number of seconds from 0 to 3600",
+				val);
+	return 0;
 }
 
 int do_apply(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"dry-run", no_argument, NULL, 'n'},
-		{"wait", required_argument, NULL, 'w'},
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
 	struct xk_map_plan *mp = NULL;
 	struct xk_conf c = {};
 	struct plan pl = {.c = &c, .orig_netns = -1};
-	const char *file = NULL;
-	bool dry = false;
-	int lock = -1;
-	long wait = 0;
-	char *end;
+	struct apply_args a = {};
+	struct xk_words w;
+	const char *file;
 	size_t changes = 0;
-	int opt, err, i;
+	int err, i, lock = -1;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1 || optind < argc) {
-		if (opt == -1) {
-			if (file)
-				return xk_error(XK_EXIT_USAGE, "apply takes one FILE; usage: xdpkit apply FILE [--dry-run]");
-			file = argv[optind++];
-			continue;
-		}
-		if (opt == 'h') {
-			apply_help();
-			return XK_EXIT_OK;
-		}
-		if (opt == 'w') {
-			errno = 0;
-			wait = strtol(optarg, &end, 10);
-			if (errno || !*optarg || *end || wait < 0 || wait > 3600)
-				return xk_error(XK_EXIT_USAGE, "--wait '%s' is not a number of seconds from 0 to 3600",
-						optarg);
-			continue;
-		}
-		if (opt != 'n')
-			return xk_error(XK_EXIT_USAGE, "apply: unknown or incomplete option '%s'; see 'xdpkit apply --help'",
-					argv[optind - 1]);
-		dry = true;
-	}
-	if (!file)
-		return xk_error(XK_EXIT_USAGE, "apply needs a FILE, e.g. 'xdpkit apply /etc/xdpkit/xdpkit.yaml'");
+	err = xk_opts_parse(&xk_verb_apply, argc, argv, apply_opt, &a, &w);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
+	if (w.n != 1)
+		return xk_error(XK_EXIT_USAGE, "apply needs one FILE, e.g. 'xdpkit apply /etc/xdpkit/xdpkit.yaml'");
+	file = w.pos[0];
 	err = xk_conf_read(file, &c);
 	if (err)
 		goto out;
@@ -695,8 +664,8 @@ int do_apply(int argc, char **argv)
 	err = apply_lock(&lock);
 	if (err)
 		goto out;
-	if (wait)
-		wait_for_ifaces(&pl, wait);
+	if (a.wait)
+		wait_for_ifaces(&pl, a.wait);
 	/* Read and check everything before the first change. */
 	err = plan_programs(&pl);
 	if (!err)
@@ -714,7 +683,7 @@ int do_apply(int argc, char **argv)
 		printf("no changes\n");
 		goto out;
 	}
-	if (dry)
+	if (a.dry)
 		goto out;
 	for (i = 0; !err && i < pl.n; i++) {
 		err = enter_netns(&pl, c.ifs[pl.steps[i].iface].netns);
@@ -744,3 +713,49 @@ out:
 	xk_conf_free(&c);
 	return err;
 }
+
+static void apply_schema(FILE *f)
+{
+	fprintf(f, "The file:\n"
+		   "  interfaces:\n"
+		   "    eth0:\n"
+		   "      netns: NAME                  # optional: a namespace of 'ip netns list'\n"
+		   "      xdp:\n"
+		   "        mode: native               # optional: native or skb\n"
+		   "        programs: [blocklist, {program: count, prio: 60}]\n"
+		   "      tc: {ingress: [count], egress: [portfilter]}\n"
+		   "  maps:\n"
+		   "    blocklist_v4: {entries: [192.0.2.1, 192.0.2.7], capacity: 65536}\n"
+		   "    blocklist_cidr4: {file: /etc/xdpkit/cidr4.txt}   # 'xdpkit map load' format\n"
+		   "    blocklist_cfg: {entries: [\"0 match=0\"]}\n");
+}
+
+static const struct xk_opt apply_opts[] = {
+	{ .name = "dry-run", .key = OPT_DRY_RUN, .help = "print the changes and change nothing" },
+	{ .name = "wait", .key = OPT_WAIT, .arg = "S",
+	  .help = "wait up to S seconds for the interfaces (and namespaces) the file names to exist, "
+		  "as at boot (the systemd unit waits 30 s)" },
+	{ 0 },
+};
+
+static const enum xk_complete apply_pos[] = { XK_C_FILE };
+
+const struct xk_verb xk_verb_apply = {
+	.name = "apply",
+	.summary = "make what runs match a YAML file: programs per hook, rules per map (--dry-run)",
+	.synopsis = "apply FILE [--dry-run] [--wait S]",
+	.description =
+		"Make what runs match FILE (YAML): the programs on each hook it lists, in its order, "
+		"and exactly the rules it gives for each map it lists. Hooks, interfaces and maps it "
+		"does not list are left alone; a program that is the same as the running copy is not "
+		"reloaded, another build of it is replaced in place, kept rules keep their hit "
+		"counters. Everything is checked before the first change; a failure puts back what "
+		"was changed. Prints one line per change (+ added, - removed, ~ changed), or 'no "
+		"changes'. A bad file is one line FILE:LINE: what is wrong, exit 2.",
+	.more = apply_schema,
+	.opts = apply_opts,
+	.pos = apply_pos,
+	.npos = 1,
+	.max_words = -1,
+	.fn = do_apply,
+};

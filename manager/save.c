@@ -7,11 +7,11 @@
 #include "apply.h"
 #include "map.h"
 #include "model.h"
+#include "opts.h"
 #include "xdpkit.h"
 
 #include <dirent.h>
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -345,35 +345,19 @@ static int save_to(FILE *f)
 
 int do_save(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{"help", no_argument, NULL, 'h'},
-		{0},
-	};
 	char tmp[4096];
 	const char *file = NULL;
+	struct xk_words w;
 	FILE *f = stdout;
-	int opt, err;
+	int err;
 
-	optind = 1;
-	opterr = 0;
-	while ((opt = getopt_long(argc, argv, "+h", opts, NULL)) != -1 || optind < argc) {
-		if (opt == -1) {
-			if (file)
-				return xk_error(XK_EXIT_USAGE, "save takes one FILE; usage: xdpkit save [FILE]");
-			file = argv[optind++];
-			continue;
-		}
-		if (opt == 'h') {
-			printf("Usage: xdpkit save [FILE]\n\n"
-			       "Write what runs (the programs on every interface of this network namespace, the\n"
-			       "rules of the maps they pin under the pin root) as a file 'xdpkit apply' takes;\n"
-			       "FILE is replaced in one step (written beside it, then renamed); without FILE,\n"
-			       "stdout. Maps whose values are hit counters are saved as keys: apply keeps counts.\n");
-			return XK_EXIT_OK;
-		}
-		return xk_error(XK_EXIT_USAGE, "save: unknown option '%s'; see 'xdpkit save --help'",
-				argv[optind - 1]);
-	}
+	err = xk_opts_parse(&xk_verb_save, argc, argv, NULL, NULL, &w);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
+	if (w.n > 1)
+		return xk_error(XK_EXIT_USAGE, "save takes one FILE; usage: xdpkit save [FILE]");
+	if (w.n)
+		file = w.pos[0];
 	err = xk_need_root();
 	if (!err)
 		err = xk_need_bpffs();
@@ -399,3 +383,21 @@ int do_save(int argc, char **argv)
 		unlink(tmp);
 	return err;
 }
+
+static const enum xk_complete save_pos[] = { XK_C_FILE };
+
+const struct xk_verb xk_verb_save = {
+	.name = "save",
+	.summary = "write what runs as a file that 'xdpkit apply' puts back",
+	.synopsis = "save [FILE]",
+	.description =
+		"Write what runs (the programs on every interface of this network namespace, the rules "
+		"of the maps they pin under the pin root) as a file 'xdpkit apply' takes; FILE is "
+		"replaced in one step (written beside it, then renamed); without FILE, or with '-', "
+		"stdout. Maps whose values are hit counters are saved as keys, so apply keeps the "
+		"counts. In a named network namespace (-n NS) each interface gets 'netns: NS'.",
+	.pos = save_pos,
+	.npos = 1,
+	.max_words = -1,
+	.fn = do_save,
+};
