@@ -48,7 +48,10 @@ void xk_conf_error(const char *file, int line, const char *fmt, ...)
 	for (c = msg; *c; c++)
 		if ((unsigned char)*c < ' ' || *c == 0x7f)
 			*c = '?';
-	fprintf(err_out(), "%s:%d: %s\n", file, line, msg);
+	if (!errors && xk.json)
+		xk_error(XK_EXIT_USAGE, "%s:%d: %s", file, line, msg); /* {"error": ...} */
+	else
+		fprintf(err_out(), "%s:%d: %s\n", file, line, msg);
 }
 
 static int bad(const struct rd *r, const yaml_node_t *n, const char *fmt, ...)
