@@ -29,6 +29,7 @@ int do_check(int argc, char **argv);
 int do_map(int argc, char **argv);
 int do_stats(int argc, char **argv);
 int do_trace(int argc, char **argv);
+int do_exporter(int argc, char **argv);
 
 static const struct xk_cmd verbs[] = {
 	{ "help", do_help, "this text" },
@@ -42,6 +43,7 @@ static const struct xk_cmd verbs[] = {
 	{ "check", do_check, "load an object into the verifier without attaching; explain a rejection" },
 	{ "trace", do_trace, "follow bpf_printk output (--count, --timeout, --grep for scripts)" },
 	{ "bench", do_bench, "per-packet cost of a program on canned frames, above an empty program" },
+	{ "exporter", do_exporter, "serve the metrics (stats --prometheus) over HTTP for Prometheus" },
 	{ 0 },
 };
 

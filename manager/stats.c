@@ -2,6 +2,7 @@
  * shared xdpkit_stats per-CPU array (include/xdpkit/stats.h); --watch follows programs as they are
  * replaced. */
 #include "json.h"
+#include "metrics.h"
 #include "model.h"
 #include "runtime.h"
 #include "xdpkit.h"
@@ -33,6 +34,9 @@ struct sample {
 struct opts {
 	bool watch;
 	bool no_run_time;
+	bool prometheus;
+	const char *output;
+	struct xk_metrics_opts metrics;
 	double interval;
 	long count;
 	const char *what;
@@ -47,7 +51,7 @@ static double now(void)
 }
 
 /* Sum the per-CPU counters of a program's xdpkit_stats map. false when it has none. */
-static bool read_stats(const struct xk_kprog *p, struct xk_datarec *rec)
+bool xk_stats_read(const struct xk_kprog *p, struct xk_datarec *rec)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	bool found = false;
@@ -94,7 +98,7 @@ static void sample_one(struct sample *x, const struct xk_model *m, const struct 
 
 	x->at = *at;
 	snprintf(x->name, sizeof(x->name), "%s", p ? p->name : "");
-	x->has_stats = read_stats(p, x->rec);
+	x->has_stats = xk_stats_read(p, x->rec);
 	xk_runtime_read(&x->at, &x->rt);
 	x->t = now();
 }
@@ -325,7 +329,8 @@ static void print_round(const struct sample *cur, int ncur, const struct sample 
 
 static void stats_help(void)
 {
-	printf("Usage: xdpkit stats [IFACE|PROG] [--watch] [--interval S] [--count N] [--json]\n\n"
+	printf("Usage: xdpkit stats [IFACE|PROG] [--watch] [--interval S] [--count N] [--json]\n"
+	       "       xdpkit stats --prometheus [--output FILE] [--top N]\n\n"
 	       "Packets, bytes and rates (packets/s, bit/s) per verdict (aborted, drop, pass, tx, "
 	       "redirect) and\n"
 	       "frames that could not be parsed (malformed), for every attached xdpkit program "
@@ -339,7 +344,47 @@ static void stats_help(void)
 	       "  --json         one JSON document per round\n"
 	       "  --no-run-time  leave the kernel's BPF run-time statistics as they are (by "
 	       "default they are on\n"
-	       "                 while stats runs, for the run time per packet of each program)\n");
+	       "                 while stats runs, for the run time per packet of each program)\n"
+	       "  --prometheus   one reading of every program in the Prometheus text format (no "
+	       "rates; run time\n"
+	       "                 where the kernel counts it), for node_exporter's textfile "
+	       "collector\n"
+	       "  --output FILE  with --prometheus: write FILE atomically (a temporary file "
+	       "renamed over it)\n"
+	       "  --top N        with --prometheus: rules (and ratelimit sources) per map, those "
+	       "with most hits\n"
+	       "                 (default %d; how many were left out is a metric too)\n",
+	       XK_METRICS_TOP_DEFAULT);
+}
+
+/* One reading, no interval: the rates are Prometheus's to compute. The run-time statistics are
+ * left as they are (turned on for one reading they would count nothing). */
+static int stats_prometheus(const struct opts *o)
+{
+	int err;
+
+	if (!o->prometheus)
+		return xk_error(XK_EXIT_USAGE, "stats: --output goes with --prometheus");
+	if (o->what || o->watch || o->count >= 0 || xk.json)
+		return xk_error(XK_EXIT_USAGE,
+				"stats --prometheus shows every program, once: it takes no %s",
+				o->what    ? "IFACE or PROG"
+				: o->watch ? "--watch"
+				: o->count >= 0 ? "--count"
+						: "--json");
+	err = xk_need_root();
+	if (!err)
+		err = xk_need_bpffs();
+	if (err)
+		return err;
+	if (o->output)
+		return xk_metrics_write_file(o->output, &o->metrics);
+	err = xk_metrics_write(stdout, &o->metrics);
+	if (!err && fflush(stdout))
+		err = -errno;
+	if (err)
+		return xk_error(XK_EXIT_FAIL, "cannot read the metrics: %s", strerror(-err));
+	return 0;
 }
 
 int do_stats(int argc, char **argv)
@@ -349,10 +394,13 @@ int do_stats(int argc, char **argv)
 	    {"interval", required_argument, NULL, 'i'},
 	    {"count", required_argument, NULL, 'c'},
 	    {"no-run-time", no_argument, NULL, 'R'},
+	    {"prometheus", no_argument, NULL, 'P'},
+	    {"output", required_argument, NULL, 'o'},
+	    {"top", required_argument, NULL, 't'},
 	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
-	struct opts o = {.interval = 1, .count = -1};
+	struct opts o = {.interval = 1, .count = -1, .metrics.top = XK_METRICS_TOP_DEFAULT};
 	struct sample *prev = NULL, *cur = NULL;
 	int nprev = 0, ncur = 0, c, err, rt_fd = -1;
 	bool tty = isatty(STDOUT_FILENO);
@@ -361,7 +409,7 @@ int do_stats(int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "wi:c:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "wi:c:ho:t:", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'w':
 			o.watch = true;
@@ -385,6 +433,17 @@ int do_stats(int argc, char **argv)
 		case 'R':
 			o.no_run_time = true;
 			break;
+		case 'P':
+			o.prometheus = true;
+			break;
+		case 'o':
+			o.output = optarg;
+			break;
+		case 't':
+			err = xk_metrics_parse_top(optarg, &o.metrics.top);
+			if (err)
+				return err;
+			break;
 		case 'h':
 			stats_help();
 			return XK_EXIT_OK;
@@ -403,6 +462,8 @@ int do_stats(int argc, char **argv)
 				"stats: unexpected '%s'; give at most one IFACE or PROG",
 				argv[optind + 1]);
 	o.what = optind < argc ? argv[optind] : NULL;
+	if (o.prometheus || o.output)
+		return stats_prometheus(&o);
 	if (o.count < 0)
 		o.count = o.watch ? 0 : 1;
 	err = xk_need_root();

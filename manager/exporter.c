@@ -1,0 +1,297 @@
+/* `xdpkit exporter`: serves GET /metrics over HTTP (libmicrohttpd) for Prometheus, reading the
+ * kernel on each scrape (manager/metrics.c writes the document). One thread of libmicrohttpd's
+ * answers the requests one at a time; the main thread waits for SIGTERM or SIGINT and stops it. */
+#include "metrics.h"
+#include "runtime.h"
+#include "xdpkit.h"
+
+#include <arpa/inet.h>
+#include <errno.h>
+#include <getopt.h>
+#include <microhttpd.h>
+#include <netdb.h>
+#include <netinet/in.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/socket.h>
+#include <unistd.h>
+
+int do_exporter(int argc, char **argv);
+
+/* Loopback by default: the rule texts are addresses the operator blocks. */
+#define XK_EXPORTER_LISTEN "127.0.0.1:9435"
+#define XK_METRICS_TYPE "text/plain; version=0.0.4; charset=utf-8"
+
+struct exporter {
+	struct xk_metrics_opts metrics;
+	unsigned long scrapes;
+};
+
+static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *text)
+{
+	struct MHD_Response *r =
+	    MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+	enum MHD_Result ret;
+
+	if (!r)
+		return MHD_NO;
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, "text/plain; charset=utf-8");
+	if (status == MHD_HTTP_METHOD_NOT_ALLOWED)
+		MHD_add_response_header(r, MHD_HTTP_HEADER_ALLOW, "GET, HEAD");
+	ret = MHD_queue_response(c, status, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+static enum MHD_Result handle(void *cls, struct MHD_Connection *c, const char *url,
+			      const char *method, const char *version, const char *upload_data,
+			      size_t *upload_data_size, void **con_cls)
+{
+	struct exporter *e = cls;
+	struct MHD_Response *r;
+	enum MHD_Result ret;
+	char *buf = NULL, msg[160];
+	size_t len = 0;
+	FILE *f;
+	int err;
+
+	(void)version;
+	(void)upload_data;
+	(void)upload_data_size;
+	(void)con_cls;
+	if (strcmp(method, MHD_HTTP_METHOD_GET) && strcmp(method, MHD_HTTP_METHOD_HEAD))
+		return reply(c, MHD_HTTP_METHOD_NOT_ALLOWED, "only GET and HEAD\n");
+	if (strcmp(url, "/metrics"))
+		return reply(c, MHD_HTTP_NOT_FOUND, "not found: the metrics are at /metrics\n");
+	f = open_memstream(&buf, &len);
+	if (!f)
+		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, "out of memory\n");
+	err = xk_metrics_write(f, &e->metrics);
+	if (fclose(f) && !err)
+		err = -ENOMEM;
+	if (err) {
+		free(buf);
+		snprintf(msg, sizeof(msg), "xdpkit: cannot read the metrics: %s\n", strerror(-err));
+		fputs(msg, stderr);
+		return reply(c, MHD_HTTP_INTERNAL_SERVER_ERROR, msg);
+	}
+	e->scrapes++;
+	r = MHD_create_response_from_buffer(len, buf, MHD_RESPMEM_MUST_FREE);
+	if (!r) {
+		free(buf);
+		return MHD_NO;
+	}
+	MHD_add_response_header(r, MHD_HTTP_HEADER_CONTENT_TYPE, XK_METRICS_TYPE);
+	ret = MHD_queue_response(c, MHD_HTTP_OK, r);
+	MHD_destroy_response(r);
+	return ret;
+}
+
+/* ADDR:PORT, [V6ADDR]:PORT or :PORT (every address) into host and port. 0 or an exit code. */
+static int split_listen(const char *arg, char *host, size_t hlen, char *port, size_t plen)
+{
+	const char *colon, *h = arg, *hend;
+	char *end;
+	long p;
+
+	if (*arg == '[') {
+		hend = strchr(arg, ']');
+		if (!hend || hend[1] != ':')
+			goto bad;
+		h = arg + 1;
+		colon = hend + 1;
+	} else {
+		colon = strrchr(arg, ':');
+		if (!colon || memchr(arg, ':', colon - arg))
+			goto bad; /* a bare IPv6 address needs its brackets */
+		hend = colon;
+	}
+	errno = 0;
+	p = strtol(colon + 1, &end, 10);
+	if (errno || *end || !colon[1] || p < 1 || p > 65535 || (size_t)(hend - h) >= hlen)
+		goto bad;
+	snprintf(host, hlen, "%.*s", (int)(hend - h), h);
+	snprintf(port, plen, "%ld", p);
+	return 0;
+bad:
+	return xk_error(XK_EXIT_USAGE,
+			"--listen '%s': expected ADDR:PORT with a port of 1-65535 (127.0.0.1:9435, "
+			"[::1]:9435, or :9435 for every address)",
+			arg);
+}
+
+/* A listening socket on ADDR:PORT, or an exit code after saying why (in use: 1, bad address: 2). */
+static int open_listener(const char *arg, int *out)
+{
+	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
+				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_ADDRCONFIG};
+	struct addrinfo *ai = NULL, *a;
+	char host[256], port[8];
+	int fd = -1, err, one = 1, zero = 0;
+
+	err = split_listen(arg, host, sizeof(host), port, sizeof(port));
+	if (err)
+		return err;
+	/* ":PORT": the IPv6 wildcard taking IPv4 too, else the IPv4 one. */
+	hints.ai_family = host[0] ? AF_UNSPEC : AF_INET6;
+	err = getaddrinfo(host[0] ? host : NULL, port, &hints, &ai);
+	if (err && !host[0]) {
+		hints.ai_family = AF_INET;
+		err = getaddrinfo(NULL, port, &hints, &ai);
+	}
+	if (err)
+		return xk_error(XK_EXIT_USAGE, "--listen '%s': cannot resolve '%s': %s", arg, host,
+				gai_strerror(err));
+	err = 0;
+	for (a = ai; a && fd < 0; a = a->ai_next) {
+		fd = socket(a->ai_family, a->ai_socktype | SOCK_CLOEXEC, a->ai_protocol);
+		if (fd < 0) {
+			err = errno;
+			continue;
+		}
+		setsockopt(fd, SOL_SOCKET, SO_REUSEADDR, &one, sizeof(one));
+		if (a->ai_family == AF_INET6 && !host[0])
+			setsockopt(fd, IPPROTO_IPV6, IPV6_V6ONLY, &zero, sizeof(zero));
+		if (bind(fd, a->ai_addr, a->ai_addrlen) || listen(fd, 64)) {
+			err = errno;
+			close(fd);
+			fd = -1;
+		}
+	}
+	freeaddrinfo(ai);
+	if (fd < 0) {
+		if (err == EADDRINUSE)
+			return xk_error(XK_EXIT_FAIL,
+					"cannot listen on %s: the address is in use (another "
+					"exporter?); choose another port with --listen",
+					arg);
+		if (err == EADDRNOTAVAIL)
+			return xk_error(XK_EXIT_FAIL,
+					"cannot listen on %s: no interface here has that address",
+					arg);
+		return xk_error(XK_EXIT_FAIL, "cannot listen on %s: %s", arg, strerror(err));
+	}
+	*out = fd;
+	return 0;
+}
+
+static void exporter_help(void)
+{
+	printf("Usage: xdpkit exporter [--listen ADDR:PORT] [--top N] [--no-run-time]\n\n"
+	       "Serve the metrics of 'xdpkit stats --prometheus' at http://ADDR:PORT/metrics for "
+	       "Prometheus,\n"
+	       "read from the kernel on each scrape (every attached program of this network "
+	       "namespace).\n"
+	       "Stops cleanly on SIGTERM or SIGINT.\n\n"
+	       "  --listen ADDR:PORT  where to listen (default %s; [::1]:PORT for IPv6, "
+	       ":PORT for every\n"
+	       "                      address)\n"
+	       "  --top N             rules (and ratelimit sources) per map, those with most hits "
+	       "(default %d)\n"
+	       "  --no-run-time       leave the kernel's BPF run-time statistics as they are (by "
+	       "default they\n"
+	       "                      are on for as long as the exporter runs, for the run time "
+	       "per program;\n"
+	       "                      timing every run costs time on every packet)\n",
+	       XK_EXPORTER_LISTEN, XK_METRICS_TOP_DEFAULT);
+}
+
+int do_exporter(int argc, char **argv)
+{
+	static const struct option lopts[] = {
+	    {"listen", required_argument, NULL, 'l'},
+	    {"top", required_argument, NULL, 't'},
+	    {"no-run-time", no_argument, NULL, 'R'},
+	    {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	struct exporter e = {.metrics.top = XK_METRICS_TOP_DEFAULT};
+	const char *listen_on = XK_EXPORTER_LISTEN;
+	bool no_run_time = false;
+	int c, err, fd = -1, rt_fd = -1, sig = 0;
+	struct MHD_Daemon *d;
+	sigset_t stop;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "l:t:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'l':
+			listen_on = optarg;
+			break;
+		case 't':
+			err = xk_metrics_parse_top(optarg, &e.metrics.top);
+			if (err)
+				return err;
+			break;
+		case 'R':
+			no_run_time = true;
+			break;
+		case 'h':
+			exporter_help();
+			return XK_EXIT_OK;
+		default:
+			return xk_error(XK_EXIT_USAGE,
+					"exporter: unknown option or missing value '%s'; see "
+					"'xdpkit exporter --help'",
+					argv[optind - 1]);
+		}
+	}
+	if (optind < argc && xk_is_help(argv[optind])) {
+		exporter_help();
+		return XK_EXIT_OK;
+	}
+	if (optind < argc)
+		return xk_error(XK_EXIT_USAGE, "exporter: unexpected '%s'; see 'xdpkit exporter --help'",
+				argv[optind]);
+	if (xk.json)
+		return xk_error(XK_EXIT_USAGE, "exporter: --json does not apply; it serves the Prometheus text format");
+	err = xk_need_root();
+	if (!err)
+		err = xk_need_bpffs();
+	if (!err)
+		err = open_listener(listen_on, &fd);
+	if (err)
+		return err;
+	/* Timing every run costs time, so the kernel does it only while asked: for the exporter's
+	 * lifetime. The kernel counts requests with the sysctl and turns timing off again when the
+	 * descriptor closes (at exit, even on SIGKILL), unless someone else still asks. */
+	if (!no_run_time) {
+		rt_fd = xk_runtime_enable();
+		if (rt_fd < 0)
+			fprintf(stderr,
+				"xdpkit: exporter: the kernel's BPF run-time statistics cannot be "
+				"turned on (%s; Linux 5.8+): no run time per program\n",
+				strerror(-rt_fd));
+	}
+	/* Blocked here, before libmicrohttpd's thread starts, so that thread inherits the mask and
+	 * the signals come to sigwait below. */
+	sigemptyset(&stop);
+	sigaddset(&stop, SIGTERM);
+	sigaddset(&stop, SIGINT);
+	pthread_sigmask(SIG_BLOCK, &stop, NULL);
+	signal(SIGPIPE, SIG_IGN);
+	d = MHD_start_daemon(MHD_USE_INTERNAL_POLLING_THREAD | MHD_USE_POLL, 0, NULL, NULL, handle,
+			     &e, MHD_OPTION_LISTEN_SOCKET, fd, MHD_OPTION_CONNECTION_TIMEOUT,
+			     (unsigned int)30, MHD_OPTION_CONNECTION_LIMIT, (unsigned int)64,
+			     MHD_OPTION_END);
+	if (!d) {
+		close(fd);
+		if (rt_fd >= 0)
+			close(rt_fd);
+		return xk_error(XK_EXIT_FAIL, "cannot start the HTTP server on %s (libmicrohttpd)",
+				listen_on);
+	}
+	printf("xdpkit exporter: serving http://%s/metrics\n", listen_on);
+	fflush(stdout);
+	while (sigwait(&stop, &sig))
+		;
+	/* Finishes the request under way, then closes the listening socket (given to it). */
+	MHD_stop_daemon(d);
+	if (rt_fd >= 0)
+		close(rt_fd);
+	printf("xdpkit exporter: stopped by %s after %lu scrapes\n", strsignal(sig), e.scrapes);
+	return XK_EXIT_OK;
+}
