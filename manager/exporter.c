@@ -6,6 +6,7 @@
 #include "xdpkit.h"
 
 #include <arpa/inet.h>
+#include <bpf/bpf.h>
 #include <errno.h>
 #include <getopt.h>
 #include <microhttpd.h>
@@ -177,6 +178,26 @@ static int open_listener(const char *arg, int *out)
 	return 0;
 }
 
+/* Root without CAP_SYS_ADMIN (a unit that dropped it) sees no program by id, and every scrape would
+ * be an empty document that looks like an idle host: refuse at start instead. 0 or an exit code. */
+static int need_prog_access(void)
+{
+	__u32 id = 0;
+	int fd = -1;
+
+	/* Listing ids and opening one both take it. */
+	if (!bpf_prog_get_next_id(0, &id))
+		fd = bpf_prog_get_fd_by_id(id);
+	if (fd >= 0)
+		close(fd);
+	if (fd >= 0 || (errno != EPERM && errno != EACCES))
+		return 0; /* it can, or nothing is loaded (ENOENT) */
+	return xk_error(XK_EXIT_ENV,
+			"exporter: cannot open loaded BPF programs (%s): the kernel asks for "
+			"CAP_SYS_ADMIN; keep it in the unit's CapabilityBoundingSet",
+			strerror(errno));
+}
+
 static void exporter_help(void)
 {
 	printf("Usage: xdpkit exporter [--listen ADDR:PORT] [--top N] [--no-run-time]\n\n"
@@ -251,6 +272,8 @@ int do_exporter(int argc, char **argv)
 	err = xk_need_root();
 	if (!err)
 		err = xk_need_bpffs();
+	if (!err)
+		err = need_prog_access();
 	if (!err)
 		err = open_listener(listen_on, &fd);
 	if (err)

@@ -6,7 +6,8 @@
 # `stats --prometheus`, on --output FILE (written atomically: readers never see part of it) and on a
 # scrape of the exporter, which reads the kernel on each scrape, turns run-time statistics on for its
 # lifetime, answers 404/405 elsewhere, refuses a bad --listen (2) and a port in use (1), and stops
-# cleanly on SIGTERM and SIGINT. Then `systemd-analyze verify` on every unit in systemd/. Host only:
+# cleanly on SIGTERM and SIGINT, and works with only the capabilities its unit keeps (refusing to
+# start without CAP_SYS_ADMIN). Then `systemd-analyze verify` on every unit in systemd/. Host only:
 # the VM guests have no curl, promtool or systemd-analyze.
 . "$(dirname "$0")/lib.sh"
 xk_host_only curl promtool systemd-analyze
@@ -220,6 +221,29 @@ check_eq "IPv6 [::1]:PORT: promtool" 0 "$(promtool check metrics <"$TMP/scrape6.
 kill -INT $exp
 wait $exp
 check_eq "SIGINT: exit 0" 0 "$?"
+
+# The unit's capabilities (CapabilityBoundingSet, NoNewPrivileges) are enough: root with only those.
+caps=$(sed -n 's/^CapabilityBoundingSet=//p' "$XK_ROOT/systemd/xdpkit-exporter.service" | tr 'A-Z ' 'a-z,' | sed 's/cap_/+/g')
+check_match "the unit names its capabilities" '^\+[a-z_]+(,\+[a-z_]+)*$' "$caps"
+nsenter --net="/run/netns/$XK_NS" -- setpriv --no-new-privs --bounding-set=-all,"$caps" --inh-caps=-all \
+	"$X" exporter --listen "127.0.0.1:$PORT" >"$TMP/exporter-caps.log" 2>&1 &
+exp=$!
+xk_cleanup kill $exp
+for _ in $(seq 100); do
+	on_host curl -s -o "$TMP/scrape-caps.prom" "$URL/metrics" && break
+	sleep 0.1
+done
+check_match "with the unit's capabilities ($caps): ratelimit's counters" \
+	'^xdpkit_packets_total\{interface="veth0",hook="xdp_native",program="ratelimit",' "$(cat "$TMP/scrape-caps.prom")"
+check_eq "... and run-time statistics on" 1 "$(metric_value "$TMP/scrape-caps.prom" '^xdpkit_bpf_stats_enabled ')"
+check_match "... and the rule hits" '^xdpkit_rule_hits_total\{map="blocklist_v4",' "$(cat "$TMP/scrape-caps.prom")"
+kill -TERM $exp
+wait $exp
+check_eq "... exit 0 on SIGTERM" 0 "$?"
+out=$(timeout 20 nsenter --net="/run/netns/$XK_NS" -- setpriv --no-new-privs --bounding-set=-all,+bpf,+perfmon \
+	--inh-caps=-all "$X" exporter --listen "127.0.0.1:$PORT" 2>&1)
+check_eq "without CAP_SYS_ADMIN: exit 4 at start (not empty scrapes), one line" "4 1" "$? $(wc -l <<<"$out")"
+check_match "... saying what it needs" "CAP_SYS_ADMIN" "$out"
 
 # --- systemd units ---------------------------------------------------------------------------------
 # Each unit of systemd/ with its ExecStart on the binary just built (verify wants it to exist);
