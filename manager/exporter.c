@@ -2,13 +2,13 @@
  * kernel on each scrape (manager/metrics.c writes the document). One thread of libmicrohttpd's
  * answers the requests one at a time; the main thread waits for SIGTERM or SIGINT and stops it. */
 #include "metrics.h"
+#include "opts.h"
 #include "runtime.h"
 #include "xdpkit.h"
 
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <errno.h>
-#include <getopt.h>
 #include <microhttpd.h>
 #include <netdb.h>
 #include <netinet/in.h>
@@ -198,90 +198,57 @@ static int need_prog_access(void)
 			strerror(errno));
 }
 
-static void exporter_help(void)
+struct exporter_args {
+	struct exporter *e;
+	const char *listen_on;
+	bool no_run_time;
+};
+
+static int exporter_opt(void *ctx, int key, const char *val)
 {
-	printf("Usage: xdpkit exporter [--listen ADDR:PORT] [--top N] [--no-run-time]\n\n"
-	       "Serve the metrics of 'xdpkit stats --prometheus' at http://ADDR:PORT/metrics for "
-	       "Prometheus,\n"
-	       "read from the kernel on each scrape (every attached program of this network "
-	       "namespace).\n"
-	       "Stops cleanly on SIGTERM or SIGINT.\n\n"
-	       "  --listen ADDR:PORT  where to listen (default %s; [::1]:PORT for IPv6, "
-	       ":PORT for every\n"
-	       "                      address)\n"
-	       "  --top N             rules (and ratelimit sources) per map, those with most hits "
-	       "(default %d)\n"
-	       "  --no-run-time       leave the kernel's BPF run-time statistics as they are (by "
-	       "default they\n"
-	       "                      are on for as long as the exporter runs, for the run time "
-	       "per program;\n"
-	       "                      timing every run costs time on every packet)\n",
-	       XK_EXPORTER_LISTEN, XK_METRICS_TOP_DEFAULT);
+	struct exporter_args *a = ctx;
+
+	switch (key) {
+	case 'l':
+		a->listen_on = val;
+		break;
+	case 't':
+		return xk_metrics_parse_top(val, &a->e->metrics.top);
+	case 'R':
+		a->no_run_time = true;
+		break;
+	}
+	return 0;
 }
 
 int do_exporter(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-	    {"listen", required_argument, NULL, 'l'},
-	    {"top", required_argument, NULL, 't'},
-	    {"no-run-time", no_argument, NULL, 'R'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	struct exporter e = {.metrics.top = XK_METRICS_TOP_DEFAULT};
-	const char *listen_on = XK_EXPORTER_LISTEN;
-	bool no_run_time = false;
-	int c, err, fd = -1, rt_fd = -1, sig = 0;
+	struct exporter_args a = {.e = &e, .listen_on = XK_EXPORTER_LISTEN};
+	int err, fd = -1, rt_fd = -1, sig = 0;
+	struct xk_words words;
 	struct MHD_Daemon *d;
 	sigset_t stop;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "l:t:h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'l':
-			listen_on = optarg;
-			break;
-		case 't':
-			err = xk_metrics_parse_top(optarg, &e.metrics.top);
-			if (err)
-				return err;
-			break;
-		case 'R':
-			no_run_time = true;
-			break;
-		case 'h':
-			exporter_help();
-			return XK_EXIT_OK;
-		default:
-			return xk_error(XK_EXIT_USAGE,
-					"exporter: unknown option or missing value '%s'; see "
-					"'xdpkit exporter --help'",
-					argv[optind - 1]);
-		}
-	}
-	if (optind < argc && xk_is_help(argv[optind])) {
-		exporter_help();
-		return XK_EXIT_OK;
-	}
-	if (optind < argc)
-		return xk_error(XK_EXIT_USAGE, "exporter: unexpected '%s'; see 'xdpkit exporter --help'",
-				argv[optind]);
+	err = xk_opts_parse(&xk_verb_exporter, argc, argv, exporter_opt, &a, &words);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	if (xk.json)
-		return xk_error(XK_EXIT_USAGE, "exporter: --json does not apply; it serves the Prometheus text format");
+		return xk_error(XK_EXIT_USAGE,
+				"exporter: --json does not apply; it serves the Prometheus text format");
 	err = xk_need_root();
 	if (!err)
 		err = xk_need_bpffs();
 	if (!err)
 		err = need_prog_access();
 	if (!err)
-		err = open_listener(listen_on, &fd);
+		err = open_listener(a.listen_on, &fd);
 	if (err)
 		return err;
 	/* Timing every run costs time, so the kernel does it only while asked: for the exporter's
 	 * lifetime. The kernel counts requests with the sysctl and turns timing off again when the
 	 * descriptor closes (at exit, even on SIGKILL), unless someone else still asks. */
-	if (!no_run_time) {
+	if (!a.no_run_time) {
 		rt_fd = xk_runtime_enable();
 		if (rt_fd < 0)
 			fprintf(stderr,
@@ -305,9 +272,9 @@ int do_exporter(int argc, char **argv)
 		if (rt_fd >= 0)
 			close(rt_fd);
 		return xk_error(XK_EXIT_FAIL, "cannot start the HTTP server on %s (libmicrohttpd)",
-				listen_on);
+				a.listen_on);
 	}
-	printf("xdpkit exporter: serving http://%s/metrics\n", listen_on);
+	printf("xdpkit exporter: serving http://%s/metrics\n", a.listen_on);
 	fflush(stdout);
 	while (sigwait(&stop, &sig))
 		;
@@ -318,3 +285,32 @@ int do_exporter(int argc, char **argv)
 	printf("xdpkit exporter: stopped by %s after %lu scrapes\n", strsignal(sig), e.scrapes);
 	return XK_EXIT_OK;
 }
+
+static const struct xk_opt exporter_opts[] = {
+	{ .name = "listen", .key = 'l', .shrt = 'l', .arg = "ADDR:PORT",
+	  .help = "where to listen (default " XK_EXPORTER_LISTEN "; [::1]:PORT for IPv6, :PORT for "
+		  "every address)" },
+	{ .name = "top", .key = 't', .arg = "N",
+	  .help = "the N rules (and ratelimit sources) per map with most hits (default 100); how "
+		  "many were left out is a metric too" },
+	{ .name = "no-run-time", .key = 'R',
+	  .help = "leave the kernel's BPF run-time statistics as they are (by default they are on for "
+		  "as long as the exporter runs, for the run time per program; timing every run "
+		  "costs time on every packet)" },
+	{ 0 },
+};
+
+const struct xk_verb xk_verb_exporter = {
+	.name = "exporter",
+	.summary = "serve the metrics (stats --prometheus) over HTTP for Prometheus",
+	.synopsis = "exporter [--listen ADDR:PORT] [--top N] [--no-run-time]",
+	.description =
+		"Serve what 'xdpkit stats --prometheus' prints at http://ADDR:PORT/metrics for "
+		"Prometheus (text format 0.0.4), read from the kernel on each scrape: every attached "
+		"program of this network namespace, rule hit counters and ratelimit drops. Other "
+		"paths get 404, other methods than GET and HEAD 405. Stops cleanly on SIGTERM or "
+		"SIGINT. An address in use exits 1, a bad --listen 2.",
+	.opts = exporter_opts,
+	.max_words = 0,
+	.fn = do_exporter,
+};

@@ -4,6 +4,8 @@
 #include "json.h"
 #include "metrics.h"
 #include "model.h"
+#include "number.h"
+#include "opts.h"
 #include "runtime.h"
 #include "xdpkit.h"
 
@@ -12,7 +14,7 @@
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -327,34 +329,42 @@ static void print_round(const struct sample *cur, int ncur, const struct sample 
 	fflush(stdout);
 }
 
-static void stats_help(void)
+static int stats_opt(void *ctx, int key, const char *val)
 {
-	printf("Usage: xdpkit stats [IFACE|PROG] [--watch] [--interval S] [--count N] [--json]\n"
-	       "       xdpkit stats --prometheus [--output FILE] [--top N]\n\n"
-	       "Packets, bytes and rates (packets/s, bit/s) per verdict (aborted, drop, pass, tx, "
-	       "redirect) and\n"
-	       "frames that could not be parsed (malformed), for every attached xdpkit program "
-	       "(XDP and TC) in\n"
-	       "this network namespace, or those on IFACE, or the program PROG (name or id).\n\n"
-	       "  --interval S   seconds between the two readings a rate needs (default 1; "
-	       "fractions allowed)\n"
-	       "  --watch        redraw every interval until interrupted; follows a program that "
-	       "is replaced\n"
-	       "  --count N      stop after N rounds (default 1, or endless with --watch)\n"
-	       "  --json         one JSON document per round\n"
-	       "  --no-run-time  leave the kernel's BPF run-time statistics as they are (by "
-	       "default they are on\n"
-	       "                 while stats runs, for the run time per packet of each program)\n"
-	       "  --prometheus   one reading of every program in the Prometheus text format (no "
-	       "rates; run time\n"
-	       "                 where the kernel counts it), for node_exporter's textfile "
-	       "collector\n"
-	       "  --output FILE  with --prometheus: write FILE atomically (a temporary file "
-	       "renamed over it)\n"
-	       "  --top N        with --prometheus: rules (and ratelimit sources) per map, those "
-	       "with most hits\n"
-	       "                 (default %d; how many were left out is a metric too)\n",
-	       XK_METRICS_TOP_DEFAULT);
+	struct opts *o = ctx;
+	__u64 v;
+	char *end;
+
+	switch (key) {
+	case 'w':
+		o->watch = true;
+		break;
+	case 'i':
+		o->interval = strtod(val, &end);
+		if (*end || !(o->interval > 0 && o->interval <= 3600))
+			return xk_error(XK_EXIT_USAGE,
+					"--interval '%s': expected seconds, more than 0 and at most 3600 (e.g. 0.5)",
+					val);
+		break;
+	case 'c':
+		if (xk_num_word(val, 1, LONG_MAX, &v))
+			return xk_error(XK_EXIT_USAGE,
+					"--count '%s': expected a whole number of rounds, 1 or more", val);
+		o->count = v;
+		break;
+	case 'R':
+		o->no_run_time = true;
+		break;
+	case 'P':
+		o->prometheus = true;
+		break;
+	case 'o':
+		o->output = val;
+		break;
+	case 't':
+		return xk_metrics_parse_top(val, &o->metrics.top);
+	}
+	return 0;
 }
 
 /* One reading, no interval: the rates are Prometheus's to compute. The run-time statistics are
@@ -389,79 +399,17 @@ static int stats_prometheus(const struct opts *o)
 
 int do_stats(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-	    {"watch", no_argument, NULL, 'w'},
-	    {"interval", required_argument, NULL, 'i'},
-	    {"count", required_argument, NULL, 'c'},
-	    {"no-run-time", no_argument, NULL, 'R'},
-	    {"prometheus", no_argument, NULL, 'P'},
-	    {"output", required_argument, NULL, 'o'},
-	    {"top", required_argument, NULL, 't'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	struct opts o = {.interval = 1, .count = -1, .metrics.top = XK_METRICS_TOP_DEFAULT};
 	struct sample *prev = NULL, *cur = NULL;
-	int nprev = 0, ncur = 0, c, err, rt_fd = -1;
+	int nprev = 0, ncur = 0, err, rt_fd = -1;
 	bool tty = isatty(STDOUT_FILENO);
-	char *end;
+	struct xk_words words;
 	long round;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "wi:c:ho:t:", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'w':
-			o.watch = true;
-			break;
-		case 'i':
-			o.interval = strtod(optarg, &end);
-			if (*end || !(o.interval > 0 && o.interval <= 3600))
-				return xk_error(XK_EXIT_USAGE,
-						"--interval '%s': expected seconds, more than 0 "
-						"and at most 3600 (e.g. 0.5)",
-						optarg);
-			break;
-		case 'c':
-			o.count = strtol(optarg, &end, 10);
-			if (*end || !*optarg || o.count < 1)
-				return xk_error(
-				    XK_EXIT_USAGE,
-				    "--count '%s': expected a whole number of rounds, 1 or more",
-				    optarg);
-			break;
-		case 'R':
-			o.no_run_time = true;
-			break;
-		case 'P':
-			o.prometheus = true;
-			break;
-		case 'o':
-			o.output = optarg;
-			break;
-		case 't':
-			err = xk_metrics_parse_top(optarg, &o.metrics.top);
-			if (err)
-				return err;
-			break;
-		case 'h':
-			stats_help();
-			return XK_EXIT_OK;
-		default:
-			return xk_error(XK_EXIT_USAGE,
-					"stats: unknown option '%s'; see 'xdpkit stats --help'",
-					argv[optind - 1]);
-		}
-	}
-	if (optind < argc && xk_is_help(argv[optind])) {
-		stats_help();
-		return XK_EXIT_OK;
-	}
-	if (argc - optind > 1)
-		return xk_error(XK_EXIT_USAGE,
-				"stats: unexpected '%s'; give at most one IFACE or PROG",
-				argv[optind + 1]);
-	o.what = optind < argc ? argv[optind] : NULL;
+	err = xk_opts_parse(&xk_verb_stats, argc, argv, stats_opt, &o, &words);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
+	o.what = words.n ? words.pos[0] : NULL;
 	if (o.prometheus || o.output)
 		return stats_prometheus(&o);
 	if (o.count < 0)
@@ -502,3 +450,46 @@ out:
 	free(cur);
 	return err;
 }
+
+static const struct xk_opt stats_opts[] = {
+	{ .name = "interval", .key = 'i', .shrt = 'i', .arg = "S",
+	  .help = "seconds between the two readings a rate needs (default 1; fractions allowed)" },
+	{ .name = "watch", .key = 'w', .shrt = 'w',
+	  .help = "redraw every interval until interrupted; follows a program that is replaced" },
+	{ .name = "count", .key = 'c', .shrt = 'c', .arg = "N",
+	  .help = "stop after N rounds (default 1, or endless with --watch)" },
+	{ .name = "no-run-time", .key = 'R',
+	  .help = "leave the kernel's BPF run-time statistics as they are (by default they are on "
+		  "while stats runs, for the run time per packet of each program)" },
+	{ .name = "prometheus", .key = 'P',
+	  .help = "one reading of every attached program in the Prometheus text format (no rates; "
+		  "run time where the kernel counts it), for node_exporter's textfile collector" },
+	{ .name = "output", .key = 'o', .arg = "FILE", .complete = XK_C_FILE,
+	  .help = "with --prometheus: write FILE atomically (a temporary file beside it, renamed "
+		  "over it)" },
+	{ .name = "top", .key = 't', .arg = "N",
+	  .help = "with --prometheus: the N rules (and ratelimit sources) per map with most hits "
+		  "(default 100); how many were left out is a metric too" },
+	{ 0 },
+};
+
+static const enum xk_complete stats_pos[] = { XK_C_IFPROG };
+
+const struct xk_verb xk_verb_stats = {
+	.name = "stats",
+	.summary = "packets, bytes and rates per verdict of attached programs (--watch)",
+	.synopsis = "stats [IFACE|PROG] [--watch] [--interval S] [--count N] [--json]\n"
+		    "stats --prometheus [--output FILE] [--top N]",
+	.description =
+		"Packets, bytes and rates (packets/s, bit/s) per verdict (aborted, drop, pass, tx, "
+		"redirect) and frames that could not be parsed (malformed), for every attached xdpkit "
+		"program (XDP and TC) in this network namespace, or those on IFACE, or the program PROG "
+		"(name or id). With --json, one JSON document per round. With --prometheus, the "
+		"Prometheus text format of every program, rule hit counters and ratelimit drops "
+		"(what xdpkit exporter serves).",
+	.opts = stats_opts,
+	.pos = stats_pos,
+	.npos = 1,
+	.max_words = 1,
+	.fn = do_stats,
+};
