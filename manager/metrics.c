@@ -25,7 +25,7 @@ struct prog_sample {
 	struct xk_attached at;
 	char hook[32]; /* "xdp_native", "tc_ingress": the hook as a label value */
 	char name[BPF_OBJ_NAME_LEN];
-	char counted_name[BPF_OBJ_NAME_LEN]; /* whose run time rt is (the dispatcher's, behind one) */
+	char counted_name[BPF_OBJ_NAME_LEN]; /* whose run time rt is (a dispatcher's, maybe) */
 	bool has_stats;
 	bool dup_runtime; /* the same counted program in the same place was shown already */
 	struct xk_datarec rec[XK_STAT_MAX];
@@ -199,7 +199,8 @@ static long walk_map(const struct xk_mapref *m, enum map_kind kind, struct top *
 {
 	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
 	size_t ks = m->info.key_size, vb = xk_mapref_value_bytes(m), tsz = ks > 8 ? ks : 8;
-	__u8 *keys = malloc(WALK_CHUNK * ks), *vals = malloc(WALK_CHUNK * vb), *tin = calloc(2, tsz);
+	__u8 *keys = malloc(WALK_CHUNK * ks), *vals = malloc(WALK_CHUNK * vb),
+	     *tin = calloc(2, tsz);
 	__u8 *tout = tin + tsz;
 	bool first = true;
 	long n = 0;
@@ -221,7 +222,7 @@ static long walk_map(const struct xk_mapref *m, enum map_kind kind, struct top *
 			top_offer(t, keys + i * ks, entry_count(m, kind, vals + i * vb));
 		n += count;
 		if (err == -ENOENT || (err && !first))
-			goto out; /* the last batch (or the map changed under us: what was read stands) */
+			goto out; /* the last batch, or the map changed: what was read stands */
 		first = false;
 		memcpy(tin, tout, tsz);
 	}
@@ -294,8 +295,8 @@ static int read_map(__u32 id, long top, struct map_sample *s)
 	sort_top = &s->top;
 	qsort(s->order, s->top.n, sizeof(*s->order), best_first);
 	for (i = 0; i < s->top.n; i++) {
-		s->text[i] = xk_fmt_text_alloc(&m.key, s->top.keys + s->order[i] * s->top.ks,
-					       XK_FMT_KEY);
+		s->text[i] =
+		    xk_fmt_text_alloc(&m.key, s->top.keys + s->order[i] * s->top.ks, XK_FMT_KEY);
 		if (!s->text[i]) {
 			err = -ENOMEM;
 			goto out;
@@ -470,13 +471,14 @@ static void write_progs(FILE *f, const struct prog_sample *s, int n)
 		char metric[48];
 
 		snprintf(metric, sizeof(metric), "xdpkit_%s_total", what[w]);
-		family(f, metric, "counter",
-		       w ? "Bytes of the frames that got each verdict (action), per program and the "
-			   "place it runs; malformed: frames that could not be parsed, counted on "
-			   "top of their verdict."
-			 : "Frames that got each verdict (action), per program and the place it "
-			   "runs; malformed: frames that could not be parsed, counted on top of "
-			   "their verdict.");
+		family(
+		    f, metric, "counter",
+		    w ? "Bytes of the frames that got each verdict (action), per program and the "
+			"place it runs; malformed: frames that could not be parsed, counted on "
+			"top of their verdict."
+		      : "Frames that got each verdict (action), per program and the place it "
+			"runs; malformed: frames that could not be parsed, counted on top of "
+			"their verdict.");
 		for (i = 0; i < n; i++) {
 			if (!s[i].has_stats)
 				continue;
@@ -557,8 +559,7 @@ static void write_maps(FILE *f, const struct map_sample *s, int n)
 			map_labels(f, "xdpkit_rule_hits_total", &s[j]);
 			fputs(",rule=\"", f);
 			put_value(f, s[j].text[i]);
-			fprintf(f, "\"} %llu\n",
-				(unsigned long long)s[j].top.count[s[j].order[i]]);
+			fprintf(f, "\"} %llu\n", (unsigned long long)s[j].top.count[s[j].order[i]]);
 		}
 	family(f, "xdpkit_ratelimit_dropped_packets_total", "counter",
 	       "Frames ratelimit dropped per source (IPv4 as ::ffff:a.b.c.d), the sources with the "
@@ -568,8 +569,7 @@ static void write_maps(FILE *f, const struct map_sample *s, int n)
 			map_labels(f, "xdpkit_ratelimit_dropped_packets_total", &s[j]);
 			fputs(",source=\"", f);
 			put_value(f, s[j].text[i]);
-			fprintf(f, "\"} %llu\n",
-				(unsigned long long)s[j].top.count[s[j].order[i]]);
+			fprintf(f, "\"} %llu\n", (unsigned long long)s[j].top.count[s[j].order[i]]);
 		}
 }
 
@@ -625,9 +625,9 @@ int xk_metrics_parse_top(const char *arg, long *top)
 	errno = 0;
 	*top = strtol(arg, &end, 10);
 	if (errno || *end || !*arg || *top < 0 || *top > 1000000)
-		return xk_error(XK_EXIT_USAGE,
-				"--top '%s': expected how many entries per map to show, 0 to 1000000",
-				arg);
+		return xk_error(
+		    XK_EXIT_USAGE,
+		    "--top '%s': expected how many entries per map to show, 0 to 1000000", arg);
 	return 0;
 }
 

@@ -14,7 +14,8 @@
 #define XK_METRICS_TOP_DEFAULT 100
 
 struct xk_metrics_opts {
-	long top; /* per map, the entries with the largest counts; the rest are counted as omitted */
+	/* Per map, the entries with the largest counts; the rest are counted as omitted. */
+	long top;
 };
 
 /* Read the kernel once and write every metric family to f. 0 or -errno (nothing is written before
