@@ -32,6 +32,7 @@ const struct xk_verb *const xk_verbs[] = {
 	&xk_verb_check,
 	&xk_verb_trace,
 	&xk_verb_bench,
+	&xk_verb_exporter,
 	&xk_verb_complete,
 	NULL,
 };
