@@ -89,12 +89,18 @@ static void md_opt(FILE *f, const struct xk_opt *o)
 	fprintf(f, "\n:   ");
 	md_text(f, o->help);
 	if (o->complete == XK_C_WORDS) {
-		fprintf(f, " (one of: ");
-		if (o->words)
-			md_text(f, o->words);
-		else
-			fprintf(f, "see below");
-		fprintf(f, ")");
+		char *words = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&words, &len);
+
+		if (mem) {
+			print_words(mem, o);
+			fclose(mem);
+			fprintf(f, " (one of: ");
+			md_text(f, words);
+			fprintf(f, ")");
+			free(words);
+		}
 	}
 	fprintf(f, "\n\n");
 }
@@ -124,18 +130,26 @@ static void md_verb(FILE *f, const struct xk_verb *v)
 		md_text(f, v->description);
 		fprintf(f, "\n\n");
 	}
-	for (i = 0; v->opts && v->opts[i].name; i++)
-		if (!v->opts[i].hidden)
-			md_opt(f, &v->opts[i]);
+	/* The verb's list (frames, rejection classes) as an indented block, before the options: a
+	 * block after them would be read as part of the last option's definition. */
 	if (v->more) {
 		mem = open_memstream(&block, &len);
 		if (mem) {
 			v->more(mem);
 			fclose(mem);
-			fprintf(f, "```\n%s```\n\n", block);
+			for (s = block; *s;) {
+				size_t n = strcspn(s, "\n");
+
+				fprintf(f, "    %.*s\n", (int)n, s);
+				s += n + (s[n] == '\n');
+			}
+			fprintf(f, "\n");
 			free(block);
 		}
 	}
+	for (i = 0; v->opts && v->opts[i].name; i++)
+		if (!v->opts[i].hidden)
+			md_opt(f, &v->opts[i]);
 	for (i = 0; v->subs && v->subs[i]; i++)
 		md_verb(f, v->subs[i]);
 }
