@@ -1,6 +1,6 @@
 #!/bin/bash
 # make demo: the main job on a built-in demo — two test hosts, count + blocklist on one of them, traffic, status and
-# stats, a rule typed as an address, its hits rising, then everything taken away again.
+# stats, a rule typed as an address, its hits rising, the metrics for Prometheus, then everything taken away again.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -59,6 +59,23 @@ echo "(IPv4 from the peer is dropped at XDP; its IPv6 still passes)"
 xk map get blocklist_v4 $XK_PEER_IP4
 xk map dump blocklist_v4
 xk stats blocklist --interval 0.5
+
+bold "Metrics for Prometheus: stats --prometheus, and the exporter serving /metrics"
+printf '$ xdpkit stats --prometheus | grep -E "drop|rule_hits"\n'
+nsenter --net=/run/netns/$NAME $XDPKIT --pin-root $ROOT stats --prometheus |
+	grep -E '^xdpkit_(packets_total.*"drop"|rule_hits_total)'
+nsenter --net=/run/netns/$NAME $XDPKIT --pin-root $ROOT exporter --listen 127.0.0.1:9435 >/dev/null &
+exporter=$!
+for _ in $(seq 50); do
+	$TESTENV exec $NAME curl -s -o /dev/null http://127.0.0.1:9435/metrics 2>/dev/null && break
+	sleep 0.1
+done
+echo '$ xdpkit exporter --listen 127.0.0.1:9435 &   (it times program runs while it runs)'
+peer_ping $XK_IP4 3
+printf '$ curl -s http://127.0.0.1:9435/metrics | grep run\n'
+$TESTENV exec $NAME curl -s http://127.0.0.1:9435/metrics | grep -E '^xdpkit_(bpf_stats|program_run)'
+kill -TERM $exporter
+wait $exporter
 
 bold "Remove the rule: pings pass again"
 xk map del blocklist_v4 $XK_PEER_IP4

@@ -1,6 +1,6 @@
 #!/bin/bash
 # test_apply_unit.sh: systemd/xdpkit.service (issue 12 item 4). `systemd-analyze verify` passes on
-# the unit as make install writes it (with @SBINDIR@ pointing at the built xdpkit) and fails on a
+# the unit with its /usr/sbin/xdpkit pointing at the built one and fails on a
 # broken copy (so the check can fail); then the unit's own ExecStart and ExecReload command lines,
 # taken from the file with /etc/xdpkit/xdpkit.yaml replaced by a test file, run in a test host:
 # ExecStart waits for an interface that appears a second after it started (--wait) and applies the
@@ -14,7 +14,7 @@ xk_cleanup on_host "$XDPKIT" detach late0 --all --purge
 UNIT=$XK_ROOT/systemd/xdpkit.service
 W=$(mktemp -d /tmp/xk-unit-$$.XXXX)
 xk_cleanup rm -rf "$W"
-sed "s|@SBINDIR@|$XK_BUILD|g" "$UNIT" >"$W/xdpkit.service"
+sed "s|/usr/sbin/xdpkit|$XK_BUILD/xdpkit|g" "$UNIT" >"$W/xdpkit.service"
 
 if command -v systemd-analyze >/dev/null; then
 	# --man=no: the man page is installed by make install, not present in the tree.
