@@ -28,6 +28,9 @@ BPF_OBJS := $(addprefix $(BUILD)/,$(addsuffix .bpf.o,$(PROGS) $(VARIANTS)))
 
 XDP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
 XDP_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf)
+# libyaml: xdpkit apply's files (the manager only).
+YAML_CFLAGS := $(shell $(PKG_CONFIG) --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS := $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml)
 # The exporter's HTTP server (manager/exporter.c): libmicrohttpd, the manager binary only.
 MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
 MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
@@ -45,7 +48,7 @@ CFLAGS ?= -g -O2 -fstack-protector-strong -Wformat -Werror=format-security -fPIE
 CPPFLAGS ?= -D_FORTIFY_SOURCE=2
 LDFLAGS ?= -Wl,-z,relro -Wl,-z,now -pie
 endif
-USER_CFLAGS := $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror -Iinclude $(XDP_CFLAGS) $(MHD_CFLAGS) -MMD -MP \
+USER_CFLAGS := $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror -Iinclude $(XDP_CFLAGS) $(YAML_CFLAGS) $(MHD_CFLAGS) -MMD -MP \
 	-DXDPKIT_LIBDIR='"$(PREFIX)/lib/xdpkit"' -DXDPKIT_VERSION='"$(VERSION)"'
 
 MANAGER_SRCS := $(wildcard manager/*.c)
@@ -82,7 +85,7 @@ $(BUILD)/manager/%.o: manager/%.c | $(BUILD)
 
 $(BUILD)/xdpkit: $(MANAGER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(XDP_LIBS) $(MHD_LIBS) -lelf -lz
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(XDP_LIBS) $(YAML_LIBS) $(MHD_LIBS) -lelf -lz
 
 # xdpkit(8): docs/man/xdpkit.8.md, written by hand, with the global options and every verb's
 # synopsis, description and options put in from the option tables (manager/opts*.c) by the binary
@@ -185,8 +188,14 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_MANAGER_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP $< $(FUZZ_MANAGER_OBJS) -o $@ \
 		$(XDP_LIBS) -lelf -lz
 
+# The apply file's reader alone (its target stands in for the two things it takes from common.c).
+$(BUILD)/fuzz/fuzz_apply_conf: tests/fuzz/fuzz_apply_conf.c $(BUILD)/fuzz/manager/apply_conf.o
+	$(call msg,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP $< $(BUILD)/fuzz/manager/apply_conf.o \
+		-o $@ $(YAML_LIBS)
+
 .PHONY: fuzz fuzz-build test-fuzz
-.SECONDARY: $(FUZZ_MANAGER_OBJS)
+.SECONDARY: $(FUZZ_MANAGER_OBJS) $(BUILD)/fuzz/manager/apply_conf.o
 fuzz-build: $(FUZZ_TARGETS)
 
 fuzz: fuzz-build

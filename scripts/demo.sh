@@ -81,6 +81,40 @@ bold "Remove the rule: pings pass again"
 xk map del blocklist_v4 $XK_PEER_IP4
 peer_ping $XK_IP4 3
 
+bold "The same setup as a file: xdpkit apply"
+DEMO_DIR=$(mktemp -d /tmp/xkdemo-$$.XXXX)
+cat >$DEMO_DIR/xdpkit.yaml <<EOF
+interfaces:
+  veth0:
+    xdp:
+      mode: skb
+      programs: [blocklist]
+    tc:
+      ingress: [count]
+maps:
+  blocklist_v4:
+    entries: [192.0.2.1, 192.0.2.7]
+EOF
+printf '$ cat xdpkit.yaml\n'
+cat $DEMO_DIR/xdpkit.yaml
+xk apply $DEMO_DIR/xdpkit.yaml
+echo "(blocklist and count were running already: only the rules changed)"
+xk apply $DEMO_DIR/xdpkit.yaml
+
+bold "A changed file: portfilter on egress, another rule set; the diff first"
+sed -e 's/192.0.2.7/192.0.2.9/' -e 's/ingress: \[count\]/ingress: [count]\n      egress: [portfilter]/' \
+	$DEMO_DIR/xdpkit.yaml >$DEMO_DIR/xdpkit2.yaml
+printf '  portfilter_ports:\n    entries: ["53"]\n' >>$DEMO_DIR/xdpkit2.yaml
+printf '$ diff xdpkit.yaml xdpkit2.yaml\n'
+diff $DEMO_DIR/xdpkit.yaml $DEMO_DIR/xdpkit2.yaml
+xk apply $DEMO_DIR/xdpkit2.yaml --dry-run
+xk apply $DEMO_DIR/xdpkit2.yaml
+xk apply $DEMO_DIR/xdpkit2.yaml
+xk status veth0
+bold "xdpkit save: what runs, as a file apply takes"
+xk save
+rm -rf $DEMO_DIR
+
 bold "Detach"
 xk detach veth0 --all --purge
 xk status veth0
