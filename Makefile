@@ -29,6 +29,12 @@ BPF_OBJS := $(addprefix $(BUILD)/,$(addsuffix .bpf.o,$(PROGS) $(VARIANTS)))
 
 XDP_CFLAGS := $(shell $(PKG_CONFIG) --cflags libxdp libbpf 2>/dev/null)
 XDP_LIBS := $(shell $(PKG_CONFIG) --libs libxdp libbpf 2>/dev/null || echo -lxdp -lbpf)
+# libyaml: xdpkit apply's files (the manager only).
+YAML_CFLAGS := $(shell $(PKG_CONFIG) --cflags yaml-0.1 2>/dev/null)
+YAML_LIBS := $(shell $(PKG_CONFIG) --libs yaml-0.1 2>/dev/null || echo -lyaml)
+# The exporter's HTTP server (manager/exporter.c): libmicrohttpd, the manager binary only.
+MHD_CFLAGS := $(shell $(PKG_CONFIG) --cflags libmicrohttpd 2>/dev/null)
+MHD_LIBS := $(shell $(PKG_CONFIG) --libs libmicrohttpd 2>/dev/null || echo -lmicrohttpd)
 # Hardening of the manager and the unit-test binary: Debian's build flags with every hardening
 # feature (fortify, stack protector, relro, bindnow, format checks), as a Debian package of it would
 # get; PIE asked for explicitly (Debian's gcc makes it by default, dpkg-buildflags then leaves it
@@ -43,7 +49,7 @@ CFLAGS ?= -g -O2 -fstack-protector-strong -Wformat -Werror=format-security -fPIE
 CPPFLAGS ?= -D_FORTIFY_SOURCE=2
 LDFLAGS ?= -Wl,-z,relro -Wl,-z,now -pie
 endif
-USER_CFLAGS := $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror -Iinclude $(XDP_CFLAGS) -MMD -MP \
+USER_CFLAGS := $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror -Iinclude $(XDP_CFLAGS) $(YAML_CFLAGS) $(MHD_CFLAGS) -MMD -MP \
 	-DXDPKIT_LIBDIR='"$(PREFIX)/lib/xdpkit"' -DXDPKIT_VERSION='"$(VERSION)"'
 
 # What is built with PREFIX in it (the manager's object directory, xdpkit.pc, the man pages, the units)
@@ -87,7 +93,7 @@ $(BUILD)/manager/%.o: manager/%.c $(PREFIX_STAMP) | $(BUILD)
 
 $(BUILD)/xdpkit: $(MANAGER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(XDP_LIBS) -lelf -lz
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(XDP_LIBS) $(YAML_LIBS) $(MHD_LIBS) -lelf -lz
 
 # xdpkit(8): docs/man/xdpkit.8.md, written by hand, with the global options and every verb's
 # synopsis, description and options put in from the option tables (manager/opts*.c) by the binary
@@ -191,8 +197,14 @@ $(BUILD)/fuzz/%: tests/fuzz/%.c $(FUZZ_MANAGER_OBJS)
 	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP $< $(FUZZ_MANAGER_OBJS) -o $@ \
 		$(XDP_LIBS) -lelf -lz
 
+# The apply file's reader alone (its target stands in for the two things it takes from common.c).
+$(BUILD)/fuzz/fuzz_apply_conf: tests/fuzz/fuzz_apply_conf.c $(BUILD)/fuzz/manager/apply_conf.o
+	$(call msg,FUZZLD,$@)
+	$(Q)$(FUZZ_CC) $(FUZZ_FLAGS) -fsanitize=fuzzer -MMD -MP $< $(BUILD)/fuzz/manager/apply_conf.o \
+		-o $@ $(YAML_LIBS)
+
 .PHONY: fuzz fuzz-build test-fuzz
-.SECONDARY: $(FUZZ_MANAGER_OBJS)
+.SECONDARY: $(FUZZ_MANAGER_OBJS) $(BUILD)/fuzz/manager/apply_conf.o
 fuzz-build: $(FUZZ_TARGETS)
 
 fuzz: fuzz-build
@@ -239,12 +251,14 @@ $(foreach v,$(VARIANTS),$(eval $(BUILD)/man/xdpkit-$($(v)_SRC).7: $(BUILD)/$(v).
 # installs whatever `man` and `completion` made.
 man: $(PROG_MANS)
 
-# systemd units (systemd/*.service, ...) with @SBINDIR@ replaced by where xdpkit is installed.
+# systemd units (systemd/*.service, ...) pointing at the xdpkit installed: @SBINDIR@, or the units'
+# /usr/sbin/xdpkit, becomes $(PREFIX)/sbin (the same for PREFIX=/usr).
 UNITS := $(wildcard systemd/*.service systemd/*.socket systemd/*.timer)
 BUILT_UNITS := $(patsubst systemd/%,$(BUILD)/systemd/%,$(UNITS))
 
 $(BUILD)/systemd/%: systemd/% $(PREFIX_STAMP)
-	$(Q)mkdir -p $(@D) && sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' $< >$@
+	$(Q)mkdir -p $(@D) && sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' \
+		-e 's|/usr/sbin/xdpkit\>|$(PREFIX)/sbin/xdpkit|g' $< >$@
 
 # What `make install` puts under $(DESTDIR)$(PREFIX): the manager, the collection's objects, the headers
 # (include/xdpkit) as an API for programs of your own, found through pkg-config (xdpkit.pc:

@@ -19,14 +19,42 @@
  *	};
  *
  *   2. In its handler, xk_opts_parse() runs getopt_long on that table and calls on_opt(ctx, key,
- *      value) for each option given; the positional words come back in order in struct xk_words
- *      (options may stand before, between or after them; `--opt=v` and `--` work as in getopt).
- *      -h/--help (and the word `help` first) print the generated help: return XK_EXIT_OK then.
- *   3. Set .fn = do_frob, declare xk_verb_frob below and add it to xk_verbs[] in main.c (or to the
- *      family's .subs).
+ *      value) for each option given (value NULL for an option without .arg); the positional words
+ *      come back in order in struct xk_words (options may stand before, between or after them;
+ *      `--opt=v` works, `--` ends the options, "-5" is a word). -h/--help (and `help` as the first
+ *      word) print the generated help and return XK_OPTS_HELP:
  *
- * Errors are one line naming the verb and 'xdpkit VERB --help'. The generators (opts_gen.c) are
- * reached through `xdpkit help --man-verbs | --bash-completion | --dump`. */
+ *	static int frob_opt(void *ctx, int key, const char *val)
+ *	{
+ *		struct frob_args *a = ctx;
+ *
+ *		if (key == 'm' && strcmp(val, "native") && strcmp(val, "skb"))
+ *			return xk_error(XK_EXIT_USAGE, "--mode '%s' is not a mode; use native or skb", val);
+ *		...
+ *		return 0;
+ *	}
+ *
+ *	int do_frob(int argc, char **argv)
+ *	{
+ *		struct frob_args a = {};
+ *		struct xk_words w;
+ *		int err = xk_opts_parse(&xk_verb_frob, argc, argv, frob_opt, &a, &w);
+ *
+ *		if (err)
+ *			return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
+ *		... w.pos[0] .. w.pos[w.n - 1] ...
+ *	}
+ *
+ *   3. Declare `extern const struct xk_verb xk_verb_frob;` below and add &xk_verb_frob to
+ *      xk_verbs[] in main.c (or to the family's .subs, as map's commands in map.c).
+ *
+ * Numbers in option values: xk_num_word() (number.h). Word counts: with max_words >= 0 the parser
+ * refuses fewer than min_words or more than max_words ("VERB: missing argument", "VERB:
+ * unexpected 'X'"); -1 leaves counting (and its own words) to the verb. Errors are one line naming
+ * the verb and 'xdpkit VERB --help'. The generators (opts_gen.c) are reached through the hidden
+ * `xdpkit help --man-options | --man-verbs | --bash-completion | --dump`, which `make man
+ * completion` and tests/cli.sh run: a new table is in the man page, the completion and the tests
+ * with nothing else to edit. */
 #ifndef XDPKIT_OPTS_H
 #define XDPKIT_OPTS_H
 
@@ -111,7 +139,8 @@ int xk_verb_select(const struct xk_verb *const *verbs, int argc, char **argv, co
  * opts_gen.c's; the hidden `__complete` is complete.c's. */
 extern const struct xk_verb xk_verb_help, xk_verb_list, xk_verb_attach, xk_verb_detach,
 	xk_verb_purge, xk_verb_status, xk_verb_stats, xk_verb_map, xk_verb_check, xk_verb_trace,
-	xk_verb_bench, xk_verb_complete;
+	xk_verb_bench, xk_verb_exporter, xk_verb_complete;
+extern const struct xk_verb xk_verb_apply, xk_verb_save; /* apply.c, save.c */
 /* Print text wrapped at width, each line indented by indent (the first after first_col). */
 void xk_wrap(FILE *f, const char *text, int indent, int first_col, int width);
 

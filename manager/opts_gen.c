@@ -90,12 +90,18 @@ static void md_opt(FILE *f, const struct xk_opt *o)
 	fprintf(f, "\n:   ");
 	md_text(f, o->help);
 	if (o->complete == XK_C_WORDS) {
-		fprintf(f, " (one of: ");
-		if (o->words)
-			md_text(f, o->words);
-		else
-			fprintf(f, "see below");
-		fprintf(f, ")");
+		char *words = NULL;
+		size_t len = 0;
+		FILE *mem = open_memstream(&words, &len);
+
+		if (mem) {
+			print_words(mem, o);
+			fclose(mem);
+			fprintf(f, " (one of: ");
+			md_text(f, words);
+			fprintf(f, ")");
+			free(words);
+		}
 	}
 	fprintf(f, "\n\n");
 }
@@ -125,18 +131,26 @@ static void md_verb(FILE *f, const struct xk_verb *v)
 		md_text(f, v->description);
 		fprintf(f, "\n\n");
 	}
-	for (i = 0; v->opts && v->opts[i].name; i++)
-		if (!v->opts[i].hidden)
-			md_opt(f, &v->opts[i]);
+	/* The verb's list (frames, rejection classes) as an indented block, before the options: a
+	 * block after them would be read as part of the last option's definition. */
 	if (v->more) {
 		mem = open_memstream(&block, &len);
 		if (mem) {
 			v->more(mem);
 			fclose(mem);
-			fprintf(f, "```\n%s```\n\n", block);
+			for (s = block; *s;) {
+				size_t n = strcspn(s, "\n");
+
+				fprintf(f, "    %.*s\n", (int)n, s);
+				s += n + (s[n] == '\n');
+			}
+			fprintf(f, "\n");
 			free(block);
 		}
 	}
+	for (i = 0; v->opts && v->opts[i].name; i++)
+		if (!v->opts[i].hidden)
+			md_opt(f, &v->opts[i]);
 	for (i = 0; v->subs && v->subs[i]; i++)
 		md_verb(f, v->subs[i]);
 }
@@ -331,11 +345,11 @@ static const char bash_body[] =
 	"$(\"${_xdpkit_cmd[@]}\" __complete programs 2>/dev/null)\" -- \"$cur\")) ;;\n"
 	"\tprog)\n"
 	"\t\tCOMPREPLY=($(compgen -W \"$(\"${_xdpkit_cmd[@]}\" __complete programs 2>/dev/null)\" -- \"$cur\")\n"
-	"\t\t\t$(compgen -f -X '!*.bpf.o' -- \"$cur\") $(compgen -d -S / -- \"$cur\"))\n"
-	"\t\tcompopt -o filenames -o nospace 2>/dev/null ;;\n"
+	"\t\t\t$(compgen -f -X '!*.bpf.o' -- \"$cur\") $(compgen -d -- \"$cur\"))\n"
+	"\t\tcompopt -o filenames 2>/dev/null ;;\n"
 	"\tobject)\n"
-	"\t\tCOMPREPLY=($(compgen -f -X '!*.o' -- \"$cur\") $(compgen -d -S / -- \"$cur\"))\n"
-	"\t\tcompopt -o filenames -o nospace 2>/dev/null ;;\n"
+	"\t\tCOMPREPLY=($(compgen -f -X '!*.o' -- \"$cur\") $(compgen -d -- \"$cur\"))\n"
+	"\t\tcompopt -o filenames 2>/dev/null ;;\n"
 	"\tmap)\n"
 	"\t\tCOMPREPLY=($(compgen -W \"$(\"${_xdpkit_cmd[@]}\" __complete maps 2>/dev/null | sort -u)\" -- \"$cur\")) ;;\n"
 	"\tfile)\n"
@@ -355,13 +369,27 @@ static const char bash_body[] =
 	"_xdpkit()\n"
 	"{\n"
 	"\tlocal cur prev words cword\n"
+	"\t# eqpre: what a completed --opt=VALUE must start with; bash alone replaces only VALUE\n"
+	"\tlocal eqpre=1\n"
 	"\tif declare -F _init_completion >/dev/null; then\n"
 	"\t\t_init_completion -n = || return\n"
 	"\telse\n"
-	"\t\twords=(\"${COMP_WORDS[@]}\")\n"
-	"\t\tcword=$COMP_CWORD\n"
-	"\t\tcur=${COMP_WORDS[COMP_CWORD]}\n"
-	"\t\tprev=${COMP_WORDS[COMP_CWORD - 1]}\n"
+	"\t\t# Without bash-completion: put --opt=VALUE back together (bash splits it at =).\n"
+	"\t\tlocal j glue=\n"
+	"\t\teqpre=\n"
+	"\t\twords=()\n"
+	"\t\tfor ((j = 0; j < ${#COMP_WORDS[@]}; j++)); do\n"
+	"\t\t\tif [[ -n $glue || ${COMP_WORDS[j]} == = ]] && ((${#words[@]})); then\n"
+	"\t\t\t\twords[-1]+=${COMP_WORDS[j]}\n"
+	"\t\t\telse\n"
+	"\t\t\t\twords+=(\"${COMP_WORDS[j]}\")\n"
+	"\t\t\tfi\n"
+	"\t\t\tglue=\n"
+	"\t\t\t[[ ${COMP_WORDS[j]} == = ]] && glue=1\n"
+	"\t\t\t((j == COMP_CWORD)) && cword=$((${#words[@]} - 1))\n"
+	"\t\tdone\n"
+	"\t\tcur=${words[cword]}\n"
+	"\t\tprev=${words[cword - 1]}\n"
 	"\tfi\n"
 	"\tlocal i w verb= key= want= npos=0 dashes= kind var\n"
 	"\t_xdpkit_cmd=(\"${words[0]}\")\n"
@@ -409,7 +437,7 @@ static const char bash_body[] =
 	"\tif [[ -z $dashes && $cur == --*=* ]]; then\n"
 	"\t\tkind=$(_xdpkit_optkind \"$key:${cur%%=*}\")\n"
 	"\t\t[[ -z $kind ]] && kind=$(_xdpkit_optkind \"global:${cur%%=*}\")\n"
-	"\t\t_xdpkit_kind \"$kind\" \"${cur#*=}\" \"${cur%%=*}=\"\n"
+	"\t\t_xdpkit_kind \"$kind\" \"${cur#*=}\" \"${eqpre:+${cur%%=*}=}\"\n"
 	"\t\treturn\n"
 	"\tfi\n"
 	"\tif [[ -z $dashes && $cur == -* ]]; then\n"

@@ -11,8 +11,9 @@
 #include <string.h>
 #include <unistd.h>
 
-/* On while we hold a descriptor, or when the sysctl says so: then a program that ran was timed. */
-static bool stats_on;
+/* On while we hold a descriptor, or when the sysctl says so: then a program that ran was timed.
+ * The sysctl is read again on each reading: a long-running reader (the exporter) sees it change. */
+static bool stats_on, fd_held;
 
 int xk_runtime_enable(void)
 {
@@ -20,7 +21,7 @@ int xk_runtime_enable(void)
 
 	if (fd < 0)
 		return -errno;
-	stats_on = true;
+	stats_on = fd_held = true;
 	return fd;
 }
 
@@ -35,6 +36,11 @@ static bool sysctl_on(void)
 		v = 0;
 	fclose(f);
 	return v != 0;
+}
+
+bool xk_runtime_counting(void)
+{
+	return fd_held || sysctl_on();
 }
 
 static bool read_counters(__u32 id, struct xk_runtime *rt)
@@ -62,8 +68,7 @@ void xk_runtime_read(const struct xk_attached *at, struct xk_runtime *rt)
 	__u32 disp = at->dispatcher;
 
 	memset(rt, 0, sizeof(*rt));
-	if (!stats_on)
-		stats_on = sysctl_on();
+	stats_on = fd_held || sysctl_on();
 	rt->dispatcher = disp != 0;
 	rt->valid = read_counters(disp ? disp : at->prog_id, rt);
 }

@@ -28,6 +28,9 @@ struct xk_runtime {
  * whatever was on before. A descriptor, or -errno. */
 int xk_runtime_enable(void);
 
+/* Does the kernel time program runs now (our descriptor, or the sysctl)? */
+bool xk_runtime_counting(void);
+
 /* The counters for the program at `at` (its own, or its dispatcher's). */
 void xk_runtime_read(const struct xk_attached *at, struct xk_runtime *rt);
 

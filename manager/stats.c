@@ -3,6 +3,7 @@
  * shared xdpkit_stats per-CPU array (include/xdpkit/stats.h); --watch follows programs as they are
  * replaced. */
 #include "json.h"
+#include "metrics.h"
 #include "model.h"
 #include "number.h"
 #include "opts.h"
@@ -36,6 +37,9 @@ struct sample {
 struct opts {
 	bool watch;
 	bool no_run_time;
+	bool prometheus;
+	const char *output;
+	struct xk_metrics_opts metrics;
 	double interval;
 	long count;
 	const char *what;
@@ -50,7 +54,7 @@ static double now(void)
 }
 
 /* Sum the per-CPU counters of a program's xdpkit_stats map. false when it has none. */
-static bool read_stats(const struct xk_kprog *p, struct xk_datarec *rec)
+bool xk_stats_read(const struct xk_kprog *p, struct xk_datarec *rec)
 {
 	int ncpu = libbpf_num_possible_cpus();
 	bool found = false;
@@ -97,7 +101,7 @@ static void sample_one(struct sample *x, const struct xk_model *m, const struct 
 
 	x->at = *at;
 	snprintf(x->name, sizeof(x->name), "%s", p ? p->name : "");
-	x->has_stats = read_stats(p, x->rec);
+	x->has_stats = xk_stats_read(p, x->rec);
 	xk_runtime_read(&x->at, &x->rt);
 	x->t = now();
 }
@@ -352,13 +356,51 @@ static int stats_opt(void *ctx, int key, const char *val)
 	case 'R':
 		o->no_run_time = true;
 		break;
+	case 'P':
+		o->prometheus = true;
+		break;
+	case 'o':
+		o->output = val;
+		break;
+	case 't':
+		return xk_metrics_parse_top(val, &o->metrics.top);
 	}
+	return 0;
+}
+
+/* One reading, no interval: the rates are Prometheus's to compute. The run-time statistics are
+ * left as they are (turned on for one reading they would count nothing). */
+static int stats_prometheus(const struct opts *o)
+{
+	int err;
+
+	if (!o->prometheus)
+		return xk_error(XK_EXIT_USAGE, "stats: --output goes with --prometheus");
+	if (o->what || o->watch || o->count >= 0 || xk.json)
+		return xk_error(XK_EXIT_USAGE,
+				"stats --prometheus shows every program, once: it takes no %s",
+				o->what    ? "IFACE or PROG"
+				: o->watch ? "--watch"
+				: o->count >= 0 ? "--count"
+						: "--json");
+	err = xk_need_root();
+	if (!err)
+		err = xk_need_bpffs();
+	if (err)
+		return err;
+	if (o->output)
+		return xk_metrics_write_file(o->output, &o->metrics);
+	err = xk_metrics_write(stdout, &o->metrics);
+	if (!err && fflush(stdout))
+		err = -errno;
+	if (err)
+		return xk_error(XK_EXIT_FAIL, "cannot read the metrics: %s", strerror(-err));
 	return 0;
 }
 
 int do_stats(int argc, char **argv)
 {
-	struct opts o = {.interval = 1, .count = -1};
+	struct opts o = {.interval = 1, .count = -1, .metrics.top = XK_METRICS_TOP_DEFAULT};
 	struct sample *prev = NULL, *cur = NULL;
 	int nprev = 0, ncur = 0, err, rt_fd = -1;
 	bool tty = isatty(STDOUT_FILENO);
@@ -369,6 +411,8 @@ int do_stats(int argc, char **argv)
 	if (err)
 		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	o.what = words.n ? words.pos[0] : NULL;
+	if (o.prometheus || o.output)
+		return stats_prometheus(&o);
 	if (o.count < 0)
 		o.count = o.watch ? 0 : 1;
 	err = xk_need_root();
@@ -418,6 +462,15 @@ static const struct xk_opt stats_opts[] = {
 	{ .name = "no-run-time", .key = 'R',
 	  .help = "leave the kernel's BPF run-time statistics as they are (by default they are on "
 		  "while stats runs, for the run time per packet of each program)" },
+	{ .name = "prometheus", .key = 'P',
+	  .help = "one reading of every attached program in the Prometheus text format (no rates; "
+		  "run time where the kernel counts it), for node_exporter's textfile collector" },
+	{ .name = "output", .key = 'o', .arg = "FILE", .complete = XK_C_FILE,
+	  .help = "with --prometheus: write FILE atomically (a temporary file beside it, renamed "
+		  "over it)" },
+	{ .name = "top", .key = 't', .arg = "N",
+	  .help = "with --prometheus: the N rules (and ratelimit sources) per map with most hits "
+		  "(default 100); how many were left out is a metric too" },
 	{ 0 },
 };
 
@@ -426,12 +479,15 @@ static const enum xk_complete stats_pos[] = { XK_C_IFPROG };
 const struct xk_verb xk_verb_stats = {
 	.name = "stats",
 	.summary = "packets, bytes and rates per verdict of attached programs (--watch)",
-	.synopsis = "stats [IFACE|PROG] [--watch] [--interval S] [--count N] [--json]",
+	.synopsis = "stats [IFACE|PROG] [--watch] [--interval S] [--count N] [--json]\n"
+		    "stats --prometheus [--output FILE] [--top N]",
 	.description =
 		"Packets, bytes and rates (packets/s, bit/s) per verdict (aborted, drop, pass, tx, "
 		"redirect) and frames that could not be parsed (malformed), for every attached xdpkit "
 		"program (XDP and TC) in this network namespace, or those on IFACE, or the program PROG "
-		"(name or id). With --json, one JSON document per round.",
+		"(name or id). With --json, one JSON document per round. With --prometheus, the "
+		"Prometheus text format of every program, rule hit counters and ratelimit drops "
+		"(what xdpkit exporter serves).",
 	.opts = stats_opts,
 	.pos = stats_pos,
 	.npos = 1,

@@ -1,7 +1,7 @@
 #!/bin/bash
 # SPDX-License-Identifier: GPL-2.0-only
 # make demo: the main job on a built-in demo — two test hosts, count + blocklist on one of them, traffic, status and
-# stats, a rule typed as an address, its hits rising, then everything taken away again.
+# stats, a rule typed as an address, its hits rising, the metrics for Prometheus, then everything taken away again.
 set -u
 cd "$(dirname "$0")/.."
 
@@ -61,9 +61,60 @@ xk map get blocklist_v4 $XK_PEER_IP4
 xk map dump blocklist_v4
 xk stats blocklist --interval 0.5
 
+bold "Metrics for Prometheus: stats --prometheus, and the exporter serving /metrics"
+printf '$ xdpkit stats --prometheus | grep -E "drop|rule_hits"\n'
+nsenter --net=/run/netns/$NAME $XDPKIT --pin-root $ROOT stats --prometheus |
+	grep -E '^xdpkit_(packets_total.*"drop"|rule_hits_total)'
+nsenter --net=/run/netns/$NAME $XDPKIT --pin-root $ROOT exporter --listen 127.0.0.1:9435 >/dev/null &
+exporter=$!
+for _ in $(seq 50); do
+	$TESTENV exec $NAME curl -s -o /dev/null http://127.0.0.1:9435/metrics 2>/dev/null && break
+	sleep 0.1
+done
+echo '$ xdpkit exporter --listen 127.0.0.1:9435 &   (it times program runs while it runs)'
+peer_ping $XK_IP4 3
+printf '$ curl -s http://127.0.0.1:9435/metrics | grep run\n'
+$TESTENV exec $NAME curl -s http://127.0.0.1:9435/metrics | grep -E '^xdpkit_(bpf_stats|program_run)'
+kill -TERM $exporter
+wait $exporter
+
 bold "Remove the rule: pings pass again"
 xk map del blocklist_v4 $XK_PEER_IP4
 peer_ping $XK_IP4 3
+
+bold "The same setup as a file: xdpkit apply"
+DEMO_DIR=$(mktemp -d /tmp/xkdemo-$$.XXXX)
+cat >$DEMO_DIR/xdpkit.yaml <<EOF
+interfaces:
+  veth0:
+    xdp:
+      mode: skb
+      programs: [blocklist]
+    tc:
+      ingress: [count]
+maps:
+  blocklist_v4:
+    entries: [192.0.2.1, 192.0.2.7]
+EOF
+printf '$ cat xdpkit.yaml\n'
+cat $DEMO_DIR/xdpkit.yaml
+xk apply $DEMO_DIR/xdpkit.yaml
+echo "(blocklist and count were running already: only the rules changed)"
+xk apply $DEMO_DIR/xdpkit.yaml
+
+bold "A changed file: portfilter on egress, another rule set; the diff first"
+sed -e 's/192.0.2.7/192.0.2.9/' -e 's/ingress: \[count\]/ingress: [count]\n      egress: [portfilter]/' \
+	$DEMO_DIR/xdpkit.yaml >$DEMO_DIR/xdpkit2.yaml
+printf '  portfilter_ports:\n    entries: ["53"]\n' >>$DEMO_DIR/xdpkit2.yaml
+printf '$ diff xdpkit.yaml xdpkit2.yaml\n'
+diff $DEMO_DIR/xdpkit.yaml $DEMO_DIR/xdpkit2.yaml
+xk apply $DEMO_DIR/xdpkit2.yaml --dry-run
+xk apply $DEMO_DIR/xdpkit2.yaml
+xk apply $DEMO_DIR/xdpkit2.yaml
+xk status veth0
+bold "xdpkit save: what runs, as a file apply takes"
+xk save
+rm -rf $DEMO_DIR
 
 bold "Detach"
 xk detach veth0 --all --purge

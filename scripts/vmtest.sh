@@ -178,6 +178,8 @@ build_common() {
 	# Objects the e2e tests use (make test-vm-e2e builds them; the guest has no clang).
 	[ -d "$ROOT"/build/test-objs ] && cp -r "$ROOT"/build/test-objs "$STAGE"/xdpkit/build/
 	cp -r "$ROOT"/tests "$STAGE"/xdpkit/tests
+	# The systemd unit, whose command lines test_apply_unit runs.
+	[ -d "$ROOT"/systemd ] && cp -r "$ROOT"/systemd "$STAGE"/xdpkit/systemd
 	mkdir -p "$STAGE"/xdpkit/scripts
 	cp "$ROOT"/scripts/*.sh "$STAGE"/xdpkit/scripts/
 }

@@ -74,7 +74,16 @@ complete_words() {
 		_xdpkit xdpkit "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
 		printf "%s\n" "${COMPREPLY[@]}"' sh "$COMP" "$@"
 }
-complete -p xdpkit >/dev/null 2>&1 || true
+# The same without bash-completion's helpers: COMP_WORDS as bash splits them (at '=' too).
+complete_plain() {
+	bash -c '
+		source "$1"
+		shift
+		COMP_WORDS=("$@")
+		COMP_CWORD=$((${#COMP_WORDS[@]} - 1))
+		_xdpkit xdpkit "${COMP_WORDS[COMP_CWORD]}" "${COMP_WORDS[COMP_CWORD - 1]}"
+		printf "%s\n" "${COMPREPLY[@]}"' sh "$COMP" "$@"
+}
 check_eq "the script registers _xdpkit for xdpkit" "complete -F _xdpkit xdpkit" \
 	"$(bash -c 'source "$1"; complete -p xdpkit' sh "$COMP")"
 
@@ -122,6 +131,11 @@ check_eq "xdpkit att -> attach" attach "$(complete_words xdpkit att)"
 check_eq "xdpkit attach --mo -> --mode" --mode "$(complete_words xdpkit attach --mo)"
 check_eq "xdpkit attach --mode '' -> native skb" "native skb" "$(echo $(complete_words xdpkit attach --mode ''))"
 check_eq "xdpkit attach --mode=s -> --mode=skb" "--mode=skb" "$(complete_words xdpkit attach --mode=s)"
+check_eq "plain bash: xdpkit att -> attach" attach "$(complete_plain xdpkit att)"
+check_eq "plain bash: xdpkit attach --mode = s -> skb" skb "$(complete_plain xdpkit attach --mode = s)"
+check_eq "plain bash: xdpkit attach --mode = '' -> native skb" "native skb" "$(echo $(complete_plain xdpkit attach --mode = ''))"
+check_eq "plain bash: --mode = skb counts as one option: IFACE next" "$(ls /sys/class/net | sort)" \
+	"$(complete_plain "$X" attach --mode = skb '' | sort)"
 check_eq "xdpkit -j st -> status stats" "status stats" "$(echo $(complete_words xdpkit -j st))"
 check_eq "xdpkit help at -> attach" attach "$(complete_words xdpkit help at)"
 check_eq "xdpkit help map set: that command's help" "$("$X" map set --help)" "$("$X" help map set)"

@@ -62,8 +62,8 @@ done
 # The units point at the installed manager: no @SBINDIR@ left, ExecStart under $PREFIX/sbin.
 for u in "$DEST$PREFIX"/lib/systemd/system/*; do
 	[ -e "$u" ] || continue
-	check "${u##*/}: @SBINDIR@ replaced by $PREFIX/sbin" \
-		sh -c '! grep -q @SBINDIR@ "$1" && grep -q "^ExecStart=$2/sbin/xdpkit" "$1"' sh "$u" "$PREFIX"
+	check "${u##*/}: runs $PREFIX/sbin/xdpkit (no @SBINDIR@ or /usr/sbin left)" \
+		sh -c '! grep -q @SBINDIR@ "$1" && grep -q "^ExecStart=$2/sbin/xdpkit " "$1" && { [ "$2" = /usr ] || ! grep -q "/usr/sbin/xdpkit" "$1"; }' sh "$u" "$PREFIX"
 	check "${u##*/}: systemd-analyze verify" sh -c 'command -v systemd-analyze >/dev/null || exit 0;
 		out=$(systemd-analyze verify --man=no "$1" 2>&1 | grep -v "not executable\|No such file"); [ -z "$out" ] || { echo "$out"; exit 1; }' sh "$u"
 done

@@ -34,6 +34,23 @@ xk_private()
 	fi
 }
 
+# xk_host_only TOOL...: a test that needs tools the vmtest guests do not carry (curl, promtool,
+# systemd-analyze). In a guest (XK_VM_GUEST=1, set by tests/vm/run-in-guest.sh) it says so and ends
+# with nothing run; on the host a missing tool is a failure (scripts/deps.sh test installs them).
+xk_host_only()
+{
+	local t missing=()
+	for t in "$@"; do
+		command -v "$t" >/dev/null || missing+=("$t")
+	done
+	[ ${#missing[@]} = 0 ] && return 0
+	if [ "${XK_VM_GUEST:-0}" = 1 ]; then
+		echo "  skip  host-only: the VM guest has no ${missing[*]}"
+		xk_done
+	fi
+	xk_abort "missing ${missing[*]}: run scripts/deps.sh test"
+}
+
 xk_abort()
 {
 	echo "$XK_TEST: $*" >&2
