@@ -77,7 +77,7 @@ $(BUILD)/manager/%.o: manager/%.c | $(BUILD)
 
 $(BUILD)/xdpkit: $(MANAGER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(XDP_LIBS) -lelf -lz
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(XDP_LIBS) -lelf -lz -lpcap
 
 $(BUILD)/verifier/%.bpf.o: tests/verifier/%.bpf.c | $(BUILD)
 	$(call msg,CLANG,$@)

@@ -25,6 +25,7 @@ int do_detach(int argc, char **argv);
 int do_purge(int argc, char **argv);
 int do_status(int argc, char **argv);
 int do_bench(int argc, char **argv);
+int do_dump(int argc, char **argv);
 int do_check(int argc, char **argv);
 int do_map(int argc, char **argv);
 int do_stats(int argc, char **argv);
@@ -41,6 +42,7 @@ static const struct xk_cmd verbs[] = {
 	{ "map", do_map, "typed map access: show, dump, get, set, del, load (keys like 10.0.0.0/8)" },
 	{ "check", do_check, "load an object into the verifier without attaching; explain a rejection" },
 	{ "trace", do_trace, "follow bpf_printk output (--count, --timeout, --grep for scripts)" },
+	{ "dump", do_dump, "every frame the programs decide, with verdict and rule; text or pcapng (-w)" },
 	{ "bench", do_bench, "per-packet cost of a program on canned frames, above an empty program" },
 	{ 0 },
 };

@@ -88,7 +88,8 @@ enum blocklist_result {
 	BL_MALFORMED, /* the address could not be read: pass, and count it */
 };
 
-static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst)
+/* On a match, rule says which (xdpkit dump shows it). */
+static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst, struct xk_rule *rule)
 {
 	/* The key points into the packet: no copy on the exact path. */
 	xk_ipv4 *addr = dst ? &ip->daddr : &ip->saddr;
@@ -98,6 +99,8 @@ static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst)
 	hits = bpf_map_lookup_elem(&blocklist_v4, addr);
 	if (hits) {
 		__sync_fetch_and_add(hits, 1); /* shared with every CPU */
+		rule->kind = XK_RULE_ADDR4;
+		__builtin_memcpy(rule->addr, addr, 4);
 		return BL_DROP;
 	}
 	if (!blocklist_trie_used(blocklist_cidr4))
@@ -108,10 +111,12 @@ static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst)
 	if (!hits)
 		return BL_PASS;
 	__sync_fetch_and_add(hits, 1);
+	rule->kind = XK_RULE_CIDR4;
+	__builtin_memcpy(rule->addr, &key.addr, 4);
 	return BL_DROP;
 }
 
-static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst)
+static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst, struct xk_rule *rule)
 {
 	xk_ipv6 *addr = dst ? (xk_ipv6 *)&ip6->daddr : (xk_ipv6 *)&ip6->saddr;
 	struct xk_cidr6 key;
@@ -120,6 +125,8 @@ static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst)
 	hits = bpf_map_lookup_elem(&blocklist_v6, addr);
 	if (hits) {
 		__sync_fetch_and_add(hits, 1);
+		rule->kind = XK_RULE_ADDR6;
+		__builtin_memcpy(rule->addr, addr, 16);
 		return BL_DROP;
 	}
 	if (!blocklist_trie_used(blocklist_cidr6))
@@ -130,13 +137,15 @@ static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst)
 	if (!hits)
 		return BL_PASS;
 	__sync_fetch_and_add(hits, 1);
+	rule->kind = XK_RULE_CIDR6;
+	__builtin_memcpy(rule->addr, &key.addr, 16);
 	return BL_DROP;
 }
 
 /* The address sits in the fixed IP header, so only that much must parse: a truncated or odd
  * transport header, a later fragment or extension headers after it do not stop the rule (every
  * fragment carries the address). */
-static __always_inline int blocklist_decide(struct xk_pkt *p, int rc)
+static __always_inline int blocklist_decide(struct xk_pkt *p, int rc, struct xk_rule *rule)
 {
 	struct blocklist_config *cfg;
 	__u32 zero = 0;
@@ -148,8 +157,8 @@ static __always_inline int blocklist_decide(struct xk_pkt *p, int rc)
 	if (!cfg)
 		return BL_PASS;
 	if (p->ip4)
-		return blocklist_v4_match(p->ip4, cfg->match == BLOCKLIST_MATCH_DST);
-	return blocklist_v6_match(p->ip6, cfg->match == BLOCKLIST_MATCH_DST);
+		return blocklist_v4_match(p->ip4, cfg->match == BLOCKLIST_MATCH_DST, rule);
+	return blocklist_v6_match(p->ip6, cfg->match == BLOCKLIST_MATCH_DST, rule);
 }
 
 /* The XDP program; frags is true in the multi-buffer twin (a constant: each entry gets its own
@@ -157,15 +166,16 @@ static __always_inline int blocklist_decide(struct xk_pkt *p, int rc)
 static __always_inline int blocklist_xdp(struct xdp_md *ctx, bool frags)
 {
 	__u64 len = xk_xdp_len(ctx, frags);
+	struct xk_rule rule;
 	struct xk_pkt p;
 	int res;
 
-	res = blocklist_decide(&p, xk_parse(ctx, &p));
+	res = blocklist_decide(&p, xk_parse(ctx, &p), &rule);
 	if (res == BL_DROP)
-		return xk_xdp_count(XDP_DROP, len);
+		return xk_xdp_decided(ctx, XDP_DROP, len, &rule);
 	if (res == BL_MALFORMED)
 		xk_stat_malformed(len);
-	return xk_xdp_count(XDP_PASS, len);
+	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
 }
 
 /* What `ip ... sec xdp`, xdp-loader and bpftool load, and what xdpkit attaches (with multi-buffer
@@ -187,12 +197,13 @@ int blocklist_frags(struct xdp_md *ctx)
 SEC("tc")
 int blocklist_tc(struct __sk_buff *skb)
 {
+	struct xk_rule rule;
 	struct xk_pkt p;
 	int res;
 
-	res = blocklist_decide(&p, xk_tc_parse(skb, &p));
+	res = blocklist_decide(&p, xk_tc_parse(skb, &p), &rule);
 	if (res == BL_DROP)
-		return xk_tc_verdict(skb, TC_ACT_SHOT);
+		return xk_tc_decided(skb, TC_ACT_SHOT, &rule);
 	if (res == BL_MALFORMED)
 		xk_stat_malformed(skb->len);
 	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on

@@ -44,7 +44,8 @@ enum portfilter_result {
 	PF_MALFORMED, /* the port could not be read: pass, and count it */
 };
 
-static __always_inline int portfilter_decide(struct xk_pkt *p, int rc)
+/* On a drop, rule says which port and why (xdpkit dump shows it). */
+static __always_inline int portfilter_decide(struct xk_pkt *p, int rc, struct xk_rule *rule)
 {
 	struct portfilter_config *cfg;
 	struct udphdr *udp;
@@ -66,8 +67,12 @@ static __always_inline int portfilter_decide(struct xk_pkt *p, int rc)
 	hits = bpf_map_lookup_elem(&portfilter_ports, &udp->dest);
 	if (hits)
 		*hits += 1; /* this CPU's copy: nobody else writes it */
-	if (cfg && cfg->mode == PORTFILTER_ALLOW_ONLY)
+	rule->num = udp->dest;
+	if (cfg && cfg->mode == PORTFILTER_ALLOW_ONLY) {
+		rule->kind = XK_RULE_PORT_UNLISTED;
 		return hits ? PF_PASS : PF_DROP;
+	}
+	rule->kind = XK_RULE_PORT;
 	return hits ? PF_DROP : PF_PASS;
 }
 
@@ -76,15 +81,16 @@ static __always_inline int portfilter_decide(struct xk_pkt *p, int rc)
 static __always_inline int portfilter_xdp(struct xdp_md *ctx, bool frags)
 {
 	__u64 len = xk_xdp_len(ctx, frags);
+	struct xk_rule rule;
 	struct xk_pkt p;
 	int res;
 
-	res = portfilter_decide(&p, xk_parse(ctx, &p));
+	res = portfilter_decide(&p, xk_parse(ctx, &p), &rule);
 	if (res == PF_DROP)
-		return xk_xdp_count(XDP_DROP, len);
+		return xk_xdp_decided(ctx, XDP_DROP, len, &rule);
 	if (res == PF_MALFORMED)
 		xk_stat_malformed(len);
-	return xk_xdp_count(XDP_PASS, len);
+	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
 }
 
 /* What `ip ... sec xdp`, xdp-loader and bpftool load, and what xdpkit attaches (with multi-buffer
@@ -106,12 +112,13 @@ int portfilter_frags(struct xdp_md *ctx)
 SEC("tc")
 int portfilter_tc(struct __sk_buff *skb)
 {
+	struct xk_rule rule;
 	struct xk_pkt p;
 	int res;
 
-	res = portfilter_decide(&p, xk_tc_parse(skb, &p));
+	res = portfilter_decide(&p, xk_tc_parse(skb, &p), &rule);
 	if (res == PF_DROP)
-		return xk_tc_verdict(skb, TC_ACT_SHOT);
+		return xk_tc_decided(skb, TC_ACT_SHOT, &rule);
 	if (res == PF_MALFORMED)
 		xk_stat_malformed(skb->len);
 	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on

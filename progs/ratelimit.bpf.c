@@ -76,7 +76,8 @@ static __always_inline __u64 ratelimit_refill(__u64 tokens, __u64 elapsed, __u64
 	return elapsed >= room / rate ? cap : tokens + elapsed * rate;
 }
 
-static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc)
+/* On a drop, rule holds the source and its limits (xdpkit dump shows them). */
+static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc, struct xk_rule *rule)
 {
 	struct ratelimit_config *cfg;
 	struct ratelimit_bucket *b;
@@ -127,6 +128,10 @@ static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc)
 		b->last_ns = now;
 	if (b->tokens_ns < NSEC_PER_SEC) {
 		b->dropped++;
+		rule->kind = XK_RULE_RATE;
+		rule->num = cfg->rate_pps;
+		rule->num2 = burst;
+		__builtin_memcpy(rule->addr, &key, sizeof(key));
 		return RL_DROP;
 	}
 	b->tokens_ns -= NSEC_PER_SEC;
@@ -138,15 +143,16 @@ static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc)
 static __always_inline int ratelimit_xdp(struct xdp_md *ctx, bool frags)
 {
 	__u64 len = xk_xdp_len(ctx, frags);
+	struct xk_rule rule;
 	struct xk_pkt p;
 	int res;
 
-	res = ratelimit_decide(&p, xk_parse(ctx, &p));
+	res = ratelimit_decide(&p, xk_parse(ctx, &p), &rule);
 	if (res == RL_DROP)
-		return xk_xdp_count(XDP_DROP, len);
+		return xk_xdp_decided(ctx, XDP_DROP, len, &rule);
 	if (res == RL_MALFORMED)
 		xk_stat_malformed(len);
-	return xk_xdp_count(XDP_PASS, len);
+	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
 }
 
 /* What `ip ... sec xdp`, xdp-loader and bpftool load, and what xdpkit attaches (with multi-buffer

@@ -7,6 +7,7 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <xdpkit/stats.h>
+#include <xdpkit/capture.bpf.h>
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -64,16 +65,29 @@ static __always_inline int xk_xdp_count(int action, __u64 len)
 	return action;
 }
 
-/* The one-call form for a program of your own: count action for this frame (its linear bytes, or
- * the whole frame where xdpkit switched multi-buffer support on) and return it, so `return
- * xk_xdp_verdict(ctx, XDP_PASS);` makes the program show in `xdpkit stats`. */
-static __always_inline int xk_xdp_verdict(struct xdp_md *ctx, int action)
+/* xk_xdp_count, and the frame goes to a running `xdpkit dump` with the rule that decided it (NULL:
+ * none). Every program of the collection ends here. */
+static __always_inline int xk_xdp_decided(struct xdp_md *ctx, int action, __u64 len,
+					  const struct xk_rule *rule)
 {
-	return xk_xdp_count(action, xk_xdp_len(ctx, false));
+	if (xk_capture_on())
+		xk_capture_send(ctx, len, ctx->ingress_ifindex, XK_CAPTURE_WHERE(XK_HOOK_XDP, action),
+				rule);
+	return xk_xdp_count(action, len);
 }
 
-/* Count a TC verdict in the XDP slot of the same meaning and return it. */
-static __always_inline int xk_tc_verdict(struct __sk_buff *skb, int action)
+/* The one-call form for a program of your own: count action for this frame (its linear bytes, or
+ * the whole frame where xdpkit switched multi-buffer support on) and return it, so `return
+ * xk_xdp_verdict(ctx, XDP_PASS);` makes the program show in `xdpkit stats` and `xdpkit dump`. */
+static __always_inline int xk_xdp_verdict(struct xdp_md *ctx, int action)
+{
+	return xk_xdp_decided(ctx, action, xk_xdp_len(ctx, false), NULL);
+}
+
+/* Count a TC verdict in the XDP slot of the same meaning, show the frame to a running `xdpkit
+ * dump` with the rule that decided it (NULL: none), and return the verdict. */
+static __always_inline int xk_tc_decided(struct __sk_buff *skb, int action,
+					 const struct xk_rule *rule)
 {
 	__u32 slot;
 
@@ -88,8 +102,16 @@ static __always_inline int xk_tc_verdict(struct __sk_buff *skb, int action)
 		slot = XK_STAT_PASS;
 		break;
 	}
+	if (xk_capture_on())
+		xk_capture_send(skb, skb->len, skb->ifindex, XK_CAPTURE_WHERE(XK_HOOK_TC, action),
+				rule);
 	xk_stat_add(slot, skb->len);
 	return action;
+}
+
+static __always_inline int xk_tc_verdict(struct __sk_buff *skb, int action)
+{
+	return xk_tc_decided(skb, action, NULL);
 }
 
 static __always_inline void xk_stat_malformed(__u64 bytes)

@@ -1,0 +1,563 @@
+/* `xdpkit dump IFACE|PROG`: every frame the collection's programs decide, with program, hook,
+ * verdict and the rule that matched, as text or as pcapng (-w). The programs send records only
+ * while a dump has switched their capture on (include/xdpkit/capture.bpf.h); this verb finds each
+ * program's capture maps by its map ids, switches it on with this process as owner, reads the perf
+ * buffers, filters with a libpcap expression, and switches it off on exit. Programs replaced under
+ * it are followed. */
+#include "dump.h"
+#include "model.h"
+#include "xdpkit.h"
+
+#include <bpf/bpf.h>
+#include <bpf/libbpf.h>
+#include <errno.h>
+#include <getopt.h>
+#include <net/if.h>
+#include <signal.h>
+#include <stdio.h>
+#include <stdlib.h>
+#include <string.h>
+#include <sys/epoll.h>
+#include <time.h>
+#include <unistd.h>
+
+int do_dump(int argc, char **argv);
+
+#define PERF_PAGES 64 /* per CPU and program: 256 KiB */
+#define MAX_TARGETS 64
+
+struct dump;
+
+/* One program being captured. */
+struct target {
+	__u32 prog_id;
+	char name[BPF_OBJ_NAME_LEN];
+	struct xk_capmaps c;
+	int cidr4_fd, cidr6_fd; /* blocklist's prefix rules, for the rule text */
+	struct perf_buffer *pb;
+	struct dump *d;
+};
+
+struct dump {
+	const char *what;
+	int ifindex; /* IFACE given: only its frames */
+	const char *prog_name;
+	unsigned int verdicts; /* bit per enum xk_stat; 0: all */
+	long max, count, lost;
+	__u32 snaplen;
+	const char *wfile;
+	char *expr;
+	struct xk_filter *filter;
+	struct xk_pcapng *png;
+	__s64 mono_to_real; /* ns to add to bpf_ktime_get_ns() for the wall clock */
+	int ep;
+	struct target t[MAX_TARGETS];
+	int nt;
+	struct xk_attached *places; /* where the captured programs were at the last look */
+	int nplaces;
+	int err;
+};
+
+static volatile sig_atomic_t stop;
+
+static void on_signal(int sig)
+{
+	(void)sig;
+	stop = 1;
+}
+
+static const char *ifname_of(__u32 ifindex, char *buf)
+{
+	if (!if_indextoname(ifindex, buf))
+		snprintf(buf, IF_NAMESIZE, "if%u", ifindex);
+	return buf;
+}
+
+static void on_sample(void *ctx, int cpu, void *data, __u32 size)
+{
+	struct target *t = ctx;
+	struct dump *d = t->d;
+	const struct xk_capture_meta *m = data;
+	const unsigned char *pkt = (const unsigned char *)(m + 1);
+	const char *hook, *verdict;
+	char ifname[IF_NAMESIZE], rule[96], text[512];
+	unsigned int slot;
+	__u32 caplen;
+
+	(void)cpu;
+	if (stop || d->err || size < sizeof(*m))
+		return;
+	caplen = m->caplen < size - sizeof(*m) ? m->caplen : size - sizeof(*m);
+	if (d->ifindex && m->ifindex != (__u32)d->ifindex)
+		return;
+	slot = xk_capture_slot(m);
+	if (d->verdicts && !(d->verdicts & (1u << slot)))
+		return;
+	if (d->filter && !xk_filter_match(d->filter, pkt, caplen, m->len))
+		return;
+	hook = m->hook == XK_HOOK_TC ? "tc" : "xdp";
+	verdict = xk_stat_name(slot);
+	xk_rule_text(&m->rule, t->cidr4_fd, t->cidr6_fd, rule, sizeof(rule));
+	ifname_of(m->ifindex, ifname);
+	if (d->png) {
+		char comment[256];
+
+		snprintf(comment, sizeof(comment), "prog=%s hook=%s verdict=%s%s%s", t->name, hook,
+			 verdict, *rule ? " rule=" : "", rule);
+		d->err = xk_pcapng_packet(d->png, xk_pcapng_iface(d->png, ifname),
+					  m->ts_ns + d->mono_to_real, pkt, caplen, m->len, comment);
+	} else {
+		__u64 real = m->ts_ns + d->mono_to_real;
+		time_t sec = (time_t)(real / 1000000000ULL);
+		char upper[16];
+		struct tm tm;
+		int i;
+
+		for (i = 0; verdict[i] && i < (int)sizeof(upper) - 1; i++)
+			upper[i] = (char)(verdict[i] - 32 * (verdict[i] >= 'a' && verdict[i] <= 'z'));
+		upper[i] = '\0';
+		localtime_r(&sec, &tm);
+		xk_frame_text(pkt, caplen, m->len, text, sizeof(text));
+		if (printf("%02d:%02d:%02d.%06llu %s %s %s %s%s%s %s\n", tm.tm_hour, tm.tm_min,
+			   tm.tm_sec, (unsigned long long)(real % 1000000000ULL / 1000), ifname,
+			   t->name, hook, upper, *rule ? " rule=" : "", rule, text) < 0)
+			d->err = -EPIPE;
+		fflush(stdout);
+	}
+	if (++d->count == d->max)
+		stop = 1;
+}
+
+static void on_lost(void *ctx, int cpu, __u64 n)
+{
+	(void)cpu;
+	((struct target *)ctx)->d->lost += (long)n;
+}
+
+/* A map of the program by name, for the rule text; -1 when it has none. */
+static int prog_map(const struct xk_kprog *p, const char *name)
+{
+	__u32 i;
+
+	for (i = 0; i < p->nmaps; i++) {
+		struct bpf_map_info mi = {};
+		__u32 len = sizeof(mi);
+		int fd = bpf_map_get_fd_by_id(p->map_ids[i]);
+
+		if (fd >= 0 && !bpf_obj_get_info_by_fd(fd, &mi, &len) && !strcmp(mi.name, name))
+			return fd;
+		if (fd >= 0)
+			close(fd);
+	}
+	return -1;
+}
+
+/* A collection program is named after its object; its TC entry and multi-buffer twin carry a
+ * suffix in the kernel: NAME matches all three. */
+static const char *const entry_suffix[] = {"_tc", "_frags"};
+
+static bool named(const struct xk_kprog *p, const char *what)
+{
+	char buf[BPF_OBJ_NAME_LEN + 8];
+	size_t i;
+
+	if (xk_kprog_named(p, what))
+		return true;
+	for (i = 0; i < sizeof(entry_suffix) / sizeof(entry_suffix[0]); i++) {
+		snprintf(buf, sizeof(buf), "%.*s%s", BPF_OBJ_NAME_LEN, what, entry_suffix[i]);
+		if (xk_kprog_named(p, buf))
+			return true;
+	}
+	return false;
+}
+
+/* The name a line shows: the object's (the hook is shown beside it). */
+static void display_name(const char *kname, char *buf, size_t len)
+{
+	size_t i, n = strlen(kname);
+
+	snprintf(buf, len, "%s", kname);
+	for (i = 0; i < sizeof(entry_suffix) / sizeof(entry_suffix[0]); i++) {
+		size_t s = strlen(entry_suffix[i]);
+
+		if (n > s && !strcmp(kname + n - s, entry_suffix[i]) && n - s < len)
+			buf[n - s] = '\0';
+	}
+}
+
+static void target_free(struct target *t)
+{
+	xk_capture_disarm(&t->c);
+	perf_buffer__free(t->pb);
+	xk_capmaps_close(&t->c);
+	if (t->cidr4_fd >= 0)
+		close(t->cidr4_fd);
+	if (t->cidr6_fd >= 0)
+		close(t->cidr6_fd);
+	t->pb = NULL;
+}
+
+/* Start capturing program p. 0; 1 when it cannot be captured (said why); or an exit code. */
+static int target_add(struct dump *d, const struct xk_kprog *p, const char *where)
+{
+	struct target *t = &d->t[d->nt];
+	struct epoll_event ev = {.events = EPOLLIN};
+	pid_t owner = 0;
+	int err;
+
+	if (d->nt == MAX_TARGETS)
+		return xk_error(XK_EXIT_FAIL, "dump: more than %d programs to capture; name one "
+				"with --prog", MAX_TARGETS);
+	memset(t, 0, sizeof(*t));
+	t->d = d;
+	t->prog_id = p->id;
+	display_name(p->name, t->name, sizeof(t->name));
+	if (xk_capmaps_open(p, &t->c)) {
+		fprintf(stderr,
+			"xdpkit: dump: %s (id %u) on %s has no capture hook (not built on xdpkit's "
+			"verdict helpers): not captured; xdpkit cannot capture other programs\n",
+			p->name, p->id, where);
+		return 1;
+	}
+	t->cidr4_fd = prog_map(p, "blocklist_cidr4");
+	t->cidr6_fd = prog_map(p, "blocklist_cidr6");
+	/* Buffers first, then the switch: no record is sent before someone reads. */
+	t->pb = perf_buffer__new(t->c.events_fd, PERF_PAGES, on_sample, on_lost, t, NULL);
+	err = t->pb ? 0 : -errno;
+	if (!err) {
+		ev.data.ptr = t;
+		if (epoll_ctl(d->ep, EPOLL_CTL_ADD, perf_buffer__epoll_fd(t->pb), &ev))
+			err = -errno;
+	}
+	if (!err)
+		err = xk_capture_arm(&t->c, d->snaplen, &owner);
+	if (err) {
+		target_free(t);
+		if (err == -EBUSY)
+			return xk_error(XK_EXIT_FAIL,
+					"dump: %s (id %u) is being captured by another xdpkit dump "
+					"(pid %d); stop that one first",
+					p->name, p->id, (int)owner);
+		return xk_error(XK_EXIT_FAIL, "dump: cannot capture %s (id %u): %s", p->name,
+				p->id, strerror(-err));
+	}
+	d->nt++;
+	return 0;
+}
+
+static struct target *target_find(struct dump *d, __u32 id)
+{
+	int i;
+
+	for (i = 0; i < d->nt; i++)
+		if (d->t[i].prog_id == id)
+			return &d->t[i];
+	return NULL;
+}
+
+static bool wanted(const struct dump *d, const struct xk_kprog *p)
+{
+	if (!p)
+		return false;
+	if (!d->ifindex && !named(p, d->what))
+		return false;
+	return !d->prog_name || named(p, d->prog_name);
+}
+
+static bool same_place(const struct xk_attached *a, const struct xk_attached *b)
+{
+	return !strcmp(a->ifname, b->ifname) && !strcmp(a->hook, b->hook) &&
+	       !strcmp(a->slot, b->slot);
+}
+
+/* Look at what runs (again): capture what is wanted and not captured yet, let go of what is gone,
+ * and say so when a program was replaced in its place. first: errors are fatal. */
+static int refresh(struct dump *d, bool first)
+{
+	struct xk_attached *at = NULL, *keep;
+	struct xk_model m;
+	int na, i, j, k = 0, err = 0;
+
+	if (xk_model_read(&m, XK_MODEL_PROGS | XK_MODEL_IFACES, d->ifindex))
+		return first ? xk_error(XK_EXIT_FAIL, "dump: cannot read what runs here") : 0;
+	if (first)
+		xk_capture_clear_stale(&m);
+	na = xk_model_attached(&m, &at);
+	keep = calloc(na > 0 ? na : 1, sizeof(*keep));
+	for (i = 0; keep && i < na; i++) {
+		const struct xk_kprog *p = xk_model_prog(&m, at[i].prog_id);
+
+		if (!wanted(d, p))
+			continue;
+		keep[k++] = at[i];
+		for (j = 0; !first && j < d->nplaces; j++)
+			if (same_place(&at[i], &d->places[j]) &&
+			    at[i].prog_id != d->places[j].prog_id)
+				fprintf(stderr,
+					"xdpkit: dump: %s %s: program %u was replaced by %u (%s); "
+					"following the new one\n",
+					at[i].ifname, at[i].hook, d->places[j].prog_id,
+					at[i].prog_id, p->name);
+		if (!target_find(d, p->id)) {
+			char where[80];
+
+			snprintf(where, sizeof(where), "%s %s", at[i].ifname, at[i].hook);
+			err = target_add(d, p, where);
+			if (err > 1 && first)
+				break;
+			err = 0;
+		}
+	}
+	/* A program named (not an interface) that is loaded but attached nowhere here. */
+	if (first && !err && !k && !d->ifindex) {
+		int idx[MAX_TARGETS], nm = xk_model_match(&m, d->what, idx, MAX_TARGETS);
+
+		for (i = 0; i < nm && !err; i++)
+			if (wanted(d, &m.progs[idx[i]]))
+				err = target_add(d, &m.progs[idx[i]], "no hook here") > 1 ? 1 : 0;
+		if (!nm)
+			err = xk_error(XK_EXIT_NOTFOUND,
+				       "dump: '%s' is neither an interface here nor a loaded "
+				       "program; see 'xdpkit status'",
+				       d->what);
+	}
+	/* Gone from every place: nothing to capture any more. */
+	for (i = 0; i < d->nt && (k || !first); i++) {
+		bool here = false;
+
+		for (j = 0; j < k; j++)
+			here |= keep[j].prog_id == d->t[i].prog_id;
+		if (!here && xk_model_prog(&m, d->t[i].prog_id) == NULL) {
+			target_free(&d->t[i]);
+			d->t[i] = d->t[--d->nt];
+			d->t[i].d = d;
+			if (d->t[i].pb && i < d->nt) {
+				/* The moved slot's epoll data pointed at its old place. */
+				struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &d->t[i]};
+
+				epoll_ctl(d->ep, EPOLL_CTL_MOD, perf_buffer__epoll_fd(d->t[i].pb),
+					  &ev);
+			}
+			i--;
+		}
+	}
+	free(d->places);
+	d->places = keep;
+	d->nplaces = k;
+	free(at);
+	xk_model_free(&m);
+	return err;
+}
+
+static void dump_help(void)
+{
+	printf("Usage: xdpkit dump IFACE|PROG [--verdict ACTION]... [--prog NAME] [-c N] [-s SNAPLEN] "
+	       "[-w FILE] [EXPR]\n\n"
+	       "Every frame the collection's programs decide on IFACE (XDP and TC, each component "
+	       "of a chain),\n"
+	       "or that the program PROG (name or id) decides, with program, hook, verdict and, for "
+	       "blocklist,\n"
+	       "portfilter and ratelimit, the rule that matched. Capture costs the programs nothing "
+	       "while no dump\n"
+	       "runs; a program replaced under the dump is followed.\n\n"
+	       "  --verdict ACTION  only frames given ACTION: drop, pass, tx, redirect, aborted "
+	       "(repeatable)\n"
+	       "  --prog NAME       only the program NAME (name or id) on IFACE\n"
+	       "  -c, --count N     stop after N frames\n"
+	       "  -s, --snaplen N   bytes of each frame to keep (default and 0: %u)\n"
+	       "  -w, --write FILE  write pcapng (program and verdict in each packet's comment) to "
+	       "FILE, - for stdout\n"
+	       "  EXPR              a pcap filter expression (as tcpdump's), applied to each record "
+	       "as it arrives\n",
+	       XK_CAPTURE_SNAP_MAX);
+}
+
+static int parse(struct dump *d, int argc, char **argv)
+{
+	static const struct option lopts[] = {
+	    {"verdict", required_argument, NULL, 'V'}, {"prog", required_argument, NULL, 'p'},
+	    {"count", required_argument, NULL, 'c'},   {"snaplen", required_argument, NULL, 's'},
+	    {"write", required_argument, NULL, 'w'},   {"help", no_argument, NULL, 'h'},
+	    {0},
+	};
+	unsigned int k;
+	size_t elen = 0;
+	char *end;
+	long v;
+	int c, i;
+
+	optind = 1;
+	opterr = 0;
+	while ((c = getopt_long(argc, argv, "c:s:w:h", lopts, NULL)) != -1) {
+		switch (c) {
+		case 'V':
+			for (k = 0; k < XK_STAT_MALFORMED && strcasecmp(optarg, xk_stat_name(k));
+			     k++)
+				;
+			if (k == XK_STAT_MALFORMED)
+				return xk_error(XK_EXIT_USAGE,
+						"dump: --verdict '%s': expected drop, pass, tx, "
+						"redirect or aborted",
+						optarg);
+			d->verdicts |= 1u << k;
+			break;
+		case 'p':
+			d->prog_name = optarg;
+			break;
+		case 'c':
+		case 's':
+			v = strtol(optarg, &end, 10);
+			if (*end || !*optarg || v < (c == 'c') || v > 0x7fffffff)
+				return xk_error(XK_EXIT_USAGE, "dump: -%c '%s': expected a whole "
+						"number%s", c, optarg,
+						c == 'c' ? ", 1 or more" : "");
+			if (c == 'c')
+				d->max = v;
+			else
+				d->snaplen = !v || v > XK_CAPTURE_SNAP_MAX ? XK_CAPTURE_SNAP_MAX
+									   : (__u32)v;
+			break;
+		case 'w':
+			d->wfile = optarg;
+			break;
+		case 'h':
+			dump_help();
+			return -1;
+		default:
+			return xk_error(XK_EXIT_USAGE,
+					"dump: unknown option '%s'; see 'xdpkit dump --help'",
+					argv[optind - 1]);
+		}
+	}
+	if (optind < argc && xk_is_help(argv[optind])) {
+		dump_help();
+		return -1;
+	}
+	if (optind >= argc)
+		return xk_error(XK_EXIT_USAGE, "dump: name an IFACE or a PROG; see 'xdpkit dump "
+				"--help'");
+	d->what = argv[optind++];
+	/* The rest is the filter expression, as tcpdump takes it: words joined by spaces. */
+	for (i = optind; i < argc; i++)
+		elen += strlen(argv[i]) + 1;
+	if (elen) {
+		d->expr = calloc(1, elen);
+		if (!d->expr)
+			return xk_error(XK_EXIT_FAIL, "out of memory");
+		for (i = optind; i < argc; i++) {
+			if (i > optind)
+				strcat(d->expr, " ");
+			strcat(d->expr, argv[i]);
+		}
+	}
+	return 0;
+}
+
+static __s64 mono_to_real(void)
+{
+	struct timespec mono, real;
+
+	clock_gettime(CLOCK_REALTIME, &real);
+	clock_gettime(CLOCK_MONOTONIC, &mono);
+	return ((__s64)real.tv_sec - mono.tv_sec) * 1000000000LL + (real.tv_nsec - mono.tv_nsec);
+}
+
+static int run(struct dump *d)
+{
+	struct epoll_event ev[16];
+	struct timespec last, now;
+	int i, n, err;
+
+	clock_gettime(CLOCK_MONOTONIC, &last);
+	while (!stop && !d->err) {
+		n = epoll_wait(d->ep, ev, 16, 200);
+		if (n < 0 && errno != EINTR)
+			return xk_error(XK_EXIT_FAIL, "dump: waiting for records: %s",
+					strerror(errno));
+		for (i = 0; i < n && !stop; i++) {
+			struct target *t = ev[i].data.ptr;
+
+			err = perf_buffer__consume(t->pb);
+			if (err < 0 && err != -EINTR)
+				d->err = err;
+		}
+		/* Once a second: follow replaced programs. */
+		clock_gettime(CLOCK_MONOTONIC, &now);
+		if (now.tv_sec != last.tv_sec && !stop) {
+			last = now;
+			refresh(d, false);
+		}
+	}
+	if (d->err == -EPIPE)
+		d->err = 0; /* the reader went away (| head): that is how it ends */
+	return d->err ? xk_error(XK_EXIT_FAIL, "dump: %s", strerror(-d->err)) : 0;
+}
+
+int do_dump(int argc, char **argv)
+{
+	struct dump d = {.snaplen = XK_CAPTURE_SNAP_MAX, .ep = -1};
+	struct sigaction sa = {.sa_handler = on_signal};
+	char why[256];
+	int err, i;
+
+	err = parse(&d, argc, argv);
+	if (err)
+		return err < 0 ? XK_EXIT_OK : err;
+	err = xk_need_root();
+	if (!err)
+		err = xk_need_bpffs();
+	if (err)
+		goto out;
+	d.ifindex = (int)if_nametoindex(d.what);
+	if (d.expr) {
+		/* libpcap compiles the expression for Ethernet frames; it runs on every record before
+		 * it is decoded or written. */
+		d.filter = xk_filter_new(d.expr, d.snaplen, why, sizeof(why));
+		if (!d.filter) {
+			err = xk_error(XK_EXIT_USAGE, "dump: filter expression '%s': %s", d.expr,
+				       why);
+			goto out;
+		}
+	}
+	if (d.wfile) {
+		d.png = xk_pcapng_open(d.wfile, d.snaplen, &err);
+		if (!d.png || err) {
+			err = xk_error(XK_EXIT_FAIL, "dump: cannot write %s: %s", d.wfile,
+				       strerror(-err));
+			goto out;
+		}
+	}
+	d.ep = epoll_create1(EPOLL_CLOEXEC);
+	sigaction(SIGINT, &sa, NULL);
+	sigaction(SIGTERM, &sa, NULL);
+	sigaction(SIGHUP, &sa, NULL);
+	signal(SIGPIPE, SIG_IGN); /* a closed pipe is an EPIPE from printf, then the end */
+	d.mono_to_real = mono_to_real();
+	err = refresh(&d, true);
+	if (!err && !d.nt)
+		err = xk_error(XK_EXIT_NOTFOUND, "dump: nothing on %s can be captured%s%s; see "
+			       "'xdpkit status'", d.what, d.prog_name ? " named " : "",
+			       d.prog_name ? d.prog_name : "");
+	if (err)
+		goto out;
+	fprintf(stderr, "xdpkit: dump: capturing");
+	for (i = 0; i < d.nt; i++)
+		fprintf(stderr, "%s %s (id %u)", i ? "," : "", d.t[i].name, d.t[i].prog_id);
+	fprintf(stderr, ", snaplen %u; Ctrl-C to stop\n", d.snaplen);
+	err = run(&d);
+	fprintf(stderr, "%ld packet%s captured", d.count, d.count == 1 ? "" : "s");
+	if (d.lost)
+		fprintf(stderr, ", %ld lost (the dump could not keep up)", d.lost);
+	fprintf(stderr, "\n");
+out:
+	for (i = 0; i < d.nt; i++)
+		target_free(&d.t[i]);
+	if (d.png && xk_pcapng_close(d.png) && !err)
+		err = xk_error(XK_EXIT_FAIL, "dump: writing %s failed", d.wfile);
+	xk_filter_free(d.filter);
+	if (d.ep >= 0)
+		close(d.ep);
+	free(d.places);
+	free(d.expr);
+	return err;
+}
