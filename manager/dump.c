@@ -35,6 +35,7 @@ struct target {
 	struct xk_capmaps c;
 	int cidr4_fd, cidr6_fd; /* blocklist's prefix rules, for the rule text */
 	struct perf_buffer *pb;
+	struct xk_fexit *fx; /* a program without the hook, captured by fexit */
 	struct dump *d;
 };
 
@@ -171,7 +172,7 @@ static bool named(const struct xk_kprog *p, const char *what)
 	return false;
 }
 
-/* The name a line shows: the object's (the hook is shown beside it). */
+/* The name a line shows for a collection program: the object's (the hook is shown beside it). */
 static void display_name(const char *kname, char *buf, size_t len)
 {
 	size_t i, n = strlen(kname);
@@ -190,6 +191,8 @@ static void target_free(struct target *t)
 	xk_capture_disarm(&t->c);
 	perf_buffer__free(t->pb);
 	xk_capmaps_close(&t->c);
+	xk_fexit_close(t->fx);
+	t->fx = NULL;
 	if (t->cidr4_fd >= 0)
 		close(t->cidr4_fd);
 	if (t->cidr6_fd >= 0)
@@ -211,13 +214,31 @@ static int target_add(struct dump *d, const struct xk_kprog *p, const char *wher
 	memset(t, 0, sizeof(*t));
 	t->d = d;
 	t->prog_id = p->id;
-	display_name(p->name, t->name, sizeof(t->name));
+	snprintf(t->name, sizeof(t->name), "%s", p->name);
 	if (xk_capmaps_open(p, &t->c)) {
-		fprintf(stderr,
-			"xdpkit: dump: %s (id %u) on %s has no capture hook (not built on xdpkit's "
-			"verdict helpers): not captured; xdpkit cannot capture other programs\n",
+		/* Not built on xdpkit's verdict helpers: trace it, as xdpdump does, where the kernel
+		 * lets BPF trace BPF. */
+		err = -EOPNOTSUPP;
+		if (p->type == BPF_PROG_TYPE_XDP || p->type == BPF_PROG_TYPE_EXT)
+			err = xk_fexit_open(p->id, d->snaplen, &t->c.events_fd, &t->fx);
+		if (err) {
+			fprintf(stderr,
+				"xdpkit: dump: %s (id %u) on %s has no capture hook (not built on "
+				"xdpkit's verdict helpers) and %s: not captured\n",
+				p->name, p->id, where,
+				err == -EOPNOTSUPP ? "xdpkit traces only XDP programs"
+				: err == -ENOENT   ? "it has no BTF to attach an fexit program to"
+						   : "this kernel refuses an fexit program on it");
+			if (err != -EOPNOTSUPP && err != -ENOENT)
+				xk_hint("fexit on BPF programs needs a kernel with BTF that lets BPF "
+					"trace BPF (%s)", strerror(-err));
+			return 1;
+		}
+		fprintf(stderr, "xdpkit: dump: %s (id %u) on %s has no capture hook: traced with "
+			"fexit (every frame; verdicts as the program returns them, no rule)\n",
 			p->name, p->id, where);
-		return 1;
+	} else {
+		display_name(p->name, t->name, sizeof(t->name));
 	}
 	t->cidr4_fd = prog_map(p, "blocklist_cidr4");
 	t->cidr6_fd = prog_map(p, "blocklist_cidr6");
@@ -229,7 +250,7 @@ static int target_add(struct dump *d, const struct xk_kprog *p, const char *wher
 		if (epoll_ctl(d->ep, EPOLL_CTL_ADD, perf_buffer__epoll_fd(t->pb), &ev))
 			err = -errno;
 	}
-	if (!err)
+	if (!err && !t->fx)
 		err = xk_capture_arm(&t->c, d->snaplen, &owner);
 	if (err) {
 		target_free(t);

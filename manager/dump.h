@@ -38,6 +38,13 @@ struct xk_dump_rec {
 	const unsigned char *data; /* meta->caplen bytes */
 	const char *rule;	   /* rule text, "" when none */
 };
+/* A program without the hook, captured by an fexit program on it (dump_fexit.c): the kernel must
+ * allow BPF to trace BPF, and the target must have BTF. events_fd: the perf event array to read
+ * (close it; xk_fexit_close detaches). 0 or -errno (-EPERM, -EINVAL: refused; -ENOENT: no BTF). */
+struct xk_fexit;
+int xk_fexit_open(__u32 prog_id, __u32 snaplen, int *events_fd, struct xk_fexit **out);
+void xk_fexit_close(struct xk_fexit *f);
+
 /* "drop", "pass", ...: the verdict as stats folds it (TC verdicts onto the XDP action names). */
 unsigned int xk_capture_slot(const struct xk_capture_meta *m);
 /* The rule as text into buf ("" for none); rule_map_fd: the program's blocklist_cidr4/6 map (or -1)
