@@ -12,6 +12,7 @@
 #include <bpf/libbpf.h>
 #include <errno.h>
 #include <getopt.h>
+#include <linux/perf_event.h>
 #include <net/if.h>
 #include <signal.h>
 #include <stdio.h>
@@ -23,7 +24,7 @@
 
 int do_dump(int argc, char **argv);
 
-#define PERF_PAGES 64 /* per CPU and program: 256 KiB */
+#define PERF_PAGES 64 /* per CPU and program: 256 KiB, unless -B says otherwise */
 #define MAX_TARGETS 64
 
 struct dump;
@@ -45,7 +46,10 @@ struct dump {
 	const char *prog_name;
 	unsigned int verdicts; /* bit per enum xk_stat; 0: all */
 	long max, count, lost;
+	bool done; /* -c N frames shown */
 	__u32 snaplen;
+	size_t pages; /* of each per-CPU perf buffer, a power of 2 */
+	struct perf_event_attr attr;
 	const char *wfile;
 	char *expr;
 	struct xk_filter *filter;
@@ -86,7 +90,7 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 	__u32 caplen;
 
 	(void)cpu;
-	if (stop || d->err || size < sizeof(*m))
+	if (d->done || d->err || size < sizeof(*m))
 		return;
 	caplen = m->caplen < size - sizeof(*m) ? m->caplen : size - sizeof(*m);
 	if (d->ifindex && m->ifindex != (__u32)d->ifindex)
@@ -125,14 +129,35 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 			d->err = -EPIPE;
 		fflush(stdout);
 	}
-	if (++d->count == d->max)
+	if (++d->count == d->max) {
+		d->done = true;
 		stop = 1;
+	}
 }
 
-static void on_lost(void *ctx, int cpu, __u64 n)
+/* libbpf's raw perf buffer hands over every record: samples and the kernel's count of lost ones. */
+static enum bpf_perf_event_ret on_event(void *ctx, int cpu, struct perf_event_header *e)
 {
-	(void)cpu;
-	((struct target *)ctx)->d->lost += (long)n;
+	struct target *t = ctx;
+
+	if (e->type == PERF_RECORD_SAMPLE) {
+		struct {
+			struct perf_event_header h;
+			__u32 size;
+			char data[];
+		} *s = (void *)e;
+
+		on_sample(t, cpu, s->data, s->size);
+	} else if (e->type == PERF_RECORD_LOST) {
+		struct {
+			struct perf_event_header h;
+			__u64 id;
+			__u64 lost;
+		} *l = (void *)e;
+
+		t->d->lost += (long)l->lost;
+	}
+	return LIBBPF_PERF_EVENT_CONT;
 }
 
 /* A map of the program by name, for the rule text; -1 when it has none. */
@@ -243,7 +268,7 @@ static int target_add(struct dump *d, const struct xk_kprog *p, const char *wher
 	t->cidr4_fd = prog_map(p, "blocklist_cidr4");
 	t->cidr6_fd = prog_map(p, "blocklist_cidr6");
 	/* Buffers first, then the switch: no record is sent before someone reads. */
-	t->pb = perf_buffer__new(t->c.events_fd, PERF_PAGES, on_sample, on_lost, t, NULL);
+	t->pb = perf_buffer__new_raw(t->c.events_fd, d->pages, &d->attr, on_event, t, NULL);
 	err = t->pb ? 0 : -errno;
 	if (!err) {
 		ev.data.ptr = t;
@@ -251,7 +276,7 @@ static int target_add(struct dump *d, const struct xk_kprog *p, const char *wher
 			err = -errno;
 	}
 	if (!err && !t->fx)
-		err = xk_capture_arm(&t->c, d->snaplen, &owner);
+		err = xk_capture_arm(&t->c, d->snaplen, d->verdicts, &owner);
 	if (err) {
 		target_free(t);
 		if (err == -EBUSY)
@@ -386,6 +411,8 @@ static void dump_help(void)
 	       "  --prog NAME       only the program NAME (name or id) on IFACE\n"
 	       "  -c, --count N     stop after N frames\n"
 	       "  -s, --snaplen N   bytes of each frame to keep (default and 0: %u)\n"
+	       "  -B, --buffer-size KiB  kernel buffer per CPU and program (default 256; more loses "
+	       "fewer frames in bursts)\n"
 	       "  -w, --write FILE  write pcapng (program and verdict in each packet's comment) to "
 	       "FILE, - for stdout\n"
 	       "  EXPR              a pcap filter expression (as tcpdump's), applied to each record "
@@ -398,7 +425,8 @@ static int parse(struct dump *d, int argc, char **argv)
 	static const struct option lopts[] = {
 	    {"verdict", required_argument, NULL, 'V'}, {"prog", required_argument, NULL, 'p'},
 	    {"count", required_argument, NULL, 'c'},   {"snaplen", required_argument, NULL, 's'},
-	    {"write", required_argument, NULL, 'w'},   {"help", no_argument, NULL, 'h'},
+	    {"write", required_argument, NULL, 'w'},   {"buffer-size", required_argument, NULL, 'B'},
+	    {"help", no_argument, NULL, 'h'},
 	    {0},
 	};
 	unsigned int k;
@@ -409,7 +437,7 @@ static int parse(struct dump *d, int argc, char **argv)
 
 	optind = 1;
 	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:s:w:h", lopts, NULL)) != -1) {
+	while ((c = getopt_long(argc, argv, "c:s:w:B:h", lopts, NULL)) != -1) {
 		switch (c) {
 		case 'V':
 			for (k = 0; k < XK_STAT_MALFORMED && strcasecmp(optarg, xk_stat_name(k));
@@ -440,6 +468,15 @@ static int parse(struct dump *d, int argc, char **argv)
 			break;
 		case 'w':
 			d->wfile = optarg;
+			break;
+		case 'B':
+			v = strtol(optarg, &end, 10);
+			if (*end || !*optarg || v < 4 || v > 4194304)
+				return xk_error(XK_EXIT_USAGE, "dump: -B '%s': expected KiB per CPU, "
+						"from 4 to 4194304", optarg);
+			/* perf buffers come in a power of 2 of pages: the largest that fits */
+			for (d->pages = 1; d->pages * 2 * 4 <= (size_t)v; d->pages *= 2)
+				;
 			break;
 		case 'h':
 			dump_help();
@@ -474,6 +511,23 @@ static int parse(struct dump *d, int argc, char **argv)
 	return 0;
 }
 
+/* How many records the kernel gathers before it wakes the dump: one for text, whose lines should
+ * come as frames come; into a file, as xdpdump does, a share of the buffer, for each wake-up (an
+ * interrupt and a reschedule) costs the sending program more than the record itself. */
+static void wakeup(struct dump *d)
+{
+	size_t per = d->snaplen + sizeof(struct xk_capture_meta) + 16;
+	size_t events = d->pages * 4096 / 4 / per;
+
+	d->attr.type = PERF_TYPE_SOFTWARE;
+	d->attr.config = PERF_COUNT_SW_BPF_OUTPUT;
+	d->attr.sample_type = PERF_SAMPLE_RAW;
+	d->attr.sample_period = 1;
+	d->attr.wakeup_events = 1;
+	if (d->wfile && strcmp(d->wfile, "-") && events > 1)
+		d->attr.wakeup_events = events > 1024 ? 1024 : (__u32)events;
+}
+
 static __s64 mono_to_real(void)
 {
 	struct timespec mono, real;
@@ -502,6 +556,10 @@ static int run(struct dump *d)
 			if (err < 0 && err != -EINTR)
 				d->err = err;
 		}
+		/* Records short of a wake-up (when writing a file, see wakeup()) come at the latest
+		 * now. */
+		for (i = 0; n == 0 && i < d->nt && !stop; i++)
+			perf_buffer__consume(d->t[i].pb);
 		/* Once a second: follow replaced programs. */
 		clock_gettime(CLOCK_MONOTONIC, &now);
 		if (now.tv_sec != last.tv_sec && !stop) {
@@ -509,6 +567,9 @@ static int run(struct dump *d)
 			refresh(d, false);
 		}
 	}
+	/* Interrupted: what the kernel holds still counts (records short of a wake-up). */
+	for (i = 0; !d->done && !d->err && i < d->nt; i++)
+		perf_buffer__consume(d->t[i].pb);
 	if (d->err == -EPIPE)
 		d->err = 0; /* the reader went away (| head): that is how it ends */
 	return d->err ? xk_error(XK_EXIT_FAIL, "dump: %s", strerror(-d->err)) : 0;
@@ -516,7 +577,7 @@ static int run(struct dump *d)
 
 int do_dump(int argc, char **argv)
 {
-	struct dump d = {.snaplen = XK_CAPTURE_SNAP_MAX, .ep = -1};
+	struct dump d = {.snaplen = XK_CAPTURE_SNAP_MAX, .pages = PERF_PAGES, .ep = -1};
 	struct sigaction sa = {.sa_handler = on_signal};
 	char why[256];
 	int err, i;
@@ -554,6 +615,7 @@ int do_dump(int argc, char **argv)
 	sigaction(SIGHUP, &sa, NULL);
 	signal(SIGPIPE, SIG_IGN); /* a closed pipe is an EPIPE from printf, then the end */
 	d.mono_to_real = mono_to_real();
+	wakeup(&d);
 	err = refresh(&d, true);
 	if (!err && !d.nt)
 		err = xk_error(XK_EXIT_NOTFOUND, "dump: nothing on %s can be captured%s%s; see "
@@ -573,8 +635,9 @@ int do_dump(int argc, char **argv)
 out:
 	for (i = 0; i < d.nt; i++)
 		target_free(&d.t[i]);
-	if (d.png && xk_pcapng_close(d.png) && !err)
-		err = xk_error(XK_EXIT_FAIL, "dump: writing %s failed", d.wfile);
+	/* A reader that went away (-w - | head) ended the dump; that is no failure. */
+	if (d.png && (i = xk_pcapng_close(d.png)) && i != -EPIPE && !err)
+		err = xk_error(XK_EXIT_FAIL, "dump: writing %s failed: %s", d.wfile, strerror(-i));
 	xk_filter_free(d.filter);
 	if (d.ep >= 0)
 		close(d.ep);

@@ -21,9 +21,10 @@ struct xk_capmaps {
 int xk_capmaps_open(const struct xk_kprog *p, struct xk_capmaps *c);
 void xk_capmaps_close(struct xk_capmaps *c);
 
-/* Switch capture on for this process at snaplen. -EBUSY (owner set to the live dump's pid) when
+/* Switch capture on for this process at snaplen, for the verdicts (bit per enum xk_stat; 0: all)
+ * only. -EBUSY (owner set to the live dump's pid) when
  * another dump that still runs has it on. */
-int xk_capture_arm(const struct xk_capmaps *c, __u32 snaplen, pid_t *owner);
+int xk_capture_arm(const struct xk_capmaps *c, __u32 snaplen, __u32 verdicts, pid_t *owner);
 /* Switch it off, if this process owns it. */
 void xk_capture_disarm(const struct xk_capmaps *c);
 /* Switch off every capture whose dump is gone (killed with -9); says so on stderr, one line per

@@ -86,7 +86,7 @@ void xk_capmaps_close(struct xk_capmaps *c)
 	c->ctl_fd = c->events_fd = -1;
 }
 
-int xk_capture_arm(const struct xk_capmaps *c, __u32 snaplen, pid_t *owner)
+int xk_capture_arm(const struct xk_capmaps *c, __u32 snaplen, __u32 verdicts, pid_t *owner)
 {
 	struct xk_capture_ctl ctl;
 	__u32 zero = 0;
@@ -99,6 +99,7 @@ int xk_capture_arm(const struct xk_capmaps *c, __u32 snaplen, pid_t *owner)
 	memset(&ctl, 0, sizeof(ctl));
 	ctl.on = 1;
 	ctl.snaplen = snaplen;
+	ctl.verdicts = verdicts;
 	ctl.owner_pid = (__u32)getpid();
 	ctl.owner_start = proc_start(getpid());
 	return bpf_map_update_elem(c->ctl_fd, &zero, &ctl, BPF_ANY) ? -errno : 0;

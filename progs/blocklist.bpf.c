@@ -84,12 +84,12 @@ struct {
 
 enum blocklist_result {
 	BL_PASS,
-	BL_DROP,
+	BL_DROP,	/* by an exact rule */
+	BL_DROP_PREFIX, /* by a prefix rule */
 	BL_MALFORMED, /* the address could not be read: pass, and count it */
 };
 
-/* On a match, rule says which (xdpkit dump shows it). */
-static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst, struct xk_rule *rule)
+static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst)
 {
 	/* The key points into the packet: no copy on the exact path. */
 	xk_ipv4 *addr = dst ? &ip->daddr : &ip->saddr;
@@ -99,8 +99,6 @@ static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst, struc
 	hits = bpf_map_lookup_elem(&blocklist_v4, addr);
 	if (hits) {
 		__sync_fetch_and_add(hits, 1); /* shared with every CPU */
-		rule->kind = XK_RULE_ADDR4;
-		__builtin_memcpy(rule->addr, addr, 4);
 		return BL_DROP;
 	}
 	if (!blocklist_trie_used(blocklist_cidr4))
@@ -111,12 +109,10 @@ static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst, struc
 	if (!hits)
 		return BL_PASS;
 	__sync_fetch_and_add(hits, 1);
-	rule->kind = XK_RULE_CIDR4;
-	__builtin_memcpy(rule->addr, &key.addr, 4);
-	return BL_DROP;
+	return BL_DROP_PREFIX;
 }
 
-static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst, struct xk_rule *rule)
+static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst)
 {
 	xk_ipv6 *addr = dst ? (xk_ipv6 *)&ip6->daddr : (xk_ipv6 *)&ip6->saddr;
 	struct xk_cidr6 key;
@@ -125,8 +121,6 @@ static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst, st
 	hits = bpf_map_lookup_elem(&blocklist_v6, addr);
 	if (hits) {
 		__sync_fetch_and_add(hits, 1);
-		rule->kind = XK_RULE_ADDR6;
-		__builtin_memcpy(rule->addr, addr, 16);
 		return BL_DROP;
 	}
 	if (!blocklist_trie_used(blocklist_cidr6))
@@ -137,15 +131,13 @@ static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst, st
 	if (!hits)
 		return BL_PASS;
 	__sync_fetch_and_add(hits, 1);
-	rule->kind = XK_RULE_CIDR6;
-	__builtin_memcpy(rule->addr, &key.addr, 16);
-	return BL_DROP;
+	return BL_DROP_PREFIX;
 }
 
 /* The address sits in the fixed IP header, so only that much must parse: a truncated or odd
  * transport header, a later fragment or extension headers after it do not stop the rule (every
  * fragment carries the address). */
-static __always_inline int blocklist_decide(struct xk_pkt *p, int rc, struct xk_rule *rule)
+static __always_inline int blocklist_decide(struct xk_pkt *p, int rc)
 {
 	struct blocklist_config *cfg;
 	__u32 zero = 0;
@@ -157,8 +149,33 @@ static __always_inline int blocklist_decide(struct xk_pkt *p, int rc, struct xk_
 	if (!cfg)
 		return BL_PASS;
 	if (p->ip4)
-		return blocklist_v4_match(p->ip4, cfg->match == BLOCKLIST_MATCH_DST, rule);
-	return blocklist_v6_match(p->ip6, cfg->match == BLOCKLIST_MATCH_DST, rule);
+		return blocklist_v4_match(p->ip4, cfg->match == BLOCKLIST_MATCH_DST);
+	return blocklist_v6_match(p->ip6, cfg->match == BLOCKLIST_MATCH_DST);
+}
+
+/* What `xdpkit dump` shows as the rule of a drop: the exact address, or the address a prefix rule
+ * held (the manager finds the prefix in the trie). Built only while a dump runs. */
+struct blocklist_why {
+	struct xk_pkt *p;
+	int res;
+};
+
+static __always_inline void blocklist_rule(const void *arg, struct xk_rule *r)
+{
+	const struct blocklist_why *why = arg;
+	struct blocklist_config *cfg;
+	bool exact = why->res == BL_DROP, dst;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&blocklist_cfg, &zero);
+	dst = cfg && cfg->match == BLOCKLIST_MATCH_DST;
+	if (why->p->ip4) {
+		r->kind = exact ? XK_RULE_ADDR4 : XK_RULE_CIDR4;
+		__builtin_memcpy(r->addr, dst ? &why->p->ip4->daddr : &why->p->ip4->saddr, 4);
+	} else if (why->p->ip6) {
+		r->kind = exact ? XK_RULE_ADDR6 : XK_RULE_CIDR6;
+		__builtin_memcpy(r->addr, dst ? &why->p->ip6->daddr : &why->p->ip6->saddr, 16);
+	}
 }
 
 /* The XDP program; frags is true in the multi-buffer twin (a constant: each entry gets its own
@@ -166,13 +183,15 @@ static __always_inline int blocklist_decide(struct xk_pkt *p, int rc, struct xk_
 static __always_inline int blocklist_xdp(struct xdp_md *ctx, bool frags)
 {
 	__u64 len = xk_xdp_len(ctx, frags);
-	struct xk_rule rule;
 	struct xk_pkt p;
 	int res;
 
-	res = blocklist_decide(&p, xk_parse(ctx, &p), &rule);
-	if (res == BL_DROP)
-		return xk_xdp_decided(ctx, XDP_DROP, len, &rule);
+	res = blocklist_decide(&p, xk_parse(ctx, &p));
+	if (res == BL_DROP || res == BL_DROP_PREFIX) {
+		struct blocklist_why why = {&p, res};
+
+		return xk_xdp_decided_by(ctx, XDP_DROP, len, blocklist_rule, &why);
+	}
 	if (res == BL_MALFORMED)
 		xk_stat_malformed(len);
 	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
@@ -197,13 +216,15 @@ int blocklist_frags(struct xdp_md *ctx)
 SEC("tc")
 int blocklist_tc(struct __sk_buff *skb)
 {
-	struct xk_rule rule;
 	struct xk_pkt p;
 	int res;
 
-	res = blocklist_decide(&p, xk_tc_parse(skb, &p), &rule);
-	if (res == BL_DROP)
-		return xk_tc_decided(skb, TC_ACT_SHOT, &rule);
+	res = blocklist_decide(&p, xk_tc_parse(skb, &p));
+	if (res == BL_DROP || res == BL_DROP_PREFIX) {
+		struct blocklist_why why = {&p, res};
+
+		return xk_tc_decided_by(skb, TC_ACT_SHOT, blocklist_rule, &why);
+	}
 	if (res == BL_MALFORMED)
 		xk_stat_malformed(skb->len);
 	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on

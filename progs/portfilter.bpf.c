@@ -44,8 +44,7 @@ enum portfilter_result {
 	PF_MALFORMED, /* the port could not be read: pass, and count it */
 };
 
-/* On a drop, rule says which port and why (xdpkit dump shows it). */
-static __always_inline int portfilter_decide(struct xk_pkt *p, int rc, struct xk_rule *rule)
+static __always_inline int portfilter_decide(struct xk_pkt *p, int rc)
 {
 	struct portfilter_config *cfg;
 	struct udphdr *udp;
@@ -67,13 +66,24 @@ static __always_inline int portfilter_decide(struct xk_pkt *p, int rc, struct xk
 	hits = bpf_map_lookup_elem(&portfilter_ports, &udp->dest);
 	if (hits)
 		*hits += 1; /* this CPU's copy: nobody else writes it */
-	rule->num = udp->dest;
-	if (cfg && cfg->mode == PORTFILTER_ALLOW_ONLY) {
-		rule->kind = XK_RULE_PORT_UNLISTED;
+	if (cfg && cfg->mode == PORTFILTER_ALLOW_ONLY)
 		return hits ? PF_PASS : PF_DROP;
-	}
-	rule->kind = XK_RULE_PORT;
 	return hits ? PF_DROP : PF_PASS;
+}
+
+/* What `xdpkit dump` shows as the rule of a drop: the port, listed (deny mode) or not (allow-only).
+ * Built only while a dump runs; a drop always had a TCP or UDP header to read. */
+static __always_inline void portfilter_rule(const void *arg, struct xk_rule *r)
+{
+	const struct xk_pkt *p = arg;
+	struct portfilter_config *cfg;
+	struct udphdr *udp = p->l4;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&portfilter_cfg, &zero);
+	r->kind = cfg && cfg->mode == PORTFILTER_ALLOW_ONLY ? XK_RULE_PORT_UNLISTED : XK_RULE_PORT;
+	if (udp)
+		r->num = udp->dest;
 }
 
 /* The XDP program; frags is true in the multi-buffer twin (a constant: each entry gets its own
@@ -81,13 +91,12 @@ static __always_inline int portfilter_decide(struct xk_pkt *p, int rc, struct xk
 static __always_inline int portfilter_xdp(struct xdp_md *ctx, bool frags)
 {
 	__u64 len = xk_xdp_len(ctx, frags);
-	struct xk_rule rule;
 	struct xk_pkt p;
 	int res;
 
-	res = portfilter_decide(&p, xk_parse(ctx, &p), &rule);
+	res = portfilter_decide(&p, xk_parse(ctx, &p));
 	if (res == PF_DROP)
-		return xk_xdp_decided(ctx, XDP_DROP, len, &rule);
+		return xk_xdp_decided_by(ctx, XDP_DROP, len, portfilter_rule, &p);
 	if (res == PF_MALFORMED)
 		xk_stat_malformed(len);
 	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
@@ -112,13 +121,12 @@ int portfilter_frags(struct xdp_md *ctx)
 SEC("tc")
 int portfilter_tc(struct __sk_buff *skb)
 {
-	struct xk_rule rule;
 	struct xk_pkt p;
 	int res;
 
-	res = portfilter_decide(&p, xk_tc_parse(skb, &p), &rule);
+	res = portfilter_decide(&p, xk_tc_parse(skb, &p));
 	if (res == PF_DROP)
-		return xk_tc_decided(skb, TC_ACT_SHOT, &rule);
+		return xk_tc_decided_by(skb, TC_ACT_SHOT, portfilter_rule, &p);
 	if (res == PF_MALFORMED)
 		xk_stat_malformed(skb->len);
 	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on

@@ -76,8 +76,7 @@ static __always_inline __u64 ratelimit_refill(__u64 tokens, __u64 elapsed, __u64
 	return elapsed >= room / rate ? cap : tokens + elapsed * rate;
 }
 
-/* On a drop, rule holds the source and its limits (xdpkit dump shows them). */
-static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc, struct xk_rule *rule)
+static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc)
 {
 	struct ratelimit_config *cfg;
 	struct ratelimit_bucket *b;
@@ -128,14 +127,34 @@ static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc, struct xk_
 		b->last_ns = now;
 	if (b->tokens_ns < NSEC_PER_SEC) {
 		b->dropped++;
-		rule->kind = XK_RULE_RATE;
-		rule->num = cfg->rate_pps;
-		rule->num2 = burst;
-		__builtin_memcpy(rule->addr, &key, sizeof(key));
 		return RL_DROP;
 	}
 	b->tokens_ns -= NSEC_PER_SEC;
 	return RL_PASS;
+}
+
+/* What `xdpkit dump` shows as the rule of a drop: the source and the limits it went over. Built
+ * only while a dump runs. */
+static __always_inline void ratelimit_rule(const void *arg, struct xk_rule *r)
+{
+	const struct xk_pkt *p = arg;
+	struct ratelimit_config *cfg;
+	__u32 zero = 0;
+
+	r->kind = XK_RULE_RATE;
+	cfg = bpf_map_lookup_elem(&ratelimit_cfg, &zero);
+	if (cfg) {
+		r->num = cfg->rate_pps > 0xffffffffULL ? 0xffffffffU : (__u32)cfg->rate_pps;
+		r->num2 = cfg->burst < 1 ? 1 : cfg->burst > RATELIMIT_BURST_MAX ? RATELIMIT_BURST_MAX
+										: (__u32)cfg->burst;
+	}
+	if (p->ip4) {
+		r->addr[10] = 0xff;
+		r->addr[11] = 0xff;
+		__builtin_memcpy(&r->addr[12], &p->ip4->saddr, 4);
+	} else if (p->ip6) {
+		__builtin_memcpy(r->addr, &p->ip6->saddr, 16);
+	}
 }
 
 /* The XDP program; frags is true in the multi-buffer twin (a constant: each entry gets its own
@@ -143,13 +162,12 @@ static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc, struct xk_
 static __always_inline int ratelimit_xdp(struct xdp_md *ctx, bool frags)
 {
 	__u64 len = xk_xdp_len(ctx, frags);
-	struct xk_rule rule;
 	struct xk_pkt p;
 	int res;
 
-	res = ratelimit_decide(&p, xk_parse(ctx, &p), &rule);
+	res = ratelimit_decide(&p, xk_parse(ctx, &p));
 	if (res == RL_DROP)
-		return xk_xdp_decided(ctx, XDP_DROP, len, &rule);
+		return xk_xdp_decided_by(ctx, XDP_DROP, len, ratelimit_rule, &p);
 	if (res == RL_MALFORMED)
 		xk_stat_malformed(len);
 	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);

@@ -5,8 +5,10 @@
 #define XDPKIT_CAPTURE_BPF_H
 
 #include <linux/bpf.h>
+#include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <xdpkit/capture.h>
+#include <xdpkit/stats.h>
 
 #define XK_CAPTURE_WHERE(hook, action) ((__u32)(hook) << 16 | ((__u32)(action) & 0xffff))
 
@@ -32,9 +34,22 @@ static __always_inline bool xk_capture_on(void)
 static __attribute__((noinline)) int xk_capture_send(void *ctx, __u64 len, __u32 ifindex,
 						     __u32 where, const struct xk_rule *rule)
 {
-	struct xk_capture_meta m = {};
+	__u32 verdicts = *(volatile __u32 *)&xk_capture.verdicts, hook = where >> 16, slot;
 	__u64 caplen = *(volatile __u32 *)&xk_capture.snaplen;
+	struct xk_capture_meta m = {};
+	__s16 action = (__s16)(where & 0xffff);
 
+	/* `xdpkit dump --verdict`: the others are not sent at all. */
+	if (verdicts) {
+		if (hook == XK_HOOK_TC)
+			slot = action == TC_ACT_SHOT	   ? XK_STAT_DROP
+			       : action == TC_ACT_REDIRECT ? XK_STAT_REDIRECT
+							   : XK_STAT_PASS;
+		else
+			slot = action >= 0 && action < XK_STAT_MALFORMED ? action : XK_STAT_ABORTED;
+		if (!(verdicts & (1u << slot)))
+			return 0;
+	}
 	if (caplen > len)
 		caplen = len;
 	if (caplen > XK_CAPTURE_SNAP_MAX)
@@ -43,8 +58,8 @@ static __attribute__((noinline)) int xk_capture_send(void *ctx, __u64 len, __u32
 	m.len = len;
 	m.caplen = caplen;
 	m.ifindex = ifindex;
-	m.action = (__s16)(where & 0xffff);
-	m.hook = where >> 16;
+	m.action = action;
+	m.hook = hook;
 	if (rule)
 		__builtin_memcpy(&m.rule, rule, sizeof(m.rule));
 	return bpf_perf_event_output(ctx, &xdpkit_capture, BPF_F_CURRENT_CPU | (caplen << 32), &m,

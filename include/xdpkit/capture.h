@@ -20,7 +20,8 @@ struct xk_capture_ctl {
 	__u32 on;	   /* nonzero while a dump runs */
 	__u32 snaplen;	   /* bytes of each frame to copy, at most XK_CAPTURE_SNAP_MAX */
 	__u32 owner_pid;   /* the dump that switched it on ... */
-	__u32 pad;
+	__u32 verdicts;	   /* bit per enum xk_stat (TC verdicts folded as the counters fold them): the
+			    * verdicts to send; 0: all */
 	__u64 owner_start; /* ... and its start time (/proc/PID/stat field 22): a reused pid is not it */
 };
 

@@ -4,7 +4,7 @@
 # filter expression select frames; -w writes pcapng that tcpdump and tshark read back, with
 # program and verdict in each packet's comment; portfilter on TC names the port; the capture switch
 # is off after Ctrl-C, and after kill -9 a later status switches it off; a program replaced under a
-# running dump is followed with a notice.
+# running dump is followed with a notice; portfilter's rule in allow-only mode and ratelimit's.
 . "$(dirname "$0")/lib.sh"
 xk_private "$@"
 xk_env_setup dump
@@ -161,7 +161,7 @@ check_match "count's verdict on the once blocked source" "veth0 count xdp PASS I
 	"$(cat "$TMP/repl.out")"
 check "ip: XDP off" on_host ip link set dev veth0 xdpdrv off
 
-# 7. TC: portfilter names the port.
+# 7. TC: portfilter names the port, listed or not.
 check "attach portfilter on TC ingress" on_host "$XDPKIT" attach veth0 portfilter --tc ingress
 check "deny port 9999" on_host "$XDPKIT" map set portfilter_ports 9999
 dump_bg "dump veth0 --prog portfilter starts" tc veth0 --prog portfilter -c 1 udp
@@ -170,6 +170,22 @@ dump_wait "the dump ends after one frame"
 check_match "portfilter tc DROP rule=dport=9999 and the UDP datagram" \
 	"veth0 portfilter tc DROP rule=dport=9999 IP $XK_PEER_IP4\.[0-9]+ > $XK_IP4\.9999: UDP, length 3$" \
 	"$(cat "$TMP/tc.out")"
+
+check "portfilter allow-only" on_host "$XDPKIT" map set portfilter_cfg 0 mode=1
+dump_bg "dump for allow-only starts" tc2 veth0 --prog portfilter -c 1 udp
+on_peer bash -c "echo hi >/dev/udp/$XK_IP4/7777"
+dump_wait "the dump ends after one frame"
+check_match "an unlisted port: rule=dport=7777,unlisted" \
+	"veth0 portfilter tc DROP rule=dport=7777,unlisted IP $XK_PEER_IP4\.[0-9]+ > $XK_IP4\.7777: UDP" "$(cat "$TMP/tc2.out")"
+
+# 8. ratelimit: the source and its limits.
+check "attach ratelimit" on_host "$XDPKIT" attach veth0 ratelimit
+check "1 packet/s, burst 1" on_host "$XDPKIT" map set ratelimit_cfg 0 rate_pps=1,burst=1
+dump_bg "dump --verdict drop -c 1 starts" rl veth0 --verdict drop -c 1
+pings "$NET4.3" "$XK_IP4" 3
+dump_wait "the dump ends after one drop"
+check_match "ratelimit xdp DROP rule=src=$NET4.3,rate=1pps,burst=1" \
+	"veth0 ratelimit xdp DROP rule=src=$NET4.3,rate=1pps,burst=1 IP $NET4.3 > $XK_IP4: ICMP echo request" "$(cat "$TMP/rl.out")"
 
 check_eq "nothing to capture: exit 3" 3 "$(on_host "$XDPKIT" dump lo -c 1 >/dev/null 2>&1; echo $?)"
 xk_done
