@@ -55,8 +55,10 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 TEST_OBJS := $(patsubst tests/e2e/objs/%.bpf.c,$(BUILD)/test-objs/%.bpf.o,$(wildcard tests/e2e/objs/*.bpf.c))
 
 .PHONY: all progs manager clean test test-hardening test-unit test-e2e test-vm test-vm-e2e bench demo install uninstall test-install deps test-verifier
-.PHONY: stress test-stress
-all: progs manager
+.PHONY: stress test-stress man completion test-cli
+# The man page needs go-md2man (Debian: go-md2man); without it `make` builds the rest.
+HAVE_MD2MAN := $(shell command -v go-md2man 2>/dev/null)
+all: progs manager completion $(if $(HAVE_MD2MAN),man)
 progs: $(BPF_OBJS)
 manager: $(if $(MANAGER_SRCS),$(BUILD)/xdpkit)
 
@@ -87,6 +89,27 @@ $(BUILD)/manager/dump_fexit.bpf.o: manager/bpf/dump_fexit.bpf.c | $(BUILD)
 $(BUILD)/manager/dump_fexit.o: $(BUILD)/manager/dump_fexit.bpf.o
 $(BUILD)/manager/dump_fexit.o: USER_CFLAGS += -DXK_FEXIT_OBJ='"$(BUILD)/manager/dump_fexit.bpf.o"'
 
+# xdpkit(8): docs/man/xdpkit.8.md, written by hand, with the global options and every verb's
+# synopsis, description and options put in from the option tables (manager/opts*.c) by the binary
+# itself; the bash completion comes from the same tables.
+man: $(BUILD)/man/xdpkit.8
+completion: $(BUILD)/completion/xdpkit
+
+$(BUILD)/man/xdpkit.8: docs/man/xdpkit.8.md $(BUILD)/xdpkit
+	$(call msg,MD2MAN,$@)
+	$(Q)mkdir -p $(@D) && $(BUILD)/xdpkit help --man-options >$(@D)/options.md && \
+		$(BUILD)/xdpkit help --man-verbs >$(@D)/verbs.md && \
+		sed -e '/^@GLOBAL_OPTIONS@$$/{r $(@D)/options.md' -e 'd}' \
+		    -e '/^@VERBS@$$/{r $(@D)/verbs.md' -e 'd}' \
+		    -e 's/@VERSION@/$(VERSION)/' \
+		    -e "s/@DATE@/$$(date -u -d @$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} +%Y-%m-%d)/" \
+		    $< >$(@D)/xdpkit.8.md && \
+		go-md2man -in $(@D)/xdpkit.8.md -out $@
+
+$(BUILD)/completion/xdpkit: $(BUILD)/xdpkit
+	$(call msg,GEN,$@)
+	$(Q)mkdir -p $(@D) && $(BUILD)/xdpkit help --bash-completion >$@.tmp && mv $@.tmp $@
+
 $(BUILD)/verifier/%.bpf.o: tests/verifier/%.bpf.c | $(BUILD)
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
@@ -102,7 +125,8 @@ $(BUILD)/unit/%.o: tests/unit/%.c | $(BUILD)
 # Manager pieces the unit tests call directly (no program attached): the BTF-typed key/value text, the
 # number and verifier-log parsers, and how xdpkit turns on multi-buffer support for a load.
 UNIT_MANAGER_OBJS := $(BUILD)/manager/btf_fmt.o $(BUILD)/manager/btf_parse.o $(BUILD)/manager/json.o \
-	$(BUILD)/manager/number.o $(BUILD)/manager/verifier_explain.o $(BUILD)/manager/frags.o
+	$(BUILD)/manager/number.o $(BUILD)/manager/verifier_explain.o $(BUILD)/manager/frags.o \
+	$(BUILD)/manager/opts.o
 
 $(BUILD)/unit-tests: $(UNIT_OBJS) $(UNIT_MANAGER_OBJS)
 	$(call msg,LINK,$@)
@@ -116,6 +140,11 @@ deps:
 
 test-unit: all $(BUILD)/unit-tests
 	$(BUILD)/unit-tests $(BUILD)
+
+# The command line: every option of every table in --help, the man page and the completion;
+# `man --warnings` quiet; the completion function run in bash; --json errors (no network).
+test-cli: all
+	tests/cli.sh
 
 test-e2e: all $(TEST_OBJS)
 	tests/e2e/run.sh
@@ -133,7 +162,7 @@ test-vm: all $(TEST_OBJS)
 test-vm-e2e: all $(TEST_OBJS)
 	scripts/vmtest.sh all e2e
 
-test: test-unit test-hardening test-fuzz test-verifier test-install test-e2e test-stress test-vm
+test: test-unit test-cli test-hardening test-fuzz test-verifier test-install test-e2e test-stress test-vm
 
 # The manager and the unit-test binary carry the hardening asked for above (readelf, as
 # hardening-check reads it).

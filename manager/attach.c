@@ -1,11 +1,12 @@
 /* xdpkit attach: put programs on an interface, XDP through libxdp (dispatcher when the kernel
  * allows it), TC through libbpf's clsact hooks. All or nothing: a call that fails leaves the
  * interface and bpffs as they were. */
+#include "number.h"
+#include "opts.h"
 #include "replace.h"
 #include "xdpkit.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -17,109 +18,59 @@
 
 #define MAX_PROGS 16
 
-static void attach_help(void)
+enum { OPT_MODE = 1, OPT_PRIO, OPT_TC, OPT_CAPACITY, OPT_REPLACE };
+
+static int attach_opt(void *ctx, int key, const char *val)
 {
-	printf("Usage: xdpkit attach IFACE PROG... [--mode native|skb] [--prio N] [--tc "
-	       "ingress|egress]\n"
-	       "                    [--capacity MAP=N[,MAP=N]]\n"
-	       "       xdpkit attach IFACE PROG --replace [--tc ingress|egress]\n\n"
-	       "Attach programs to IFACE. PROG is a collection name (see 'xdpkit list') or a path "
-	       "to a BPF object.\n"
-	       "  (XDP)        the object's xdp program through libxdp; several programs are "
-	       "chained by libxdp's\n"
-	       "               dispatcher in run-priority order, where the kernel allows it\n"
-	       "  --mode M     native (driver) or skb (generic) XDP; default: native where the "
-	       "driver has it\n"
-	       "  --prio N     XDP: run priority (lower runs first; default from the object's "
-	       "XDP_RUN_CONFIG)\n"
-	       "               TC: filter priority 1-65535 (default: the kernel's choice)\n"
-	       "  --tc DIR     attach the object's tc program as a direct-action filter on clsact "
-	       "ingress or egress\n"
-	       "  --capacity MAP=N  make map MAP hold N entries (e.g. blocklist_v4=1048576) "
-	       "instead of the\n"
-	       "               object's size; without it a map already pinned keeps its size\n"
-	       "  --replace    swap the running copy of PROG on that hook (whoever attached it) for "
-	       "the object on\n"
-	       "               disk, in one step, in its place (dispatcher slot; TC pref and "
-	       "handle), with its maps\n\n"
-	       "A program already on the hook (the same name, tag and read-only data) is left alone: "
-	       "'already attached',\n"
-	       "exit 0. Another build of it there is refused without --replace. Maps the object pins "
-	       "by name go to\n"
-	       "<pin-root>/<map> (default %s) and are reused on re-attach.\n",
-	       XK_DEFAULT_PIN_ROOT);
+	struct xk_attach_args *a = ctx;
+	__u64 v;
+
+	switch (key) {
+	case OPT_MODE:
+		a->mode_set = true;
+		if (!strcmp(val, "native") || !strcmp(val, "drv"))
+			a->mode = XDP_MODE_NATIVE;
+		else if (!strcmp(val, "skb") || !strcmp(val, "generic"))
+			a->mode = XDP_MODE_SKB;
+		else
+			return xk_error(XK_EXIT_USAGE, "--mode '%s' is not a mode; use native or skb",
+					val);
+		break;
+	case OPT_PRIO:
+		if (xk_num_word(val, 0, 65535, &v))
+			return xk_error(XK_EXIT_USAGE, "--prio '%s' is not a number from 0 to 65535",
+					val);
+		a->prio = v;
+		break;
+	case OPT_TC:
+		a->tc_dir = xk_tc_dir_parse(val);
+		if (a->tc_dir < 0)
+			return xk_error(XK_EXIT_USAGE,
+					"--tc '%s' is not a direction; use ingress or egress", val);
+		break;
+	case OPT_CAPACITY:
+		if (xk_capacity_parse(&a->cap, val))
+			return XK_EXIT_USAGE;
+		break;
+	case OPT_REPLACE:
+		a->replace = true;
+		break;
+	}
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct xk_attach_args *a)
 {
-	static const struct option opts[] = {
-	    {"mode", required_argument, NULL, 'm'},
-	    {"prio", required_argument, NULL, 'p'},
-	    {"tc", required_argument, NULL, 't'},
-	    {"capacity", required_argument, NULL, 'c'},
-	    {"replace", no_argument, NULL, 'r'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	char *end;
-	int c;
+	struct xk_words w;
+	int err;
 
 	memset(a, 0, sizeof(*a));
 	a->prio = -1;
 	a->tc_dir = -1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1 || optind < argc) {
-		if (c == -1) {
-			/* A positional word: keep it and go on, so options may follow IFACE and
-			 * PROG. */
-			argv[1 + a->n++] = argv[optind++];
-			continue;
-		}
-		switch (c) {
-		case 'h':
-			attach_help();
-			return -1;
-		case 'm':
-			a->mode_set = true;
-			if (!strcmp(optarg, "native") || !strcmp(optarg, "drv"))
-				a->mode = XDP_MODE_NATIVE;
-			else if (!strcmp(optarg, "skb") || !strcmp(optarg, "generic"))
-				a->mode = XDP_MODE_SKB;
-			else
-				return xk_error(XK_EXIT_USAGE,
-						"--mode '%s' is not a mode; use native or skb",
-						optarg);
-			break;
-		case 'p':
-			errno = 0;
-			a->prio = strtol(optarg, &end, 0);
-			if (errno || *end || a->prio < 0 || a->prio > 65535)
-				return xk_error(XK_EXIT_USAGE,
-						"--prio '%s' is not a number from 0 to 65535",
-						optarg);
-			break;
-		case 't':
-			a->tc_dir = xk_tc_dir_parse(optarg);
-			if (a->tc_dir < 0)
-				return xk_error(
-				    XK_EXIT_USAGE,
-				    "--tc '%s' is not a direction; use ingress or egress", optarg);
-			break;
-		case 'c':
-			if (xk_capacity_parse(&a->cap, optarg))
-				return XK_EXIT_USAGE;
-			break;
-		case 'r':
-			a->replace = true;
-			break;
-		default:
-			return xk_error(
-			    XK_EXIT_USAGE,
-			    "attach: unknown or incomplete option '%s'; see 'xdpkit attach --help'",
-			    argv[optind - 1]);
-		}
-	}
+	err = xk_opts_parse(&xk_verb_attach, argc, argv, attach_opt, a, &w);
+	if (err)
+		return err;
+	a->n = w.n;
 	if (a->n < 2)
 		return xk_error(
 		    XK_EXIT_USAGE,
@@ -141,8 +92,8 @@ static int parse_args(int argc, char **argv, struct xk_attach_args *a)
 	if (a->replace && a->cap.n)
 		return xk_error(XK_EXIT_USAGE,
 				"--replace keeps the running copy's maps, whose size is fixed; drop --capacity");
-	a->ifname = argv[1];
-	a->words = argv + 2;
+	a->ifname = w.pos[0];
+	a->words = w.pos + 1;
 	a->n -= 1;
 	return 0;
 }
@@ -614,7 +565,7 @@ int do_attach(int argc, char **argv)
 
 	err = parse_args(argc, argv, &a);
 	if (err)
-		return err < 0 ? XK_EXIT_OK : err;
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = xk_need_root();
 	if (!err)
 		err = xk_need_bpffs();
@@ -637,3 +588,46 @@ int do_attach(int argc, char **argv)
 	xk_iface_unlock();
 	return err;
 }
+
+static const struct xk_opt attach_opts[] = {
+	{ .name = "mode", .key = OPT_MODE, .arg = "M", .complete = XK_C_WORDS, .words = "native skb",
+	  .help = "native (driver) or skb (generic) XDP; default: native where the driver has it" },
+	{ .name = "prio", .key = OPT_PRIO, .arg = "N",
+	  .help = "XDP: run priority (lower runs first; default from the object's XDP_RUN_CONFIG). "
+		  "TC: filter priority 1-65535 (default: the kernel's choice)" },
+	{ .name = "tc", .key = OPT_TC, .arg = "DIR", .complete = XK_C_WORDS, .words = "ingress egress",
+	  .help = "attach the object's tc program as a direct-action filter on clsact ingress or "
+		  "egress" },
+	{ .name = "capacity", .key = OPT_CAPACITY, .arg = "MAP=N[,MAP=N]",
+	  .help = "make map MAP hold N entries (e.g. blocklist_v4=1048576) instead of the object's "
+		  "size; without it a map already pinned keeps its size" },
+	{ .name = "replace", .key = OPT_REPLACE,
+	  .help = "swap the running copy of PROG on that hook (whoever attached it) for the object "
+		  "on disk, in one step, in its place (dispatcher slot; TC pref and handle), with "
+		  "its maps" },
+	{ 0 },
+};
+
+static const enum xk_complete attach_pos[] = { XK_C_IFACE, XK_C_PROG, XK_C_REPEAT };
+
+const struct xk_verb xk_verb_attach = {
+	.name = "attach",
+	.summary = "attach programs to an interface (XDP through libxdp, or TC with --tc)",
+	.synopsis = "attach IFACE PROG... [--mode native|skb] [--prio N] [--tc ingress|egress] "
+		    "[--capacity MAP=N[,MAP=N]]\n"
+		    "attach IFACE PROG --replace [--tc ingress|egress]",
+	.description =
+		"Attach programs to IFACE. PROG is a collection name (see 'xdpkit list') or a path "
+		"to a BPF object. On XDP the object's xdp program goes on through libxdp; several "
+		"programs are chained by libxdp's dispatcher in run-priority order, where the kernel "
+		"allows it.\n\n"
+		"A program already on the hook (the same name, tag and read-only data) is left alone: "
+		"'already attached', exit 0. Another build of it there is refused without --replace. "
+		"Maps the object pins by name go to PIN-ROOT/MAP (default " XK_DEFAULT_PIN_ROOT ") and "
+		"are reused on re-attach.",
+	.opts = attach_opts,
+	.pos = attach_pos,
+	.npos = 3,
+	.max_words = -1,
+	.fn = do_attach,
+};

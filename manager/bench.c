@@ -6,12 +6,13 @@
 #include "capacity.h"
 #include "corebtf.h"
 #include "json.h"
+#include "number.h"
+#include "opts.h"
 
 #include <arpa/inet.h>
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stddef.h>
 #include <stdio.h>
@@ -65,62 +66,35 @@ struct summary {
 	double median, min, max;
 };
 
-static int bench_usage(void)
+static void bench_more(FILE *f)
 {
 	int i;
 
-	printf(
-	    "Usage: xdpkit bench PROG|OBJ|--id N [--prog NAME] [--frame KIND[,KIND]] [--repeat N] "
-	    "[--runs K]\n"
-	    "                    [--src ADDR] [--src-count N] [--src-step S] [--json]\n\n"
-	    "Push canned 64-byte frames through a program with BPF_PROG_TEST_RUN and print the "
-	    "median\n"
-	    "ns/packet over K runs, the spread (min..max), and the cost above the floor: an empty "
-	    "program of\n"
-	    "the same type (XDP_PASS / TC_ACT_OK) loaded by bench and measured interleaved, run by "
-	    "run.\n"
-	    "Nothing is attached. Maps pinned by name are reused from the pin root when they exist "
-	    "there\n"
-	    "(so rules written with 'xdpkit map' apply); bench never creates pins or writes "
-	    "rules.\n\n"
-	    "  PROG|OBJ        a program of the collection (blocklist) or an object file\n"
-	    "  --id N          an already loaded program (any tool's), measured the same way\n"
-	    "  --prog NAME     program or section inside the object (default: the first XDP "
-	    "program)\n"
-	    "  --frame KIND    frames to push, comma-separated or repeated (default: all)\n"
-	    "  --repeat N      runs of the program per BPF_PROG_TEST_RUN call (default 100000)\n"
-	    "  --runs K        measurements of each frame, interleaved with the floor (default 5)\n"
-	    "  --src ADDR      IPv4 source written into the IPv4 frames (default: the frame's "
-	    "own)\n"
-	    "  --src-count N   rotate the source over N addresses, packet by packet, so lookups "
-	    "are\n"
-	    "                  not all on one hot key (IPv4 frames only; L4 checksums are not "
-	    "fixed)\n"
-	    "  --src-step S    distance between those addresses (default 1): ADDR, ADDR+S, ...\n\n"
-	    "Frames:\n");
+	fprintf(f, "Frames:\n");
 	for (i = 0; bench_frame_kinds[i]; i++)
-		printf("  %-14s %s\n", bench_frame_kinds[i], bench_frame_help[i]);
-	printf("Only when named (not in 'all'; the -1400 ones are 1400 bytes long):\n");
+		fprintf(f, "  %-14s %s\n", bench_frame_kinds[i], bench_frame_help[i]);
+	fprintf(f, "Only when named (not in 'all'; the -1400 ones are 1400 bytes long):\n");
 	for (i = 0; bench_frame_named_kinds[i]; i++)
-		printf("  %-14s %s\n", bench_frame_named_kinds[i], bench_frame_named_help[i]);
-	printf("\nThe kernel reports the mean duration per run in whole ns; the floor absorbs the "
-	       "test-run loop.\n"
-	       "One probe run per frame first checks whether the program rewrites it (pong); if so "
-	       "a prelude\n"
-	       "restores the frame before every run, in front of the floor too (the program sees "
-	       "one more packet).\n");
-	return XK_EXIT_OK;
+		fprintf(f, "  %-14s %s\n", bench_frame_named_kinds[i], bench_frame_named_help[i]);
+}
+
+static void frame_words(FILE *f)
+{
+	int i;
+
+	fprintf(f, "all");
+	for (i = 0; bench_frame_kinds[i]; i++)
+		fprintf(f, " %s", bench_frame_kinds[i]);
+	for (i = 0; bench_frame_named_kinds[i]; i++)
+		fprintf(f, " %s", bench_frame_named_kinds[i]);
 }
 
 static int parse_uint(const char *what, const char *s, unsigned long min, unsigned long max,
 		      unsigned long *out)
 {
-	char *end;
-	unsigned long v;
+	__u64 v;
 
-	errno = 0;
-	v = strtoul(s, &end, 0);
-	if (errno || end == s || *end || s[0] == '-' || v < min || v > max)
+	if (xk_num_word(s, min, max, &v))
 		return xk_error(XK_EXIT_USAGE, "%s '%s' is not a number in %lu..%lu", what, s, min,
 				max);
 	*out = v;
@@ -151,83 +125,69 @@ static int add_kinds(struct bench_opts *o, char *list)
 	return 0;
 }
 
+enum { OPT_ID = 1, OPT_PROG, OPT_FRAME, OPT_REPEAT, OPT_RUNS, OPT_SRC, OPT_SRC_COUNT, OPT_SRC_STEP };
+
+static int bench_opt(void *ctx, int key, const char *val)
+{
+	struct bench_opts *o = ctx;
+	unsigned long v = 0;
+	struct in_addr a;
+	int err = 0;
+
+	switch (key) {
+	case OPT_ID:
+		err = parse_uint("--id", val, 1, UINT32_MAX, &v);
+		o->id = v;
+		break;
+	case OPT_PROG:
+		o->prog = val;
+		break;
+	case OPT_FRAME:
+		err = add_kinds(o, (char *)val); /* an argv word, cut up in place */
+		break;
+	case OPT_REPEAT:
+		err = parse_uint("--repeat", val, 1, 100000000, &v);
+		o->repeat = v;
+		break;
+	case OPT_RUNS:
+		err = parse_uint("--runs", val, 1, BENCH_MAX_RUNS, &v);
+		o->runs = v;
+		break;
+	case OPT_SRC:
+		if (inet_pton(AF_INET, val, &a) != 1)
+			return xk_error(XK_EXIT_USAGE,
+					"--src '%s' is not an IPv4 address (e.g. 10.0.0.1)", val);
+		o->src = ntohl(a.s_addr);
+		break;
+	case OPT_SRC_COUNT:
+		err = parse_uint("--src-count", val, 1, BENCH_MAX_SRC_COUNT, &v);
+		o->src_count = v;
+		break;
+	case OPT_SRC_STEP:
+		err = parse_uint("--src-step", val, 1, BENCH_MAX_SRC_COUNT, &v);
+		o->src_step = v;
+		break;
+	}
+	return err;
+}
+
 static int parse_args(int argc, char **argv, struct bench_opts *o)
 {
-	static const struct option longopts[] = {
-	    {"id", required_argument, NULL, 'i'},
-	    {"prog", required_argument, NULL, 'p'},
-	    {"frame", required_argument, NULL, 'f'},
-	    {"repeat", required_argument, NULL, 'r'},
-	    {"runs", required_argument, NULL, 'k'},
-	    {"src", required_argument, NULL, 's'},
-	    {"src-count", required_argument, NULL, 'c'},
-	    {"src-step", required_argument, NULL, 'S'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	unsigned long v;
-	struct in_addr a;
-	int c, err;
+	struct xk_words w;
+	int err;
 
 	o->repeat = 100000;
 	o->runs = 5;
 	o->src_count = 1;
 	o->src_step = 1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", longopts, NULL)) != -1) {
-		err = 0;
-		switch (c) {
-		case 'i':
-			err = parse_uint("--id", optarg, 1, UINT32_MAX, &v);
-			o->id = v;
-			break;
-		case 'p':
-			o->prog = optarg;
-			break;
-		case 'f':
-			err = add_kinds(o, optarg);
-			break;
-		case 'r':
-			err = parse_uint("--repeat", optarg, 1, 100000000, &v);
-			o->repeat = v;
-			break;
-		case 'k':
-			err = parse_uint("--runs", optarg, 1, BENCH_MAX_RUNS, &v);
-			o->runs = v;
-			break;
-		case 's':
-			if (inet_pton(AF_INET, optarg, &a) != 1)
-				return xk_error(XK_EXIT_USAGE,
-						"--src '%s' is not an IPv4 address (e.g. 10.0.0.1)",
-						optarg);
-			o->src = ntohl(a.s_addr);
-			break;
-		case 'c':
-			err = parse_uint("--src-count", optarg, 1, BENCH_MAX_SRC_COUNT, &v);
-			o->src_count = v;
-			break;
-		case 'S':
-			err = parse_uint("--src-step", optarg, 1, BENCH_MAX_SRC_COUNT, &v);
-			o->src_step = v;
-			break;
-		case 'h':
-			bench_usage();
-			return -1;
-		default:
-			return xk_error(XK_EXIT_USAGE,
-					"bench: unknown or incomplete option '%s'; see 'xdpkit bench --help'",
-					argv[optind - 1]);
-		}
-		if (err)
-			return err;
-	}
-	if (optind < argc)
-		o->target = argv[optind++];
-	if (optind < argc)
+	err = xk_opts_parse(&xk_verb_bench, argc, argv, bench_opt, o, &w);
+	if (err)
+		return err;
+	if (w.n)
+		o->target = w.pos[0];
+	if (w.n > 1)
 		return xk_error(XK_EXIT_USAGE,
-				"unexpected argument '%s'; bench measures one program",
-				argv[optind]);
+				"unexpected argument '%s'; bench measures one program", w.pos[1]);
 	if (!o->target == !o->id)
 		return xk_error(
 		    XK_EXIT_USAGE,
@@ -675,7 +635,7 @@ int do_bench(int argc, char **argv)
 
 	err = parse_args(argc, argv, &o);
 	if (err)
-		return err < 0 ? XK_EXIT_OK : err;
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = xk_need_root();
 	if (err)
 		return err;
@@ -730,3 +690,51 @@ out:
 		close(t.fd);
 	return err;
 }
+
+static const struct xk_opt bench_opts[] = {
+	{ .name = "id", .key = OPT_ID, .arg = "N",
+	  .help = "an already loaded program (any tool's), measured the same way" },
+	{ .name = "prog", .key = OPT_PROG, .arg = "NAME",
+	  .help = "program or section inside the object (default: the first XDP program)" },
+	{ .name = "frame", .key = OPT_FRAME, .arg = "KIND[,KIND]", .complete = XK_C_WORDS,
+	  .words_fn = frame_words,
+	  .help = "frames to push, comma-separated or repeated (default: all)" },
+	{ .name = "repeat", .key = OPT_REPEAT, .arg = "N",
+	  .help = "runs of the program per BPF_PROG_TEST_RUN call (default 100000)" },
+	{ .name = "runs", .key = OPT_RUNS, .arg = "K",
+	  .help = "measurements of each frame, interleaved with the floor (default 5)" },
+	{ .name = "src", .key = OPT_SRC, .arg = "ADDR",
+	  .help = "IPv4 source written into the IPv4 frames (default: the frame's own)" },
+	{ .name = "src-count", .key = OPT_SRC_COUNT, .arg = "N",
+	  .help = "rotate the source over N addresses, packet by packet, so lookups are not all on "
+		  "one hot key (IPv4 frames only; L4 checksums are not fixed)" },
+	{ .name = "src-step", .key = OPT_SRC_STEP, .arg = "S",
+	  .help = "distance between those addresses (default 1): ADDR, ADDR+S, ..." },
+	{ 0 },
+};
+
+static const enum xk_complete bench_pos[] = { XK_C_PROG };
+
+const struct xk_verb xk_verb_bench = {
+	.name = "bench",
+	.summary = "per-packet cost of a program on canned frames, above an empty program",
+	.synopsis = "bench PROG|OBJ|--id N [--prog NAME] [--frame KIND[,KIND]] [--repeat N] "
+		    "[--runs K] [--src ADDR] [--src-count N] [--src-step S] [--json]",
+	.description =
+		"Push canned 64-byte frames through a program with BPF_PROG_TEST_RUN and print the "
+		"median ns/packet over K runs, the spread (min..max), and the cost above the floor: an "
+		"empty program of the same type (XDP_PASS / TC_ACT_OK) loaded by bench and measured "
+		"interleaved, run by run. Nothing is attached. Maps pinned by name are reused from the "
+		"pin root when they exist there (so rules written with 'xdpkit map' apply); bench "
+		"never creates pins or writes rules.\n\n"
+		"The kernel reports the mean duration per run in whole ns; the floor absorbs the "
+		"test-run loop. One probe run per frame first checks whether the program rewrites it "
+		"(pong); if so a prelude restores the frame before every run, in front of the floor "
+		"too (the program sees one more packet).",
+	.more = bench_more,
+	.opts = bench_opts,
+	.pos = bench_pos,
+	.npos = 1,
+	.max_words = -1,
+	.fn = do_bench,
+};

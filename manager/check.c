@@ -1,12 +1,12 @@
 /* xdpkit check: load every program of an object without attaching it, and explain a verifier rejection. */
-#include "xdpkit.h"
 #include "json.h"
+#include "opts.h"
+#include "xdpkit.h"
 #include "verifier_explain.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <getopt.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
@@ -26,24 +26,6 @@ struct prog_result {
 	struct xk_vlog vlog;
 	char lib_msg[256]; /* libbpf's last complaint, for failures that never reach the verifier */
 };
-
-static int usage(void)
-{
-	int i;
-
-	printf("Usage: xdpkit check OBJ [-v] [--json]\n\n"
-	       "Load every program of OBJ (a collection name or an object path) into the verifier without\n"
-	       "attaching or pinning anything, then unload it. Prints one line per program with the\n"
-	       "instructions the verifier processed; for a rejected program, the source line, the verifier's\n"
-	       "own message, and a plain-language cause and fix. -v prints the whole verifier log\n"
-	       "(-v -v: log level 2, every state).\n\n"
-	       "Recognized rejections:\n");
-	for (i = 0; xk_vclasses[i].id; i++)
-		printf("  %-17s %s\n", xk_vclasses[i].id, xk_vclasses[i].title);
-	printf("\nExit: 0 all programs load, 1 the verifier (or kernel) rejected one, 2 not a BPF object,\n"
-	       "3 no such file, 4 not root.\n");
-	return XK_EXIT_OK;
-}
 
 /* Load program number idx alone (others not autoloaded), so one bad program cannot hide another's verdict. */
 static int check_one(const char *path, int idx, char *log, struct prog_result *res)
@@ -180,28 +162,23 @@ static void print_json(struct jw *w, const struct prog_result *r)
 
 int do_check(int argc, char **argv)
 {
-	static const struct option opts[] = { { "help", no_argument, NULL, 'h' }, { 0 } };
 	char path[PATH_MAX];
 	struct bpf_object *obj;
 	struct bpf_program *prog;
 	struct prog_result res;
 	struct jw *w = NULL;
-	int c, i, n = 0, rejected = 0, err;
+	struct xk_words words;
+	int i, n = 0, rejected = 0, err;
 	char *log;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "h", opts, NULL)) != -1) {
-		if (c == 'h')
-			return usage();
-		return xk_error(XK_EXIT_USAGE, "check: unknown option '%s'; try 'xdpkit check --help'",
-				argv[optind - 1]);
-	}
-	if (optind >= argc)
+	err = xk_opts_parse(&xk_verb_check, argc, argv, NULL, NULL, &words);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
+	if (!words.n)
 		return xk_error(XK_EXIT_USAGE, "check: which object? e.g. 'xdpkit check hello' or 'xdpkit check build/x.bpf.o'");
-	if (optind + 1 < argc)
-		return xk_error(XK_EXIT_USAGE, "check: one object at a time; '%s' is extra", argv[optind + 1]);
-	err = xk_resolve_object(argv[optind], path, sizeof(path));
+	if (words.n > 1)
+		return xk_error(XK_EXIT_USAGE, "check: one object at a time; '%s' is extra", words.pos[1]);
+	err = xk_resolve_object(words.pos[0], path, sizeof(path));
 	if (err)
 		return err;
 	err = xk_need_root();
@@ -255,8 +232,41 @@ int do_check(int argc, char **argv)
 		jw_obj_end(w);
 		jw_free(w);
 	}
+	/* With --json the document above is the whole answer ("rejected"); one more would break it. */
+	if (rejected && xk.json)
+		return XK_EXIT_FAIL;
 	if (rejected)
 		return xk_error(XK_EXIT_FAIL, "'%s': %d of %d program(s) did not load; see above%s", path, rejected, n,
 				xk.verbose ? "" : " (-v shows the whole verifier log)");
 	return XK_EXIT_OK;
 }
+
+static void check_more(FILE *f)
+{
+	int i;
+
+	fprintf(f, "Recognized rejections:\n");
+	for (i = 0; xk_vclasses[i].id; i++)
+		fprintf(f, "  %-17s %s\n", xk_vclasses[i].id, xk_vclasses[i].title);
+}
+
+static const enum xk_complete check_pos[] = { XK_C_PROG };
+
+const struct xk_verb xk_verb_check = {
+	.name = "check",
+	.summary = "load an object into the verifier without attaching; explain a rejection",
+	.synopsis = "check OBJ [-v] [--json]",
+	.description =
+		"Load every program of OBJ (a collection name or an object path) into the verifier "
+		"without attaching or pinning anything, then unload it. Prints one line per program "
+		"with the instructions the verifier processed; for a rejected program, the source "
+		"line, the verifier's own message, and a plain-language cause and fix. -v prints the "
+		"whole verifier log (-v -v: log level 2, every state).\n\n"
+		"Exit: 0 all programs load, 1 the verifier (or kernel) rejected one, 2 not a BPF "
+		"object, 3 no such file, 4 not root.",
+	.more = check_more,
+	.pos = check_pos,
+	.npos = 1,
+	.max_words = -1,
+	.fn = do_check,
+};

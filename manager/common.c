@@ -1,10 +1,12 @@
-/* Shared plumbing of the manager: errors, verb dispatch, root and bpffs checks, finding collection objects. */
+/* Shared plumbing of the manager: errors (plain or JSON), root and bpffs checks, finding collection objects. */
+#include "json.h"
 #include "xdpkit.h"
 
 #include <errno.h>
 #include <limits.h>
 #include <stdarg.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/mount.h>
 #include <sys/stat.h>
@@ -16,15 +18,58 @@ struct xk_globals xk = {
 	.pin_root = XK_DEFAULT_PIN_ROOT,
 };
 
+/* With --json an error is a JSON object on stdout, as bpftool's p_err: {"error": "..."}, with
+ * "hint" when a hint follows. The error waits for its hint until the next error or the exit. */
+static struct {
+	bool pending;
+	char error[1024];
+	char hint[1024];
+} json_err;
+
+static void json_err_flush(void)
+{
+	struct jw *w;
+
+	if (!json_err.pending)
+		return;
+	w = jw_new(stdout);
+	jw_obj_start(w);
+	if (json_err.error[0] || !json_err.hint[0])
+		jw_kstr(w, "error", json_err.error);
+	if (json_err.hint[0])
+		jw_kstr(w, "hint", json_err.hint);
+	jw_obj_end(w);
+	jw_free(w);
+	memset(&json_err, 0, sizeof(json_err));
+	fflush(stdout);
+}
+
+static void json_err_keep(char *dst, size_t len, const char *fmt, va_list ap)
+{
+	static bool registered;
+
+	if (!registered) {
+		atexit(json_err_flush);
+		registered = true;
+	}
+	vsnprintf(dst, len, fmt, ap);
+	json_err.pending = true;
+}
+
 int xk_error(int code, const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("xdpkit: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (xk.json) {
+		json_err_flush();
+		json_err_keep(json_err.error, sizeof(json_err.error), fmt, ap);
+	} else {
+		fputs("xdpkit: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
 	va_end(ap);
-	fputc('\n', stderr);
 	return code;
 }
 
@@ -32,11 +77,17 @@ void xk_hint(const char *fmt, ...)
 {
 	va_list ap;
 
-	fputs("hint: ", stderr);
 	va_start(ap, fmt);
-	vfprintf(stderr, fmt, ap);
+	if (xk.json) {
+		if (json_err.hint[0])
+			json_err_flush();
+		json_err_keep(json_err.hint, sizeof(json_err.hint), fmt, ap);
+	} else {
+		fputs("hint: ", stderr);
+		vfprintf(stderr, fmt, ap);
+		fputc('\n', stderr);
+	}
 	va_end(ap);
-	fputc('\n', stderr);
 }
 
 struct xk_libnote xk_note;
@@ -95,31 +146,6 @@ const char *xk_thousands(unsigned long long v, char *buf, size_t len)
 bool xk_is_help(const char *arg)
 {
 	return !strcmp(arg, "-h") || !strcmp(arg, "--help") || !strcmp(arg, "help");
-}
-
-int xk_cmd_select(const struct xk_cmd *cmds, int argc, char **argv, const char *what)
-{
-	const struct xk_cmd *match = NULL;
-	size_t len;
-	int i;
-
-	if (argc < 1)
-		return xk_error(XK_EXIT_USAGE, "missing %s; try 'xdpkit help'", what);
-	len = strlen(argv[0]);
-	for (i = 0; cmds[i].name; i++) {
-		if (!strcmp(cmds[i].name, argv[0]))
-			return cmds[i].fn(argc, argv);
-		if (!strncmp(cmds[i].name, argv[0], len)) {
-			if (match)
-				return xk_error(XK_EXIT_USAGE,
-						"%s '%s' is ambiguous (%s, %s, ...); type more letters", what,
-						argv[0], match->name, cmds[i].name);
-			match = &cmds[i];
-		}
-	}
-	if (!match)
-		return xk_error(XK_EXIT_USAGE, "unknown %s '%s'; try 'xdpkit help'", what, argv[0]);
-	return match->fn(argc, argv);
 }
 
 int xk_need_root(void)

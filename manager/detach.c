@@ -4,11 +4,12 @@
  * PROG is not there. */
 #include "hooks.h"
 #include "model.h"
+#include "number.h"
+#include "opts.h"
 #include "xdpkit.h"
 #include "xdpstate.h"
 
 #include <errno.h>
-#include <getopt.h>
 #include <stdint.h>
 #include <stdio.h>
 #include <stdlib.h>
@@ -50,83 +51,49 @@ struct state {
 	int n;
 };
 
-static void detach_help(void)
+enum { OPT_ID = 1, OPT_ALL, OPT_TC, OPT_PURGE };
+
+static int detach_opt(void *ctx, int key, const char *val)
 {
-	printf("Usage: xdpkit detach IFACE [PROG... | --id N | --all] [--tc ingress|egress] "
-	       "[--purge]\n"
-	       "       xdpkit detach --all --purge\n\n"
-	       "Detach programs from IFACE, including ones attached by ip, tc or xdp-loader.\n"
-	       "  PROG...      programs by collection name, object path or kernel program name "
-	       "(XDP, or the\n"
-	       "               TC side given with --tc)\n"
-	       "  --id N       the program with id N (XDP or TC, see 'xdpkit status')\n"
-	       "  --all        every XDP program and every bpf TC filter on IFACE (only TC DIR "
-	       "with --tc)\n"
-	       "  --tc DIR     look at TC filters on clsact ingress or egress\n"
-	       "  --purge      also remove the pinned maps under the pin root that the detached "
-	       "programs used and no\n"
-	       "               other loaded program uses; with --all also pins that no loaded "
-	       "program uses at all\n\n"
-	       "'xdpkit detach --all --purge' without IFACE removes only the pins under the root that "
-	       "no loaded program\n"
-	       "uses, e.g. those left by an interface or a network namespace that was deleted.\n");
+	struct detach_args *a = ctx;
+	__u64 id;
+
+	switch (key) {
+	case OPT_ID:
+		/* Strictly a u32 above 0: "-1" or the low bits of a larger number could name some
+		 * other program. */
+		if (xk_num_word(val, 1, UINT32_MAX, &id))
+			return xk_error(XK_EXIT_USAGE,
+					"--id '%s' is not a program id; see 'xdpkit status'", val);
+		a->id = id;
+		break;
+	case OPT_ALL:
+		a->all = true;
+		break;
+	case OPT_PURGE:
+		a->purge = true;
+		break;
+	case OPT_TC:
+		a->tc_dir = xk_tc_dir_parse(val);
+		if (a->tc_dir < 0)
+			return xk_error(XK_EXIT_USAGE,
+					"--tc '%s' is not a direction; use ingress or egress", val);
+		break;
+	}
+	return 0;
 }
 
 static int parse_args(int argc, char **argv, struct detach_args *a)
 {
-	static const struct option opts[] = {
-	    {"id", required_argument, NULL, 'i'}, {"all", no_argument, NULL, 'a'},
-	    {"tc", required_argument, NULL, 't'}, {"purge", no_argument, NULL, 'p'},
-	    {"help", no_argument, NULL, 'h'},	  {0},
-	};
-	unsigned long long id;
-	char *end;
-	int c, pos = 0;
+	struct xk_words w;
+	int err, pos;
 
 	memset(a, 0, sizeof(*a));
 	a->tc_dir = -1;
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "+h", opts, NULL)) != -1 || optind < argc) {
-		if (c == -1) {
-			argv[1 + pos++] = argv[optind++];
-			continue;
-		}
-		switch (c) {
-		case 'h':
-			detach_help();
-			return -1;
-		case 'i':
-			/* strtoull takes "-1" as 2^64-1 and a u32 would keep the low bits of a
-			 * larger number: either could name some other program. */
-			errno = 0;
-			id = strtoull(optarg, &end, 0);
-			if (errno || *end || !id || id > UINT32_MAX || strchr(optarg, '-'))
-				return xk_error(
-				    XK_EXIT_USAGE,
-				    "--id '%s' is not a program id; see 'xdpkit status'", optarg);
-			a->id = id;
-			break;
-		case 'a':
-			a->all = true;
-			break;
-		case 'p':
-			a->purge = true;
-			break;
-		case 't':
-			a->tc_dir = xk_tc_dir_parse(optarg);
-			if (a->tc_dir < 0)
-				return xk_error(
-				    XK_EXIT_USAGE,
-				    "--tc '%s' is not a direction; use ingress or egress", optarg);
-			break;
-		default:
-			return xk_error(
-			    XK_EXIT_USAGE,
-			    "detach: unknown or incomplete option '%s'; see 'xdpkit detach --help'",
-			    argv[optind - 1]);
-		}
-	}
+	err = xk_opts_parse(&xk_verb_detach, argc, argv, detach_opt, a, &w);
+	if (err)
+		return err;
+	pos = w.n;
 	/* No interface: only the pins under the root that no loaded program uses (the interface
 	 * they served may be gone, and with it the programs). */
 	if (pos < 1 && a->all && a->purge && !a->id && a->tc_dir < 0)
@@ -135,8 +102,8 @@ static int parse_args(int argc, char **argv, struct detach_args *a)
 		return xk_error(XK_EXIT_USAGE,
 				"detach needs an interface, e.g. 'xdpkit detach veth0 count' (without "
 				"one, only 'xdpkit detach --all --purge': the pins no program uses)");
-	a->ifname = argv[1];
-	a->words = argv + 2;
+	a->ifname = w.pos[0];
+	a->words = w.pos + 1;
 	a->n = pos - 1;
 	if ((a->n > 0) + !!a->id + a->all != 1)
 		return xk_error(
@@ -524,7 +491,7 @@ int do_detach(int argc, char **argv)
 
 	err = parse_args(argc, argv, &a);
 	if (err)
-		return err < 0 ? XK_EXIT_OK : err;
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = xk_need_root();
 	if (!err)
 		err = xk_need_bpffs();
@@ -547,38 +514,83 @@ int do_detach(int argc, char **argv)
 	return err;
 }
 
-static void purge_help(void)
+static int purge_opt(void *ctx, int key, const char *val)
 {
-	printf("Usage: xdpkit purge [--dry-run]\n\n"
-	       "Remove the maps pinned under the pin root (%s unless --pin-root) that no loaded\n"
-	       "program uses: rules kept by a detach without --purge, or left behind when an "
-	       "interface or a\n"
-	       "network namespace went away under attached programs. A map some program still uses "
-	       "is never\n"
-	       "removed, whoever loaded that program.\n"
-	       "  --dry-run   say what would be removed, remove nothing\n",
-	       XK_DEFAULT_PIN_ROOT);
+	(void)key;
+	(void)val;
+	*(bool *)ctx = true; /* --dry-run, its only option */
+	return 0;
 }
 
 int do_purge(int argc, char **argv)
 {
+	struct xk_words w;
 	bool dry_run = false;
-	int i, err;
+	int err;
 
-	for (i = 1; i < argc; i++) {
-		if (xk_is_help(argv[i])) {
-			purge_help();
-			return XK_EXIT_OK;
-		}
-		if (strcmp(argv[i], "--dry-run"))
-			return xk_error(XK_EXIT_USAGE,
-					"purge: unexpected '%s'; it takes only --dry-run (see 'xdpkit "
-					"purge --help')",
-					argv[i]);
-		dry_run = true;
-	}
+	err = xk_opts_parse(&xk_verb_purge, argc, argv, purge_opt, &dry_run, &w);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
+	if (w.n)
+		return xk_error(XK_EXIT_USAGE,
+				"purge: unexpected '%s'; it takes only --dry-run (see 'xdpkit purge --help')",
+				w.pos[0]);
 	err = xk_need_root();
 	if (!err)
 		err = xk_need_bpffs();
 	return err ? err : xk_purge_unused(dry_run);
 }
+
+static const struct xk_opt detach_opts[] = {
+	{ .name = "id", .key = OPT_ID, .arg = "N",
+	  .help = "the program with id N (XDP or TC, see 'xdpkit status')" },
+	{ .name = "all", .key = OPT_ALL,
+	  .help = "every XDP program and every bpf TC filter on IFACE (only TC DIR with --tc)" },
+	{ .name = "tc", .key = OPT_TC, .arg = "DIR", .complete = XK_C_WORDS, .words = "ingress egress",
+	  .help = "look at TC filters on clsact ingress or egress" },
+	{ .name = "purge", .key = OPT_PURGE,
+	  .help = "also remove the pinned maps under the pin root that the detached programs used "
+		  "and no other loaded program uses; with --all also pins that no loaded program "
+		  "uses at all" },
+	{ 0 },
+};
+
+static const enum xk_complete detach_pos[] = { XK_C_IFACE, XK_C_PROG, XK_C_REPEAT };
+
+const struct xk_verb xk_verb_detach = {
+	.name = "detach",
+	.summary = "detach programs (also ones attached by ip/tc); --purge removes their pinned maps",
+	.synopsis = "detach IFACE [PROG... | --id N | --all] [--tc ingress|egress] [--purge]\n"
+		    "detach --all --purge",
+	.description =
+		"Detach programs from IFACE, including ones attached by ip, tc or xdp-loader. PROG "
+		"names programs by collection name, object path or kernel program name (XDP, or the "
+		"TC side given with --tc).\n\n"
+		"'xdpkit detach --all --purge' without IFACE removes only the pins under the root that "
+		"no loaded program uses, e.g. those left by an interface or a network namespace that "
+		"was deleted.",
+	.opts = detach_opts,
+	.pos = detach_pos,
+	.npos = 3,
+	.max_words = -1,
+	.fn = do_detach,
+};
+
+static const struct xk_opt purge_opts[] = {
+	{ .name = "dry-run", .key = 1, .help = "say what would be removed, remove nothing" },
+	{ 0 },
+};
+
+const struct xk_verb xk_verb_purge = {
+	.name = "purge",
+	.summary = "remove the maps pinned under the pin root that no loaded program uses (--dry-run)",
+	.synopsis = "purge [--dry-run]",
+	.description =
+		"Remove the maps pinned under the pin root (" XK_DEFAULT_PIN_ROOT " unless --pin-root) "
+		"that no loaded program uses: rules kept by a detach without --purge, or left behind "
+		"when an interface or a network namespace went away under attached programs. A map "
+		"some program still uses is never removed, whoever loaded that program.",
+	.opts = purge_opts,
+	.max_words = -1,
+	.fn = do_purge,
+};

@@ -6,12 +6,14 @@
  * it are followed. */
 #include "dump.h"
 #include "model.h"
+#include "number.h"
+#include "opts.h"
 #include "xdpkit.h"
 
 #include <bpf/bpf.h>
 #include <bpf/libbpf.h>
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <linux/perf_event.h>
 #include <net/if.h>
 #include <signal.h>
@@ -395,118 +397,81 @@ static int refresh(struct dump *d, bool first)
 	return err;
 }
 
-static void dump_help(void)
+static int dump_opt(void *ctx, int key, const char *val)
 {
-	printf("Usage: xdpkit dump IFACE|PROG [--verdict ACTION]... [--prog NAME] [-c N] [-s SNAPLEN] "
-	       "[-w FILE] [EXPR]\n\n"
-	       "Every frame the collection's programs decide on IFACE (XDP and TC, each component "
-	       "of a chain),\n"
-	       "or that the program PROG (name or id) decides, with program, hook, verdict and, for "
-	       "blocklist,\n"
-	       "portfilter and ratelimit, the rule that matched. Capture costs the programs nothing "
-	       "while no dump\n"
-	       "runs; a program replaced under the dump is followed.\n\n"
-	       "  --verdict ACTION  only frames given ACTION: drop, pass, tx, redirect, aborted "
-	       "(repeatable)\n"
-	       "  --prog NAME       only the program NAME (name or id) on IFACE\n"
-	       "  -c, --count N     stop after N frames\n"
-	       "  -s, --snaplen N   bytes of each frame to keep (default and 0: %u)\n"
-	       "  -B, --buffer-size KiB  kernel buffer per CPU and program (default 256; more loses "
-	       "fewer frames in bursts)\n"
-	       "  -w, --write FILE  write pcapng (program and verdict in each packet's comment) to "
-	       "FILE, - for stdout\n"
-	       "  EXPR              a pcap filter expression (as tcpdump's), applied to each record "
-	       "as it arrives\n",
-	       XK_CAPTURE_SNAP_MAX);
+	struct dump *d = ctx;
+	unsigned int k;
+	__u64 v;
+
+	switch (key) {
+	case 'V':
+		for (k = 0; k < XK_STAT_MALFORMED && strcasecmp(val, xk_stat_name(k)); k++)
+			;
+		if (k == XK_STAT_MALFORMED)
+			return xk_error(XK_EXIT_USAGE,
+					"dump: --verdict '%s': expected drop, pass, tx, redirect or aborted",
+					val);
+		d->verdicts |= 1u << k;
+		break;
+	case 'p':
+		d->prog_name = val;
+		break;
+	case 'c':
+		if (xk_num_word(val, 1, LONG_MAX, &v))
+			return xk_error(XK_EXIT_USAGE,
+					"dump: --count '%s': expected a whole number of frames, 1 or more",
+					val);
+		d->max = (long)v;
+		break;
+	case 's':
+		if (xk_num_word(val, 0, 0x7fffffff, &v))
+			return xk_error(XK_EXIT_USAGE,
+					"dump: --snaplen '%s': expected a whole number of bytes (0: the most)",
+					val);
+		d->snaplen = !v || v > XK_CAPTURE_SNAP_MAX ? XK_CAPTURE_SNAP_MAX : (__u32)v;
+		break;
+	case 'w':
+		d->wfile = val;
+		break;
+	case 'B':
+		if (xk_num_word(val, 4, 4194304, &v))
+			return xk_error(XK_EXIT_USAGE,
+					"dump: --buffer-size '%s': expected KiB per CPU, from 4 to 4194304",
+					val);
+		/* perf buffers come in a power of 2 of pages: the largest that fits */
+		for (d->pages = 1; d->pages * 2 * 4 <= v; d->pages *= 2)
+			;
+		break;
+	}
+	return 0;
 }
 
+/* IFACE|PROG, then the filter expression, as tcpdump takes it: words joined by spaces. */
 static int parse(struct dump *d, int argc, char **argv)
 {
-	static const struct option lopts[] = {
-	    {"verdict", required_argument, NULL, 'V'}, {"prog", required_argument, NULL, 'p'},
-	    {"count", required_argument, NULL, 'c'},   {"snaplen", required_argument, NULL, 's'},
-	    {"write", required_argument, NULL, 'w'},   {"buffer-size", required_argument, NULL, 'B'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
-	unsigned int k;
+	struct xk_words w;
 	size_t elen = 0;
-	char *end;
-	long v;
-	int c, i;
+	int err, i;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:s:w:B:h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'V':
-			for (k = 0; k < XK_STAT_MALFORMED && strcasecmp(optarg, xk_stat_name(k));
-			     k++)
-				;
-			if (k == XK_STAT_MALFORMED)
-				return xk_error(XK_EXIT_USAGE,
-						"dump: --verdict '%s': expected drop, pass, tx, "
-						"redirect or aborted",
-						optarg);
-			d->verdicts |= 1u << k;
-			break;
-		case 'p':
-			d->prog_name = optarg;
-			break;
-		case 'c':
-		case 's':
-			v = strtol(optarg, &end, 10);
-			if (*end || !*optarg || v < (c == 'c') || v > 0x7fffffff)
-				return xk_error(XK_EXIT_USAGE, "dump: -%c '%s': expected a whole "
-						"number%s", c, optarg,
-						c == 'c' ? ", 1 or more" : "");
-			if (c == 'c')
-				d->max = v;
-			else
-				d->snaplen = !v || v > XK_CAPTURE_SNAP_MAX ? XK_CAPTURE_SNAP_MAX
-									   : (__u32)v;
-			break;
-		case 'w':
-			d->wfile = optarg;
-			break;
-		case 'B':
-			v = strtol(optarg, &end, 10);
-			if (*end || !*optarg || v < 4 || v > 4194304)
-				return xk_error(XK_EXIT_USAGE, "dump: -B '%s': expected KiB per CPU, "
-						"from 4 to 4194304", optarg);
-			/* perf buffers come in a power of 2 of pages: the largest that fits */
-			for (d->pages = 1; d->pages * 2 * 4 <= (size_t)v; d->pages *= 2)
-				;
-			break;
-		case 'h':
-			dump_help();
-			return -1;
-		default:
-			return xk_error(XK_EXIT_USAGE,
-					"dump: unknown option '%s'; see 'xdpkit dump --help'",
-					argv[optind - 1]);
-		}
-	}
-	if (optind < argc && xk_is_help(argv[optind])) {
-		dump_help();
-		return -1;
-	}
-	if (optind >= argc)
-		return xk_error(XK_EXIT_USAGE, "dump: name an IFACE or a PROG; see 'xdpkit dump "
-				"--help'");
-	d->what = argv[optind++];
-	/* The rest is the filter expression, as tcpdump takes it: words joined by spaces. */
-	for (i = optind; i < argc; i++)
-		elen += strlen(argv[i]) + 1;
-	if (elen) {
-		d->expr = calloc(1, elen);
-		if (!d->expr)
-			return xk_error(XK_EXIT_FAIL, "out of memory");
-		for (i = optind; i < argc; i++) {
-			if (i > optind)
-				strcat(d->expr, " ");
-			strcat(d->expr, argv[i]);
-		}
+	err = xk_opts_parse(&xk_verb_dump, argc, argv, dump_opt, d, &w);
+	if (err)
+		return err;
+	/* The parser counts words only for verbs with a most; here EXPR may be any length. */
+	if (w.n < 1)
+		return xk_error(XK_EXIT_USAGE,
+				"dump: name an IFACE or a PROG; see 'xdpkit dump --help'");
+	d->what = w.pos[0];
+	for (i = 1; i < w.n; i++)
+		elen += strlen(w.pos[i]) + 1;
+	if (!elen)
+		return 0;
+	d->expr = calloc(1, elen);
+	if (!d->expr)
+		return xk_error(XK_EXIT_FAIL, "out of memory");
+	for (i = 1; i < w.n; i++) {
+		if (i > 1)
+			strcat(d->expr, " ");
+		strcat(d->expr, w.pos[i]);
 	}
 	return 0;
 }
@@ -584,7 +549,7 @@ int do_dump(int argc, char **argv)
 
 	err = parse(&d, argc, argv);
 	if (err)
-		return err < 0 ? XK_EXIT_OK : err;
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = xk_need_root();
 	if (!err)
 		err = xk_need_bpffs();
@@ -645,3 +610,45 @@ out:
 	free(d.expr);
 	return err;
 }
+
+static const struct xk_opt dump_opts[] = {
+	{ .name = "verdict", .key = 'V', .arg = "ACTION", .complete = XK_C_WORDS,
+	  .words = "drop pass tx redirect aborted",
+	  .help = "only frames given ACTION (repeatable); the others are not even sent by the kernel" },
+	{ .name = "prog", .key = 'p', .arg = "NAME", .complete = XK_C_IFPROG,
+	  .help = "only the program NAME (name or id) on IFACE" },
+	{ .name = "count", .key = 'c', .shrt = 'c', .arg = "N", .help = "stop after N frames" },
+	{ .name = "snaplen", .key = 's', .shrt = 's', .arg = "N",
+	  .help = "bytes of each frame to keep (default and 0: 65000, the most)" },
+	{ .name = "write", .key = 'w', .shrt = 'w', .arg = "FILE", .complete = XK_C_FILE,
+	  .help = "write pcapng to FILE (- for stdout), with program, hook, verdict and rule in each "
+		  "packet's comment" },
+	{ .name = "buffer-size", .key = 'B', .shrt = 'B', .arg = "KiB",
+	  .help = "kernel buffer per CPU and program (default 256); more loses fewer frames in bursts" },
+	{ 0 },
+};
+
+static const enum xk_complete dump_pos[] = { XK_C_IFPROG, XK_C_NONE, XK_C_REPEAT };
+
+const struct xk_verb xk_verb_dump = {
+	.name = "dump",
+	.summary = "every frame the programs decide, with verdict and rule; text or pcapng (-w)",
+	.synopsis = "dump IFACE|PROG [--verdict ACTION]... [--prog NAME] [-c N] [-s SNAPLEN] [-w FILE] "
+		    "[-B KiB] [EXPR]",
+	.description =
+		"Every frame the collection's programs decide on IFACE (XDP and TC, each component of a "
+		"chain), or that the program PROG (name or id) decides, with program, hook, verdict and, "
+		"for blocklist, portfilter and ratelimit, the rule that matched, one line each as "
+		"tcpdump prints them; with -w, pcapng that tcpdump and tshark read. EXPR is a pcap "
+		"filter expression (as tcpdump's), compiled by libpcap and run on each record as it "
+		"arrives.\n\n"
+		"Capture costs the programs one load and a branch while no dump runs. Programs not built "
+		"on xdpkit's verdict helpers are traced with fexit where the kernel allows it. A program "
+		"replaced under the dump is followed; Ctrl-C or kill leave nothing switched on (after kill "
+		"-9, the next dump or status switches the capture off).",
+	.opts = dump_opts,
+	.pos = dump_pos,
+	.npos = 3,
+	.max_words = -1,
+	.fn = do_dump,
+};

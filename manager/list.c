@@ -2,6 +2,7 @@
  * summary from .xdpkit.summary), so adding a program never means editing the manager. */
 #include "hooks.h"
 #include "json.h"
+#include "opts.h"
 #include "xdpkit.h"
 
 #include <dirent.h>
@@ -73,29 +74,20 @@ static void show_object(struct jw *w, const char *dir, const char *file)
 	}
 }
 
-static void list_help(void)
-{
-	printf("Usage: xdpkit [--json] list\n\n"
-	       "The program collection (%s): each object with the hooks it has and its one-line "
-	       "summary.\n"
-	       "Set XDPKIT_PROG_DIR to list another directory.\n",
-	       xk.prog_dir ? xk.prog_dir : "none found");
-}
-
 int do_list(int argc, char **argv)
 {
 	struct dirent **ents;
 	struct jw *w = NULL;
-	int i, n;
+	struct xk_words words;
+	int i, n, err;
 
-	if (argc > 1 && xk_is_help(argv[1])) {
-		list_help();
-		return XK_EXIT_OK;
-	}
-	if (argc > 1)
+	err = xk_opts_parse(&xk_verb_list, argc, argv, NULL, NULL, &words);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
+	if (words.n)
 		return xk_error(XK_EXIT_USAGE,
 				"list takes no arguments (did you mean 'xdpkit status %s'?)",
-				argv[1]);
+				words.pos[0]);
 	n = scandir(xk.prog_dir, &ents, is_object, by_name);
 	if (n < 0)
 		return xk_error(XK_EXIT_NOTFOUND,
@@ -119,3 +111,14 @@ int do_list(int argc, char **argv)
 	}
 	return XK_EXIT_OK;
 }
+
+
+const struct xk_verb xk_verb_list = {
+	.name = "list",
+	.summary = "the program collection: hooks and one-line summary of each object",
+	.synopsis = "[--json] list",
+	.description = "The program collection: each object with the hooks it has and its one-line "
+		       "summary. Set XDPKIT_PROG_DIR to list another directory.",
+	.max_words = -1,
+	.fn = do_list,
+};

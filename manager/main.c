@@ -1,10 +1,10 @@
 /* xdpkit: entry point. Global flags, then one verb from the table below (as bpftool's cmd_select). */
+#include "opts.h"
 #include "pinroot.h"
 #include "xdpkit.h"
 
 #include <bpf/libbpf.h>
 #include <xdp/libxdp.h>
-#include <getopt.h>
 #include <libgen.h>
 #include <limits.h>
 #include <stdarg.h>
@@ -18,61 +18,45 @@
 #define XDPKIT_LIBDIR "/usr/local/lib/xdpkit"
 #endif
 
-int do_help(int argc, char **argv);
-int do_list(int argc, char **argv);
-int do_attach(int argc, char **argv);
-int do_detach(int argc, char **argv);
-int do_purge(int argc, char **argv);
-int do_status(int argc, char **argv);
-int do_bench(int argc, char **argv);
-int do_dump(int argc, char **argv);
-int do_check(int argc, char **argv);
-int do_map(int argc, char **argv);
-int do_stats(int argc, char **argv);
-int do_trace(int argc, char **argv);
-
-static const struct xk_cmd verbs[] = {
-	{ "help", do_help, "this text" },
-	{ "list", do_list, "the program collection: hooks and one-line summary of each object" },
-	{ "attach", do_attach, "attach programs to an interface (XDP through libxdp, or TC with --tc)" },
-	{ "detach", do_detach, "detach programs (also ones attached by ip/tc); --purge removes their pinned maps" },
-	{ "purge", do_purge, "remove the maps pinned under the pin root that no loaded program uses (--dry-run)" },
-	{ "status", do_status, "what runs on each interface: XDP chain, TC filters, pinned maps" },
-	{ "stats", do_stats, "packets, bytes and rates per verdict of attached programs (--watch)" },
-	{ "map", do_map, "typed map access: show, dump, get, set, del, load (keys like 10.0.0.0/8)" },
-	{ "check", do_check, "load an object into the verifier without attaching; explain a rejection" },
-	{ "trace", do_trace, "follow bpf_printk output (--count, --timeout, --grep for scripts)" },
-	{ "dump", do_dump, "every frame the programs decide, with verdict and rule; text or pcapng (-w)" },
-	{ "bench", do_bench, "per-packet cost of a program on canned frames, above an empty program" },
-	{ 0 },
+/* The verbs, in the order `xdpkit help`, the man page and the completion list them. Each is
+ * declared (name, options, handler) beside its handler; adding one is one row here. */
+const struct xk_verb *const xk_verbs[] = {
+	&xk_verb_help,
+	&xk_verb_list,
+	&xk_verb_attach,
+	&xk_verb_detach,
+	&xk_verb_purge,
+	&xk_verb_status,
+	&xk_verb_stats,
+	&xk_verb_map,
+	&xk_verb_check,
+	&xk_verb_trace,
+	&xk_verb_dump,
+	&xk_verb_bench,
+	&xk_verb_complete,
+	NULL,
 };
 
-int do_help(int argc, char **argv)
-{
-	int i;
+enum { G_VERSION = 'V', G_VERBOSE = 'v', G_JSON = 'j', G_PIN_ROOT = 'P', G_NETNS = 'n' };
 
-	(void)argc;
-	(void)argv;
-	printf("Usage: xdpkit [-v] [--json] [--pin-root DIR] [-n NETNS] VERB [ARGS]\n\n"
-	       "Manage XDP and TC programs: attach, chain, inspect, steer.\n\nVerbs:\n");
-	for (i = 0; verbs[i].name; i++)
-		printf("  %-8s %s\n", verbs[i].name, verbs[i].summary);
-	printf("\n'xdpkit VERB --help' shows a verb's options. Verbs may be shortened (xdpkit att = attach).\n\n"
-	       "Global options:\n"
-	       "  -V, --version      print xdpkit's version (and libbpf's) and exit\n"
-	       "  -v, --verbose      show libbpf/libxdp logs and whole verifier logs\n"
-	       "  -j, --json         machine-readable output for listing verbs\n"
-	       "  --pin-root DIR     where xdpkit pins (default %s)\n"
-	       "  -n, --netns NAME   run in network namespace NAME (/run/netns/NAME, as ip -n), bpffs unchanged\n\n"
-	       "Exit codes:\n"
-	       "  0 success\n"
-	       "  1 the kernel or a library refused the operation\n"
-	       "  2 bad command line or bad input value\n"
-	       "  3 no such interface, file, program or map\n"
-	       "  4 environment: not root, bpffs or tracefs unavailable\n",
-	       XK_DEFAULT_PIN_ROOT);
-	return XK_EXIT_OK;
-}
+/* Global options: they may stand anywhere (before or after the verb) and are taken out before the
+ * verb parses the rest. */
+const struct xk_opt xk_global_opts[] = {
+	{ .name = "version", .key = G_VERSION, .shrt = 'V',
+	  .help = "print xdpkit's version (and libbpf's) and exit" },
+	{ .name = "verbose", .key = G_VERBOSE, .shrt = 'v',
+	  .help = "show libbpf/libxdp logs and whole verifier logs (twice: verifier log level 2)" },
+	{ .name = "json", .key = G_JSON, .shrt = 'j',
+	  .help = "machine-readable output for listing verbs; an error is a JSON object {\"error\": "
+		  "..., \"hint\": ...} on stdout" },
+	{ .name = "pin-root", .key = G_PIN_ROOT, .arg = "DIR", .complete = XK_C_DIR,
+	  .help = "where xdpkit pins (default " XK_DEFAULT_PIN_ROOT ")",
+	  .missing = "a directory, e.g. --pin-root /sys/fs/bpf/mine" },
+	{ .name = "netns", .key = G_NETNS, .shrt = 'n', .arg = "NETNS", .complete = XK_C_NETNS,
+	  .help = "run in network namespace NETNS (/run/netns/NETNS, as ip -n), bpffs unchanged",
+	  .missing = "a network namespace, e.g. OPT blue (see 'ip netns list')" },
+	{ 0 },
+};
 
 /* Keep what an error line needs from libbpf's log, shown or not: the kernel's extended ack of a
  * refused netlink request (libbpf prints it as "Kernel error message: ..."; libxdp attaches through
@@ -193,46 +177,79 @@ static const char *find_prog_dir(void)
 	return XDPKIT_LIBDIR;
 }
 
-/* A global option's value: "--opt VALUE" or "--opt=VALUE" (long forms), "-o VALUE" (short). */
-static int option_value(int argc, char **argv, int *i, const char *lng, const char *shrt,
-			const char **val)
+/* Which global option word a is ("--opt", "--opt=VALUE", "-o"); its value, when it takes one, in
+ * *val (NULL when the value is the next word). */
+static const struct xk_opt *global_opt(const char *a, const char **val)
 {
-	const char *a = argv[*i];
-	size_t n = strlen(lng);
+	const struct xk_opt *o;
+	size_t n;
 
-	if (!strncmp(a, lng, n) && a[n] == '=') {
-		*val = a + n + 1;
-		return 1;
+	*val = NULL;
+	for (o = xk_global_opts; o->name; o++) {
+		if (o->key == G_VERSION)
+			continue; /* only as the first word, below */
+		if (a[0] == '-' && a[1] == o->shrt && o->shrt && !a[2])
+			return o;
+		if (strncmp(a, "--", 2))
+			continue;
+		n = strlen(o->name);
+		if (strncmp(a + 2, o->name, n))
+			continue;
+		if (!a[2 + n])
+			return o;
+		if (a[2 + n] == '=' && o->arg) {
+			*val = a + 3 + n;
+			return o;
+		}
 	}
-	if (strcmp(a, lng) && (!shrt || strcmp(a, shrt)))
-		return 0;
-	if (*i + 1 >= argc)
-		return -1;
-	*val = argv[++*i];
-	return 1;
+	return NULL;
 }
 
-/* Global flags may stand anywhere; they are taken out before the verb sees argv. */
+/* Global flags may stand anywhere up to a "--"; they are taken out before the verb sees argv. */
 static int take_global_flags(int *argc, char **argv, const char **netns)
 {
-	int i, out = 1, r;
+	const struct xk_opt *o;
+	const char *val;
+	int i, out = 1;
 
 	for (i = 1; i < *argc; i++) {
 		const char *a = argv[i];
 
-		if (!strcmp(a, "-v") || !strcmp(a, "--verbose")) {
-			xk.verbose++;
-		} else if (!strcmp(a, "-j") || !strcmp(a, "--json")) {
-			xk.json = true;
-		} else if ((r = option_value(*argc, argv, &i, "--pin-root", NULL, &xk.pin_root))) {
-			if (r < 0)
-				return xk_error(XK_EXIT_USAGE, "--pin-root needs a directory, e.g. --pin-root /sys/fs/bpf/mine");
-		} else if ((r = option_value(*argc, argv, &i, "--netns", "-n", netns))) {
-			if (r < 0)
-				return xk_error(XK_EXIT_USAGE, "%s needs a network namespace, e.g. %s blue (see 'ip netns list')",
-						a, a);
-		} else {
+		if (!strcmp(a, "--")) {
+			while (i < *argc)
+				argv[out++] = argv[i++];
+			break;
+		}
+		o = global_opt(a, &val);
+		if (!o) {
 			argv[out++] = argv[i];
+			continue;
+		}
+		if (o->arg && !val) {
+			if (i + 1 >= *argc) {
+				char what[128];
+				const char *opt = strstr(o->missing, "OPT");
+
+				/* "e.g. -n blue" names the option as it was typed */
+				snprintf(what, sizeof(what), "%.*s%s%s", opt ? (int)(opt - o->missing) : 256,
+					 o->missing, opt ? a : "", opt ? opt + 3 : "");
+				return xk_error(XK_EXIT_USAGE, "%s needs %s", a, what);
+			}
+			val = argv[++i];
+		}
+		switch (o->key) {
+		case G_VERBOSE:
+			xk.verbose++;
+			break;
+		case G_JSON:
+			xk.json = true;
+			break;
+		case G_PIN_ROOT:
+			xk.pin_root = val;
+			break;
+		case G_NETNS:
+			*netns = val;
+			break;
 		}
 	}
 	*argc = out;
@@ -252,7 +269,14 @@ int main(int argc, char **argv)
 	libxdp_set_print(xk.verbose ? libxdp_print_verbose : libxdp_print_quiet);
 	xk.prog_dir = find_prog_dir();
 	if (argc < 2 || xk_is_help(argv[1]))
-		return do_help(argc - 1, argv + 1);
+		return xk_verb_help.fn(argc - 1, argv + 1);
+	/* Completion asks before anything is checked or mounted, in the namespace asked for, and
+	 * never fails aloud. */
+	if (!strcmp(argv[1], xk_verb_complete.name)) {
+		if (!freopen("/dev/null", "w", stderr) || (netns && xk_netns_enter(netns)))
+			return XK_EXIT_OK;
+		return xk_verb_complete.fn(argc - 1, argv + 1);
+	}
 	if (!strcmp(argv[1], "--version") || !strcmp(argv[1], "-V")) {
 		printf("xdpkit %s (libbpf %s)\n", XDPKIT_VERSION, libbpf_version_string());
 		return XK_EXIT_OK;
@@ -269,5 +293,5 @@ int main(int argc, char **argv)
 		return err;
 	if (strcmp(xk.pin_root, XK_DEFAULT_PIN_ROOT) && xk_pin_root_check(xk.pin_root))
 		return XK_EXIT_USAGE;
-	return xk_cmd_select(verbs, argc - 1, argv + 1, "verb");
+	return xk_verb_select(xk_verbs, argc - 1, argv + 1, "verb");
 }

@@ -5,6 +5,7 @@
 #include "json.h"
 #include "map_entries.h"
 #include "model.h"
+#include "opts.h"
 #include "xdpkit.h"
 
 #include <bpf/libbpf.h>
@@ -20,34 +21,35 @@ struct map_opts {
 	char **pos; /* the positional words, gathered at the front of argv (after argv[0]) */
 };
 
-/* Positional words and the few options map commands take. Returns 0 or an exit code (printed).
- * Any number of words: they are moved together inside argv, nothing is dropped. */
-static int map_args(int argc, char **argv, struct map_opts *o, int min, int max, const char *usage)
+/* The map commands' tables (at the end of the file). */
+static const struct xk_verb xk_verb_map_show, xk_verb_map_dump, xk_verb_map_get, xk_verb_map_set,
+	xk_verb_map_del;
+
+enum { OPT_PER_CPU = 1 };
+
+static int map_opt(void *ctx, int key, const char *val)
 {
-	int i;
+	struct map_opts *o = ctx;
+
+	(void)val;
+	if (key == OPT_PER_CPU)
+		o->per_cpu = true;
+	return 0;
+}
+
+/* The words and options of a map command (its table below says how many words). Returns 0,
+ * XK_OPTS_HELP or an exit code (printed). */
+static int map_args(const struct xk_verb *v, int argc, char **argv, struct map_opts *o)
+{
+	struct xk_words w;
+	int err;
 
 	memset(o, 0, sizeof(*o));
-	o->pos = argv + 1;
-	for (i = 1; i < argc; i++) {
-		if (xk_is_help(argv[i])) {
-			printf("Usage: xdpkit map %s\n", usage);
-			return -1;
-		} else if (!strcmp(argv[i], "--per-cpu")) {
-			o->per_cpu = true;
-		} else if (argv[i][0] == '-' && argv[i][1] == '-') {
-			return xk_error(XK_EXIT_USAGE,
-					"map %s: unknown option '%s'; usage: xdpkit map %s",
-					argv[0], argv[i], usage);
-		} else {
-			o->pos[o->npos++] = argv[i]; /* npos < i: never overwrites a word still to read */
-		}
-	}
-	if (o->npos < min)
-		return xk_error(XK_EXIT_USAGE, "map %s: missing argument; usage: xdpkit map %s",
-				argv[0], usage);
-	if (max >= 0 && o->npos > max)
-		return xk_error(XK_EXIT_USAGE, "map %s: unexpected '%s'; usage: xdpkit map %s",
-				argv[0], o->pos[max], usage);
+	err = xk_opts_parse(v, argc, argv, map_opt, o, &w);
+	if (err)
+		return err;
+	o->pos = w.pos;
+	o->npos = w.n;
 	return xk_need_root();
 }
 
@@ -256,9 +258,9 @@ static int map_dump(int argc, char **argv)
 	long n = 0;
 	int err, at;
 
-	err = map_args(argc, argv, &o, 1, 2, "dump MAP [--per-cpu]");
+	err = map_args(&xk_verb_map_dump, argc, argv, &o);
 	if (err)
-		return err < 0 ? XK_EXIT_OK : err;
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = open_map(&o, &m, &at);
 	if (err)
 		return err;
@@ -309,9 +311,9 @@ static int map_get(int argc, char **argv)
 	__u8 *key = NULL, *vals = NULL;
 	int err, at;
 
-	err = map_args(argc, argv, &o, 2, 4, "get MAP KEY [--per-cpu]");
+	err = map_args(&xk_verb_map_get, argc, argv, &o);
 	if (err)
-		return err < 0 ? XK_EXIT_OK : err;
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = open_map(&o, &m, &at);
 	if (err)
 		return err;
@@ -393,9 +395,9 @@ static int map_set(int argc, char **argv)
 	bool exists;
 	int err, at;
 
-	err = map_args(argc, argv, &o, 2, -1, "set MAP KEY [VALUE]   (no VALUE: a zero value)");
+	err = map_args(&xk_verb_map_set, argc, argv, &o);
 	if (err)
-		return err < 0 ? XK_EXIT_OK : err;
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = open_map(&o, &m, &at);
 	if (err)
 		return err;
@@ -466,9 +468,9 @@ static int map_del(int argc, char **argv)
 	__u8 *key = NULL;
 	int err, at;
 
-	err = map_args(argc, argv, &o, 2, 3, "del MAP KEY");
+	err = map_args(&xk_verb_map_del, argc, argv, &o);
 	if (err)
-		return err < 0 ? XK_EXIT_OK : err;
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = open_map(&o, &m, &at);
 	if (err)
 		return err;
@@ -601,9 +603,9 @@ static int map_show(int argc, char **argv)
 	int err, i, j, ndone = 0, cap;
 	struct jw *w = NULL;
 
-	err = map_args(argc, argv, &o, 0, 1, "show [IFACE|PROG]");
+	err = map_args(&xk_verb_map_show, argc, argv, &o);
 	if (err)
-		return err < 0 ? XK_EXIT_OK : err;
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = xk_need_bpffs();
 	if (err)
 		return err;
@@ -663,48 +665,115 @@ static int map_help(int argc, char **argv)
 {
 	(void)argc;
 	(void)argv;
-	printf(
-	    "Usage: xdpkit map COMMAND ...\n\n"
-	    "  show [IFACE|PROG]           maps of attached programs (no selection: and every pin)\n"
-	    "  dump MAP [--per-cpu]        every entry as 'KEY VALUE' (what 'load' reads)\n"
-	    "  get MAP KEY [--per-cpu]     one value\n"
-	    "  set MAP KEY [VALUE]         add or change an entry (no VALUE: a zero value)\n"
-	    "  del MAP KEY                 remove an entry\n"
-	    "  load MAP FILE               one 'KEY [VALUE]' a line, all or nothing\n\n"
-	    "MAP:  a pin path | PROG/MAPNAME (PROG by name or id) | a name pinned in the pin "
-	    "root,\n"
-	    "      /sys/fs/bpf/tc/globals or /sys/fs/bpf | the name of one loaded map | id N\n"
-	    "KEY, VALUE: typed by the map's BTF: 10.0.0.1, 2001:db8::1, 10.0.0.0/8 (no host "
-	    "bits),\n"
-	    "      2001:db8::/32, a port 0-65535, aa:bb:cc:dd:ee:ff, ipv4|ipv6|arp|0x88cc, "
-	    "tcp|udp|icmp|17,\n"
-	    "      integers (decimal or 0x hex), enums by name, structs as field=value pairs "
-	    "separated by\n"
-	    "      commas or spaces (fields not named keep their value). Maps without BTF: hex "
-	    "bytes.\n"
-	    "      A key or value text takes at most 1 MiB (1048576 characters).\n"
-	    "Per-CPU values are summed when read (--per-cpu shows each CPU) and written to every\n"
-	    "CPU (so a counter set to N reads back as N times the number of CPUs).\n");
+	xk_opts_help(&xk_verb_map, stdout);
 	return XK_EXIT_OK;
 }
-
-static const struct xk_cmd map_cmds[] = {
-    {"show", map_show, "maps of attached programs"},
-    {"list", map_show, "same as show"},
-    {"dump", map_dump, "every entry"},
-    {"get", map_get, "one value"},
-    {"set", map_set, "add or change an entry"},
-    {"update", map_set, "same as set"},
-    {"del", map_del, "remove an entry"},
-    {"delete", map_del, "same as del"},
-    {"load", xk_map_load, "entries from a file"},
-    {"help", map_help, "this text"},
-    {0},
-};
 
 int do_map(int argc, char **argv)
 {
 	if (argc < 2 || xk_is_help(argv[1]))
 		return map_help(argc, argv);
-	return xk_cmd_select(map_cmds, argc - 1, argv + 1, "map command");
+	return xk_verb_select(xk_verb_map.subs, argc - 1, argv + 1, "map command");
 }
+
+static const struct xk_opt per_cpu_opts[] = {
+	{ .name = "per-cpu", .key = OPT_PER_CPU,
+	  .help = "per-CPU maps: each CPU's value (without it, the sum)" },
+	{ 0 },
+};
+
+static const enum xk_complete show_pos[] = { XK_C_IFPROG };
+static const enum xk_complete map_pos[] = { XK_C_MAP };
+
+static const struct xk_verb xk_verb_map_show = {
+	.name = "map show",
+	.alias = "list",
+	.summary = "maps of attached programs (no selection: and every pin)",
+	.synopsis = "map show [IFACE|PROG]",
+	.description = "The maps of the programs attached on IFACE, or of PROG (name or id): id, "
+		       "name, type, key and value types, entries, size, the programs that use them "
+		       "and the pin. Without a selection, every map of an attached program and "
+		       "every pin under the pin root.",
+	.pos = show_pos,
+	.npos = 1,
+	.max_words = 1,
+	.fn = map_show,
+};
+
+static const struct xk_verb xk_verb_map_dump = {
+	.name = "map dump",
+	.summary = "every entry as 'KEY VALUE' (what 'load' reads)",
+	.synopsis = "map dump MAP [--per-cpu]",
+	.opts = per_cpu_opts,
+	.pos = map_pos,
+	.npos = 1,
+	.min_words = 1,
+	.max_words = 2,
+	.fn = map_dump,
+};
+
+static const struct xk_verb xk_verb_map_get = {
+	.name = "map get",
+	.summary = "one value",
+	.synopsis = "map get MAP KEY [--per-cpu]",
+	.opts = per_cpu_opts,
+	.pos = map_pos,
+	.npos = 1,
+	.min_words = 2,
+	.max_words = 4,
+	.fn = map_get,
+};
+
+static const struct xk_verb xk_verb_map_set = {
+	.name = "map set",
+	.alias = "update",
+	.summary = "add or change an entry (no VALUE: a zero value)",
+	.synopsis = "map set MAP KEY [VALUE]",
+	.description = "The value may come as several words (rate_pps=100 burst=200); without one "
+		       "the value is zero. Per-CPU maps get it on every CPU.",
+	.pos = map_pos,
+	.npos = 1,
+	.min_words = 2,
+	.max_words = 1 << 20,
+	.fn = map_set,
+};
+
+static const struct xk_verb xk_verb_map_del = {
+	.name = "map del",
+	.alias = "delete",
+	.summary = "remove an entry",
+	.synopsis = "map del MAP KEY",
+	.pos = map_pos,
+	.npos = 1,
+	.min_words = 2,
+	.max_words = 3,
+	.fn = map_del,
+};
+
+static const struct xk_verb *const map_subs[] = {
+	&xk_verb_map_show, &xk_verb_map_dump, &xk_verb_map_get, &xk_verb_map_set,
+	&xk_verb_map_del,  &xk_verb_map_load, NULL,
+};
+
+static const enum xk_complete map_sub_pos[] = { XK_C_SUBVERB };
+
+const struct xk_verb xk_verb_map = {
+	.name = "map",
+	.summary = "typed map access: show, dump, get, set, del, load (keys like 10.0.0.0/8)",
+	.synopsis = "map COMMAND ...",
+	.description =
+		"MAP is a pin path, PROG/MAPNAME (PROG by name or id), a name pinned in the pin root, "
+		"/sys/fs/bpf/tc/globals or /sys/fs/bpf, the name of one loaded map, or id N.\n\n"
+		"KEY and VALUE are typed by the map's BTF: 10.0.0.1, 2001:db8::1, 10.0.0.0/8 (no host "
+		"bits), 2001:db8::/32, a port 0-65535, aa:bb:cc:dd:ee:ff, ipv4|ipv6|arp|0x88cc, "
+		"tcp|udp|icmp|17, integers (decimal or 0x hex), enums by name, structs as field=value "
+		"pairs separated by commas or spaces (fields not named keep their value). Maps without "
+		"BTF: hex bytes. A key or value text takes at most 1 MiB (1048576 characters).\n\n"
+		"Per-CPU values are summed when read (--per-cpu shows each CPU) and written to every "
+		"CPU (so a counter set to N reads back as N times the number of CPUs).",
+	.pos = map_sub_pos,
+	.npos = 1,
+	.max_words = -1,
+	.subs = map_subs,
+	.fn = do_map,
+};

@@ -3,9 +3,11 @@
 #define XDPKIT_MAP_H
 
 #include "mapref.h"
+#include "opts.h"
 
 int do_map(int argc, char **argv);
 int xk_map_load(int argc, char **argv);
+extern const struct xk_verb xk_verb_map_load;
 
 /* Parse a key (zeroed first) or a value (over the base already in val) of map m. On bad input
  * prints one line naming the map, the expected type and the input, and returns XK_EXIT_USAGE. */

@@ -228,30 +228,25 @@ int xk_map_load(int argc, char **argv)
 	size_t written = 0, vb, i;
 	const char *file;
 	bool lpm = false;
-	int err, at = 1;
+	struct xk_words w;
+	int err, at;
 
-	if (argc > 1 && xk_is_help(argv[1])) {
-		printf(
-		    "Usage: xdpkit map load MAP FILE\n"
-		    "FILE ('-' for stdin): one 'KEY [VALUE]' a line, as 'xdpkit map dump' prints "
-		    "them; '#' comments\n"
-		    "and blank lines are skipped. Every line is checked before anything is "
-		    "written; a failed write\n"
-		    "is rolled back. A missing VALUE is zero; struct fields not named are zero.\n");
-		return XK_EXIT_OK;
-	}
+	err = xk_opts_parse(&xk_verb_map_load, argc, argv, NULL, NULL, &w);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = xk_need_root();
 	if (err)
 		return err;
-	err = xk_mapref_open(argc, argv, &at, &m);
+	at = 0;
+	err = xk_mapref_open(w.n, w.pos, &at, &m);
 	if (err)
 		return err;
-	if (at != argc - 1) {
+	if (at != w.n - 1) {
 		xk_mapref_close(&m);
 		return xk_error(XK_EXIT_USAGE,
 				"map load needs MAP and FILE; usage: xdpkit map load MAP FILE");
 	}
-	file = argv[at];
+	file = w.pos[at];
 	err = parse_file(&m, file, &e);
 	if (err)
 		goto out;
@@ -321,3 +316,19 @@ out:
 	xk_mapref_close(&m);
 	return err;
 }
+
+static const enum xk_complete load_pos[] = { XK_C_MAP, XK_C_FILE };
+
+const struct xk_verb xk_verb_map_load = {
+	.name = "map load",
+	.summary = "one 'KEY [VALUE]' a line from FILE, all or nothing",
+	.synopsis = "map load MAP FILE",
+	.description = "FILE ('-' for stdin): one 'KEY [VALUE]' a line, as 'xdpkit map dump' prints "
+		       "them; '#' comments and blank lines are skipped. Every line is checked before "
+		       "anything is written; a failed write is rolled back. A missing VALUE is zero; "
+		       "struct fields not named are zero.",
+	.pos = load_pos,
+	.npos = 2,
+	.max_words = -1,
+	.fn = xk_map_load,
+};

@@ -5,6 +5,7 @@
 #include <errno.h>
 #include <stdbool.h>
 #include <stdint.h>
+#include <string.h>
 
 static int digit(char c, unsigned int base)
 {
@@ -74,5 +75,18 @@ int xk_num_s64(const char *s, size_t len, int flags, __s64 min, __s64 max, __s64
 	if (max < 0 || u > (__u64)max || (__s64)u < min)
 		return -ERANGE;
 	*v = (__s64)u;
+	return 0;
+}
+
+int xk_num_word(const char *s, __u64 min, __u64 max, __u64 *v)
+{
+	__u64 n;
+	int err = xk_num_u64(s, strlen(s), XK_NUM_HEX, max, &n);
+
+	if (err)
+		return err;
+	if (n < min)
+		return -ERANGE;
+	*v = n;
 	return 0;
 }

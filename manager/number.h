@@ -16,4 +16,8 @@ int xk_num_u64(const char *s, size_t len, int flags, __u64 max, __u64 *v);
 /* The same with an optional leading '-', within [min, max]. */
 int xk_num_s64(const char *s, size_t len, int flags, __s64 min, __s64 max, __s64 *v);
 
+/* A whole command-line word (NUL-terminated): decimal or 0x hex, in [min, max]. 0, -EINVAL or
+ * -ERANGE, as above. Options' numbers (--prio, --id, --count, ...) all come through here. */
+int xk_num_word(const char *s, __u64 min, __u64 max, __u64 *v);
+
 #endif

@@ -3,6 +3,8 @@
  * replaced. */
 #include "json.h"
 #include "model.h"
+#include "number.h"
+#include "opts.h"
 #include "runtime.h"
 #include "xdpkit.h"
 
@@ -11,7 +13,7 @@
 #include <bpf/libbpf.h>
 #include <ctype.h>
 #include <errno.h>
-#include <getopt.h>
+#include <limits.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -323,86 +325,49 @@ static void print_round(const struct sample *cur, int ncur, const struct sample 
 	fflush(stdout);
 }
 
-static void stats_help(void)
+static int stats_opt(void *ctx, int key, const char *val)
 {
-	printf("Usage: xdpkit stats [IFACE|PROG] [--watch] [--interval S] [--count N] [--json]\n\n"
-	       "Packets, bytes and rates (packets/s, bit/s) per verdict (aborted, drop, pass, tx, "
-	       "redirect) and\n"
-	       "frames that could not be parsed (malformed), for every attached xdpkit program "
-	       "(XDP and TC) in\n"
-	       "this network namespace, or those on IFACE, or the program PROG (name or id).\n\n"
-	       "  --interval S   seconds between the two readings a rate needs (default 1; "
-	       "fractions allowed)\n"
-	       "  --watch        redraw every interval until interrupted; follows a program that "
-	       "is replaced\n"
-	       "  --count N      stop after N rounds (default 1, or endless with --watch)\n"
-	       "  --json         one JSON document per round\n"
-	       "  --no-run-time  leave the kernel's BPF run-time statistics as they are (by "
-	       "default they are on\n"
-	       "                 while stats runs, for the run time per packet of each program)\n");
+	struct opts *o = ctx;
+	__u64 v;
+	char *end;
+
+	switch (key) {
+	case 'w':
+		o->watch = true;
+		break;
+	case 'i':
+		o->interval = strtod(val, &end);
+		if (*end || !(o->interval > 0 && o->interval <= 3600))
+			return xk_error(XK_EXIT_USAGE,
+					"--interval '%s': expected seconds, more than 0 and at most 3600 (e.g. 0.5)",
+					val);
+		break;
+	case 'c':
+		if (xk_num_word(val, 1, LONG_MAX, &v))
+			return xk_error(XK_EXIT_USAGE,
+					"--count '%s': expected a whole number of rounds, 1 or more", val);
+		o->count = v;
+		break;
+	case 'R':
+		o->no_run_time = true;
+		break;
+	}
+	return 0;
 }
 
 int do_stats(int argc, char **argv)
 {
-	static const struct option lopts[] = {
-	    {"watch", no_argument, NULL, 'w'},
-	    {"interval", required_argument, NULL, 'i'},
-	    {"count", required_argument, NULL, 'c'},
-	    {"no-run-time", no_argument, NULL, 'R'},
-	    {"help", no_argument, NULL, 'h'},
-	    {0},
-	};
 	struct opts o = {.interval = 1, .count = -1};
 	struct sample *prev = NULL, *cur = NULL;
-	int nprev = 0, ncur = 0, c, err, rt_fd = -1;
+	int nprev = 0, ncur = 0, err, rt_fd = -1;
 	bool tty = isatty(STDOUT_FILENO);
-	char *end;
+	struct xk_words words;
 	long round;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "wi:c:h", lopts, NULL)) != -1) {
-		switch (c) {
-		case 'w':
-			o.watch = true;
-			break;
-		case 'i':
-			o.interval = strtod(optarg, &end);
-			if (*end || !(o.interval > 0 && o.interval <= 3600))
-				return xk_error(XK_EXIT_USAGE,
-						"--interval '%s': expected seconds, more than 0 "
-						"and at most 3600 (e.g. 0.5)",
-						optarg);
-			break;
-		case 'c':
-			o.count = strtol(optarg, &end, 10);
-			if (*end || !*optarg || o.count < 1)
-				return xk_error(
-				    XK_EXIT_USAGE,
-				    "--count '%s': expected a whole number of rounds, 1 or more",
-				    optarg);
-			break;
-		case 'R':
-			o.no_run_time = true;
-			break;
-		case 'h':
-			stats_help();
-			return XK_EXIT_OK;
-		default:
-			return xk_error(XK_EXIT_USAGE,
-					"stats: unknown option '%s'; see 'xdpkit stats --help'",
-					argv[optind - 1]);
-		}
-	}
-	if (optind < argc && xk_is_help(argv[optind])) {
-		stats_help();
-		return XK_EXIT_OK;
-	}
-	if (argc - optind > 1)
-		return xk_error(XK_EXIT_USAGE,
-				"stats: unexpected '%s'; give at most one IFACE or PROG",
-				argv[optind + 1]);
-	o.what = optind < argc ? argv[optind] : NULL;
+	err = xk_opts_parse(&xk_verb_stats, argc, argv, stats_opt, &o, &words);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
+	o.what = words.n ? words.pos[0] : NULL;
 	if (o.count < 0)
 		o.count = o.watch ? 0 : 1;
 	err = xk_need_root();
@@ -441,3 +406,34 @@ out:
 	free(cur);
 	return err;
 }
+
+static const struct xk_opt stats_opts[] = {
+	{ .name = "interval", .key = 'i', .shrt = 'i', .arg = "S",
+	  .help = "seconds between the two readings a rate needs (default 1; fractions allowed)" },
+	{ .name = "watch", .key = 'w', .shrt = 'w',
+	  .help = "redraw every interval until interrupted; follows a program that is replaced" },
+	{ .name = "count", .key = 'c', .shrt = 'c', .arg = "N",
+	  .help = "stop after N rounds (default 1, or endless with --watch)" },
+	{ .name = "no-run-time", .key = 'R',
+	  .help = "leave the kernel's BPF run-time statistics as they are (by default they are on "
+		  "while stats runs, for the run time per packet of each program)" },
+	{ 0 },
+};
+
+static const enum xk_complete stats_pos[] = { XK_C_IFPROG };
+
+const struct xk_verb xk_verb_stats = {
+	.name = "stats",
+	.summary = "packets, bytes and rates per verdict of attached programs (--watch)",
+	.synopsis = "stats [IFACE|PROG] [--watch] [--interval S] [--count N] [--json]",
+	.description =
+		"Packets, bytes and rates (packets/s, bit/s) per verdict (aborted, drop, pass, tx, "
+		"redirect) and frames that could not be parsed (malformed), for every attached xdpkit "
+		"program (XDP and TC) in this network namespace, or those on IFACE, or the program PROG "
+		"(name or id). With --json, one JSON document per round.",
+	.opts = stats_opts,
+	.pos = stats_pos,
+	.npos = 1,
+	.max_words = 1,
+	.fn = do_stats,
+};

@@ -4,6 +4,7 @@
 #include "dump.h"
 #include "json.h"
 #include "model.h"
+#include "opts.h"
 #include "xdpstate.h"
 #include "xdpkit.h"
 
@@ -269,43 +270,24 @@ static void show_stale_xdpstate(const struct xk_model *m)
 	xk_xdpstate_free(s, n);
 }
 
-static void status_help(void)
-{
-	printf("Usage: xdpkit [--json] status [IFACE]\n\n"
-	       "What runs on IFACE (or on every interface that runs something): XDP mode, libxdp's "
-	       "dispatcher and\n"
-	       "its programs in run order (or a single program), each with id, name, tag, run "
-	       "priority and chain\n"
-	       "actions; the BPF filters on TC ingress and egress; the maps they use that are "
-	       "pinned under the pin\n"
-	       "root (%s unless --pin-root). Programs attached by ip, tc or xdp-loader show too.\n"
-	       "Without IFACE, also the maps pinned under the root that no program shown uses (rules "
-	       "kept by a\n"
-	       "detach without --purge, or left by an interface that is gone).\n",
-	       XK_DEFAULT_PIN_ROOT);
-}
-
 int do_status(int argc, char **argv)
 {
 	struct xk_model m;
 	struct jw *w = NULL;
+	struct xk_words words;
 	int err = 0, ifindex = 0, i;
 
-	if (argc > 1 && xk_is_help(argv[1])) {
-		status_help();
-		return XK_EXIT_OK;
-	}
-	if (argc > 1 && argv[1][0] == '-')
-		return xk_error(XK_EXIT_USAGE,
-				"status: unknown option '%s'; see 'xdpkit status --help'", argv[1]);
-	if (argc > 2)
+	err = xk_opts_parse(&xk_verb_status, argc, argv, NULL, NULL, &words);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
+	if (words.n > 1)
 		return xk_error(XK_EXIT_USAGE,
 				"status takes at most one interface; see 'xdpkit status --help'");
 	err = xk_need_root();
 	if (err)
 		return err;
-	if (argc == 2) {
-		ifindex = xk_ifindex(argv[1]);
+	if (words.n == 1) {
+		ifindex = xk_ifindex(words.pos[0]);
 		if (!ifindex)
 			return XK_EXIT_NOTFOUND;
 	}
@@ -336,3 +318,23 @@ int do_status(int argc, char **argv)
 	xk_model_free(&m);
 	return err;
 }
+
+static const enum xk_complete status_pos[] = { XK_C_IFACE };
+
+const struct xk_verb xk_verb_status = {
+	.name = "status",
+	.summary = "what runs on each interface: XDP chain, TC filters, pinned maps",
+	.synopsis = "[--json] status [IFACE]",
+	.description =
+		"What runs on IFACE (or on every interface that runs something): XDP mode, libxdp's "
+		"dispatcher and its programs in run order (or a single program), each with id, name, "
+		"tag, run priority and chain actions; the BPF filters on TC ingress and egress; the "
+		"maps they use that are pinned under the pin root (" XK_DEFAULT_PIN_ROOT " unless "
+		"--pin-root). Programs attached by ip, tc or xdp-loader show too.\n\n"
+		"Without IFACE, also the maps pinned under the root that no program shown uses (rules "
+		"kept by a detach without --purge, or left by an interface that is gone).",
+	.pos = status_pos,
+	.npos = 1,
+	.max_words = -1,
+	.fn = do_status,
+};

@@ -1,13 +1,14 @@
 /* xdpkit trace: follow bpf_printk output through a trace instance of our own, for people and for scripts. */
-#include "xdpkit.h"
 #include "json.h"
+#include "number.h"
+#include "opts.h"
+#include "xdpkit.h"
 
 #include <bpf/bpf.h>
 #include <ctype.h>
 #include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
-#include <getopt.h>
 #include <limits.h>
 #include <poll.h>
 #include <signal.h>
@@ -29,23 +30,6 @@ static void on_signal(int sig)
 {
 	(void)sig;
 	stop = 1;
-}
-
-static int usage(void)
-{
-	printf("Usage: xdpkit trace [--count N] [--timeout S] [--grep TEXT] [--raw] [--json]\n\n"
-	       "Follow bpf_printk() output of every loaded BPF program, one line each: time, CPU,\n"
-	       "command-pid that was running, message. Reads a trace instance of its own (removed on exit),\n"
-	       "so it takes nothing away from other readers of trace_pipe (bpftool prog tracelog, ...).\n"
-	       "Mounts tracefs at /sys/kernel/tracing when nothing is there.\n\n"
-	       "  --count N     stop after N lines\n"
-	       "  --timeout S   stop after S seconds (exit 1 when no line came)\n"
-	       "  --grep TEXT   only lines whose message contains TEXT\n"
-	       "  --raw         print lines exactly as the kernel formats them\n"
-	       "  --json        one JSON object per line: time, cpu, comm, pid, message\n\n"
-	       "Before following, it looks at the loaded programs' instructions for calls to bpf_trace_printk\n"
-	       "and says so when none could print.\n");
-	return XK_EXIT_OK;
 }
 
 static bool exists(const char *dir, const char *file)
@@ -351,62 +335,48 @@ static long follow(int fd, const struct trace_opts *o)
 	return shown;
 }
 
-static bool parse_num(const char *s, long max, long *out)
+static int trace_opt(void *ctx, int key, const char *val)
 {
-	char *end;
-	long v;
+	struct trace_opts *o = ctx;
+	__u64 v;
 
-	errno = 0;
-	v = strtol(s, &end, 10);
-	if (errno || end == s || *end || v < 1 || v > max)
-		return false;
-	*out = v;
-	return true;
+	switch (key) {
+	case 'c':
+		if (xk_num_word(val, 1, 1000000000, &v))
+			return xk_error(XK_EXIT_USAGE,
+					"trace: --count '%s' is not a positive number of lines", val);
+		o->count = v;
+		break;
+	case 't':
+		if (xk_num_word(val, 1, 86400L * 365, &v))
+			return xk_error(XK_EXIT_USAGE,
+					"trace: --timeout '%s' is not a positive number of seconds", val);
+		o->timeout = v;
+		break;
+	case 'g':
+		o->grep = val;
+		break;
+	case 'r':
+		o->raw = true;
+		break;
+	}
+	return 0;
 }
 
 int do_trace(int argc, char **argv)
 {
-	static const struct option opts[] = {
-		{ "count", required_argument, NULL, 'c' }, { "timeout", required_argument, NULL, 't' },
-		{ "grep", required_argument, NULL, 'g' },  { "raw", no_argument, NULL, 'r' },
-		{ "help", no_argument, NULL, 'h' },	   { 0 },
-	};
 	struct trace_opts o = {};
 	struct sigaction sa = {};
 	char inst[PATH_MAX], path[PATH_MAX + 64], printers[512];
 	const char *tracefs = NULL;
-	int c, fd, err, nprint;
+	struct xk_words words;
+	int fd, err, nprint;
 	bool own = true;
 	long shown;
 
-	optind = 1;
-	opterr = 0;
-	while ((c = getopt_long(argc, argv, "c:t:g:rh", opts, NULL)) != -1) {
-		switch (c) {
-		case 'c':
-			if (!parse_num(optarg, 1000000000L, &o.count))
-				return xk_error(XK_EXIT_USAGE, "trace: --count '%s' is not a positive number of lines", optarg);
-			break;
-		case 't':
-			if (!parse_num(optarg, 86400L * 365, &o.timeout))
-				return xk_error(XK_EXIT_USAGE, "trace: --timeout '%s' is not a positive number of seconds",
-						optarg);
-			break;
-		case 'g':
-			o.grep = optarg;
-			break;
-		case 'r':
-			o.raw = true;
-			break;
-		case 'h':
-			return usage();
-		default:
-			return xk_error(XK_EXIT_USAGE, "trace: unknown or incomplete option '%s'; try 'xdpkit trace --help'",
-					argv[optind - 1]);
-		}
-	}
-	if (optind < argc)
-		return xk_error(XK_EXIT_USAGE, "trace: unexpected '%s'; try 'xdpkit trace --help'", argv[optind]);
+	err = xk_opts_parse(&xk_verb_trace, argc, argv, trace_opt, &o, &words);
+	if (err)
+		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	err = xk_need_root();
 	if (err)
 		return err;
@@ -474,3 +444,30 @@ int do_trace(int argc, char **argv)
 				o.grep ? " matching --grep" : "", o.timeout, printers);
 	return xk_error(XK_EXIT_FAIL, "no bpf_printk output%s in %ld s", o.grep ? " matching --grep" : "", o.timeout);
 }
+
+static const struct xk_opt trace_opts[] = {
+	{ .name = "count", .key = 'c', .shrt = 'c', .arg = "N", .help = "stop after N lines" },
+	{ .name = "timeout", .key = 't', .shrt = 't', .arg = "S",
+	  .help = "stop after S seconds (exit 1 when no line came)" },
+	{ .name = "grep", .key = 'g', .shrt = 'g', .arg = "TEXT",
+	  .help = "only lines whose message contains TEXT" },
+	{ .name = "raw", .key = 'r', .shrt = 'r', .help = "print lines exactly as the kernel formats them" },
+	{ 0 },
+};
+
+const struct xk_verb xk_verb_trace = {
+	.name = "trace",
+	.summary = "follow bpf_printk output (--count, --timeout, --grep for scripts)",
+	.synopsis = "trace [--count N] [--timeout S] [--grep TEXT] [--raw] [--json]",
+	.description =
+		"Follow bpf_printk() output of every loaded BPF program, one line each: time, CPU, "
+		"command-pid that was running, message (with --json one JSON object per line: time, "
+		"cpu, comm, pid, message). Reads a trace instance of its own (removed on exit), so it "
+		"takes nothing away from other readers of trace_pipe (bpftool prog tracelog, ...). "
+		"Mounts tracefs at /sys/kernel/tracing when nothing is there.\n\n"
+		"Before following, it looks at the loaded programs' instructions for calls to "
+		"bpf_trace_printk and says so when none could print.",
+	.opts = trace_opts,
+	.max_words = 0,
+	.fn = do_trace,
+};

@@ -24,19 +24,10 @@ struct xk_globals {
 };
 extern struct xk_globals xk;
 
-/* One verb: name, handler, one-line summary for `xdpkit help`. Handlers return an enum xk_exit. */
-struct xk_cmd {
-	const char *name;
-	int (*fn)(int argc, char **argv);
-	const char *summary;
-};
-
-/* Run the verb that argv[0] names (an unambiguous prefix is enough, as in bpftool). */
-int xk_cmd_select(const struct xk_cmd *cmds, int argc, char **argv, const char *what);
-
-/* One line on stderr, prefixed "xdpkit: ". Returns code so callers write `return xk_error(XK_EXIT_FAIL, ...)`. */
+/* One line on stderr, prefixed "xdpkit: " (with --json: {"error": "..."} on stdout, at exit or at
+ * the next error, with the hint that follows it). Returns code so callers write `return xk_error(XK_EXIT_FAIL, ...)`. */
 int xk_error(int code, const char *fmt, ...) __attribute__((format(printf, 2, 3)));
-/* "hint: ..." on stderr after an error, when a fix is known. */
+/* "hint: ..." on stderr after an error, when a fix is known (--json: the error object's "hint"). */
 void xk_hint(const char *fmt, ...) __attribute__((format(printf, 1, 2)));
 
 /* What libbpf and libxdp reported during an operation, kept from their log lines whether or not -v
@@ -89,7 +80,7 @@ int xk_resolve_object(const char *name, char *path, size_t len);
 /* 1234567 -> "1,234,567" in buf; returns buf. */
 const char *xk_thousands(unsigned long long v, char *buf, size_t len);
 
-/* Is this word one of the global flags main() already consumed? Verbs use getopt_long on the rest. */
+/* -h, --help or help. */
 bool xk_is_help(const char *arg);
 
 #endif

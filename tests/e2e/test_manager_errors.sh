@@ -41,7 +41,7 @@ expect_err "attach without PROG" 2 "needs an interface and a program" "$X" attac
 expect_err "attach --mode bogus" 2 "not a mode; use native or skb" "$X" attach veth0 count --mode bogus
 expect_err "attach --tc sideways" 2 "not a direction; use ingress or egress" "$X" attach veth0 count --tc sideways
 expect_err "attach --mode with --tc" 2 "TC has no modes" "$X" attach veth0 count --mode skb --tc ingress
-expect_err "attach unknown option" 2 "unknown or incomplete option '--bogus'" "$X" attach veth0 count --bogus
+expect_err "attach unknown option" 2 "attach: unknown option '--bogus'" "$X" attach veth0 count --bogus
 expect_err "attach --prio out of range" 2 "not a number from 0 to 65535" "$X" attach veth0 count --prio 70000
 expect_err "detach without selector" 2 "PROG\.\.\., --id N or --all" "$X" detach veth0
 expect_err "status with two interfaces" 2 "at most one interface" "$X" status veth0 lo

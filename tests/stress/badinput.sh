@@ -119,7 +119,7 @@ bad 2 "'s' is ambiguous" s
 bad 2 "unknown map command 'bogus'" map bogus
 # list
 bad 2 "list takes no arguments" list extra
-bad 2 "list takes no arguments" list --bogus
+bad 2 "list: unknown option '--bogus'" list --bogus
 # attach: interfaces and options
 bad 3 "no interface 'nosuch0'" attach nosuch0 count
 bad 3 "no interface ''" attach "" count
@@ -132,7 +132,7 @@ bad 2 "'70000' is not a number from 0 to 65535" attach veth0 count --prio 70000
 bad 2 "'-1' is not a number" attach veth0 count --prio -1
 bad 2 "--prio 0 is not a TC filter priority" attach veth0 count --tc ingress --prio 0
 bad 2 "TC has no modes" attach veth0 count --mode skb --tc ingress
-bad 2 "unknown or incomplete option '--bogus'" attach veth0 count --bogus
+bad 2 "attach: unknown option '--bogus'" attach veth0 count --bogus
 bad 2 "incomplete option '--mode'" attach veth0 count --mode
 # attach: objects
 bad 3 "'nosuchprog' is neither a program of the collection" attach veth0 nosuchprog
@@ -172,7 +172,7 @@ bad 3 "'hello' is not attached to veth0 XDP" detach veth0 hello
 bad 3 "'ratelimit' is not attached to veth0 TC egress" detach veth0 ratelimit --tc egress
 bad 3 "dir.bpf.o' is not attached to veth0 XDP" detach veth0 "$O/dir.bpf.o"
 bad 2 "'sideways' is not a direction" detach veth0 count --tc sideways
-bad 2 "unknown or incomplete option '--bogus'" detach veth0 --all --bogus
+bad 2 "detach: unknown option '--bogus'" detach veth0 --all --bogus
 bad 2 "say what to detach from veth0" detach veth0 --all --id 5
 # status
 bad 2 "at most one interface" status veth0 lo
