@@ -167,9 +167,16 @@ static void l4_text(int proto, const unsigned char *d, __u32 n, const char *src,
 		else
 			out(buf, size, "ICMP type %u code %u, length %u", d[0], d[1], l4len);
 	} else if (proto == IPPROTO_ICMPV6 && n >= 8) {
+		static const char *const nd[] = {"router solicitation", "router advertisement",
+						 "neighbor solicitation", "neighbor advertisement"};
+
 		if (d[0] == 128 || d[0] == 129)
 			out(buf, size, "ICMP6, echo %s, id %u, seq %u, length %u",
 			    d[0] == 128 ? "request" : "reply", rd16(d + 4), rd16(d + 6), l4len);
+		else if (d[0] >= 133 && d[0] <= 136)
+			out(buf, size, "ICMP6, %s, length %u", nd[d[0] - 133], l4len);
+		else if (d[0] == 143)
+			out(buf, size, "ICMP6, multicast listener report v2, length %u", l4len);
 		else
 			out(buf, size, "ICMP6, type %u code %u, length %u", d[0], d[1], l4len);
 	} else {
@@ -214,11 +221,23 @@ void xk_frame_text(const unsigned char *d, __u32 caplen, __u32 len, char *buf, s
 	} else if (proto == 0x86dd && caplen >= off + 40) {
 		const unsigned char *ip6 = d + off;
 
+		__u32 at = off + 40, plen = rd16(ip6 + 4), hops;
+		int next = ip6[6];
+
 		inet_ntop(AF_INET6, ip6 + 8, src, sizeof(src));
 		inet_ntop(AF_INET6, ip6 + 24, dst, sizeof(dst));
 		out(buf, size, "IP6 ");
-		l4_text(ip6[6], ip6 + 40, caplen - off - 40, src, dst, rd16(ip6 + 4), true, buf,
-			size);
+		/* Hop-by-hop, routing and destination options: up to four, as far as captured. */
+		for (hops = 0; hops < 4 && (next == 0 || next == 43 || next == 60) && caplen >= at + 8;
+		     hops++) {
+			__u32 hl = (d[at + 1] + 1) * 8u;
+
+			out(buf, size, "%s ", next == 0 ? "HBH" : next == 43 ? "RT" : "DSTOPT");
+			next = d[at];
+			at += hl;
+			plen = plen > hl ? plen - hl : 0;
+		}
+		l4_text(next, d + at, caplen > at ? caplen - at : 0, src, dst, plen, true, buf, size);
 	} else if (proto == 0x0806 && caplen >= off + 28) {
 		const unsigned char *a = d + off;
 
