@@ -121,7 +121,8 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 		int i;
 
 		for (i = 0; verdict[i] && i < (int)sizeof(upper) - 1; i++)
-			upper[i] = (char)(verdict[i] - 32 * (verdict[i] >= 'a' && verdict[i] <= 'z'));
+			upper[i] =
+			    (char)(verdict[i] - 32 * (verdict[i] >= 'a' && verdict[i] <= 'z'));
 		upper[i] = '\0';
 		localtime_r(&sec, &tm);
 		xk_frame_text(pkt, caplen, m->len, text, sizeof(text));
@@ -236,33 +237,33 @@ static int target_add(struct dump *d, const struct xk_kprog *p, const char *wher
 	int err;
 
 	if (d->nt == MAX_TARGETS)
-		return xk_error(XK_EXIT_FAIL, "dump: more than %d programs to capture; name one "
-				"with --prog", MAX_TARGETS);
+		return xk_error(XK_EXIT_FAIL,
+				"dump: more than %d programs to capture; name one with --prog",
+				MAX_TARGETS);
 	memset(t, 0, sizeof(*t));
 	t->d = d;
 	t->prog_id = p->id;
 	snprintf(t->name, sizeof(t->name), "%s", p->name);
 	if (xk_capmaps_open(p, &t->c)) {
-		/* Not built on xdpkit's verdict helpers: trace it, as xdpdump does, where the kernel
-		 * lets BPF trace BPF. */
+		/* Not built on xdpkit's verdict helpers: trace it, as xdpdump does, where the
+		 * kernel lets BPF trace BPF. */
 		err = -EOPNOTSUPP;
 		if (p->type == BPF_PROG_TYPE_XDP || p->type == BPF_PROG_TYPE_EXT)
 			err = xk_fexit_open(p->id, d->snaplen, &t->c.events_fd, &t->fx);
 		if (err) {
 			fprintf(stderr,
-				"xdpkit: dump: %s (id %u) on %s has no capture hook (not built on "
-				"xdpkit's verdict helpers) and %s: not captured\n",
+				"xdpkit: dump: %s (id %u) on %s has no capture hook (not built on xdpkit's verdict helpers) and %s: not captured\n",
 				p->name, p->id, where,
 				err == -EOPNOTSUPP ? "xdpkit traces only XDP programs"
 				: err == -ENOENT   ? "it has no BTF to attach an fexit program to"
 						   : "this kernel refuses an fexit program on it");
 			if (err != -EOPNOTSUPP && err != -ENOENT)
-				xk_hint("fexit on BPF programs needs a kernel with BTF that lets BPF "
-					"trace BPF (%s)", strerror(-err));
+				xk_hint("fexit on BPF programs needs a kernel with BTF that lets BPF trace BPF (%s)",
+					strerror(-err));
 			return 1;
 		}
-		fprintf(stderr, "xdpkit: dump: %s (id %u) on %s has no capture hook: traced with "
-			"fexit (every frame; verdicts as the program returns them, no rule)\n",
+		fprintf(stderr,
+			"xdpkit: dump: %s (id %u) on %s has no capture hook: traced with fexit (every frame; verdicts as the program returns them, no rule)\n",
 			p->name, p->id, where);
 	} else {
 		display_name(p->name, t->name, sizeof(t->name));
@@ -283,11 +284,10 @@ static int target_add(struct dump *d, const struct xk_kprog *p, const char *wher
 		target_free(t);
 		if (err == -EBUSY)
 			return xk_error(XK_EXIT_FAIL,
-					"dump: %s (id %u) is being captured by another xdpkit dump "
-					"(pid %d); stop that one first",
+					"dump: %s (id %u) is being captured by another xdpkit dump (pid %d); stop that one first",
 					p->name, p->id, (int)owner);
-		return xk_error(XK_EXIT_FAIL, "dump: cannot capture %s (id %u): %s", p->name,
-				p->id, strerror(-err));
+		return xk_error(XK_EXIT_FAIL, "dump: cannot capture %s (id %u): %s", p->name, p->id,
+				strerror(-err));
 	}
 	d->nt++;
 	return 0;
@@ -342,8 +342,7 @@ static int refresh(struct dump *d, bool first)
 			if (same_place(&at[i], &d->places[j]) &&
 			    at[i].prog_id != d->places[j].prog_id)
 				fprintf(stderr,
-					"xdpkit: dump: %s %s: program %u was replaced by %u (%s); "
-					"following the new one\n",
+					"xdpkit: dump: %s %s: program %u was replaced by %u (%s); following the new one\n",
 					at[i].ifname, at[i].hook, d->places[j].prog_id,
 					at[i].prog_id, p->name);
 		if (!target_find(d, p->id)) {
@@ -365,8 +364,7 @@ static int refresh(struct dump *d, bool first)
 				err = target_add(d, &m.progs[idx[i]], "no hook here") > 1 ? 1 : 0;
 		if (!nm)
 			err = xk_error(XK_EXIT_NOTFOUND,
-				       "dump: '%s' is neither an interface here nor a loaded "
-				       "program; see 'xdpkit status'",
+				       "dump: '%s' is neither an interface here nor a loaded program; see 'xdpkit status'",
 				       d->what);
 	}
 	/* Gone from every place: nothing to capture any more. */
@@ -408,9 +406,10 @@ static int dump_opt(void *ctx, int key, const char *val)
 		for (k = 0; k < XK_STAT_MALFORMED && strcasecmp(val, xk_stat_name(k)); k++)
 			;
 		if (k == XK_STAT_MALFORMED)
-			return xk_error(XK_EXIT_USAGE,
-					"dump: --verdict '%s': expected drop, pass, tx, redirect or aborted",
-					val);
+			return xk_error(
+			    XK_EXIT_USAGE,
+			    "dump: --verdict '%s': expected drop, pass, tx, redirect or aborted",
+			    val);
 		d->verdicts |= 1u << k;
 		break;
 	case 'p':
@@ -418,16 +417,18 @@ static int dump_opt(void *ctx, int key, const char *val)
 		break;
 	case 'c':
 		if (xk_num_word(val, 1, LONG_MAX, &v))
-			return xk_error(XK_EXIT_USAGE,
-					"dump: --count '%s': expected a whole number of frames, 1 or more",
-					val);
+			return xk_error(
+			    XK_EXIT_USAGE,
+			    "dump: --count '%s': expected a whole number of frames, 1 or more",
+			    val);
 		d->max = (long)v;
 		break;
 	case 's':
 		if (xk_num_word(val, 0, 0x7fffffff, &v))
-			return xk_error(XK_EXIT_USAGE,
-					"dump: --snaplen '%s': expected a whole number of bytes (0: the most)",
-					val);
+			return xk_error(
+			    XK_EXIT_USAGE,
+			    "dump: --snaplen '%s': expected a whole number of bytes (0: the most)",
+			    val);
 		d->snaplen = !v || v > XK_CAPTURE_SNAP_MAX ? XK_CAPTURE_SNAP_MAX : (__u32)v;
 		break;
 	case 'w':
@@ -435,9 +436,10 @@ static int dump_opt(void *ctx, int key, const char *val)
 		break;
 	case 'B':
 		if (xk_num_word(val, 4, 4194304, &v))
-			return xk_error(XK_EXIT_USAGE,
-					"dump: --buffer-size '%s': expected KiB per CPU, from 4 to 4194304",
-					val);
+			return xk_error(
+			    XK_EXIT_USAGE,
+			    "dump: --buffer-size '%s': expected KiB per CPU, from 4 to 4194304",
+			    val);
 		/* perf buffers come in a power of 2 of pages: the largest that fits */
 		for (d->pages = 1; d->pages * 2 * 4 <= v; d->pages *= 2)
 			;
@@ -557,8 +559,8 @@ int do_dump(int argc, char **argv)
 		goto out;
 	d.ifindex = (int)if_nametoindex(d.what);
 	if (d.expr) {
-		/* libpcap compiles the expression for Ethernet frames; it runs on every record before
-		 * it is decoded or written. */
+		/* libpcap compiles the expression for Ethernet frames; it runs on every record
+		 * before it is decoded or written. */
 		d.filter = xk_filter_new(d.expr, d.snaplen, why, sizeof(why));
 		if (!d.filter) {
 			err = xk_error(XK_EXIT_USAGE, "dump: filter expression '%s': %s", d.expr,
@@ -583,9 +585,10 @@ int do_dump(int argc, char **argv)
 	wakeup(&d);
 	err = refresh(&d, true);
 	if (!err && !d.nt)
-		err = xk_error(XK_EXIT_NOTFOUND, "dump: nothing on %s can be captured%s%s; see "
-			       "'xdpkit status'", d.what, d.prog_name ? " named " : "",
-			       d.prog_name ? d.prog_name : "");
+		err =
+		    xk_error(XK_EXIT_NOTFOUND,
+			     "dump: nothing on %s can be captured%s%s; see 'xdpkit status'", d.what,
+			     d.prog_name ? " named " : "", d.prog_name ? d.prog_name : "");
 	if (err)
 		goto out;
 	fprintf(stderr, "xdpkit: dump: capturing");
@@ -612,43 +615,59 @@ out:
 }
 
 static const struct xk_opt dump_opts[] = {
-	{ .name = "verdict", .key = 'V', .arg = "ACTION", .complete = XK_C_WORDS,
-	  .words = "drop pass tx redirect aborted",
-	  .help = "only frames given ACTION (repeatable); the others are not even sent by the kernel" },
-	{ .name = "prog", .key = 'p', .arg = "NAME", .complete = XK_C_IFPROG,
-	  .help = "only the program NAME (name or id) on IFACE" },
-	{ .name = "count", .key = 'c', .shrt = 'c', .arg = "N", .help = "stop after N frames" },
-	{ .name = "snaplen", .key = 's', .shrt = 's', .arg = "N",
-	  .help = "bytes of each frame to keep (default and 0: 65000, the most)" },
-	{ .name = "write", .key = 'w', .shrt = 'w', .arg = "FILE", .complete = XK_C_FILE,
-	  .help = "write pcapng to FILE (- for stdout), with program, hook, verdict and rule in each "
-		  "packet's comment" },
-	{ .name = "buffer-size", .key = 'B', .shrt = 'B', .arg = "KiB",
-	  .help = "kernel buffer per CPU and program (default 256); more loses fewer frames in bursts" },
-	{ 0 },
+    {.name = "verdict",
+     .key = 'V',
+     .arg = "ACTION",
+     .complete = XK_C_WORDS,
+     .words = "drop pass tx redirect aborted",
+     .help = "only frames given ACTION (repeatable); the others are not even sent by the kernel"},
+    {.name = "prog",
+     .key = 'p',
+     .arg = "NAME",
+     .complete = XK_C_IFPROG,
+     .help = "only the program NAME (name or id) on IFACE"},
+    {.name = "count", .key = 'c', .shrt = 'c', .arg = "N", .help = "stop after N frames"},
+    {.name = "snaplen",
+     .key = 's',
+     .shrt = 's',
+     .arg = "N",
+     .help = "bytes of each frame to keep (default and 0: 65000, the most)"},
+    {.name = "write",
+     .key = 'w',
+     .shrt = 'w',
+     .arg = "FILE",
+     .complete = XK_C_FILE,
+     .help = "write pcapng to FILE (- for stdout), with program, hook, verdict and rule in each "
+	     "packet's comment"},
+    {.name = "buffer-size",
+     .key = 'B',
+     .shrt = 'B',
+     .arg = "KiB",
+     .help = "kernel buffer per CPU and program (default 256); more loses fewer frames in bursts"},
+    {0},
 };
 
-static const enum xk_complete dump_pos[] = { XK_C_IFPROG, XK_C_NONE, XK_C_REPEAT };
+static const enum xk_complete dump_pos[] = {XK_C_IFPROG, XK_C_NONE, XK_C_REPEAT};
 
 const struct xk_verb xk_verb_dump = {
-	.name = "dump",
-	.summary = "every frame the programs decide, with verdict and rule; text or pcapng (-w)",
-	.synopsis = "dump IFACE|PROG [--verdict ACTION]... [--prog NAME] [-c N] [-s SNAPLEN] [-w FILE] "
-		    "[-B KiB] [EXPR]",
-	.description =
-		"Every frame the collection's programs decide on IFACE (XDP and TC, each component of a "
-		"chain), or that the program PROG (name or id) decides, with program, hook, verdict and, "
-		"for blocklist, portfilter and ratelimit, the rule that matched, one line each as "
-		"tcpdump prints them; with -w, pcapng that tcpdump and tshark read. EXPR is a pcap "
-		"filter expression (as tcpdump's), compiled by libpcap and run on each record as it "
-		"arrives.\n\n"
-		"Capture costs the programs one load and a branch while no dump runs. Programs not built "
-		"on xdpkit's verdict helpers are traced with fexit where the kernel allows it. A program "
-		"replaced under the dump is followed; Ctrl-C or kill leave nothing switched on (after kill "
-		"-9, the next dump or status switches the capture off).",
-	.opts = dump_opts,
-	.pos = dump_pos,
-	.npos = 3,
-	.max_words = -1,
-	.fn = do_dump,
+    .name = "dump",
+    .summary = "every frame the programs decide, with verdict and rule; text or pcapng (-w)",
+    .synopsis = "dump IFACE|PROG [--verdict ACTION]... [--prog NAME] [-c N] [-s SNAPLEN] [-w FILE] "
+		"[-B KiB] [EXPR]",
+    .description =
+	"Every frame the collection's programs decide on IFACE (XDP and TC, each component of a "
+	"chain), or that the program PROG (name or id) decides, with program, hook, verdict and, "
+	"for blocklist, portfilter and ratelimit, the rule that matched, one line each as "
+	"tcpdump prints them; with -w, pcapng that tcpdump and tshark read. EXPR is a pcap "
+	"filter expression (as tcpdump's), compiled by libpcap and run on each record as it "
+	"arrives.\n\n"
+	"Capture costs the programs one load and a branch while no dump runs. Programs not built "
+	"on xdpkit's verdict helpers are traced with fexit where the kernel allows it. A program "
+	"replaced under the dump is followed; Ctrl-C or kill leave nothing switched on (after kill "
+	"-9, the next dump or status switches the capture off).",
+    .opts = dump_opts,
+    .pos = dump_pos,
+    .npos = 3,
+    .max_words = -1,
+    .fn = do_dump,
 };

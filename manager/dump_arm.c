@@ -60,7 +60,8 @@ int xk_capmaps_open(const struct xk_kprog *p, struct xk_capmaps *c)
 			continue;
 		if (is_map(fd, &mi) && c->ctl_fd < 0 && mi.type == BPF_MAP_TYPE_ARRAY &&
 		    /* The kernel keeps 15 characters of libbpf's map name, the section's. */
-		    !strncmp(mi.name, XK_CAPTURE_SEC, BPF_OBJ_NAME_LEN - 1) && mi.value_size == sizeof(struct xk_capture_ctl)) {
+		    !strncmp(mi.name, XK_CAPTURE_SEC, BPF_OBJ_NAME_LEN - 1) &&
+		    mi.value_size == sizeof(struct xk_capture_ctl)) {
 			c->ctl_fd = fd;
 			continue;
 		}
@@ -130,8 +131,7 @@ int xk_capture_clear_stale(const struct xk_model *m)
 		if (!bpf_map_lookup_elem(c.ctl_fd, &zero, &ctl) && ctl.on && !owner_alive(&ctl) &&
 		    !bpf_map_update_elem(c.ctl_fd, &zero, &off, BPF_ANY)) {
 			fprintf(stderr,
-				"xdpkit: switched off the capture of %s (id %u): the dump that "
-				"started it (pid %u) is gone\n",
+				"xdpkit: switched off the capture of %s (id %u): the dump that started it (pid %u) is gone\n",
 				m->progs[i].name, m->progs[i].id, ctl.owner_pid);
 			n++;
 		}

@@ -228,7 +228,8 @@ void xk_frame_text(const unsigned char *d, __u32 caplen, __u32 len, char *buf, s
 		inet_ntop(AF_INET6, ip6 + 24, dst, sizeof(dst));
 		out(buf, size, "IP6 ");
 		/* Hop-by-hop, routing and destination options: up to four, as far as captured. */
-		for (hops = 0; hops < 4 && (next == 0 || next == 43 || next == 60) && caplen >= at + 8;
+		for (hops = 0;
+		     hops < 4 && (next == 0 || next == 43 || next == 60) && caplen >= at + 8;
 		     hops++) {
 			__u32 hl = (d[at + 1] + 1) * 8u;
 
@@ -237,7 +238,8 @@ void xk_frame_text(const unsigned char *d, __u32 caplen, __u32 len, char *buf, s
 			at += hl;
 			plen = plen > hl ? plen - hl : 0;
 		}
-		l4_text(next, d + at, caplen > at ? caplen - at : 0, src, dst, plen, true, buf, size);
+		l4_text(next, d + at, caplen > at ? caplen - at : 0, src, dst, plen, true, buf,
+			size);
 	} else if (proto == 0x0806 && caplen >= off + 28) {
 		const unsigned char *a = d + off;
 

@@ -86,7 +86,7 @@ enum blocklist_result {
 	BL_PASS,
 	BL_DROP,	/* by an exact rule */
 	BL_DROP_PREFIX, /* by a prefix rule */
-	BL_MALFORMED, /* the address could not be read: pass, and count it */
+	BL_MALFORMED,	/* the address could not be read: pass, and count it */
 };
 
 static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst)

@@ -145,8 +145,9 @@ static __always_inline void ratelimit_rule(const void *arg, struct xk_rule *r)
 	cfg = bpf_map_lookup_elem(&ratelimit_cfg, &zero);
 	if (cfg) {
 		r->num = cfg->rate_pps > 0xffffffffULL ? 0xffffffffU : (__u32)cfg->rate_pps;
-		r->num2 = cfg->burst < 1 ? 1 : cfg->burst > RATELIMIT_BURST_MAX ? RATELIMIT_BURST_MAX
-										: (__u32)cfg->burst;
+		r->num2 = cfg->burst < 1		     ? 1
+			  : cfg->burst > RATELIMIT_BURST_MAX ? RATELIMIT_BURST_MAX
+							     : (__u32)cfg->burst;
 	}
 	if (p->ip4) {
 		r->addr[10] = 0xff;

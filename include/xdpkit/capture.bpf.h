@@ -10,7 +10,7 @@
 #include <xdpkit/capture.h>
 #include <xdpkit/stats.h>
 
-#define XK_CAPTURE_WHERE(hook, action) ((__u32)(hook) << 16 | ((__u32)(action) & 0xffff))
+#define XK_CAPTURE_WHERE(hook, action) ((__u32)(hook) << 16 | ((__u32)(action)&0xffff))
 
 #ifndef XK_NO_CAPTURE
 struct {

@@ -17,12 +17,13 @@
 #define XK_CAPTURE_SNAP_MAX 65000
 
 struct xk_capture_ctl {
-	__u32 on;	   /* nonzero while a dump runs */
-	__u32 snaplen;	   /* bytes of each frame to copy, at most XK_CAPTURE_SNAP_MAX */
-	__u32 owner_pid;   /* the dump that switched it on ... */
-	__u32 verdicts;	   /* bit per enum xk_stat (TC verdicts folded as the counters fold them): the
-			    * verdicts to send; 0: all */
-	__u64 owner_start; /* ... and its start time (/proc/PID/stat field 22): a reused pid is not it */
+	__u32 on;	 /* nonzero while a dump runs */
+	__u32 snaplen;	 /* bytes of each frame to copy, at most XK_CAPTURE_SNAP_MAX */
+	__u32 owner_pid; /* the dump that switched it on ... */
+	__u32 verdicts;	 /* bit per enum xk_stat (TC verdicts folded as the counters fold them): the
+			  * verdicts to send; 0: all */
+	__u64 owner_start; /* ... and its start time (/proc/PID/stat field 22): a reused pid is not
+			      it */
 };
 
 enum xk_capture_hook {
@@ -33,13 +34,15 @@ enum xk_capture_hook {
 /* The rule behind a verdict, for the programs that have rules. */
 enum xk_rule_kind {
 	XK_RULE_NONE = 0,
-	XK_RULE_ADDR4 = 1,	/* blocklist exact IPv4 address: addr[0..3] */
-	XK_RULE_ADDR6 = 2,	/* blocklist exact IPv6 address */
-	XK_RULE_CIDR4 = 3,	/* blocklist prefix containing addr[0..3]; the manager finds the prefix */
-	XK_RULE_CIDR6 = 4,	/* blocklist prefix containing addr */
-	XK_RULE_PORT = 5,	/* portfilter: listed port num (network order), deny mode */
+	XK_RULE_ADDR4 = 1, /* blocklist exact IPv4 address: addr[0..3] */
+	XK_RULE_ADDR6 = 2, /* blocklist exact IPv6 address */
+	XK_RULE_CIDR4 =
+	    3, /* blocklist prefix containing addr[0..3]; the manager finds the prefix */
+	XK_RULE_CIDR6 = 4,	   /* blocklist prefix containing addr */
+	XK_RULE_PORT = 5,	   /* portfilter: listed port num (network order), deny mode */
 	XK_RULE_PORT_UNLISTED = 6, /* portfilter allow-only: port num is not listed */
-	XK_RULE_RATE = 7,	/* ratelimit: source addr (::ffff:a.b.c.d for IPv4) over num pps, burst num2 */
+	XK_RULE_RATE =
+	    7, /* ratelimit: source addr (::ffff:a.b.c.d for IPv4) over num pps, burst num2 */
 };
 
 struct xk_rule {

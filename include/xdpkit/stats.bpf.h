@@ -71,8 +71,8 @@ static __always_inline int xk_xdp_decided(struct xdp_md *ctx, int action, __u64 
 					  const struct xk_rule *rule)
 {
 	if (xk_capture_on())
-		xk_capture_send(ctx, len, ctx->ingress_ifindex, XK_CAPTURE_WHERE(XK_HOOK_XDP, action),
-				rule);
+		xk_capture_send(ctx, len, ctx->ingress_ifindex,
+				XK_CAPTURE_WHERE(XK_HOOK_XDP, action), rule);
 	return xk_xdp_count(action, len);
 }
 
@@ -89,8 +89,8 @@ static __always_inline int xk_xdp_decided_by(struct xdp_md *ctx, int action, __u
 		struct xk_rule rule = {};
 
 		rule_fn(arg, &rule);
-		xk_capture_send(ctx, len, ctx->ingress_ifindex, XK_CAPTURE_WHERE(XK_HOOK_XDP, action),
-				&rule);
+		xk_capture_send(ctx, len, ctx->ingress_ifindex,
+				XK_CAPTURE_WHERE(XK_HOOK_XDP, action), &rule);
 	}
 	return xk_xdp_count(action, len);
 }
