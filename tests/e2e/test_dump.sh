@@ -89,6 +89,17 @@ check_match "drop by the prefix rule names $NET4.4/30" \
 	"veth0 blocklist xdp DROP rule=$NET4.4/30 IP $NET4.5 > $XK_IP4: ICMP echo request" "$out"
 check_match "an allowed ping: PASS, no rule" "veth0 blocklist xdp PASS IP $NET4.3 > $XK_IP4: ICMP echo request" "$out"
 
+# 2b. IPv6: the exact rule and the decoded echo request.
+on_peer ip neigh replace "$XK_IP6" lladdr "$XK_MAC" dev veth1 nud permanent
+on_host ip neigh replace "$XK_PEER_IP6" lladdr "$XK_PEER_MAC" dev veth0 nud permanent
+check "block $XK_PEER_IP6" on_host "$XDPKIT" map set blocklist_v6 "$XK_PEER_IP6"
+dump_bg "dump veth0 --verdict drop -c 1 icmp6 starts" v6 veth0 --verdict drop -c 1 icmp6
+on_peer ping -6 -q -c 1 -W 1 "$XK_IP6" >/dev/null 2>&1
+dump_wait "the dump exits 0"
+check_match "IPv6: blocklist xdp DROP rule=$XK_PEER_IP6 and the ICMP6 echo request" \
+	"veth0 blocklist xdp DROP rule=$XK_PEER_IP6 IP6 $XK_PEER_IP6 > $XK_IP6: ICMP6, echo request, id [0-9]+, seq 1, length 64$" \
+	"$(cat "$TMP/v6.out")"
+
 # 3. A filter expression: only frames of .3, though the blocked source pings too.
 dump_bg "dump with 'icmp and src host $NET4.3' starts" expr veth0 -c 2 icmp and src host "$NET4.3"
 pings "$XK_PEER_IP4" "$XK_IP4" 3
@@ -136,6 +147,18 @@ st=$(on_host "$XDPKIT" status 2>&1)
 check_match "status says it switched the stale capture off" \
 	"switched off the capture of blocklist \(id $id\): the dump that started it \(pid $DUMP_PID\) is gone" "$st"
 check_eq "after status: switch off" "0 0" "$(switch_of "$id")"
+dump_bg "another dump for kill -9 starts" kill2 veth0
+kill -9 $DUMP_PID
+wait $DUMP_PID 2>/dev/null
+dead=$DUMP_PID
+dump_bg "the next dump starts over the stale switch" next veth0
+check_match "... saying it switched the stale one off" \
+	"switched off the capture of blocklist \(id $id\): the dump that started it \(pid $dead\) is gone" \
+	"$(cat "$TMP/next.err")"
+check_eq "... and owns the switch now" "1 $DUMP_PID" "$(switch_of "$id")"
+kill -TERM $DUMP_PID
+dump_wait "SIGTERM: exits 0"
+check_eq "SIGTERM: switch off" "0 0" "$(switch_of "$id")"
 dump_bg "two dumps at once: the first starts" first veth0
 first=$DUMP_PID
 check_fails "the second is refused" on_host "$XDPKIT" dump veth0 -c 1
