@@ -93,7 +93,15 @@ $(BUILD)/manager/%.o: manager/%.c $(PREFIX_STAMP) | $(BUILD)
 
 $(BUILD)/xdpkit: $(MANAGER_OBJS)
 	$(call msg,LINK,$@)
-	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(XDP_LIBS) $(YAML_LIBS) $(MHD_LIBS) -lelf -lz
+	$(Q)$(CC) $(CFLAGS) $(LDFLAGS) $^ -o $@ $(XDP_LIBS) $(YAML_LIBS) $(MHD_LIBS) -lelf -lz -lpcap
+
+# xdpkit dump's fexit program, assembled into the manager (manager/dump_fexit.c): not a collection program.
+$(BUILD)/manager/dump_fexit.bpf.o: manager/bpf/dump_fexit.bpf.c | $(BUILD)
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -c $< -o $@
+
+$(BUILD)/manager/dump_fexit.o: $(BUILD)/manager/dump_fexit.bpf.o
+$(BUILD)/manager/dump_fexit.o: USER_CFLAGS += -DXK_FEXIT_OBJ='"$(BUILD)/manager/dump_fexit.bpf.o"'
 
 # xdpkit(8): docs/man/xdpkit.8.md, written by hand, with the global options and every verb's
 # synopsis, description and options put in from the option tables (manager/opts*.c) by the binary
@@ -345,11 +353,16 @@ clean:
 # (-DXK_NO_STATS, same source), pong without its checksum verification, a bare XDP_DROP baseline and the rule
 # writer. scripts/bench/run.sh does the rest.
 BENCH_OBJS := $(addprefix $(BUILD)/bench/,$(addsuffix _nostats.bpf.o,$(PROGS)) drop.bpf.o bare.bpf.o \
-	xk-fill pong_noverify.bpf.o)
+	xk-fill pong_noverify.bpf.o blocklist_nocapture.bpf.o)
 
 $(BUILD)/bench/%_nostats.bpf.o: progs/%.bpf.c
 	$(call msg,CLANG,$@)
 	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -DXK_NO_STATS -c $< -o $@
+
+# blocklist without xdpkit dump's capture hook (-DXK_NO_CAPTURE, same source): what the switch costs when off.
+$(BUILD)/bench/blocklist_nocapture.bpf.o: progs/blocklist.bpf.c
+	$(call msg,CLANG,$@)
+	$(Q)mkdir -p $(@D) && $(CLANG) $(BPF_CFLAGS) -DXK_NO_CAPTURE -c $< -o $@
 
 # pong without its checksum verification (-DPONG_NO_VERIFY, same source): what verifying costs.
 $(BUILD)/bench/pong_noverify.bpf.o: progs/pong.bpf.c
@@ -374,7 +387,8 @@ bench: all $(BENCH_OBJS)
 
 -include $(BPF_OBJS:.o=.d) $(MANAGER_OBJS:.o=.d) $(UNIT_OBJS:.o=.d) $(VERIFIER_OBJS:.o=.d) $(TEST_OBJS:.o=.d) \
 	$(FUZZ_MANAGER_OBJS:.o=.d) $(addsuffix .d,$(FUZZ_TARGETS)) \
-	$(BUILD)/bench/pong_noverify.bpf.d $(BUILD)/bench/bare.bpf.d
+	$(BUILD)/bench/pong_noverify.bpf.d $(BUILD)/bench/bare.bpf.d $(BUILD)/bench/blocklist_nocapture.bpf.d \
+	$(BUILD)/manager/dump_fexit.bpf.d
 -include $(BUILD)/difffuzz-run.d
 
 demo: all

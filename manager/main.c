@@ -34,6 +34,7 @@ const struct xk_verb *const xk_verbs[] = {
 	&xk_verb_trace,
 	&xk_verb_apply,
 	&xk_verb_save,
+	&xk_verb_dump,
 	&xk_verb_bench,
 	&xk_verb_exporter,
 	&xk_verb_complete,

@@ -139,7 +139,7 @@ int xk_verb_select(const struct xk_verb *const *verbs, int argc, char **argv, co
  * opts_gen.c's; the hidden `__complete` is complete.c's. */
 extern const struct xk_verb xk_verb_help, xk_verb_list, xk_verb_attach, xk_verb_detach,
 	xk_verb_purge, xk_verb_status, xk_verb_stats, xk_verb_map, xk_verb_check, xk_verb_trace,
-	xk_verb_bench, xk_verb_exporter, xk_verb_complete;
+	xk_verb_bench, xk_verb_exporter, xk_verb_complete, xk_verb_dump;
 extern const struct xk_verb xk_verb_apply, xk_verb_save; /* apply.c, save.c */
 /* Print text wrapped at width, each line indented by indent (the first after first_col). */
 void xk_wrap(FILE *f, const char *text, int indent, int first_col, int width);

@@ -2,6 +2,7 @@
 /* xdpkit status: what runs on each interface and what is pinned, from one reading of the kernel
  * (model.c), so programs attached by ip, tc or xdp-loader show as well, and so does every pin under
  * the root. Each item prints as text or as JSON from the same walk. */
+#include "dump.h"
 #include "json.h"
 #include "model.h"
 #include "opts.h"
@@ -294,6 +295,8 @@ int do_status(int argc, char **argv)
 	err = xk_model_read(&m, XK_MODEL_ALL, ifindex);
 	if (err)
 		return xk_error(XK_EXIT_FAIL, "cannot read what runs here: %s", strerror(-err));
+	/* A dump killed with -9 left its programs' capture on: switch it off (a line on stderr). */
+	xk_capture_clear_stale(&m);
 	if (xk.json) {
 		w = jw_new(stdout);
 		jw_arr_start(w);

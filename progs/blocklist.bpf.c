@@ -85,8 +85,9 @@ struct {
 
 enum blocklist_result {
 	BL_PASS,
-	BL_DROP,
-	BL_MALFORMED, /* the address could not be read: pass, and count it */
+	BL_DROP,	/* by an exact rule */
+	BL_DROP_PREFIX, /* by a prefix rule */
+	BL_MALFORMED,	/* the address could not be read: pass, and count it */
 };
 
 static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst)
@@ -109,7 +110,7 @@ static __always_inline int blocklist_v4_match(struct iphdr *ip, __u32 dst)
 	if (!hits)
 		return BL_PASS;
 	__sync_fetch_and_add(hits, 1);
-	return BL_DROP;
+	return BL_DROP_PREFIX;
 }
 
 static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst)
@@ -131,7 +132,7 @@ static __always_inline int blocklist_v6_match(struct ipv6hdr *ip6, __u32 dst)
 	if (!hits)
 		return BL_PASS;
 	__sync_fetch_and_add(hits, 1);
-	return BL_DROP;
+	return BL_DROP_PREFIX;
 }
 
 /* The address sits in the fixed IP header, so only that much must parse: a truncated or odd
@@ -153,6 +154,31 @@ static __always_inline int blocklist_decide(struct xk_pkt *p, int rc)
 	return blocklist_v6_match(p->ip6, cfg->match == BLOCKLIST_MATCH_DST);
 }
 
+/* What `xdpkit dump` shows as the rule of a drop: the exact address, or the address a prefix rule
+ * held (the manager finds the prefix in the trie). Built only while a dump runs. */
+struct blocklist_why {
+	struct xk_pkt *p;
+	int res;
+};
+
+static __always_inline void blocklist_rule(const void *arg, struct xk_rule *r)
+{
+	const struct blocklist_why *why = arg;
+	struct blocklist_config *cfg;
+	bool exact = why->res == BL_DROP, dst;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&blocklist_cfg, &zero);
+	dst = cfg && cfg->match == BLOCKLIST_MATCH_DST;
+	if (why->p->ip4) {
+		r->kind = exact ? XK_RULE_ADDR4 : XK_RULE_CIDR4;
+		__builtin_memcpy(r->addr, dst ? &why->p->ip4->daddr : &why->p->ip4->saddr, 4);
+	} else if (why->p->ip6) {
+		r->kind = exact ? XK_RULE_ADDR6 : XK_RULE_CIDR6;
+		__builtin_memcpy(r->addr, dst ? &why->p->ip6->daddr : &why->p->ip6->saddr, 16);
+	}
+}
+
 /* The XDP program; frags is true in the multi-buffer twin (a constant: each entry gets its own
  * copy). Headers are read from the first buffer only; the verdict counts the whole frame. */
 static __always_inline int blocklist_xdp(struct xdp_md *ctx, bool frags)
@@ -162,11 +188,14 @@ static __always_inline int blocklist_xdp(struct xdp_md *ctx, bool frags)
 	int res;
 
 	res = blocklist_decide(&p, xk_parse(ctx, &p));
-	if (res == BL_DROP)
-		return xk_xdp_count(XDP_DROP, len);
+	if (res == BL_DROP || res == BL_DROP_PREFIX) {
+		struct blocklist_why why = {&p, res};
+
+		return xk_xdp_decided_by(ctx, XDP_DROP, len, blocklist_rule, &why);
+	}
 	if (res == BL_MALFORMED)
 		xk_stat_malformed(len);
-	return xk_xdp_count(XDP_PASS, len);
+	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
 }
 
 /* What `ip ... sec xdp`, xdp-loader and bpftool load, and what xdpkit attaches (with multi-buffer
@@ -192,8 +221,11 @@ int blocklist_tc(struct __sk_buff *skb)
 	int res;
 
 	res = blocklist_decide(&p, xk_tc_parse(skb, &p));
-	if (res == BL_DROP)
-		return xk_tc_verdict(skb, TC_ACT_SHOT);
+	if (res == BL_DROP || res == BL_DROP_PREFIX) {
+		struct blocklist_why why = {&p, res};
+
+		return xk_tc_decided_by(skb, TC_ACT_SHOT, blocklist_rule, &why);
+	}
 	if (res == BL_MALFORMED)
 		xk_stat_malformed(skb->len);
 	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on

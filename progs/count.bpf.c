@@ -68,7 +68,7 @@ static __always_inline int count_xdp(struct xdp_md *ctx, bool frags)
 	struct xk_pkt p;
 
 	count_frame(&p, xk_parse(ctx, &p), len);
-	return xk_xdp_count(XDP_PASS, len);
+	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
 }
 
 /* What `ip ... sec xdp`, xdp-loader and bpftool load, and what xdpkit attaches (with multi-buffer

@@ -33,7 +33,7 @@ static __always_inline int hello_xdp(struct xdp_md *ctx, bool frags)
 {
 	bpf_printk("Hello World %d", counter);
 	counter++;
-	return xk_xdp_count(HELLO_ACTION, xk_xdp_len(ctx, frags));
+	return xk_xdp_decided(ctx, HELLO_ACTION, xk_xdp_len(ctx, frags), NULL);
 }
 
 /* What `ip ... sec xdp`, xdp-loader and bpftool load, and what xdpkit attaches (with multi-buffer

@@ -246,13 +246,13 @@ static __always_inline int pong_xdp(struct xdp_md *ctx, bool frags)
 	/* A request in several buffers: the reply would need every fragment turned around, and we
 	 * rewrite only the first. The stack answers it. */
 	if (xk_xdp_multi_buffer(ctx, len))
-		return xk_xdp_count(XDP_PASS, len);
+		return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
 	res = pong_decide(ctx, &p, xk_parse(ctx, &p));
 	if (res == PONG_TX)
-		return xk_xdp_count(XDP_TX, len);
+		return xk_xdp_decided(ctx, XDP_TX, len, NULL);
 	if (res == PONG_MALFORMED)
 		xk_stat_malformed(len);
-	return xk_xdp_count(XDP_PASS, len);
+	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
 }
 
 /* What `ip ... sec xdp`, xdp-loader and bpftool load, and what xdpkit attaches (with multi-buffer

@@ -72,6 +72,21 @@ static __always_inline int portfilter_decide(struct xk_pkt *p, int rc)
 	return hits ? PF_DROP : PF_PASS;
 }
 
+/* What `xdpkit dump` shows as the rule of a drop: the port, listed (deny mode) or not (allow-only).
+ * Built only while a dump runs; a drop always had a TCP or UDP header to read. */
+static __always_inline void portfilter_rule(const void *arg, struct xk_rule *r)
+{
+	const struct xk_pkt *p = arg;
+	struct portfilter_config *cfg;
+	struct udphdr *udp = p->l4;
+	__u32 zero = 0;
+
+	cfg = bpf_map_lookup_elem(&portfilter_cfg, &zero);
+	r->kind = cfg && cfg->mode == PORTFILTER_ALLOW_ONLY ? XK_RULE_PORT_UNLISTED : XK_RULE_PORT;
+	if (udp)
+		r->num = udp->dest;
+}
+
 /* The XDP program; frags is true in the multi-buffer twin (a constant: each entry gets its own
  * copy). Headers are read from the first buffer only; the verdict counts the whole frame. */
 static __always_inline int portfilter_xdp(struct xdp_md *ctx, bool frags)
@@ -82,10 +97,10 @@ static __always_inline int portfilter_xdp(struct xdp_md *ctx, bool frags)
 
 	res = portfilter_decide(&p, xk_parse(ctx, &p));
 	if (res == PF_DROP)
-		return xk_xdp_count(XDP_DROP, len);
+		return xk_xdp_decided_by(ctx, XDP_DROP, len, portfilter_rule, &p);
 	if (res == PF_MALFORMED)
 		xk_stat_malformed(len);
-	return xk_xdp_count(XDP_PASS, len);
+	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
 }
 
 /* What `ip ... sec xdp`, xdp-loader and bpftool load, and what xdpkit attaches (with multi-buffer
@@ -112,7 +127,7 @@ int portfilter_tc(struct __sk_buff *skb)
 
 	res = portfilter_decide(&p, xk_tc_parse(skb, &p));
 	if (res == PF_DROP)
-		return xk_tc_verdict(skb, TC_ACT_SHOT);
+		return xk_tc_decided_by(skb, TC_ACT_SHOT, portfilter_rule, &p);
 	if (res == PF_MALFORMED)
 		xk_stat_malformed(skb->len);
 	/* TC_ACT_UNSPEC, not TC_ACT_OK: a frame we let through must still meet the next filter on

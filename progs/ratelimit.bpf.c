@@ -134,6 +134,31 @@ static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc)
 	return RL_PASS;
 }
 
+/* What `xdpkit dump` shows as the rule of a drop: the source and the limits it went over. Built
+ * only while a dump runs. */
+static __always_inline void ratelimit_rule(const void *arg, struct xk_rule *r)
+{
+	const struct xk_pkt *p = arg;
+	struct ratelimit_config *cfg;
+	__u32 zero = 0;
+
+	r->kind = XK_RULE_RATE;
+	cfg = bpf_map_lookup_elem(&ratelimit_cfg, &zero);
+	if (cfg) {
+		r->num = cfg->rate_pps > 0xffffffffULL ? 0xffffffffU : (__u32)cfg->rate_pps;
+		r->num2 = cfg->burst < 1		     ? 1
+			  : cfg->burst > RATELIMIT_BURST_MAX ? RATELIMIT_BURST_MAX
+							     : (__u32)cfg->burst;
+	}
+	if (p->ip4) {
+		r->addr[10] = 0xff;
+		r->addr[11] = 0xff;
+		__builtin_memcpy(&r->addr[12], &p->ip4->saddr, 4);
+	} else if (p->ip6) {
+		__builtin_memcpy(r->addr, &p->ip6->saddr, 16);
+	}
+}
+
 /* The XDP program; frags is true in the multi-buffer twin (a constant: each entry gets its own
  * copy). Headers are read from the first buffer only; the verdict counts the whole frame. */
 static __always_inline int ratelimit_xdp(struct xdp_md *ctx, bool frags)
@@ -144,10 +169,10 @@ static __always_inline int ratelimit_xdp(struct xdp_md *ctx, bool frags)
 
 	res = ratelimit_decide(&p, xk_parse(ctx, &p));
 	if (res == RL_DROP)
-		return xk_xdp_count(XDP_DROP, len);
+		return xk_xdp_decided_by(ctx, XDP_DROP, len, ratelimit_rule, &p);
 	if (res == RL_MALFORMED)
 		xk_stat_malformed(len);
-	return xk_xdp_count(XDP_PASS, len);
+	return xk_xdp_decided(ctx, XDP_PASS, len, NULL);
 }
 
 /* What `ip ... sec xdp`, xdp-loader and bpftool load, and what xdpkit attaches (with multi-buffer

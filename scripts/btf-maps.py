@@ -1,7 +1,8 @@
 #!/usr/bin/env python3
 # SPDX-License-Identifier: GPL-2.0-only
 # The maps of a BPF object as its BTF declares them: one line per map, "name<TAB>key type<TAB>value type
-# <TAB>key members<TAB>value members" (a struct's member names, comma-separated; "-" for other types).
+# <TAB>key members<TAB>value members" (a struct's member names, comma-separated; "-" for other types,
+# and for a map declared by sizes only).
 # tests/manpages.sh checks each program page's MAPS table against this, so a page cannot drift from the object.
 # Usage: scripts/btf-maps.py OBJECT   (reads `bpftool -j btf dump file OBJECT`)
 import json
@@ -45,9 +46,10 @@ def main():
             var = types[v["type_id"]]
             fields = {m["name"]: m["type_id"] for m in types[var["type_id"]]["members"]}
             # BTF-defined maps declare key and value as pointers to the types (__type(key, T)).
-            kv = [types[fields[f]]["type_id"] for f in ("key", "value")]
-            print("\t".join([var["name"]] + [type_name(types, t) for t in kv] +
-                             [members(types, t) for t in kv]))
+            # A map declared by key_size/value_size (a perf event array) has no types: "-".
+            kv = [types[fields[f]]["type_id"] if f in fields else None for f in ("key", "value")]
+            print("\t".join([var["name"]] + [type_name(types, t) if t else "-" for t in kv] +
+                             [members(types, t) if t else "-" for t in kv]))
 
 
 main()

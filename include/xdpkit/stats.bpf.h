@@ -8,6 +8,7 @@
 #include <linux/pkt_cls.h>
 #include <bpf/bpf_helpers.h>
 #include <xdpkit/stats.h>
+#include <xdpkit/capture.bpf.h>
 
 struct {
 	__uint(type, BPF_MAP_TYPE_PERCPU_ARRAY);
@@ -65,16 +66,46 @@ static __always_inline int xk_xdp_count(int action, __u64 len)
 	return action;
 }
 
+/* xk_xdp_count, and the frame goes to a running `xdpkit dump` with the rule that decided it (NULL:
+ * none). Every program of the collection ends here. */
+static __always_inline int xk_xdp_decided(struct xdp_md *ctx, int action, __u64 len,
+					  const struct xk_rule *rule)
+{
+	if (xk_capture_on())
+		xk_capture_send(ctx, len, ctx->ingress_ifindex,
+				XK_CAPTURE_WHERE(XK_HOOK_XDP, action), rule);
+	return xk_xdp_count(action, len);
+}
+
+/* Writes the rule behind a verdict into r (zeroed); called only while a dump runs, so a program's
+ * hot path never builds it. */
+typedef void (*xk_rule_fn)(const void *arg, struct xk_rule *r);
+
+/* xk_xdp_decided, with the rule built by rule_fn(arg) when the frame is captured. rule_fn is a
+ * constant: the helper is inlined, and so is the call. */
+static __always_inline int xk_xdp_decided_by(struct xdp_md *ctx, int action, __u64 len,
+					     xk_rule_fn rule_fn, const void *arg)
+{
+	if (xk_capture_on()) {
+		struct xk_rule rule = {};
+
+		rule_fn(arg, &rule);
+		xk_capture_send(ctx, len, ctx->ingress_ifindex,
+				XK_CAPTURE_WHERE(XK_HOOK_XDP, action), &rule);
+	}
+	return xk_xdp_count(action, len);
+}
+
 /* The one-call form for a program of your own: count action for this frame (its linear bytes, or
  * the whole frame where xdpkit switched multi-buffer support on) and return it, so `return
- * xk_xdp_verdict(ctx, XDP_PASS);` makes the program show in `xdpkit stats`. */
+ * xk_xdp_verdict(ctx, XDP_PASS);` makes the program show in `xdpkit stats` and `xdpkit dump`. */
 static __always_inline int xk_xdp_verdict(struct xdp_md *ctx, int action)
 {
-	return xk_xdp_count(action, xk_xdp_len(ctx, false));
+	return xk_xdp_decided(ctx, action, xk_xdp_len(ctx, false), NULL);
 }
 
 /* Count a TC verdict in the XDP slot of the same meaning and return it. */
-static __always_inline int xk_tc_verdict(struct __sk_buff *skb, int action)
+static __always_inline int xk_tc_count(struct __sk_buff *skb, int action)
 {
 	__u32 slot;
 
@@ -91,6 +122,36 @@ static __always_inline int xk_tc_verdict(struct __sk_buff *skb, int action)
 	}
 	xk_stat_add(slot, skb->len);
 	return action;
+}
+
+/* xk_tc_count, and the frame goes to a running `xdpkit dump` with the rule that decided it (NULL:
+ * none). */
+static __always_inline int xk_tc_decided(struct __sk_buff *skb, int action,
+					 const struct xk_rule *rule)
+{
+	if (xk_capture_on())
+		xk_capture_send(skb, skb->len, skb->ifindex, XK_CAPTURE_WHERE(XK_HOOK_TC, action),
+				rule);
+	return xk_tc_count(skb, action);
+}
+
+/* xk_tc_decided, with the rule built by rule_fn(arg) when the frame is captured. */
+static __always_inline int xk_tc_decided_by(struct __sk_buff *skb, int action, xk_rule_fn rule_fn,
+					    const void *arg)
+{
+	if (xk_capture_on()) {
+		struct xk_rule rule = {};
+
+		rule_fn(arg, &rule);
+		xk_capture_send(skb, skb->len, skb->ifindex, XK_CAPTURE_WHERE(XK_HOOK_TC, action),
+				&rule);
+	}
+	return xk_tc_count(skb, action);
+}
+
+static __always_inline int xk_tc_verdict(struct __sk_buff *skb, int action)
+{
+	return xk_tc_decided(skb, action, NULL);
 }
 
 static __always_inline void xk_stat_malformed(__u64 bytes)

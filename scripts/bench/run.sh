@@ -3,7 +3,7 @@
 # make bench: runs the benchmark items a-f of issue 6, g (what pong's checksum verification costs), h (prefixes
 # against the kernel's LPM trie) and i (memory), writes build/bench/results.json with the targets of issue 11
 # ("targets": name, value, goal, met), prints the table and draws build/bench/results.png.
-# Usage: scripts/bench/run.sh [ITEM...]  (items: a b c d e f g h i; default all)
+# Usage: scripts/bench/run.sh [ITEM...]  (items: a b c d e f g h i j; default all; j: the capture hook of xdpkit dump)
 # QUICK=1 shrinks repeats, runs and rule counts (a fast check that everything is wired, not numbers to quote).
 # V=1 traces commands. Every figure is measured against a baseline of the same run; see README "Benchmarks".
 set -u
@@ -146,15 +146,15 @@ machine_json()
 }
 
 items=("$@")
-[ ${#items[@]} = 0 ] && items=(a b c d e f g h i)
+[ ${#items[@]} = 0 ] && items=(a b c d e f g h i j)
 rm -rf "$PARTS"
 mkdir -p "$PARTS"
 [ "${V:-0}" = 1 ] && set -x
 
 for item in "${items[@]}"; do
 	case $item in
-	a | b | c | d | e | f | g | h | i) ;;
-	*) echo "bench: unknown item '$item'; items are a b c d e f g h i" >&2; exit 2 ;;
+	a | b | c | d | e | f | g | h | i | j) ;;
+	*) echo "bench: unknown item '$item'; items are a b c d e f g h i j" >&2; exit 2 ;;
 	esac
 	clear_pins
 	# shellcheck source=/dev/null
@@ -166,7 +166,7 @@ done
 clear_pins
 machine_json >"$PARTS/machine.json"
 jq -n --slurpfile m "$PARTS/machine.json" '{machine: $m[0], items: {}}' >"$OUT/results.json.tmp"
-for item in a b c d e f g h i; do
+for item in a b c d e f g h i j; do
 	[ -s "$PARTS/$item.json" ] || continue
 	jq --arg i "$item" --slurpfile p "$PARTS/$item.json" '.items[$i] = $p[0]' "$OUT/results.json.tmp" \
 		>"$OUT/results.json.tmp2" && mv "$OUT/results.json.tmp2" "$OUT/results.json.tmp"

@@ -43,5 +43,16 @@ def ns($x): if $x == null then "-" else "\($x * 10 | round / 10) ns" end;
 	 | short("veth drop")),
 	($i.e.stats_run_time | t("live cost per program: xdpkit stats shows blocklist's run time per packet (kernel BPF statistics)";
 		(.ns_per_run // null | r2); "shown"; (.ns_per_run // 0) > 0;
-		"ns per run during the veth flood, \(.runs_per_s // 0 | floor) runs/s") | short("live cost"))
+		"ns per run during the veth flood, \(.runs_per_s // 0 | floor) runs/s") | short("live cost")),
+	# Item j: xdpkit dump's capture hook, off (the most over the frames) and on at snaplen 128.
+	($i.j as $j | ([$j.frames[]?.off_cost_ns] | max) as $off
+	 | t("capture hook switched off: blocklist / the same source without the hook, the most over its frames, ns";
+		($off | r2); "<= 1"; $off <= 1;
+		([$j.frames[]? | "\(.frame) \(.off_cost_ns | r2)"] | join(", ")))
+	 | short("dump off")),
+	($i.j as $j | ([$j.frames[]? | select(.frame == "match")][0].on_cost_ns) as $on
+	 | t("xdpkit dump running at snaplen 128: ns per packet above no dump (blocklist, dropped frame)"; ($on | r2);
+		"shown"; $on != null;
+		"\([$j.frames[]? | "\(.frame) \(.on_cost_ns | r2)"] | join(", ")); the dump captured \($j.dump_captured // 0), lost \($j.dump_lost // 0)")
+	 | short("dump on"))
   ]
