@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # xdpkit build: every progs/<name>.bpf.c becomes build/<name>.bpf.o; the manager becomes build/xdpkit.
 # `make V=1` shows full commands. Adding a program is adding one file.
 
@@ -51,6 +52,13 @@ endif
 USER_CFLAGS := $(CPPFLAGS) $(CFLAGS) -Wall -Wextra -Werror -Iinclude $(XDP_CFLAGS) $(YAML_CFLAGS) $(MHD_CFLAGS) -MMD -MP \
 	-DXDPKIT_LIBDIR='"$(PREFIX)/lib/xdpkit"' -DXDPKIT_VERSION='"$(VERSION)"'
 
+# What is built with PREFIX in it (the manager's object directory, xdpkit.pc, the man pages, the units)
+# depends on this file, rewritten only when PREFIX changes: `make PREFIX=/usr` after a default build
+# rebuilds them instead of installing files that point into /usr/local.
+PREFIX_STAMP := $(BUILD)/.prefix
+$(shell mkdir -p $(BUILD) && { [ "$$(cat $(PREFIX_STAMP) 2>/dev/null)" = "$(PREFIX)" ] || \
+	echo "$(PREFIX)" >$(PREFIX_STAMP); })
+
 MANAGER_SRCS := $(wildcard manager/*.c)
 MANAGER_OBJS := $(patsubst manager/%.c,$(BUILD)/manager/%.o,$(MANAGER_SRCS))
 UNIT_SRCS := $(wildcard tests/unit/*.c)
@@ -61,7 +69,7 @@ VERIFIER_OBJS := $(patsubst tests/verifier/%.bpf.c,$(BUILD)/verifier/%.bpf.o,$(w
 TEST_OBJS := $(patsubst tests/e2e/objs/%.bpf.c,$(BUILD)/test-objs/%.bpf.o,$(wildcard tests/e2e/objs/*.bpf.c))
 
 .PHONY: all progs manager clean test test-hardening test-unit test-e2e test-vm test-vm-e2e bench demo install uninstall test-install deps test-verifier
-.PHONY: stress test-stress man completion test-cli
+.PHONY: stress test-stress man completion test-cli test-man test-package format format-check spdx-check
 # The man page needs go-md2man (Debian: go-md2man); without it `make` builds the rest.
 HAVE_MD2MAN := $(shell command -v go-md2man 2>/dev/null)
 all: progs manager completion $(if $(HAVE_MD2MAN),man)
@@ -79,7 +87,7 @@ $(BUILD)/$(1).bpf.o: progs/$($(1)_SRC).bpf.c | $(BUILD)
 endef
 $(foreach v,$(VARIANTS),$(eval $(call variant_rule,$(v))))
 
-$(BUILD)/manager/%.o: manager/%.c | $(BUILD)
+$(BUILD)/manager/%.o: manager/%.c $(PREFIX_STAMP) | $(BUILD)
 	$(call msg,CC,$@)
 	$(Q)mkdir -p $(@D) && $(CC) $(USER_CFLAGS) -c $< -o $@
 
@@ -101,13 +109,14 @@ $(BUILD)/manager/dump_fexit.o: USER_CFLAGS += -DXK_FEXIT_OBJ='"$(BUILD)/manager/
 man: $(BUILD)/man/xdpkit.8
 completion: $(BUILD)/completion/xdpkit
 
-$(BUILD)/man/xdpkit.8: docs/man/xdpkit.8.md $(BUILD)/xdpkit
+$(BUILD)/man/xdpkit.8: docs/man/xdpkit.8.md $(BUILD)/xdpkit $(PREFIX_STAMP)
 	$(call msg,MD2MAN,$@)
 	$(Q)mkdir -p $(@D) && $(BUILD)/xdpkit help --man-options >$(@D)/options.md && \
 		$(BUILD)/xdpkit help --man-verbs >$(@D)/verbs.md && \
 		sed -e '/^@GLOBAL_OPTIONS@$$/{r $(@D)/options.md' -e 'd}' \
 		    -e '/^@VERBS@$$/{r $(@D)/verbs.md' -e 'd}' \
-		    -e 's/@VERSION@/$(VERSION)/' \
+		    -e 's/@VERSION@/$(VERSION)/' -e 's|@PREFIX@|$(PREFIX)|' \
+		    -e 's|@PROG_PAGES@|$(foreach p,$(MAN_PROGS),**xdpkit-$(p)**(7), )|' \
 		    -e "s/@DATE@/$$(date -u -d @$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} +%Y-%m-%d)/" \
 		    $< >$(@D)/xdpkit.8.md && \
 		go-md2man -in $(@D)/xdpkit.8.md -out $@
@@ -168,7 +177,7 @@ test-vm: all $(TEST_OBJS)
 test-vm-e2e: all $(TEST_OBJS)
 	scripts/vmtest.sh all e2e
 
-test: test-unit test-cli test-hardening test-fuzz test-verifier test-install test-e2e test-stress test-vm
+test: format-check test-unit test-cli test-hardening test-fuzz test-verifier test-man test-install test-package test-e2e test-stress test-vm
 
 # The manager and the unit-test binary carry the hardening asked for above (readelf, as
 # hardening-check reads it).
@@ -227,33 +236,115 @@ test-stress: $(STRESS_DEPS)
 stress: $(STRESS_DEPS)
 	tests/stress/run.sh full
 
-# What `make install` puts under $(DESTDIR)$(PREFIX): the manager, the collection's objects, and the
-# headers (include/xdpkit) as an API for programs of your own, found through pkg-config (xdpkit.pc:
-# `clang -target bpf $(pkg-config --cflags xdpkit) ...`). `make uninstall` removes exactly these.
-PUBLIC_HEADERS := $(wildcard include/xdpkit/*.h)
+# Man pages of the collection: docs/<prog>.md -> build/man/xdpkit-<prog>.7. scripts/manpage.py gives the
+# doc a man page's sections (NAME, SYNOPSIS from the object's sections, MAPS, VERDICTS, ATTACHING, ...) and
+# the installed paths; go-md2man (Debian package go-md2man) writes the roff. A variant's object is on its
+# source program's page (hello_drop on xdpkit-hello.7). After .TH (which turns hyphenation back on):
+# no hyphenation and ragged right, so paths and commands stay whole.
+PYTHON ?= python3
+GO_MD2MAN ?= go-md2man
+MAN_PROGS := $(filter $(PROGS),$(patsubst docs/%.md,%,$(wildcard docs/*.md)))
+PROG_MANS := $(patsubst %,$(BUILD)/man/xdpkit-%.7,$(MAN_PROGS))
+# Reproducible: the date dpkg-buildpackage gives (SOURCE_DATE_EPOCH, the changelog's), else the last commit's.
+MAN_DATE = $(shell date -u -d @$${SOURCE_DATE_EPOCH:-$$(git log -1 --format=%ct 2>/dev/null || date +%s)} +%Y-%m-%d)
 
-$(BUILD)/xdpkit.pc: xdpkit.pc.in Makefile | $(BUILD)
+$(BUILD)/man/xdpkit-%.7: docs/%.md $(BUILD)/%.bpf.o scripts/manpage.py $(PREFIX_STAMP)
+	$(call msg,MAN,$@)
+	$(Q)mkdir -p $(@D) && MAN_DATE=$(MAN_DATE) $(PYTHON) scripts/manpage.py $< $(PREFIX) $(VERSION) \
+		$(filter %.bpf.o,$^) >$@.md && $(GO_MD2MAN) -in $@.md -out $@.tmp && rm -f $@.md && \
+		sed -e '/^\.TH /a .nh' -e '/^\.TH /a .ad l' $@.tmp >$@ && rm -f $@.tmp
+$(foreach v,$(VARIANTS),$(eval $(BUILD)/man/xdpkit-$($(v)_SRC).7: $(BUILD)/$(v).bpf.o))
+
+# `man` makes every page (the manager's xdpkit.8 above, from its option tables; these); make install
+# installs whatever `man` and `completion` made.
+man: $(PROG_MANS)
+
+# systemd units (systemd/*.service, ...) pointing at the xdpkit installed: @SBINDIR@, or the units'
+# /usr/sbin/xdpkit, becomes $(PREFIX)/sbin (the same for PREFIX=/usr).
+UNITS := $(wildcard systemd/*.service systemd/*.socket systemd/*.timer)
+BUILT_UNITS := $(patsubst systemd/%,$(BUILD)/systemd/%,$(UNITS))
+
+$(BUILD)/systemd/%: systemd/% $(PREFIX_STAMP)
+	$(Q)mkdir -p $(@D) && sed -e 's|@SBINDIR@|$(PREFIX)/sbin|g' \
+		-e 's|/usr/sbin/xdpkit\>|$(PREFIX)/sbin/xdpkit|g' $< >$@
+
+# What `make install` puts under $(DESTDIR)$(PREFIX): the manager, the collection's objects, the headers
+# (include/xdpkit) as an API for programs of your own, found through pkg-config (xdpkit.pc:
+# `clang -target bpf $(pkg-config --cflags xdpkit) ...`), the man pages, the bash completion, the systemd
+# units (SYSTEMDUNITDIR) and the docs. `make uninstall` removes exactly these.
+PUBLIC_HEADERS := $(wildcard include/xdpkit/*.h)
+MANDIR ?= $(PREFIX)/share/man
+BASHCOMPDIR ?= $(PREFIX)/share/bash-completion/completions
+SYSTEMDUNITDIR ?= $(PREFIX)/lib/systemd/system
+DOCDIR ?= $(PREFIX)/share/doc/xdpkit
+DOC_FILES := $(wildcard docs/*.md)
+
+$(BUILD)/xdpkit.pc: xdpkit.pc.in Makefile $(PREFIX_STAMP) | $(BUILD)
 	$(Q)sed -e 's|@PREFIX@|$(PREFIX)|' -e 's|@VERSION@|$(VERSION)|' $< >$@
 
-install: all $(BUILD)/xdpkit.pc
+install: all man completion $(BUILD)/xdpkit.pc $(BUILT_UNITS)
 	install -d $(DESTDIR)$(PREFIX)/sbin $(DESTDIR)$(PREFIX)/lib/xdpkit \
-		$(DESTDIR)$(PREFIX)/include/xdpkit $(DESTDIR)$(PREFIX)/lib/pkgconfig
+		$(DESTDIR)$(PREFIX)/include/xdpkit $(DESTDIR)$(PREFIX)/share/pkgconfig \
+		$(DESTDIR)$(DOCDIR)/docs
 	install -m 0755 $(BUILD)/xdpkit $(DESTDIR)$(PREFIX)/sbin/xdpkit
 	install -m 0644 $(BPF_OBJS) $(DESTDIR)$(PREFIX)/lib/xdpkit/
 	install -m 0644 $(PUBLIC_HEADERS) $(DESTDIR)$(PREFIX)/include/xdpkit/
-	install -m 0644 $(BUILD)/xdpkit.pc $(DESTDIR)$(PREFIX)/lib/pkgconfig/xdpkit.pc
+	install -m 0644 $(BUILD)/xdpkit.pc $(DESTDIR)$(PREFIX)/share/pkgconfig/xdpkit.pc
+	for page in $(BUILD)/man/*.[1-8]; do [ ! -e "$$page" ] || \
+		install -D -m 0644 "$$page" "$(DESTDIR)$(MANDIR)/man$${page##*.}/$${page##*/}" || exit 1; done
+	[ ! -e $(BUILD)/completion/xdpkit ] || \
+		install -D -m 0644 $(BUILD)/completion/xdpkit $(DESTDIR)$(BASHCOMPDIR)/xdpkit
+	$(if $(BUILT_UNITS),install -d $(DESTDIR)$(SYSTEMDUNITDIR))
+	$(if $(BUILT_UNITS),install -m 0644 $(BUILT_UNITS) $(DESTDIR)$(SYSTEMDUNITDIR)/)
+	install -m 0644 README.md $(DESTDIR)$(DOCDIR)/
+	$(if $(DOC_FILES),install -m 0644 $(DOC_FILES) $(DESTDIR)$(DOCDIR)/docs/)
+
+# Every page make man may have made (the tree's, and build/man's when it is there).
+MAN_NAMES := $(sort $(notdir $(PROG_MANS) $(wildcard $(BUILD)/man/*.[1-8])) xdpkit.8)
 
 # Our files, then our own directories if that left them empty (never a shared one such as sbin).
 uninstall:
-	rm -f $(DESTDIR)$(PREFIX)/sbin/xdpkit $(DESTDIR)$(PREFIX)/lib/pkgconfig/xdpkit.pc
+	rm -f $(DESTDIR)$(PREFIX)/sbin/xdpkit $(DESTDIR)$(PREFIX)/share/pkgconfig/xdpkit.pc
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/lib/xdpkit/,$(notdir $(BPF_OBJS)))
 	rm -f $(addprefix $(DESTDIR)$(PREFIX)/include/xdpkit/,$(notdir $(PUBLIC_HEADERS)))
-	-rmdir $(DESTDIR)$(PREFIX)/lib/xdpkit $(DESTDIR)$(PREFIX)/include/xdpkit 2>/dev/null
+	rm -f $(foreach m,$(MAN_NAMES),$(DESTDIR)$(MANDIR)/man$(subst .,,$(suffix $(m)))/$(m))
+	rm -f $(DESTDIR)$(BASHCOMPDIR)/xdpkit
+	rm -f $(addprefix $(DESTDIR)$(SYSTEMDUNITDIR)/,$(notdir $(UNITS)))
+	rm -f $(DESTDIR)$(DOCDIR)/README.md $(addprefix $(DESTDIR)$(DOCDIR)/docs/,$(notdir $(DOC_FILES)))
+	-rmdir $(DESTDIR)$(PREFIX)/lib/xdpkit $(DESTDIR)$(PREFIX)/include/xdpkit \
+		$(DESTDIR)$(DOCDIR)/docs $(DESTDIR)$(DOCDIR) 2>/dev/null
+
+# The program pages: no man warnings, their sections and recipes, MAPS against the objects' BTF.
+test-man: man
+	PREFIX=$(PREFIX) tests/manpages.sh
+
+# The Debian package, built in a temporary copy of the tree: its files, lintian, an apt install into a
+# fresh bookworm root when one is at hand.
+test-package:
+	tests/package.sh
 
 # Install into a temporary DESTDIR, check every file, build a program of one's own against the
 # installed headers and see it counted by the installed xdpkit; uninstall leaves nothing.
 test-install: all
 	tests/install.sh
+
+# One formatting for every C file (.clang-format, kernel style at 100 columns, strings never split):
+# `make format` applies it; `make format-check` (in make test, for CI) lists the files that differ and
+# the source files without an SPDX line (scripts/spdx-check.sh), and fails if there is one.
+CLANG_FORMAT ?= clang-format
+FORMAT_FILES = $(shell git ls-files -co --exclude-standard '*.c' '*.h' 2>/dev/null)
+
+format:
+	$(Q)$(CLANG_FORMAT) -i $(FORMAT_FILES)
+
+format-check: spdx-check
+	$(Q)bad=$$(for f in $(FORMAT_FILES); do \
+		$(CLANG_FORMAT) --dry-run -Werror "$$f" >/dev/null 2>&1 || echo "  $$f"; done); \
+	[ -z "$$bad" ] || { echo "format-check: these differ from .clang-format (make format fixes them):"; \
+		echo "$$bad"; exit 1; }
+
+spdx-check:
+	$(Q)scripts/spdx-check.sh
 
 clean:
 	rm -rf $(BUILD)

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit apply FILE [--dry-run]: make what runs match a YAML file. Everything is read and checked
  * first (the file, each object loaded and compared with the copy that runs, each rule parsed by
  * its map's types); then only the differences are made, through the verbs that make them one at a

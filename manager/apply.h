@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* xdpkit apply and save: a YAML file that says what runs on which interface and which rules the
  * maps hold (apply_conf.c reads it), the difference from what runs (apply_plan.c), and the changes
  * that make it so, undone on failure (apply.c, apply_maps.c). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Reading an apply file: YAML through libyaml's document API, every node checked against the
  * schema with the line it came from, so a bad file is one line "FILE:LINE: what is wrong". */
 #include "apply.h"

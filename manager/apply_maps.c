@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The rules part of apply: each map the file lists holds exactly the keys it gives. Keys are
  * parsed by the map's BTF types (map set's text), compared with what the map holds, and only the
  * difference is written: a kept rule is not touched, so its hit counter goes on counting; a rule

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit attach: put programs on an interface, XDP through libxdp (dispatcher when the kernel
  * allows it), TC through libbpf's clsact hooks. All or nothing: a call that fails leaves the
  * interface and bpffs as they were. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit bench: per-packet cost of a program on canned frames through BPF_PROG_TEST_RUN, against an
  * empty program of the same type that this verb loads itself and measures interleaved with it, so
  * noise hits both alike. */

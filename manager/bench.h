@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The bench verb's canned frames: what `xdpkit bench --frame KIND` pushes through a program. */
 #ifndef XDPKIT_BENCH_H
 #define XDPKIT_BENCH_H

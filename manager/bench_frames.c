@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Canned frames for `xdpkit bench`, 64 bytes (and larger ICMP echoes, run only when named), with
  * correct checksums so programs that check or rewrite them (pong) take their real path. Addresses
  * come from the documentation ranges (RFC 5737, RFC 3849). */

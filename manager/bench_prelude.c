@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The prelude of `xdpkit bench`: a tiny program, built here from instructions, that runs before the
  * program under test in every repetition of BPF_PROG_TEST_RUN and then tail-calls it. It can
  * restore the canned frame (for a program that rewrites it, like pong, which would otherwise see

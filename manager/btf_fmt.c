@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Formatting map keys and values by their BTF type: the named xdpkit types as people write them,
  * integers in decimal, enums by name, structs as field=value pairs (text) or objects (JSON). */
 #include "btf_text.h"

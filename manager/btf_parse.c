@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Parsing what a person types into the bytes of a map key or value, driven by BTF. Strict: every
  * bad input is refused with a sentence naming the input and the form expected, never guessed at,
  * and every write stays inside the key or value. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Map keys and values as a person reads and types them, driven by BTF: formatting (btf_fmt.c) and
  * parsing (btf_parse.c). The named types of include/xdpkit/types.h and count.h get their own text
  * forms. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Map capacity at attach time (--capacity MAP=N), and pins made with another size than the
  * object's. libbpf reuses a pin only when its max_entries equals the object's (and `ip`, `tc`,
  * xdp-loader refuse it otherwise), so the size is settled before the load: the one asked for, or,

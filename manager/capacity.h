@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Map capacity chosen at attach time: `--capacity MAP=N` sizes a map before the object is loaded,
  * and a pin made earlier with another size is taken as it is (or refused when it contradicts an
  * explicit --capacity), so an operator picks a map's size without rebuilding the object. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit check: load every program of an object without attaching it, and explain a verifier rejection. */
 #include "json.h"
 #include "opts.h"

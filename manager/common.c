@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Shared plumbing of the manager: errors (plain or JSON), root and bpffs checks, finding collection objects. */
 #include "json.h"
 #include "xdpkit.h"

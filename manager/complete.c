@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* `xdpkit __complete WHAT`: the words the bash completion offers that only xdpkit knows, one a
  * line, so the script never parses human output. Quiet by contract: without root, without bpffs
  * or with nothing there it prints nothing and exits 0. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* A minimal kernel BTF per object and boot, so that loading an object with CO-RE relocations
  * (blocklist reads the kernel's LPM trie count) does not parse the whole kernel BTF every time:
  * that is 5 MiB and 100+ ms here, most of what `ip link set ... xdp obj` or xdp-loader spend on

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The kernel BTF an object's CO-RE relocations need, kept small and per boot. */
 #ifndef XDPKIT_COREBTF_H
 #define XDPKIT_COREBTF_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit detach: take programs off an interface, whoever attached them (xdpkit, ip, tc,
  * xdp-loader), and with
  * --purge the pinned maps nothing else uses. Everything is looked up first; nothing changes if a

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* One component of libxdp's dispatcher swapped in place. libxdp (1.3) changes a chain only by
  * adding or removing programs; replacing one that way takes two swaps, between which both copies
  * run, and a program that keeps state across frames (ratelimit's buckets, count's counters, in

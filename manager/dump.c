@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* `xdpkit dump IFACE|PROG`: every frame the collection's programs decide, with program, hook,
  * verdict and the rule that matched, as text or as pcapng (-w). The programs send records only
  * while a dump has switched their capture on (include/xdpkit/capture.bpf.h); this verb finds each

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* xdpkit dump's pieces: the capture switch of a program (dump_arm.c), the text of a record
  * (dump_text.c) and the pcapng file (pcapng.c). */
 #ifndef XDPKIT_DUMP_H

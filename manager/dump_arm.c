@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The capture switch of a program (include/xdpkit/capture.h): found among its maps, switched on by
  * a dump with the dump's pid and start time as owner, off again when the dump ends, and found stale
  * by a later dump or status when the owner died without switching it off (kill -9). */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit dump of a program without xdpkit's capture hook: an fexit program (manager/bpf/
  * dump_fexit.bpf.c, embedded here) attached to the target, where the kernel allows BPF to trace
  * BPF. */

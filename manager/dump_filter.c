@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit dump's filter expression: compiled by libpcap, as tcpdump compiles it, and run on each
  * record in user space before it is decoded or written. (Running it in the kernel would mean
  * translating libpcap's classic BPF into each program: not done.) */

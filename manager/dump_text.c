@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The text of a captured frame, tcpdump-like and deliberately small: Ethernet, up to two VLAN tags,
  * ARP, IPv4, IPv6 (no extension-header walk), TCP, UDP, ICMP and ICMPv6; and the rule that decided
  * it, as `xdpkit map` prints rules. */

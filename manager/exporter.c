@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* `xdpkit exporter`: serves GET /metrics over HTTP (libmicrohttpd) for Prometheus, reading the
  * kernel on each scrape (manager/metrics.c writes the document). One thread of libmicrohttpd's
  * answers the requests one at a time; the main thread waits for SIGTERM or SIGINT and stops it. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Multi-buffer XDP (jumbo MTU): does the kernel have it, does an object declare it for a program,
  * and switching it on for a load. Plain libbpf, no manager state: the unit tests link it too. */
 #include "hooks.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* What attach, detach, status and list share: objects, interfaces, TC filters, pins, the dispatcher
  * probe. */
 #ifndef XDPKIT_HOOKS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Interfaces by name: the look-up every attach/detach/status verb makes. */
 #include "hooks.h"
 #include "xdpkit.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* One lock per interface: an attach holds it from reading what runs on the hook to the change it
  * makes, so "is this program already there?" and the attach that follows are one step against
  * every other xdpkit (detach holds it too). libxdp's own lock cannot do this: it is held only

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* With iproute2's pin directory as the pin root (--pin-root /sys/fs/bpf/tc/globals, or its XDP
  * name xdp/globals), keep iproute2's layout whole, so copies attached by ip (XDP), tc and xdpkit
  * share the same maps in whichever order they came.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The JSON writer: tracks nesting so commas and quoting are always right. */
 #include "json.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* A small streaming JSON writer, so plain and JSON output come from the same walk (as bpftool's json_writer). */
 #ifndef XDPKIT_JSON_H
 #define XDPKIT_JSON_H

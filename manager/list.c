@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit list: the collection as the objects themselves describe it (hooks from their sections,
  * summary from .xdpkit.summary), so adding a program never means editing the manager. */
 #include "hooks.h"

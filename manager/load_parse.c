@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Reading the lines of a `map load` file (see load_parse.h). One pass, no copy of the text: keys
  * and values are parsed from their place in the buffer by the bulk parser of btf_parse.c. */
 #include "load_parse.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The text of a `map load` file turned into keys and values: no kernel, no file, so that the
  * fuzzer (tests/fuzz/fuzz_map_load.c) runs exactly what `xdpkit map load` runs. */
 #ifndef XDPKIT_LOAD_PARSE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit: entry point. Global flags, then one verb from the table below (as bpftool's cmd_select). */
 #include "opts.h"
 #include "pinroot.h"

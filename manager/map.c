@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* `xdpkit map`: show, dump, get, set, del (and load, in map_load.c) with keys and values typed by
  * BTF. */
 #include "capacity.h"

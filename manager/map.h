@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* What the `xdpkit map` commands share (map.c, map_load.c). */
 #ifndef XDPKIT_MAP_H
 #define XDPKIT_MAP_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* How many entries a map holds: the kernel keeps no count we can read, so walk the keys. */
 #include "map_entries.h"
 

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* How many entries a map holds. */
 #ifndef XDPKIT_MAP_ENTRIES_H
 #define XDPKIT_MAP_ENTRIES_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* `xdpkit map load MAP FILE`: many entries at once, all or nothing. Every line is parsed before
  * anything is written; writes go through bpf_map_update_batch where the map supports it; a failure
  * part way is rolled back. */

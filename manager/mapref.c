@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Resolving the MAP argument of `xdpkit map` into an open map with its BTF, and the program walk it
  * needs. */
 #include "mapref.h"

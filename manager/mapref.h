@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Naming a map on the command line (pin path, PROG/MAPNAME, bare name, `id N`) and finding loaded
  * programs. */
 #ifndef XDPKIT_MAPREF_H

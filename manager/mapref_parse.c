@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Reading the MAP argument (see mapref_parse.h): the four forms, strictly. */
 #include "mapref_parse.h"
 #include "number.h"

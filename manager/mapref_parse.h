@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The MAP argument of `xdpkit map` read as text, before any kernel object is looked at: which of
  * the four forms it is (see mapref.h). Pure, so that the fuzzer runs it as the CLI does. */
 #ifndef XDPKIT_MAPREF_PARSE_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The Prometheus text exposition of what runs here (format 0.0.4): one reading of the kernel,
  * then every family with its HELP and TYPE lines, its samples together. Maps of per-entry counters
  * are found by the BTF name of their value type (xk_hits: rule hit counters; struct

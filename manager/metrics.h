@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The Prometheus text exposition (format 0.0.4) of what runs here: verdict counters per interface,
  * hook, program and action, run time per program, rule hit counters and ratelimit drops. One writer
  * for `xdpkit stats --prometheus` and `xdpkit exporter`. */

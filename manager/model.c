@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The model of what runs (model.h): every kernel question the listing verbs ask, each asked in one
  * place. libxdp tells the XDP side, a netlink dump (tcnl.c) the TC filters, bpf_prog_get_info the
  * programs and their maps, a scan of the pin root the pins. */

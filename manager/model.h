@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* One reading of what the kernel holds, taken once per command: the loaded programs and the maps
  * each uses, what runs on each interface (XDP: libxdp's dispatcher and its components, or a single
  * program; TC: the filters on clsact ingress and egress) and the maps pinned under the pin root,

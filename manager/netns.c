@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Network namespaces: `-n NAME` runs a verb in another network namespace (as `ip -n`), and under
  * `ip netns exec` the bpffs the caller sees comes back on /sys/fs/bpf. */
 #define _GNU_SOURCE

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Strict integer parsing (see number.h): a digit loop of our own rather than strtoull, which skips
  * blanks, takes a sign and wraps it ("-1" is 2^64 - 1), and reads a second "0x" after ours. */
 #include "number.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The one number parser of the manager's text input: map keys and values, `id N`, PROG ids. Strict:
  * digits only, so "0x0x50", "-1" for an id, " 5", "+5" and "5k" are refused, never half-read. */
 #ifndef XDPKIT_NUMBER_H

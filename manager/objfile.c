@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* BPF object files: is it one, which hooks does it serve, its one-line summary, opening it with our
  * pin root. */
 #include "capacity.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The one command-line parser (getopt_long on a verb's table, see opts.h), the generated --help,
  * and verb dispatch. */
 #include "opts.h"

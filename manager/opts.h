@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The command line of every verb, declared once: the one parser, --help, the man page's verbs and
  * options and the bash completion are all made from these tables (as xdp-tools' DEFINE_OPTION).
  *

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* `xdpkit help`: the verb list, a verb's help, and what is generated from the option tables at
  * build time: the man page's options and verbs (markdown for go-md2man), the bash completion
  * script, and a plain dump of every option for the tests. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* A pcapng writer (draft-ietf-opsawg-pcapng): one section header, an interface description block
  * per interface (Ethernet, the snap length, its name) and an enhanced packet block per frame with
  * an opt_comment, which tcpdump and tshark show. libpcap 1.10 writes only classic pcap, which has

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* --pin-root is where xdpkit creates and, with `detach --purge`, removes pins: a path that only
  * looks like /sys/fs/bpf (/sys/fs/bpf/../../tmp, a symlink out of bpffs, /sys/fs/bpfx) would
  * point that at another file system. So: a normalised path below /sys/fs/bpf, and whatever part

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Checking --pin-root: a plain directory path on bpffs under /sys/fs/bpf. */
 #ifndef XDPKIT_PINROOT_H
 #define XDPKIT_PINROOT_H

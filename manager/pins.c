@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The pin layout: maps pinned by name lie flat under the pin root (<root>/<map name>, as iproute2
  * lays out /sys/fs/bpf/tc/globals). Finding the pins of a program, fixing their mode, purging what
  * nothing uses. */

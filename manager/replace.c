@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* What an attach does with copies of its program already on the hook, found by name whoever
  * attached them (xdpkit, ip, tc, xdp-loader): leave the same program alone ("already attached",
  * exit 0, nothing changed), refuse another build of it unless --replace, and with --replace swap

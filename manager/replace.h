@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Copies already on a hook: an attach finds the running copies of the program it brings (by
  * name), tells whether one is the same program (same tag and read-only data: then it leaves it
  * alone), and with --replace swaps one for the object on disk in place. */

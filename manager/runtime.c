@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Per-program cost from the kernel's BPF run-time statistics: turned on for as long as `xdpkit
  * stats` runs, read from bpf_prog_info (run_time_ns, run_cnt), shown as ns per run over the
  * interval. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* What each attached program costs per packet, from the kernel's BPF run-time statistics
  * (run_time_ns and run_cnt of bpf_prog_info: what bpftop shows). The kernel counts them only while
  * someone asks for them (BPF_ENABLE_STATS, or the sysctl kernel.bpf_stats_enabled), because taking

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Is a running program the same as the one an object loads? The kernel's tag is a hash of the
  * instructions as loaded, after libbpf's CO-RE relocations (so it is only known once loaded, and
  * the same object gives the same tag on the same kernel) and with map references blanked out (so

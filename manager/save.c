@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit save [FILE]: what runs, as a file `xdpkit apply` takes: the programs on every hook of
  * every interface (by collection name), their place (XDP mode, run priority behind a dispatcher,
  * TC pref), and the rules of the maps they pin under the pin root. Hit counters are state, not

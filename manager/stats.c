@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* `xdpkit stats`: packets, bytes and rates per verdict of every attached program, read from the
  * shared xdpkit_stats per-CPU array (include/xdpkit/stats.h); --watch follows programs as they are
  * replaced. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit status: what runs on each interface and what is pinned, from one reading of the kernel
  * (model.c), so programs attached by ip, tc or xdp-loader show as well, and so does every pin under
  * the root. Each item prints as text or as JSON from the same walk. */

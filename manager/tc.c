@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* TC plumbing through libbpf: the clsact hook and direct-action bpf filters on it. */
 #include "hooks.h"
 

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Listing TC filters by a netlink RTM_GETTFILTER dump: libbpf can only query a filter whose handle
  * it knows. */
 #include "hooks.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit trace: follow bpf_printk output through a trace instance of our own, for people and for scripts. */
 #include "json.h"
 #include "number.h"

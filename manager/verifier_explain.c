@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* The verifier log reader and the table of known rejections (data, not code: add a row to teach it a new one). */
 #include "verifier_explain.h"
 

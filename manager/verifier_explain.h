@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Reading a verifier log: where it failed (source line, instruction), what it said, and which known mistake it is. */
 #ifndef XDPKIT_VERIFIER_EXPLAIN_H
 #define XDPKIT_VERIFIER_EXPLAIN_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Can libxdp chain XDP programs here? Its dispatcher needs BPF program extensions (freplace); some
  * kernels and sandboxes refuse them (EPERM), and then libxdp silently falls back to one program per
  * interface. We ask the same question libxdp asks, with libxdp's own dispatcher object, so our

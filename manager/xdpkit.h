@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* What every verb of the manager shares: global options, exit codes, error reporting, verb dispatch. */
 #ifndef XDPKIT_MANAGER_H
 #define XDPKIT_MANAGER_H

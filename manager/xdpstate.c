@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* libxdp's dispatcher state left behind by a dispatcher that no longer runs (see xdpstate.h). */
 #define _GNU_SOURCE
 #include "xdpstate.h"

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* libxdp's dispatcher state (<bpffs>/xdp/dispatch-IFINDEX-ID) that outlived its dispatcher: an
  * interface deleted under a chain leaves the directory, and its pins keep the components (and so
  * their maps) loaded. status shows it; purge removes it. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* blocklist: drop IPv4/IPv6 frames by source (or destination) address or prefix, on XDP and on TC
  * ingress. */
 #include <linux/bpf.h>

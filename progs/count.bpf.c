@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* count: packets and bytes per protocol (EtherType after VLAN tags, IP protocol after IPv6
  * extension headers), per CPU, on XDP and TC. Passes every frame: it only observes. */
 #include <linux/bpf.h>

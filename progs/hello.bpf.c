@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* hello: the classic first XDP program. Prints "Hello World <n>" for every packet and lets it pass;
  * build/hello_drop.bpf.o is the same source built with -DHELLO_DROP, the learner's next step. */
 #include <linux/bpf.h>

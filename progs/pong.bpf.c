@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* pong: answer ICMP and ICMPv6 echo requests straight from the driver with XDP_TX, turning the
  * request into the reply in place; every other frame passes to the stack. */
 #include <linux/bpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* portfilter: drop TCP/UDP frames to listed destination ports (or to every port not listed), on XDP
  * and TC. */
 #include <linux/bpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* ratelimit: a token bucket per source address; frames above the configured rate are dropped at
  * XDP. */
 #include <linux/bpf.h>

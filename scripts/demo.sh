@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # make demo: the main job on a built-in demo — two test hosts, count + blocklist on one of them, traffic, status and
 # stats, a rule typed as an address, its hits rising, the metrics for Prometheus, then everything taken away again.
 set -u

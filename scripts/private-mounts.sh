@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Run CMD in a mount namespace of its own whose mounts never propagate back (private bpffs, tracefs for tests).
 # Usage: scripts/private-mounts.sh CMD [ARGS...]
 # Why not `unshare -m --propagation private`: that remounts "/" private, which fails where / is not a mount point

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # testenv.sh: throwaway test hosts for xdpkit — two network namespaces joined by a veth pair.
 #
 #   NAME       the "host" that runs programs; its end of the pair is veth0

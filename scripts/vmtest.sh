@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Boot Debian's stock kernels under QEMU (TCG) with a busybox initramfs, run tests/vm inside, report the result.
 #
 # Usage: scripts/vmtest.sh [KERNEL|6.1|6.12|all] [TEST...]
@@ -244,7 +245,7 @@ main() {
 	esac
 	case $what in
 	-h | --help)
-		sed -n '2,14p' "$0" | sed 's/^# \{0,1\}//'
+		sed -n '3,15p' "$0" | sed 's/^# \{0,1\}//'
 		exit 0
 		;;
 	all) kernels="6.1 6.12" ;;

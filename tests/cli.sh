@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/cli.sh: the command line as its option tables declare it (manager/opts.h). Every option of
 # every table (read from the binary: `xdpkit help --dump`) is in its verb's --help, in the rendered
 # xdpkit(8) and offered by the bash completion; `man --warnings` says nothing about the page; the

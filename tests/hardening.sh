@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/hardening.sh [BINARY...]: the hardening the Makefile asks for is in the binaries (default
 # build/xdpkit and build/unit-tests), read back with readelf as Debian's hardening-check does:
 # PIE, full RELRO (relro + bindnow), stack protector, fortified libc calls. Ends with

@@ -1,6 +1,8 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/install.sh: `make install` into a temporary DESTDIR puts exactly the manager, the collection's
-# objects, the public headers and xdpkit.pc there; a program of one's own built with
+# objects, the public headers, xdpkit.pc, the man pages (each renders without a warning), the bash
+# completion and the systemd units (when the build made them) and the docs there, each with its mode; a program of one's own built with
 # `clang $(pkg-config --cflags xdpkit)` against the installed headers is counted by the installed
 # xdpkit's stats (in a network namespace of its own, with a private bpffs); `make uninstall` leaves no
 # file behind. Ends with "N passed, N failed".
@@ -24,19 +26,55 @@ check() { local what=$1; shift; if "$@" >"$TMP/out" 2>&1; then ok "$what"; else 
 check_eq() { if [ "$2" = "$3" ]; then ok "$1"; else fail "$1" "expected: $2 | got: $3"; fi; }
 
 check "make install DESTDIR=... PREFIX=$PREFIX" make -s install DESTDIR="$DEST" PREFIX="$PREFIX"
+# Every file with its mode: the manager 0755, everything else 0644. The pages of the collection always;
+# the manager's xdpkit.8, the completion and the units when the build (and the tree) has them.
 want=$( {
-	echo "$PREFIX/sbin/xdpkit"
-	echo "$PREFIX/lib/pkgconfig/xdpkit.pc"
-	for o in build/*.bpf.o; do echo "$PREFIX/lib/xdpkit/${o##*/}"; done
-	for h in include/xdpkit/*.h; do echo "$PREFIX/include/xdpkit/${h##*/}"; done
-} | sort)
-got=$(cd "$DEST" && find . -type f | sed 's|^\.||' | sort)
-check_eq "every installed file, and nothing else" "$want" "$got"
-check_eq "the manager is executable" "-rwxr-xr-x" "$(stat -c %A "$DEST$PREFIX/sbin/xdpkit")"
+	echo "$PREFIX/sbin/xdpkit 755"
+	echo "$PREFIX/share/pkgconfig/xdpkit.pc 644"
+	for o in build/*.bpf.o; do echo "$PREFIX/lib/xdpkit/${o##*/} 644"; done
+	for h in include/xdpkit/*.h; do echo "$PREFIX/include/xdpkit/${h##*/} 644"; done
+	for p in progs/*.bpf.c; do p=${p##*/}; echo "$PREFIX/share/man/man7/xdpkit-${p%.bpf.c}.7 644"; done
+	for m in build/man/*.[1-8]; do
+		[ -e "$m" ] && echo "$PREFIX/share/man/man${m##*.}/${m##*/} 644"
+	done
+	[ -e build/completion/xdpkit ] && echo "$PREFIX/share/bash-completion/completions/xdpkit 644"
+	for u in systemd/*.service systemd/*.socket systemd/*.timer; do
+		[ -e "$u" ] && echo "$PREFIX/lib/systemd/system/${u##*/} 644"
+	done
+	echo "$PREFIX/share/doc/xdpkit/README.md 644"
+	for d in docs/*.md; do echo "$PREFIX/share/doc/xdpkit/docs/${d##*/} 644"; done
+} | sort -u)
+got=$(cd "$DEST" && find . -type f -printf '%p %m\n' | sed 's|^\.||' | sort)
+check_eq "every installed file with its mode, and nothing else" "$want" "$got"
+check_eq "no symlink or other non-file" "" "$(cd "$DEST" && find . ! -type f ! -type d)"
 check "the installed headers are the tree's" diff -r include/xdpkit "$DEST$PREFIX/include/xdpkit"
+check "the installed docs are the tree's docs/*.md" sh -c 'for d in docs/*.md; do cmp "$d" "$1/${d##*/}" || exit 1; done' \
+	sh "$DEST$PREFIX/share/doc/xdpkit/docs"
+
+# Every installed page renders without a warning, and man finds it by name under the installed MANPATH.
+for page in "$DEST$PREFIX"/share/man/man*/*; do
+	name=${page##*/}
+	check_eq "man --warnings $name prints nothing" "" "$(MANWIDTH=80 man --warnings -l "$page" 2>&1 >/dev/null)"
+	check "man -M ... ${name%.*}: found by name, and says what it is" \
+		sh -c 'MANPATH= man -M "$1" -w "$2" | grep -qx "$3" && MANWIDTH=80 man -M "$1" "$2" | grep -q "^NAME"' \
+		sh "$DEST$PREFIX/share/man" "${name%.*}" "$page"
+done
+# The units point at the installed manager: no @SBINDIR@ left, ExecStart under $PREFIX/sbin.
+for u in "$DEST$PREFIX"/lib/systemd/system/*; do
+	[ -e "$u" ] || continue
+	check "${u##*/}: runs $PREFIX/sbin/xdpkit (no @SBINDIR@ or /usr/sbin left)" \
+		sh -c '! grep -q @SBINDIR@ "$1" && grep -q "^ExecStart=$2/sbin/xdpkit " "$1" && { [ "$2" = /usr ] || ! grep -q "/usr/sbin/xdpkit" "$1"; }' sh "$u" "$PREFIX"
+	check "${u##*/}: systemd-analyze verify" sh -c 'command -v systemd-analyze >/dev/null || exit 0;
+		out=$(systemd-analyze verify --man=no "$1" 2>&1 | grep -v "not executable\|No such file"); [ -z "$out" ] || { echo "$out"; exit 1; }' sh "$u"
+done
+# The completion, when there, loads in bash and registers a function for xdpkit.
+if [ -e "$DEST$PREFIX/share/bash-completion/completions/xdpkit" ]; then
+	check "the installed completion defines a completion for xdpkit" bash -c \
+		'source "$1" && complete -p xdpkit' sh "$DEST$PREFIX/share/bash-completion/completions/xdpkit"
+fi
 
 # pkg-config finds the installed xdpkit.pc, its prefix moved into DESTDIR.
-pc() { PKG_CONFIG_PATH="$DEST$PREFIX/lib/pkgconfig" pkg-config --define-variable=prefix="$DEST$PREFIX" "$@"; }
+pc() { PKG_CONFIG_PATH="$DEST$PREFIX/share/pkgconfig" pkg-config --define-variable=prefix="$DEST$PREFIX" "$@"; }
 check_eq "pkg-config --modversion xdpkit" "$(sed -n 's/^VERSION := //p' Makefile)" "$(pc --modversion xdpkit)"
 check_eq "pkg-config --cflags xdpkit: the installed include directory" "-I$DEST$PREFIX/include" "$(echo $(pc --cflags xdpkit))"
 

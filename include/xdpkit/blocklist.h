@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* blocklist: drop by IPv4/IPv6 address or prefix. The map layout shared by the program, tests and manager. */
 #ifndef XDPKIT_BLOCKLIST_H
 #define XDPKIT_BLOCKLIST_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* BPF side of xdpkit dump: while a dump has switched xk_capture on, every verdict sends the frame's
  * first bytes with its verdict and matched rule to the xdpkit_capture perf event array. Off, a
  * verdict pays one load and one branch. Included by stats.bpf.h: every verdict helper captures. */

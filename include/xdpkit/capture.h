@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* xdpkit dump's capture: the switch each program reads and the record it sends per decided frame,
  * one layout for the programs (capture.bpf.h) and the manager (manager/dump*.c). */
 #ifndef XDPKIT_CAPTURE_H

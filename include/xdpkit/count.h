@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* count: packets and bytes per protocol. Shared by progs/count.bpf.c, the tests and anyone reading the map. */
 #ifndef XDPKIT_COUNT_H
 #define XDPKIT_COUNT_H

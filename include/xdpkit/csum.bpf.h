@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* One's-complement sums (the Internet checksum, RFC 1071) over packet memory, bounded: what a
  * program needs to verify a checksum over a whole message. Include once per program.
  *

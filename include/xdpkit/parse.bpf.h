@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* One bounded parser for every program: Ethernet, up to two VLAN tags, IPv4 (options, fragments),
  * IPv6 (a bounded walk of extension headers), then TCP/UDP/ICMP/ICMPv6. XDP programs call
  * xk_parse(ctx, &p); TC programs xk_tc_parse(skb, &p) from tc.bpf.h. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* portfilter: drop (or allow only) TCP/UDP destination ports. The map layout shared by program, tests, manager. */
 #ifndef XDPKIT_PORTFILTER_H
 #define XDPKIT_PORTFILTER_H

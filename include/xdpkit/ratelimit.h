@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* ratelimit: per-source token bucket. The map layout shared by program, tests, manager. */
 #ifndef XDPKIT_RATELIMIT_H
 #define XDPKIT_RATELIMIT_H

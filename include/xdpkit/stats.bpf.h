@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* BPF side of the shared verdict counters: the map and the helpers that fill it. Include once per program. */
 #ifndef XDPKIT_STATS_BPF_H
 #define XDPKIT_STATS_BPF_H

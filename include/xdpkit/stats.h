@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* The verdict counters every program keeps, in one layout so one reader shows stats for any program. */
 #ifndef XDPKIT_STATS_H
 #define XDPKIT_STATS_H

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* TC side of the parser: an skb may keep headers outside its linear part, which XDP never does. */
 #ifndef XDPKIT_TC_BPF_H
 #define XDPKIT_TC_BPF_H

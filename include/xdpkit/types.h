@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause) */
 /* Named types a person reads or types; the manager prints and parses map keys and values by these BTF names. */
 #ifndef XDPKIT_TYPES_H
 #define XDPKIT_TYPES_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xdpkit dump's capture of an XDP program built without xdpkit's verdict helpers, the way xdpdump
  * does it: an fexit program on the target sends each frame the target decided, with its return
  * value, to the same record layout as the collection's hook. Needs a kernel that lets BPF trace

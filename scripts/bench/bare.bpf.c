@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The physical floors of `make bench`: one lookup and nothing else (no parsing beyond the fixed
  * offset of an untagged IPv4 source, no counting), on blocklist's own maps (the same names,
  * definitions and pins), so blocklist's figures can be set against what the table itself costs.

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: (GPL-2.0-only OR BSD-2-Clause)
 /* The line-rate baseline of `make bench`: drops every frame and does nothing else (no parsing, no
  * counting). Not part of the collection; built into build/bench/ only. */
 #include <linux/bpf.h>

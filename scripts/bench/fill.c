@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* xk-fill: the benchmarks' rule writer. Fills a pinned IPv4 hash or LPM trie with COUNT generated
  * keys in big batches, so `make bench` can set up a million rules in a second and spend its time
  * measuring.

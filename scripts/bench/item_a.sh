@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Item a, sourced by run.sh: every program of build/ on every frame kind, ns above the floor, and the same program
 # built with -DXK_NO_STATS (build/bench/*_nostats.bpf.o), so the difference is what the shared stats counting costs.
 

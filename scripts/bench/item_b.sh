@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Item b, sourced by run.sh: blocklist (the object's own map sizes, as a plain load gets them) against xdp-filter
 # (xdp-tools) holding the same IPv4 source rules, on the same `match` (source 192.0.2.1, a rule) and `miss`
 # (192.0.2.2) frames, each against the floor of its own invocation; then the everyday case: a miss from 65,536

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Item c, sourced by run.sh: blocklist at scale, with blocklist_v4 made at the capacity a million rules need
 # (CAPACITY entries: what `xdpkit attach --capacity blocklist_v4=1048576` makes; bench takes the pin as it is).
 # Exact IPv4 rules 10.0.0.0 upwards (10 ... 1M) next to 100k /24 prefixes from 11.0.0.0 in the LPM trie; sources

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Item d, sourced by run.sh: loading LOAD_RULES (1M) IPv4 rules into a fresh blocklist_v4 made with CAPACITY
 # entries (as `xdpkit attach --capacity blocklist_v4=1048576` makes it) from a file, with `xdpkit map load`
 # against the fastest user space can be (build/bench/xk-fill: bpf_map_update_batch in 64k chunks, no parsing) as

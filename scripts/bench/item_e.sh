@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Item e, sourced by run.sh: native XDP on a veth between two namespaces. trafgen sends 64-byte UDP frames from
 # 192.0.2.1 as fast as it can, in one run for the whole item; the receiving veth1 runs either a bare XDP_DROP
 # (build/bench/drop.bpf.o) or blocklist with one rule for 192.0.2.1 (the object as a plain load makes it). Both

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Item f, sourced by run.sh: one attach + detach cycle of blocklist (native XDP on a veth) with xdpkit, with
 # xdp-loader load/unload and with ip link set ... xdpdrv obj / xdp off; CYCLES cycles, the three tools taking turns.
 # Only the two commands are timed; between them the attachment is checked with ip, so a cycle that did not

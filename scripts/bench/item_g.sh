@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Item g, sourced by run.sh: what pong's checksum verification costs. build/pong.bpf.o against the same source
 # built without it (build/bench/pong_noverify.bpf.o, -DPONG_NO_VERIFY), on ICMP and ICMPv6 echo requests of 64 and
 # 1400 bytes; invocations alternate so a slow spell of this shared machine hits both. ns above the floor.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Item h, sourced by run.sh: prefixes. CIDRS (100k) /24 prefixes, every other /24 from 11.0.0.0 (11.0.0.0/24,
 # 11.0.2.0/24, ...), in blocklist's prefix map; blocklist's exact map as a plain load makes it, holding 10 rules.
 # Against the physical floor: a bare program doing one lookup in the same LPM trie (build/bench/bare.bpf.o,

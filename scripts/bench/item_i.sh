@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Item i, sourced by run.sh: the kernel memory blocklist's maps take (bytes_memlock of every map the program uses:
 # the kernel's own account of each map), attached by plain `ip link set ... xdp obj` with the object's sizes, and
 # by `xdpkit attach --capacity blocklist_v4=CAPACITY` (the size item c and d use), each with no rule yet.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Item j, sourced by run.sh: what xdpkit dump's capture hook costs blocklist. Off: build/blocklist.bpf.o against
 # the same source built without the hook (build/bench/blocklist_nocapture.bpf.o, -DXK_NO_CAPTURE), invocations
 # alternating, ns above the floor (the empty XDP_PASS program bench loads). On: blocklist attached on a veth

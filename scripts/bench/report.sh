@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # The table and chart of `make bench`: reads build/bench/results.json, prints the plain table (every figure with its
 # same-run baseline, and the targets), and draws the PNG with gnuplot.
 # Usage: scripts/bench/report.sh [RESULTS.json [CHART.png]]

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # make bench: runs the benchmark items a-f of issue 6, g (what pong's checksum verification costs), h (prefixes
 # against the kernel's LPM trie) and i (memory), writes build/bench/results.json with the targets of issue 11
 # ("targets": name, value, goal, met), prints the table and draws build/bench/results.png.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # The targets of issue 11, from the items of build/bench/results.json: [{name, value, goal, met, detail}]. A target
 # whose item did not run (or did not finish) has value null and is not met.
 def r2: if . == null then null else . * 100 | round / 100 end;

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # lib.sh: sourced by every tests/e2e/test_*.sh — private bpffs, test hosts, assertions, cleanup.
 #
 # A test script does:

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # run.sh: the e2e suite — runs every tests/e2e/test_*.sh (or the ones named), one line per test,
 # then the total. Usage: tests/e2e/run.sh [test_name...]   J=N runs N tests at once (default 3); V=1
 # runs them one by one and streams each test's output with its commands traced. Each test runs in a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_apply.sh: `xdpkit apply FILE [--dry-run]` and `xdpkit save [FILE]` (issue 12 items 1, 2).
 # Checked against what ip, tc, bpftool and the maps report: a dry run prints the diff and changes
 # nothing; an apply makes exactly the file's programs run on each hook it lists and exactly its

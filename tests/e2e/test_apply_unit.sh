@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_apply_unit.sh: systemd/xdpkit.service (issue 12 item 4). `systemd-analyze verify` passes on
 # the unit with its /usr/sbin/xdpkit pointing at the built one and fails on a
 # broken copy (so the check can fail); then the unit's own ExecStart and ExecReload command lines,

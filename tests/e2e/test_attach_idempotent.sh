@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_attach_idempotent.sh: the same attach twice changes nothing. A program already on the hook
 # (the same name, tag and read-only data) is left alone: "already attached (id N)", exit 0, the same
 # id, no pin, filter or program more (the load that tells the tag leaves nothing behind). On XDP and

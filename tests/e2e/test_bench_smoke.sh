@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_bench_smoke: `xdpkit bench` keeps working — fields in plain and JSON output, verdicts per program, a rule in a
 # pinned map changes the verdict and its hit counter counts exactly the packets bench pushed, nothing left in bpffs.
 . "$(dirname "$0")/lib.sh"

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_blocklist.sh: blocklist attached by xdpkit drops pings from a blocked source and not from
 # another, IPv4 and IPv6, with exact rules and a prefix rule written by bpftool into the pinned
 # maps; per-rule hit counters count the drops; the rules survive detach + attach; on TC egress

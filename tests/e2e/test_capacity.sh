@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_capacity.sh: how big blocklist's maps are and who chooses. A plain load gets the object's
 # sizes (and at most 8 MiB of kernel memory for all its maps); `xdpkit attach --capacity MAP=N`
 # makes a pin of another size, a later attach without the option keeps it, one asking another

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_corebtf.sh: `xdpkit attach` of a collection object relocates its CO-RE reads (blocklist: the
 # kernel LPM trie's entry count) against a minimal copy of the kernel BTF kept per boot under
 # /run/xdpkit/core-btf, made by bpftool gen min_core_btf, instead of parsing all of

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_count.sh: count attached by xdpkit on XDP (frames in) and TC egress (frames out) of veth0
 # counts pings both ways, exactly for ICMPv4 (packets and bytes); status and --json show it; detach
 # leaves nothing.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_dump.sh: xdpkit dump with real traffic. Pings of a blocked source are captured with program,
 # hook, verdict DROP and the exact rule (and the prefix of a CIDR rule); --verdict, -c and a pcap
 # filter expression select frames; -w writes pcapng that tcpdump and tshark read back, with

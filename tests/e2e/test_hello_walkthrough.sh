@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_hello_walkthrough.sh: the learner's first steps, as in the lab notes — attach hello with
 # plain `ip`, ping across it, see "Hello World <n>" in the trace, read the global counter with
 # bpftool; then hello_drop makes the ping fail, and detaching makes it pass again.

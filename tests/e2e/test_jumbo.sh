@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_jumbo.sh: a 9000-byte MTU on both ends of the veth pair. Every XDP program of the collection
 # goes on in native mode with `xdpkit attach` (with multi-buffer support, under its plain name) and
 # counts a real 8000-byte UDP datagram with its whole length; blocklist drops jumbo pings from a

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_loaders.sh: every build/*.bpf.o is accepted unchanged by the standard loaders — ip (xdp,
 # xdpgeneric), tc (clsact ingress, when the object has a tc section), xdp-loader (skb) and bpftool
 # prog loadall — and each detaches without leaving anything behind. Objects are discovered, never

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_manager_errors.sh: bad input to attach/detach/status — each case prints one line naming the thing and the fix,
 # exits with its documented code, and changes nothing (XDP, TC filters, clsact, bpffs). Also the refusal of a
 # second XDP program where the kernel refuses freplace, and all-or-nothing multi-program attach.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_manager_verbs.sh: list, attach, status, detach against what the kernel and the objects say — status and
 # --json agree with ip/tc/bpftool, pins are 0600 under the root and survive detach + attach, --purge keeps maps
 # another program uses, programs attached by plain ip/tc are shown and detached, --pin-root tc/globals shares

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_map.sh: `xdpkit map` on a blocklist attached by plain `ip`: typed rules (IPv4/IPv6 addresses and CIDRs)
 # drop real pings and their hit counters rise; dump --json holds typed strings;
 # every bad input exits 2 with one line and leaves the maps as they were; load is all-or-nothing.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_metrics.sh: `xdpkit stats --prometheus` and `xdpkit exporter` (issue 12, metrics). ratelimit on
 # XDP and blocklist on TC ingress see real pings; every verdict counter in the Prometheus text equals
 # what `stats --json` says, rule hits and ratelimit drops equal `map get`, --top keeps the rules with

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_netns.sh: xdpkit in a network namespace, both ways. Under `ip netns exec`, which gives the
 # command a mount namespace with a fresh /sys and so no bpffs, xdpkit pins in the bpffs its caller
 # sees: the rule maps are there outside, a rule set in there survives detach + attach, status

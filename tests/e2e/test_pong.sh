@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_pong.sh: pong attached by xdpkit answers pings for an address no stack owns (the peer sends
 # to it through a static neighbour entry), IPv4 and IPv6, from the driver: the replies come back
 # with valid checksums (the peer's stack accepts them), the host's stack never sees the requests,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_pong_large.sh: pong verifies the checksums of the largest echo requests a 64 KiB MTU carries.
 # On the test host's own lo (MTU 65536, generic XDP, the whole frame linear), with the stack's echo
 # answers switched off so only pong can answer: pings of every size around frame offset 0xffff,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_portfilter.sh: portfilter attached by xdpkit drops UDP and TCP to a listed port and passes
 # another (deny mode), then the reverse in allow-only mode; rules and mode written by bpftool;
 # per-port hits; clean detach.

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_purge.sh: nothing xdpkit keeps in bpffs is hidden. Pins no loaded program uses (rules kept by a
 # detach, left by an interface that was deleted) show in `status` and `map show`; `purge --dry-run`
 # names them and removes nothing; `purge` removes them and never a map a loaded program uses, whoever

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_ratelimit.sh: ratelimit attached by xdpkit drops what one source sends above rate + burst,
 # keeps a bucket per source (another source still gets its burst), passes everything with the rate
 # set to 0; config written by bpftool into the pinned ratelimit_cfg; the bucket's drop counter

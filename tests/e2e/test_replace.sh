@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_replace.sh: `xdpkit attach IF PROG --replace` swaps the running copy for the object on disk in
 # one step, in its place, with its maps. Proven with traffic: two UDP streams from the peer, one from
 # a source blocklist blocks and one from a source it lets through, run while blocklist is replaced

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_shared_rules.sh: one set of blocklist rules, several loaders, in every order. iproute2 pins
 # by-name maps of TC programs in /sys/fs/bpf/tc/globals and of XDP programs in xdp/globals, which is
 # the same directory only when iproute2 made /sys/fs/bpf/xdp (its link to tc/); once libxdp

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_stats.sh: `xdpkit stats` counts real pings per verdict (exactly, with a blocklist rule that drops them),
 # shows rates and thousands separators, covers TC filters, --json, --watch --count, and follows a program that
 # is replaced on the interface; each program's run time per packet comes from the kernel's BPF run-time

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_testenv.sh: scripts/testenv.sh itself — setup makes two namespaces joined by veth0/veth1 with
 # working IPv4 and IPv6 at once, exec sees the bpffs of its caller, env/status report it, bad names
 # are refused, teardown is idempotent, and teardown --all removes environments of dead owners only.

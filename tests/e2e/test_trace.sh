@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # test_trace.sh: `xdpkit trace` follows bpf_printk output: hello attached with plain `ip` on the test host's lo
 # prints "Hello World <n>" for each ping, and trace shows those lines, stops on --count / --timeout, filters with
 # --grep, names the programs that could print, refuses bad options, and removes its trace instance on exit.

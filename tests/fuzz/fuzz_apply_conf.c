@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* libFuzzer target: an `xdpkit apply` file (manager/apply_conf.c: YAML through libyaml, then the
  * schema). Properties: a file is either taken, with every name and number within its bounds, or
  * refused with exactly one line "fuzz.yaml:LINE: ..." (LINE a line of the input); nothing leaks

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* libFuzzer target: map key and value text by BTF type (manager/btf_parse.c, btf_fmt.c).
  * Input: byte 0 picks the type (tests/fuzz/fuzz_types.h), byte 1 the mode, the rest is the text
  * (mode even) or the value's bytes (mode odd). Properties checked beyond "no crash":

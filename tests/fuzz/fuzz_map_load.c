@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* libFuzzer target: the content of a `map load` file (manager/load_parse.c), for a few maps of
  * the kinds the collection has (hash of IPv4 addresses, LPM trie of CIDRs, struct keys and
  * values, an array indexed by number, a map without BTF). Byte 0 picks the map; the rest is the

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* libFuzzer target: the MAP argument of `xdpkit map` (manager/mapref_parse.c) and the name
  * matching it leads to. The input is split into argv words at NUL bytes. Properties: a form is
  * chosen or one sentence says why not; `id N` is a decimal u32 that prints back as typed (no

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The BTF types the fuzz targets parse and print: one of each kind the manager's text layer
  * handles (named xdpkit types, integers, enums signed and not, bitfields holding enums and named
  * types, pointers, floats, arrays, char text, nested structs, a union, a DATASEC), hand-built so

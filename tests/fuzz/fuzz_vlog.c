@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* libFuzzer target: the verifier log reader of `xdpkit check` (manager/verifier_explain.c).
  * Properties: every field it fills is a terminated string within its array, at most
  * XK_VLOG_MSG_LINES message lines, and a class only from the table. Slow inputs show as

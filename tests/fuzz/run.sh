@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # tests/fuzz/run.sh: run every libFuzzer target of tests/fuzz/ (built by `make fuzz-build` into
 # build/fuzz/) on its seed corpus, then for a while.
 #   tests/fuzz/run.sh [--seconds S | --runs N] [TARGET...]

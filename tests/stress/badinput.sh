@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # badinput.sh: the bad-input matrix of issue 9 (hardening): over 100 wrong calls across every verb
 # (list, attach, detach, status, map show/dump/get/set/del/load, stats, trace, check, bench, global
 # options): bad interfaces, bad objects built on the spot (truncated ELF, an ELF that is not BPF,

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # concurrent.sh: 8 xdpkit managers at once on one interface (issue 9, hardening).
 #
 # The storm: each manager runs a random mix of XDP attach/detach (one XDP slot here: the kernel

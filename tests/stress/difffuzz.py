@@ -1,4 +1,5 @@
 #!/usr/bin/python3
+# SPDX-License-Identifier: GPL-2.0-only
 """Differential fuzz: random, mutated and truncated frames through every program and hook with
 BPF_PROG_TEST_RUN (build/difffuzz-run), each verdict, pong's output bytes and every map at each
 epoch end compared with an independent reference model (difffuzz_model.py).

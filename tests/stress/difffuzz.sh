@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Stress case "differential fuzz": tests/stress/difffuzz.sh short|full (make test runs short, make
 # stress full). Debian's python3 runs it: scapy (python3-scapy) is seen only there. See difffuzz.md.
 here=$(dirname "$0")

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 """Corpus generator of the differential fuzz (tests/stress/difffuzz.py): the world the rules and
 frames share (addresses, ports, buckets), seed frames built with scapy, and fast byte-level
 mutation and truncation from one seeded PRNG.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 """Reference model of the xdpkit programs for the differential fuzz (tests/stress/difffuzz.py).
 
 What each program does with a frame, its output bytes and its counters, written from the documented

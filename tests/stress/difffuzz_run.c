@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* difffuzz-run: the kernel side of the differential fuzz (tests/stress/difffuzz.py). Loads one
  * object with every pin cleared (never touches bpffs), writes the rules file into its maps, runs
  * every frame of a corpus through one named program with BPF_PROG_TEST_RUN, and writes each

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # gone.sh: the interface, or the whole network namespace, deleted under attached XDP and TC programs
 # with pinned rule maps (issue 9, hardening). Afterwards: status says the interface is gone and
 # still lists every pin (used by no loaded program), the kernel has freed the programs, the pinned

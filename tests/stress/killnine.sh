@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # killnine.sh: SIGKILL at random points of attach, detach and map load (issue 9, hardening). Each
 # round builds a state, starts one xdpkit command on it and kills it with -9, either after a random
 # delay (0 to 1.2 times what that command took uninterrupted in this run) or right before its K-th

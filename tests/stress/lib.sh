@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # lib.sh: what the hardening cases (tests/stress/*.sh) share, on top of tests/e2e/lib.sh (private
 # bpffs, test hosts, assertions, cleanup traps): short/full mode, figures, the kernel's own view of
 # what runs and what is pinned (ip, tc, bpftool: never xdpkit), the same view read from `xdpkit

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # run.sh: the hardening suite (issue 9): every tests/stress/*.sh but this runner and lib.sh, or the
 # ones named, one after the other (each loads the machine on its own: 8 managers, kills, 1M-line
 # files), in short mode (make test) or full mode (make stress). One line per script with its figures

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Helpers shared by the unit tests of blocklist, portfilter and ratelimit (see filter_util.h). */
 #include <errno.h>
 #include <stdlib.h>

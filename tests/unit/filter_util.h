@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Helpers shared by the unit tests of the filtering programs (blocklist, portfilter, ratelimit):
  * run a frame and check verdict plus untouched bytes, check the verdict counters, fill per-CPU rule
  * maps. */

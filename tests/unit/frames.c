@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Frame builder for the unit tests: builds every frame shape byte by byte (no kernel headers'
  * packing assumptions beyond the wire layout) and computes checksums with an independent RFC 1071
  * implementation. */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* The one frame builder every program's unit tests use: IPv4/IPv6 UDP, TCP, ICMP echo and ARP
  * frames with VLAN tags, IPv4 options, fragments and IPv6 extension headers, correct checksums, and
  * the list of truncation points. */

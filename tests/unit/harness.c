@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit-test runner: `build/unit-tests <build dir> [name filter]` runs every registered test (or
  * those whose name contains the filter), prints one line per test and ends with "N passed, N
  * failed". */

@@ -1,3 +1,4 @@
+/* SPDX-License-Identifier: GPL-2.0-only */
 /* Unit-test harness: self-registering tests, assertions that print expected vs got, and helpers
  * that load a build/<name>.bpf.o, run its programs through BPF_PROG_TEST_RUN and read its maps. */
 #ifndef XDPKIT_UT_HARNESS_H

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of progs/blocklist.bpf.c: exact and CIDR rules, v4 and v6, source and destination
  * mode, on XDP and TC, over every frame shape and every truncation point. */
 #include <arpa/inet.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of the manager's BTF-typed text (manager/btf_fmt.c, btf_parse.c): real types read from
  * the built objects' BTF (no program is loaded), plus hand-built BTF for enums, bitfields, nested
  * structs and globals. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of xdpkit dump's capture hook (include/xdpkit/capture.bpf.h) through
  * BPF_PROG_TEST_RUN: switched off, a verdict sends nothing; on, each verdict sends one record with
  * the frame's length, its first snaplen bytes, the verdict, the hook and the rule that matched;

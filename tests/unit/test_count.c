@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of count (xdp and tc): every frame passes untouched and lands under the right
  * (EtherType, IP protocol) key; truncated and malformed frames land under the EtherType reached and
  * in the MALFORMED slot. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of multi-buffer frames (jumbo MTU) for every XDP program: the xdp.frags twin, and the
  * plain xdp entry loaded with BPF_F_XDP_HAS_FRAGS and the object's xk_xdp_frags switch (as xdpkit
  * loads it, through manager/frags.c). BPF_PROG_TEST_RUN splits input larger than a page into

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Tests of the frame builder itself: headers tile the frame, lengths and checksums verify, cuts are
  * ordered. */
 #include <arpa/inet.h>

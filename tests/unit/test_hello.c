@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of hello and hello_drop: the global counter counts runs, the verdict is PASS or DROP,
  * the frame is untouched and xdpkit_stats counts every verdict. */
 #include <linux/bpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of the manager's one number parser (manager/number.c). */
 #include "harness.h"
 #include "../../manager/number.h"

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of the one command-line parser (manager/opts.c): options among positional words,
  * --opt=value, "--", negative numbers as words, the uniform error lines, word counts, verb
  * selection by prefix and alias, and the help's wrapping. */

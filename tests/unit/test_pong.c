@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of pong: an echo request comes back as the reply built independently here (checksums
  * by RFC 1071 over the whole header/message, not pong's incremental way), byte for byte, and every
  * reply pong sends is checked once more by summing its bytes; everything else passes untouched. */

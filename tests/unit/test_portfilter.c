@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of progs/portfilter.bpf.c: deny and allow-only modes on XDP and TC, over every frame
  * shape and every truncation point, with per-port hit counters. */
 #include <arpa/inet.h>

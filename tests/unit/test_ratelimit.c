@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of progs/ratelimit.bpf.c: burst then drop, refill over time (bucket states written
  * with an old last_ns), per-source buckets keyed as IPv6 (IPv4 mapped), every frame shape and
  * truncation point. */

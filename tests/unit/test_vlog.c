@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* Unit tests of the verifier log reader (manager/verifier_explain.c): a log as big as `xdpkit
  * check` reads (8 MiB) gives the right verdict. It used to take seconds (sscanf measured the rest
  * of the log at every line); the linear reader is the fix, so this asserts on the result only. */

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* verifier test: a correct object with two programs (XDP and TC) and a pin-by-name map; both must load,
  * and `check` must pin nothing. */
 #include <linux/bpf.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* verifier test (class loop): a loop whose exit depends on nothing the body changes. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* verifier test (class map-bounds): reads one byte past the end of a 16-byte map value. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* verifier test: one object, a bad program first and a good one after it; check must report both verdicts
  * (a whole-object load would stop at the first failure and say nothing about the second). */
 #include <linux/bpf.h>

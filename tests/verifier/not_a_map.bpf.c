@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* verifier test (class not-a-map): a stack address passed where bpf_map_lookup_elem expects a map. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

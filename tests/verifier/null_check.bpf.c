@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* verifier test (class map-null): a map value read before checking that the lookup found it. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* verifier test (class packet-bounds): reads the Ethernet type without comparing against data_end. */
 #include <linux/bpf.h>
 #include <linux/if_ether.h>

@@ -1,4 +1,5 @@
 #!/bin/bash
+# SPDX-License-Identifier: GPL-2.0-only
 # Verifier tests: `xdpkit check` on each deliberately broken object in tests/verifier/ must name the right class,
 # cause and source line (the line marked /* BAD */ in the source), and pass the good one while pinning nothing.
 # Usage: tests/verifier/run.sh   (root; after `make test-verifier` built build/verifier/*.bpf.o)

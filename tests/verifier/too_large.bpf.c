@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* verifier test (class too-large): a bounded loop whose iterations the verifier must all walk: over 1M insns. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -1,3 +1,4 @@
+// SPDX-License-Identifier: GPL-2.0-only
 /* verifier test (class unbounded-offset): an index read from the map itself used without a bounds check. */
 #include <linux/bpf.h>
 #include <bpf/bpf_helpers.h>

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Helpers for the guest tests (busybox sh): real tools, a veth topology, assertions, reading program counters.
 # Sourced by tests/vm/run-in-guest.sh; every test function runs in its own subshell with `set -e`.
 

@@ -1,4 +1,5 @@
 #!/bin/sh
+# SPDX-License-Identifier: GPL-2.0-only
 # Runs inside the vmtest guest: every test_* function of tests/vm/t-*.sh, or those named (and "e2e": tests/e2e).
 # Usage: sh tests/vm/run-in-guest.sh [TEST...]   TEST: a function name (test_ optional), "vm" (all
 # of them, the default), "e2e" (the whole e2e suite) or "e2e:NAME" (one e2e test: e2e:test_count)

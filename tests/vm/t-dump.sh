@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Guest tests of xdpkit dump on kernels that let BPF trace BPF (the build host refuses fexit): a program built
 # without xdpkit's verdict helpers is captured by fexit, as xdpdump does it; in libxdp's dispatcher the
 # collection's hook and the fexit capture run side by side, each frame with the verdict of the program that gave it.

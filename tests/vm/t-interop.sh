@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Guest tests: xdpkit and xdp-loader share one dispatcher, each sees and detaches the other's programs.
 
 test_interop_xdp_loader() {

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Guest tests of the environment itself: libxdp's dispatcher chains our objects when loaded by xdp-loader alone.
 
 # hello passes (chain on XDP_PASS), hello_drop drops: both run under one dispatcher, in order, and the drop bites.

@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Guest tests of xdpkit in network namespaces: the same ifindex in two namespaces, each with a chain of
 # two programs under a dispatcher of its own, managed independently. libxdp keeps a dispatcher's state
 # in /sys/fs/bpf/xdp/dispatch-IFINDEX-PROGID (xdp-tools issue 287: by ifindex, which namespaces

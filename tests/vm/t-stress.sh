@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Guest test of the hardening suite: tests/stress/concurrent.sh (8 xdpkit managers at once on one
 # interface) where libxdp's dispatcher chains XDP programs, so the XDP attaches add to one chain
 # instead of contending for a single slot. Shortened for an emulated CPU: 3 rounds of 8 calls, one

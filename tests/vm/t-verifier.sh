@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Guest tests: every object of the collection passes this kernel's verifier (older verifiers are stricter: a
 # byte-swapped length is unbounded on 6.1/6.12), checked with xdpkit check, which loads every program of an object.
 

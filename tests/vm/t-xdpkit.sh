@@ -1,3 +1,4 @@
+# SPDX-License-Identifier: GPL-2.0-only
 # Guest tests of `xdpkit attach/detach/status` on libxdp's dispatcher: order, detach, reorder, limits.
 
 # Three programs, attached one call each, run under one dispatcher in the order of their own priorities.
