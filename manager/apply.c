@@ -29,7 +29,11 @@ int do_detach(int argc, char **argv);
  * TC), or NULL. */
 const char *xk_collection_word(const char *kname, bool tc);
 
-enum step_op { OP_ADD, OP_REPLACE, OP_REMOVE };
+enum step_op {
+	OP_ADD,
+	OP_REPLACE,
+	OP_REMOVE
+};
 
 struct step {
 	enum step_op op;
@@ -124,7 +128,8 @@ static int same_program(struct xk_obj *o, const struct xk_iface *f, int hook, in
 	enum xk_sameness how;
 	int err;
 
-	bpf_object__for_each_program(p, o->obj) bpf_program__set_autoload(p, p == want);
+	bpf_object__for_each_program(p, o->obj)
+		bpf_program__set_autoload(p, p == want);
 	err = xk_obj_take_maps(o, id, f->name);
 	if (err)
 		return err;
@@ -133,15 +138,17 @@ static int same_program(struct xk_obj *o, const struct xk_iface *f, int hook, in
 		err = xk_dispatch_load_probe(o, &f->xdp, idx, f->name);
 	} else {
 		err = is_tc(hook) ? 0 : xk_own_frags(o, false);
-		err = err < 0 ? xk_error(XK_EXIT_FAIL, "cannot turn on multi-buffer support for '%s': %s",
+		err = err < 0 ? xk_error(XK_EXIT_FAIL,
+					 "cannot turn on multi-buffer support for '%s': %s",
 					 o->word, strerror(-err))
 			      : xk_obj_load(o);
 	}
 	if (!err) {
 		err = xk_prog_compare(bpf_program__fd(want), id, o->obj, &how);
 		if (err)
-			err = xk_error(XK_EXIT_FAIL, "cannot compare '%s' with program %u on %s: %s",
-				       o->word, id, f->name, strerror(-err));
+			err = xk_error(XK_EXIT_FAIL,
+				       "cannot compare '%s' with program %u on %s: %s", o->word, id,
+				       f->name, strerror(-err));
 		*same = how == XK_SAME;
 	}
 	xk_newpins_undo(&np);
@@ -189,14 +196,14 @@ static int plan_hook(struct plan *pl, int i, const struct xk_iface *f, int hook)
 		int d = tc_dir(hook);
 
 		if (f->tc_err[d])
-			return xk_error(XK_EXIT_FAIL, "cannot list the TC filters of %s: %s", ci->name,
-					strerror(-f->tc_err[d]));
+			return xk_error(XK_EXIT_FAIL, "cannot list the TC filters of %s: %s",
+					ci->name, strerror(-f->tc_err[d]));
 		for (j = 0; j < f->ntc[d] && nrun < 64; j++)
 			if (f->tc[d][j].prog_id)
-				run[nrun++] = (struct running){f->tc[d][j].prog_id, j, false};
+				run[nrun++] = (struct running){ f->tc[d][j].prog_id, j, false };
 	} else {
 		for (j = 0; j < f->xdp.nslots && nrun < 64; j++)
-			run[nrun++] = (struct running){f->xdp.slots[j].id, j, false};
+			run[nrun++] = (struct running){ f->xdp.slots[j].id, j, false };
 	}
 	for (j = 0; j < h->n; j++) {
 		const struct xk_conf_prog *cp = &h->progs[j];
@@ -211,8 +218,8 @@ static int plan_hook(struct plan *pl, int i, const struct xk_iface *f, int hook)
 		want = is_tc(hook) ? o.tc : o.xdp;
 		if (!want) {
 			xk_conf_error(pl->c->path, cp->line,
-				      "'%s' has no %s program, so it cannot go on %s",
-				      cp->word, is_tc(hook) ? "tc" : "xdp", xk_hook_name(hook));
+				      "'%s' has no %s program, so it cannot go on %s", cp->word,
+				      is_tc(hook) ? "tc" : "xdp", xk_hook_name(hook));
 			xk_obj_close(&o);
 			return XK_EXIT_USAGE;
 		}
@@ -244,7 +251,8 @@ static int plan_hook(struct plan *pl, int i, const struct xk_iface *f, int hook)
 				s->cp = cp;
 				s->old_id = run[k].id;
 				snprintf(s->name, sizeof(s->name), "%s", cp->word);
-				snprintf(s->why, sizeof(s->why), " (object changed: replace in place)");
+				snprintf(s->why, sizeof(s->why),
+					 " (object changed: replace in place)");
 				if (is_tc(hook)) {
 					s->old_prio = f->tc[tc_dir(hook)][run[k].idx].prio;
 					s->old_handle = f->tc[tc_dir(hook)][run[k].idx].handle;
@@ -312,7 +320,8 @@ static int plan_programs(struct plan *pl)
 		if (!pl->ifindex[i]) {
 			xk_conf_error(c->path, ci->line,
 				      "no interface %s%s%s; create it first, or take it out of the file",
-				      ci->name, ci->netns ? " in network namespace " : "", ci->netns ? ci->netns : "");
+				      ci->name, ci->netns ? " in network namespace " : "",
+				      ci->netns ? ci->netns : "");
 			err = XK_EXIT_NOTFOUND;
 			break;
 		}
@@ -352,7 +361,7 @@ static int plan_programs(struct plan *pl)
 
 static void print_step(const struct plan *pl, const struct step *s)
 {
-	static const char sign[] = {[OP_ADD] = '+', [OP_REPLACE] = '~', [OP_REMOVE] = '-'};
+	static const char sign[] = { [OP_ADD] = '+', [OP_REPLACE] = '~', [OP_REMOVE] = '-' };
 
 	printf("%c %s %s %s%s\n", sign[s->op], iface_label(&pl->c->ifs[s->iface]),
 	       xk_hook_name(s->hook), s->name, s->why);
@@ -409,8 +418,9 @@ static int exec_step(struct plan *pl, struct step *s)
 	if (s->op != OP_ADD) {
 		s->old_fd = bpf_prog_get_fd_by_id(s->old_id);
 		if (s->old_fd < 0)
-			return xk_error(XK_EXIT_FAIL, "program %u on %s is gone: %s; run apply again",
-					s->old_id, ci->name, strerror(errno));
+			return xk_error(XK_EXIT_FAIL,
+					"program %u on %s is gone: %s; run apply again", s->old_id,
+					ci->name, strerror(errno));
 	}
 	if (s->op == OP_REMOVE) {
 		argv[argc++] = "detach";
@@ -490,10 +500,11 @@ static int undo_step(struct plan *pl, struct step *s)
 		bool created;
 
 		if (s->op == OP_REMOVE)
-			return xk_tc_attach(ifindex, tc_dir(s->hook), s->old_fd, s->old_prio, &handle,
-					    &prio, &created);
+			return xk_tc_attach(ifindex, tc_dir(s->hook), s->old_fd, s->old_prio,
+					    &handle, &prio, &created);
 		/* The filter stays where it was; its program goes back. */
-		return xk_tc_replace(ifindex, tc_dir(s->hook), s->old_fd, s->old_prio, s->old_handle);
+		return xk_tc_replace(ifindex, tc_dir(s->hook), s->old_fd, s->old_prio,
+				     s->old_handle);
 	}
 	if (s->op == OP_REPLACE && s->old_dispatcher)
 		return -EOPNOTSUPP;
@@ -529,14 +540,17 @@ static void rollback(struct plan *pl, struct xk_map_plan *mp, int nmaps)
 		if (err) {
 			fails++;
 			fprintf(stderr, "xdpkit: could not undo: %c %s %s %s: %s\n",
-				s->op == OP_ADD ? '+' : s->op == OP_REMOVE ? '-' : '~',
+				s->op == OP_ADD	     ? '+'
+				: s->op == OP_REMOVE ? '-'
+						     : '~',
 				pl->c->ifs[s->iface].name, xk_hook_name(s->hook), s->name,
 				strerror(-err));
 		}
 	}
 	enter_netns(pl, NULL);
 	if (fails)
-		xk_hint("%d change(s) could not be undone; see 'xdpkit status' and run apply again", fails);
+		xk_hint("%d change(s) could not be undone; see 'xdpkit status' and run apply again",
+			fails);
 	else
 		fprintf(stderr, "xdpkit: rolled back: nothing was changed\n");
 }
@@ -573,11 +587,13 @@ static void wait_for_ifaces(struct plan *pl, long seconds)
 		if (i == pl->c->nifs)
 			return;
 		clock_gettime(CLOCK_BOOTTIME, &now);
-		if (now.tv_sec > end.tv_sec || (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
+		if (now.tv_sec > end.tv_sec ||
+		    (now.tv_sec == end.tv_sec && now.tv_nsec >= end.tv_nsec))
 			return;
 		if (!said)
-			fprintf(stderr, "xdpkit: waiting up to %ld s for interface %s%s%s\n", seconds,
-				pl->c->ifs[i].name, pl->c->ifs[i].netns ? " in network namespace " : "",
+			fprintf(stderr, "xdpkit: waiting up to %ld s for interface %s%s%s\n",
+				seconds, pl->c->ifs[i].name,
+				pl->c->ifs[i].netns ? " in network namespace " : "",
 				pl->c->ifs[i].netns ? pl->c->ifs[i].netns : "");
 		said = true;
 		usleep(100 * 1000);
@@ -613,7 +629,10 @@ struct apply_args {
 	long wait;
 };
 
-enum { OPT_DRY_RUN = 1, OPT_WAIT };
+enum {
+	OPT_DRY_RUN = 1,
+	OPT_WAIT
+};
 
 static int apply_opt(void *ctx, int key, const char *val)
 {
@@ -627,8 +646,8 @@ static int apply_opt(void *ctx, int key, const char *val)
 	errno = 0;
 	a->wait = strtol(val, &end, 10);
 	if (errno || !*val || *end || a->wait < 0 || a->wait > 3600)
-		return xk_error(XK_EXIT_USAGE, "--wait '%s' is not a number of seconds from 0 to 3600",
-				val);
+		return xk_error(XK_EXIT_USAGE,
+				"--wait '%s' is not a number of seconds from 0 to 3600", val);
 	return 0;
 }
 
@@ -636,7 +655,7 @@ int do_apply(int argc, char **argv)
 {
 	struct xk_map_plan *mp = NULL;
 	struct xk_conf c = {};
-	struct plan pl = {.c = &c, .orig_netns = -1};
+	struct plan pl = { .c = &c, .orig_netns = -1 };
 	struct apply_args a = {};
 	struct xk_words w;
 	const char *file;
@@ -647,7 +666,8 @@ int do_apply(int argc, char **argv)
 	if (err)
 		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	if (w.n != 1)
-		return xk_error(XK_EXIT_USAGE, "apply needs one FILE, e.g. 'xdpkit apply /etc/xdpkit/xdpkit.yaml'");
+		return xk_error(XK_EXIT_USAGE,
+				"apply needs one FILE, e.g. 'xdpkit apply /etc/xdpkit/xdpkit.yaml'");
 	file = w.pos[0];
 	err = xk_conf_read(file, &c);
 	if (err)
@@ -659,7 +679,8 @@ int do_apply(int argc, char **argv)
 		goto out;
 	pl.orig_netns = open("/proc/self/ns/net", O_RDONLY | O_CLOEXEC);
 	if (pl.orig_netns < 0) {
-		err = xk_error(XK_EXIT_ENV, "cannot open this network namespace: %s", strerror(errno));
+		err = xk_error(XK_EXIT_ENV, "cannot open this network namespace: %s",
+			       strerror(errno));
 		goto out;
 	}
 	err = apply_lock(&lock);
@@ -717,23 +738,26 @@ out:
 
 static void apply_schema(FILE *f)
 {
-	fprintf(f, "The file:\n"
-		   "  interfaces:\n"
-		   "    eth0:\n"
-		   "      netns: NAME                  # optional: a namespace of 'ip netns list'\n"
-		   "      xdp:\n"
-		   "        mode: native               # optional: native or skb\n"
-		   "        programs: [blocklist, {program: count, prio: 60}]\n"
-		   "      tc: {ingress: [count], egress: [portfilter]}\n"
-		   "  maps:\n"
-		   "    blocklist_v4: {entries: [192.0.2.1, 192.0.2.7], capacity: 65536}\n"
-		   "    blocklist_cidr4: {file: /etc/xdpkit/cidr4.txt}   # 'xdpkit map load' format\n"
-		   "    blocklist_cfg: {entries: [\"0 match=0\"]}\n");
+	fprintf(f,
+		"The file:\n"
+		"  interfaces:\n"
+		"    eth0:\n"
+		"      netns: NAME                  # optional: a namespace of 'ip netns list'\n"
+		"      xdp:\n"
+		"        mode: native               # optional: native or skb\n"
+		"        programs: [blocklist, {program: count, prio: 60}]\n"
+		"      tc: {ingress: [count], egress: [portfilter]}\n"
+		"  maps:\n"
+		"    blocklist_v4: {entries: [192.0.2.1, 192.0.2.7], capacity: 65536}\n"
+		"    blocklist_cidr4: {file: /etc/xdpkit/cidr4.txt}   # 'xdpkit map load' format\n"
+		"    blocklist_cfg: {entries: [\"0 match=0\"]}\n");
 }
 
 static const struct xk_opt apply_opts[] = {
 	{ .name = "dry-run", .key = OPT_DRY_RUN, .help = "print the changes and change nothing" },
-	{ .name = "wait", .key = OPT_WAIT, .arg = "S",
+	{ .name = "wait",
+	  .key = OPT_WAIT,
+	  .arg = "S",
 	  .help = "wait up to S seconds for the interfaces (and namespaces) the file names to exist, "
 		  "as at boot (the systemd unit waits 30 s)" },
 	{ 0 },

@@ -50,7 +50,7 @@ struct xk_conf_entry {
 
 struct xk_conf_map {
 	char *name;
-	__u32 capacity; /* 0: none asked */
+	__u32 capacity;	  /* 0: none asked */
 	bool has_entries; /* entries: or file: given: the map holds exactly these */
 	struct xk_conf_entry *entries;
 	size_t n;

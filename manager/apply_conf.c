@@ -76,7 +76,7 @@ static const char *kind(const yaml_node_t *n)
 {
 	if (!n)
 		return "nothing";
-	return n->type == YAML_SCALAR_NODE ? "a single value"
+	return n->type == YAML_SCALAR_NODE     ? "a single value"
 	       : n->type == YAML_SEQUENCE_NODE ? "a list"
 					       : "a mapping";
 }
@@ -143,7 +143,8 @@ static int program_word(const struct rd *r, const yaml_node_t *n, char **out)
 	} else {
 		snprintf(path, sizeof(path), "%s/%s.bpf.o", xk.prog_dir ? xk.prog_dir : ".", w);
 		if (!file_exists(path))
-			return bad(r, n, "unknown program '%s': not in the collection (%s; see 'xdpkit list') nor an object path",
+			return bad(r, n,
+				   "unknown program '%s': not in the collection (%s; see 'xdpkit list') nor an object path",
 				   w, xk.prog_dir ? xk.prog_dir : "no program directory");
 	}
 	*out = strdup(w);
@@ -175,22 +176,25 @@ static int read_progs(struct rd *r, yaml_node_t *seq, struct xk_conf_hook *h, in
 		p->prio = -1;
 		p->line = line_of(item);
 		if (item->type == YAML_MAPPING_NODE) {
-			for_each_pair(r, item, k, v, pair) {
+			for_each_pair(r, item, k, v, pair)
+			{
 				const char *key = scalar(k);
 
 				if (key && !strcmp(key, "program"))
 					word = v;
 				else if (key && !strcmp(key, "prio"))
-					err = number(r, v, "prio", hook == XK_HOOK_XDP ? 0 : 1, 65535,
-						     &p->prio);
+					err = number(r, v, "prio", hook == XK_HOOK_XDP ? 0 : 1,
+						     65535, &p->prio);
 				else
-					return bad(r, k, "unknown field '%s' in a program; use program, prio",
+					return bad(r, k,
+						   "unknown field '%s' in a program; use program, prio",
 						   key ? key : "?");
 				if (err)
 					return err;
 			}
 			if (!word)
-				return bad(r, item, "a program given as a mapping needs 'program: NAME'");
+				return bad(r, item,
+					   "a program given as a mapping needs 'program: NAME'");
 		} else {
 			word = item;
 		}
@@ -201,7 +205,8 @@ static int read_progs(struct rd *r, yaml_node_t *seq, struct xk_conf_hook *h, in
 			if (!strcmp(h->progs[d].word, p->word)) {
 				free(p->word);
 				p->word = NULL;
-				return bad(r, word, "program '%s' is listed twice on this hook (also line %d)",
+				return bad(r, word,
+					   "program '%s' is listed twice on this hook (also line %d)",
 					   h->progs[d].word, h->progs[d].line);
 			}
 		h->n++;
@@ -221,7 +226,8 @@ static int read_xdp(struct rd *r, yaml_node_t *n, struct xk_conf_iface *f)
 	err = want_type(r, n, YAML_MAPPING_NODE, "xdp");
 	if (err)
 		return err;
-	for_each_pair(r, n, k, v, pair) {
+	for_each_pair(r, n, k, v, pair)
+	{
 		const char *key = scalar(k), *s = scalar(v);
 
 		if (key && !strcmp(key, "mode")) {
@@ -244,7 +250,8 @@ static int read_xdp(struct rd *r, yaml_node_t *n, struct xk_conf_iface *f)
 		}
 	}
 	if (!progs)
-		return bad(r, n, "xdp needs 'programs: [...]' (an empty list removes every XDP program)");
+		return bad(r, n,
+			   "xdp needs 'programs: [...]' (an empty list removes every XDP program)");
 	return 0;
 }
 
@@ -257,7 +264,8 @@ static int read_tc(struct rd *r, yaml_node_t *n, struct xk_conf_iface *f)
 	err = want_type(r, n, YAML_MAPPING_NODE, "tc");
 	if (err)
 		return err;
-	for_each_pair(r, n, k, v, pair) {
+	for_each_pair(r, n, k, v, pair)
+	{
 		const char *key = scalar(k);
 		int dir = !key ? -1 : !strcmp(key, "ingress") ? 0 : !strcmp(key, "egress") ? 1 : -1;
 
@@ -279,7 +287,8 @@ static int read_iface(struct rd *r, yaml_node_t *k, yaml_node_t *n, struct xk_co
 	yaml_node_t *fk, *v;
 	int err;
 
-	if (!name || !*name || strlen(name) >= IF_NAMESIZE || strchr(name, '/') || strchr(name, ' '))
+	if (!name || !*name || strlen(name) >= IF_NAMESIZE || strchr(name, '/') ||
+	    strchr(name, ' '))
 		return bad(r, k, "'%s' is not an interface name", name ? name : kind(k));
 	snprintf(f->name, sizeof(f->name), "%s", name);
 	f->line = line_of(k);
@@ -288,7 +297,8 @@ static int read_iface(struct rd *r, yaml_node_t *k, yaml_node_t *n, struct xk_co
 	err = want_type(r, n, YAML_MAPPING_NODE, "an interface");
 	if (err)
 		return err;
-	for_each_pair(r, n, fk, v, pair) {
+	for_each_pair(r, n, fk, v, pair)
+	{
 		const char *key = scalar(fk);
 
 		if (key && !strcmp(key, "xdp"))
@@ -297,12 +307,14 @@ static int read_iface(struct rd *r, yaml_node_t *k, yaml_node_t *n, struct xk_co
 			err = read_tc(r, v, f);
 		else if (key && !strcmp(key, "netns")) {
 			if (!scalar(v) || !*scalar(v))
-				return bad(r, v, "netns must name a network namespace (as 'ip netns list' shows)");
+				return bad(r, v,
+					   "netns must name a network namespace (as 'ip netns list' shows)");
 			if (f->netns)
 				return bad(r, fk, "netns is given twice under interface %s", name);
 			f->netns = strdup(scalar(v));
 		} else
-			return bad(r, fk, "unknown field '%s' under interface %s; use xdp, tc, netns",
+			return bad(r, fk,
+				   "unknown field '%s' under interface %s; use xdp, tc, netns",
 				   key ? key : "?", name);
 		if (err)
 			return err;
@@ -326,25 +338,31 @@ static int read_map(struct rd *r, yaml_node_t *k, yaml_node_t *n, struct xk_conf
 	err = want_type(r, n, YAML_MAPPING_NODE, "a map");
 	if (err)
 		return err;
-	for_each_pair(r, n, fk, v, pair) {
+	for_each_pair(r, n, fk, v, pair)
+	{
 		const char *key = scalar(fk);
 
 		if (key && !strcmp(key, "entries")) {
 			if (m->has_entries)
-				return bad(r, fk, "map %s has entries or file twice; give one of them once", name);
+				return bad(r, fk,
+					   "map %s has entries or file twice; give one of them once",
+					   name);
 			err = want_type(r, v, YAML_SEQUENCE_NODE, "entries");
 			if (err)
 				return err;
 			m->has_entries = true;
-			m->entries = calloc(v->data.sequence.items.top - v->data.sequence.items.start + 1,
+			m->entries = calloc(v->data.sequence.items.top -
+						    v->data.sequence.items.start + 1,
 					    sizeof(*m->entries));
 			if (!m->entries)
 				return -ENOMEM;
-			for (it = v->data.sequence.items.start; it < v->data.sequence.items.top; it++) {
+			for (it = v->data.sequence.items.start; it < v->data.sequence.items.top;
+			     it++) {
 				yaml_node_t *e = node(r, *it);
 
 				if (!scalar(e) || !*scalar(e))
-					return bad(r, e, "an entry of map %s must be \"KEY [VALUE]\", not %s",
+					return bad(r, e,
+						   "an entry of map %s must be \"KEY [VALUE]\", not %s",
 						   name, scalar(e) ? "empty" : kind(e));
 				m->entries[m->n].text = strdup(scalar(e));
 				if (!m->entries[m->n].text)
@@ -354,9 +372,12 @@ static int read_map(struct rd *r, yaml_node_t *k, yaml_node_t *n, struct xk_conf
 			}
 		} else if (key && !strcmp(key, "file")) {
 			if (m->has_entries)
-				return bad(r, fk, "map %s has entries or file twice; give one of them once", name);
+				return bad(r, fk,
+					   "map %s has entries or file twice; give one of them once",
+					   name);
 			if (!scalar(v) || !*scalar(v))
-				return bad(r, v, "file must be a path to a file in 'xdpkit map load' format");
+				return bad(r, v,
+					   "file must be a path to a file in 'xdpkit map load' format");
 			if (!file_exists(scalar(v)))
 				return bad(r, v, "rules file '%s' does not exist", scalar(v));
 			m->has_entries = true;
@@ -368,7 +389,8 @@ static int read_map(struct rd *r, yaml_node_t *k, yaml_node_t *n, struct xk_conf
 			m->capacity = cap;
 			m->cap_line = line_of(v);
 		} else {
-			return bad(r, fk, "unknown field '%s' under map %s; use entries, file, capacity",
+			return bad(r, fk,
+				   "unknown field '%s' under map %s; use entries, file, capacity",
 				   key ? key : "?", name);
 		}
 	}
@@ -387,7 +409,8 @@ static int read_root(struct rd *r)
 	err = want_type(r, root, YAML_MAPPING_NODE, "the file");
 	if (err)
 		return err;
-	for_each_pair(r, root, k, v, pair) {
+	for_each_pair(r, root, k, v, pair)
+	{
 		const char *key = scalar(k);
 		bool ifs = key && !strcmp(key, "interfaces");
 
@@ -406,7 +429,8 @@ static int read_root(struct rd *r)
 			c->ifs = calloc(i + 1, sizeof(*c->ifs));
 			if (!c->ifs)
 				return -ENOMEM;
-			for_each_pair(r, v, ik, iv, ip) {
+			for_each_pair(r, v, ik, iv, ip)
+			{
 				err = read_iface(r, ik, iv, &c->ifs[c->nifs++]);
 				if (err)
 					return err;
@@ -415,7 +439,8 @@ static int read_root(struct rd *r)
 			c->maps = calloc(i + 1, sizeof(*c->maps));
 			if (!c->maps)
 				return -ENOMEM;
-			for_each_pair(r, v, ik, iv, ip) {
+			for_each_pair(r, v, ik, iv, ip)
+			{
 				err = read_map(r, ik, iv, &c->maps[c->nmaps++]);
 				if (err)
 					return err;
@@ -434,14 +459,16 @@ static int duplicates(struct rd *r)
 	for (i = 0; i < c->nifs; i++)
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->ifs[i].name, c->ifs[j].name)) {
-				xk_conf_error(r->path, c->ifs[i].line, "interface %s is listed twice (also line %d)",
+				xk_conf_error(r->path, c->ifs[i].line,
+					      "interface %s is listed twice (also line %d)",
 					      c->ifs[i].name, c->ifs[j].line);
 				return XK_EXIT_USAGE;
 			}
 	for (i = 0; i < c->nmaps; i++)
 		for (j = 0; j < i; j++)
 			if (!strcmp(c->maps[i].name, c->maps[j].name)) {
-				xk_conf_error(r->path, c->maps[i].line, "map %s is listed twice (also line %d)",
+				xk_conf_error(r->path, c->maps[i].line,
+					      "map %s is listed twice (also line %d)",
 					      c->maps[i].name, c->maps[j].line);
 				return XK_EXIT_USAGE;
 			}
@@ -450,7 +477,7 @@ static int duplicates(struct rd *r)
 
 int xk_conf_read_stream(FILE *f, const char *path, struct xk_conf *c)
 {
-	struct rd r = {.path = path, .c = c};
+	struct rd r = { .path = path, .c = c };
 	yaml_parser_t parser;
 	int err;
 
@@ -462,7 +489,8 @@ int xk_conf_read_stream(FILE *f, const char *path, struct xk_conf *c)
 	if (!yaml_parser_load(&parser, &r.doc)) {
 		xk_conf_error(path,
 			      (int)(parser.problem_mark.line ? parser.problem_mark.line
-							     : parser.context_mark.line) + 1,
+							     : parser.context_mark.line) +
+				      1,
 			      "YAML syntax: %s%s%s", parser.problem ? parser.problem : "unreadable",
 			      parser.context ? " " : "", parser.context ? parser.context : "");
 		yaml_parser_delete(&parser);

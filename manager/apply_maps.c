@@ -169,8 +169,9 @@ static int parse_rules(struct xk_map_plan *p, const struct xk_conf_map *cm, stru
 
 			memcpy(&idx, p->keys + i * 4, 4);
 			if (idx >= p->max_entries) {
-				snprintf(msg, sizeof(msg), "key %s: map %s is an array with indexes 0-%u",
-					 key, cm->name, p->max_entries - 1);
+				snprintf(msg, sizeof(msg),
+					 "key %s: map %s is an array with indexes 0-%u", key,
+					 cm->name, p->max_entries - 1);
 				tname[0] = '\0';
 				goto bad;
 			}
@@ -178,9 +179,8 @@ static int parse_rules(struct xk_map_plan *p, const struct xk_conf_map *cm, stru
 		memset(val, 0, p->value_size);
 		if (value && xk_parse_text(&p->value, value, val, msg, sizeof(msg))) {
 			xk_type_name(&p->value, tname, sizeof(tname));
-			xk_conf_error(e->file, e->line,
-				      "value for map %s (%s): %s",
-				      cm->name, tname, msg);
+			xk_conf_error(e->file, e->line, "value for map %s (%s): %s", cm->name,
+				      tname, msg);
 			free(val);
 			free(rules);
 			return XK_EXIT_USAGE;
@@ -192,8 +192,7 @@ static int parse_rules(struct xk_map_plan *p, const struct xk_conf_map *cm, stru
 	return 0;
 bad:
 	if (tname[0])
-		xk_conf_error(cm->entries[i].file, cm->entries[i].line,
-			      "key for map %s (%s): %s",
+		xk_conf_error(cm->entries[i].file, cm->entries[i].line, "key for map %s (%s): %s",
 			      cm->name, tname, msg);
 	else
 		xk_conf_error(cm->entries[i].file, cm->entries[i].line, "%s", msg);
@@ -237,7 +236,7 @@ static void dedup(struct xk_map_plan *p, struct rule *rules)
 
 static int plan_one(const struct xk_conf *c, const struct xk_conf_map *cm, struct xk_map_plan *p)
 {
-	char path[PATH_MAX], *argv[2] = {path, NULL};
+	char path[PATH_MAX], *argv[2] = { path, NULL };
 	struct bpf_map *map;
 	int err, at = 0;
 
@@ -256,9 +255,10 @@ static int plan_one(const struct xk_conf *c, const struct xk_conf_map *cm, struc
 		p->max_entries = p->m.info.max_entries;
 		p->is_array = xk_map_type_is_array(p->m.info.type);
 		if (cm->capacity && cm->capacity != p->max_entries) {
-			xk_conf_error(c->path, cm->cap_line,
-				      "map %s is pinned with capacity %u, not %u; a map's size is fixed once made: 'xdpkit detach IFACE PROG --purge' its programs, then apply again",
-				      cm->name, p->max_entries, cm->capacity);
+			xk_conf_error(
+				c->path, cm->cap_line,
+				"map %s is pinned with capacity %u, not %u; a map's size is fixed once made: 'xdpkit detach IFACE PROG --purge' its programs, then apply again",
+				cm->name, p->max_entries, cm->capacity);
 			return XK_EXIT_USAGE;
 		}
 	} else {
@@ -266,17 +266,18 @@ static int plan_one(const struct xk_conf *c, const struct xk_conf_map *cm, struc
 		if (err == -EINVAL)
 			return XK_EXIT_USAGE;
 		if (err) {
-			xk_conf_error(c->path, cm->line,
-				      "map %s is not pinned under %s and no program of this file pins a map of that name",
-				      cm->name, xk.pin_root);
+			xk_conf_error(
+				c->path, cm->line,
+				"map %s is not pinned under %s and no program of this file pins a map of that name",
+				cm->name, xk.pin_root);
 			return XK_EXIT_USAGE;
 		}
 		p->have_obj = true;
-		p->key = (struct xk_vtype){bpf_object__btf(p->obj.obj),
-					   bpf_map__btf_key_type_id(map), bpf_map__key_size(map)};
-		p->value = (struct xk_vtype){bpf_object__btf(p->obj.obj),
-					     bpf_map__btf_value_type_id(map),
-					     bpf_map__value_size(map)};
+		p->key = (struct xk_vtype){ bpf_object__btf(p->obj.obj),
+					    bpf_map__btf_key_type_id(map), bpf_map__key_size(map) };
+		p->value = (struct xk_vtype){ bpf_object__btf(p->obj.obj),
+					      bpf_map__btf_value_type_id(map),
+					      bpf_map__value_size(map) };
 		p->key_size = bpf_map__key_size(map);
 		p->value_size = bpf_map__value_size(map);
 		p->max_entries = cm->capacity ? cm->capacity : bpf_map__max_entries(map);
@@ -294,9 +295,10 @@ static int plan_one(const struct xk_conf *c, const struct xk_conf_map *cm, struc
 		return err;
 	dedup(p, p->rules);
 	if (!p->is_array && p->n > p->max_entries) {
-		xk_conf_error(c->path, cm->line,
-			      "map %s holds at most %u entries and %zu are given; give it 'capacity: N' (a map's size is fixed once made)",
-			      cm->name, p->max_entries, p->n);
+		xk_conf_error(
+			c->path, cm->line,
+			"map %s holds at most %u entries and %zu are given; give it 'capacity: N' (a map's size is fixed once made)",
+			cm->name, p->max_entries, p->n);
 		return XK_EXIT_USAGE;
 	}
 	return 0;
@@ -423,8 +425,8 @@ int xk_map_plan_diff(struct xk_map_plan *p)
 			memcpy(one, old, p->value_size);
 			if (xk_parse_text(&p->value, vt, one, msg, sizeof(msg))) {
 				err = xk_error(XK_EXIT_USAGE, "%s:%d: value for map %s: %s",
-					       p->rules[i].e->file, p->rules[i].e->line, p->cm->name,
-					       msg);
+					       p->rules[i].e->file, p->rules[i].e->line,
+					       p->cm->name, msg);
 				goto out;
 			}
 			xk_map_spread(&p->m, one, spread);
@@ -474,7 +476,10 @@ size_t xk_map_plan_print(const struct xk_map_plan *p)
 
 	if (total > LIST_MAX) {
 		printf("%c %s: %zu rules added, %zu removed, %zu changed%s\n",
-		       p->nadd ? '+' : p->ndel ? '-' : '~', p->cm->name, p->nadd, p->ndel, p->nchg,
+		       p->nadd	 ? '+'
+		       : p->ndel ? '-'
+				 : '~',
+		       p->cm->name, p->nadd, p->ndel, p->nchg,
 		       p->pinned ? "" : " (map made by the attach above)");
 		return total;
 	}
@@ -550,7 +555,7 @@ static size_t delete_many(int fd, const __u8 *keys, size_t ks, size_t n, int *er
 
 int xk_map_plan_exec(struct xk_map_plan *p)
 {
-	char path[PATH_MAX], *argv[2] = {path, NULL};
+	char path[PATH_MAX], *argv[2] = { path, NULL };
 	size_t ks = p->key_size, vb, i, k;
 	__u8 *keys;
 	int err, at = 0;

@@ -19,7 +19,13 @@
 
 #define MAX_PROGS 16
 
-enum { OPT_MODE = 1, OPT_PRIO, OPT_TC, OPT_CAPACITY, OPT_REPLACE };
+enum {
+	OPT_MODE = 1,
+	OPT_PRIO,
+	OPT_TC,
+	OPT_CAPACITY,
+	OPT_REPLACE
+};
 
 static int attach_opt(void *ctx, int key, const char *val)
 {
@@ -34,13 +40,13 @@ static int attach_opt(void *ctx, int key, const char *val)
 		else if (!strcmp(val, "skb") || !strcmp(val, "generic"))
 			a->mode = XDP_MODE_SKB;
 		else
-			return xk_error(XK_EXIT_USAGE, "--mode '%s' is not a mode; use native or skb",
-					val);
+			return xk_error(XK_EXIT_USAGE,
+					"--mode '%s' is not a mode; use native or skb", val);
 		break;
 	case OPT_PRIO:
 		if (xk_num_word(val, 0, 65535, &v))
-			return xk_error(XK_EXIT_USAGE, "--prio '%s' is not a number from 0 to 65535",
-					val);
+			return xk_error(XK_EXIT_USAGE,
+					"--prio '%s' is not a number from 0 to 65535", val);
 		a->prio = v;
 		break;
 	case OPT_TC:
@@ -74,8 +80,8 @@ static int parse_args(int argc, char **argv, struct xk_attach_args *a)
 	a->n = w.n;
 	if (a->n < 2)
 		return xk_error(
-		    XK_EXIT_USAGE,
-		    "attach needs an interface and a program, e.g. 'xdpkit attach veth0 count'");
+			XK_EXIT_USAGE,
+			"attach needs an interface and a program, e.g. 'xdpkit attach veth0 count'");
 	if (a->n - 1 > MAX_PROGS)
 		return xk_error(XK_EXIT_USAGE, "attach takes at most %d programs at once",
 				MAX_PROGS);
@@ -88,11 +94,13 @@ static int parse_args(int argc, char **argv, struct xk_attach_args *a)
 		return xk_error(XK_EXIT_USAGE,
 				"--replace swaps one program at a time; give one PROG (one call each)");
 	if (a->replace && a->prio >= 0)
-		return xk_error(XK_EXIT_USAGE,
-				"--replace keeps the running copy's place (priority, TC pref and handle); drop --prio");
+		return xk_error(
+			XK_EXIT_USAGE,
+			"--replace keeps the running copy's place (priority, TC pref and handle); drop --prio");
 	if (a->replace && a->cap.n)
-		return xk_error(XK_EXIT_USAGE,
-				"--replace keeps the running copy's maps, whose size is fixed; drop --capacity");
+		return xk_error(
+			XK_EXIT_USAGE,
+			"--replace keeps the running copy's maps, whose size is fixed; drop --capacity");
 	a->ifname = w.pos[0];
 	a->words = w.pos + 1;
 	a->n -= 1;
@@ -116,10 +124,10 @@ static int open_all(struct xk_attach_args *a, struct xk_obj *objs)
 		if (!want) {
 			struct bpf_program *other = a->tc_dir >= 0 ? o->xdp : o->tc;
 
-			xk_error(
-			    XK_EXIT_USAGE,
-			    "'%s' (%s) has no %s program (section '%s'), so it cannot go on %s %s",
-			    o->word, o->path, hook, hook, a->ifname, a->tc_dir >= 0 ? "TC" : "XDP");
+			xk_error(XK_EXIT_USAGE,
+				 "'%s' (%s) has no %s program (section '%s'), so it cannot go on %s %s",
+				 o->word, o->path, hook, hook, a->ifname,
+				 a->tc_dir >= 0 ? "TC" : "XDP");
 			if (other)
 				xk_hint("it has the %s hook: %s", xk_prog_hook(other),
 					a->tc_dir >= 0 ? "attach it without --tc"
@@ -128,7 +136,8 @@ static int open_all(struct xk_attach_args *a, struct xk_obj *objs)
 		}
 		/* Load only the entry we attach; the object's other hooks stay out of the kernel.
 		 */
-		bpf_object__for_each_program(p, o->obj) bpf_program__set_autoload(p, p == want);
+		bpf_object__for_each_program(p, o->obj)
+			bpf_program__set_autoload(p, p == want);
 	}
 	return xk_capacity_check_used(&a->cap, a->n > 1 ? "the objects given" : a->words[0]);
 }
@@ -339,7 +348,8 @@ static const char *chain_without_frags(int ifindex, char *name, size_t len)
  * support, and the ways out. */
 static void mtu_hint(struct xk_attach_args *a, struct xk_obj *objs)
 {
-	const char *peer = strstr(xk_note.kernel_msg, "Peer") ? " (a veth checks its peer's MTU)" : "";
+	const char *peer =
+		strstr(xk_note.kernel_msg, "Peer") ? " (a veth checks its peer's MTU)" : "";
 	const char *ways = "lower the MTU to 1500 (on both ends of a veth pair), or use --mode skb";
 	char mtu[32] = "", other[64];
 	int i, m = if_mtu(a->ifname);
@@ -397,13 +407,15 @@ static int xdp_attach_failed(struct xk_attach_args *a, struct xk_obj *objs, int 
 	if (err == -EEXIST || err == -EBUSY)
 		running = mismatched_mode(a);
 	if (err == -E2BIG)
-		return xk_error(XK_EXIT_FAIL,
-				"cannot add to %s: libxdp's dispatcher holds at most 10 programs; detach one first",
-				a->ifname);
+		return xk_error(
+			XK_EXIT_FAIL,
+			"cannot add to %s: libxdp's dispatcher holds at most 10 programs; detach one first",
+			a->ifname);
 	if (running)
-		return xk_error(XK_EXIT_FAIL,
-				"cannot add '%s' to %s: %s runs XDP in %s mode and libxdp chains programs in one mode only; use --mode %s",
-				word, a->ifname, a->ifname, running, running);
+		return xk_error(
+			XK_EXIT_FAIL,
+			"cannot add '%s' to %s: %s runs XDP in %s mode and libxdp chains programs in one mode only; use --mode %s",
+			word, a->ifname, a->ifname, running, running);
 	/* The kernel's word on a netlink request means the load got through. */
 	if (xk_note.load_failed && !*k) {
 		/* Which program libbpf failed to load, when several go on at once. */
@@ -415,9 +427,10 @@ static int xdp_attach_failed(struct xk_attach_args *a, struct xk_obj *objs, int 
 		return XK_EXIT_FAIL;
 	}
 	if ((err == -EEXIST || err == -EBUSY) && !*k)
-		return xk_error(XK_EXIT_FAIL,
-				"cannot attach to %s: an XDP program is already there in another mode or was just attached by someone else; see 'xdpkit status %s'",
-				a->ifname, a->ifname);
+		return xk_error(
+			XK_EXIT_FAIL,
+			"cannot attach to %s: an XDP program is already there in another mode or was just attached by someone else; see 'xdpkit status %s'",
+			a->ifname, a->ifname);
 	xk_error(XK_EXIT_FAIL, "cannot attach '%s' to %s: %s%s", word, a->ifname, strerror(-err),
 		 xk_kernel_says());
 	/* veth: ERANGE "Peer MTU is too large ..."; other drivers: "MTU too large ...", "Jumbo
@@ -486,12 +499,11 @@ static int attach_xdp(struct xk_attach_args *a, struct xk_obj *objs)
 			       a->ifname, objs[i].word, xdp_program__id(progs[i]),
 			       xk_xdp_mode_name(xdp_multiprog__attach_mode(mp)));
 		else
-			printf(
-			    "%s: attached %s (id %u) on XDP, %s mode, run priority %u in libxdp's "
-			    "dispatcher\n",
-			    a->ifname, objs[i].word, xdp_program__id(progs[i]),
-			    xk_xdp_mode_name(xdp_multiprog__attach_mode(mp)),
-			    xdp_program__run_prio(progs[i]));
+			printf("%s: attached %s (id %u) on XDP, %s mode, run priority %u in libxdp's "
+			       "dispatcher\n",
+			       a->ifname, objs[i].word, xdp_program__id(progs[i]),
+			       xk_xdp_mode_name(xdp_multiprog__attach_mode(mp)),
+			       xdp_program__run_prio(progs[i]));
 	}
 	if (!libxdp_get_error(mp))
 		xdp_multiprog__close(mp);
@@ -516,7 +528,8 @@ static int attach_fresh_xdp(struct xk_attach_args *a, struct xk_obj *objs,
 	for (i = 0; i < a->n; i++)
 		if (!found[i].id) {
 			words[sub.n] = a->words[i];
-			fresh[sub.n++] = objs[i]; /* the same opened object: closed once, by the caller */
+			fresh[sub.n++] =
+				objs[i]; /* the same opened object: closed once, by the caller */
 		}
 	return sub.n ? attach_xdp(&sub, fresh) : XK_EXIT_OK;
 }
@@ -591,18 +604,31 @@ int do_attach(int argc, char **argv)
 }
 
 static const struct xk_opt attach_opts[] = {
-	{ .name = "mode", .key = OPT_MODE, .arg = "M", .complete = XK_C_WORDS, .words = "native skb",
+	{ .name = "mode",
+	  .key = OPT_MODE,
+	  .arg = "M",
+	  .complete = XK_C_WORDS,
+	  .words = "native skb",
 	  .help = "native (driver) or skb (generic) XDP; default: native where the driver has it" },
-	{ .name = "prio", .key = OPT_PRIO, .arg = "N",
+	{ .name = "prio",
+	  .key = OPT_PRIO,
+	  .arg = "N",
 	  .help = "XDP: run priority (lower runs first; default from the object's XDP_RUN_CONFIG). "
 		  "TC: filter priority 1-65535 (default: the kernel's choice)" },
-	{ .name = "tc", .key = OPT_TC, .arg = "DIR", .complete = XK_C_WORDS, .words = "ingress egress",
+	{ .name = "tc",
+	  .key = OPT_TC,
+	  .arg = "DIR",
+	  .complete = XK_C_WORDS,
+	  .words = "ingress egress",
 	  .help = "attach the object's tc program as a direct-action filter on clsact ingress or "
 		  "egress" },
-	{ .name = "capacity", .key = OPT_CAPACITY, .arg = "MAP=N[,MAP=N]",
+	{ .name = "capacity",
+	  .key = OPT_CAPACITY,
+	  .arg = "MAP=N[,MAP=N]",
 	  .help = "make map MAP hold N entries (e.g. blocklist_v4=1048576) instead of the object's "
 		  "size; without it a map already pinned keeps its size" },
-	{ .name = "replace", .key = OPT_REPLACE,
+	{ .name = "replace",
+	  .key = OPT_REPLACE,
 	  .help = "swap the running copy of PROG on that hook (whoever attached it) for the object "
 		  "on disk, in one step, in its place (dispatcher slot; TC pref and handle), with "
 		  "its maps" },
@@ -624,7 +650,8 @@ const struct xk_verb xk_verb_attach = {
 		"allows it.\n\n"
 		"A program already on the hook (the same name, tag and read-only data) is left alone: "
 		"'already attached', exit 0. Another build of it there is refused without --replace. "
-		"Maps the object pins by name go to PIN-ROOT/MAP (default " XK_DEFAULT_PIN_ROOT ") and "
+		"Maps the object pins by name go to PIN-ROOT/MAP (default " XK_DEFAULT_PIN_ROOT
+		") and "
 		"are reused on re-attach.",
 	.opts = attach_opts,
 	.pos = attach_pos,

@@ -126,7 +126,16 @@ static int add_kinds(struct bench_opts *o, char *list)
 	return 0;
 }
 
-enum { OPT_ID = 1, OPT_PROG, OPT_FRAME, OPT_REPEAT, OPT_RUNS, OPT_SRC, OPT_SRC_COUNT, OPT_SRC_STEP };
+enum {
+	OPT_ID = 1,
+	OPT_PROG,
+	OPT_FRAME,
+	OPT_REPEAT,
+	OPT_RUNS,
+	OPT_SRC,
+	OPT_SRC_COUNT,
+	OPT_SRC_STEP
+};
 
 static int bench_opt(void *ctx, int key, const char *val)
 {
@@ -191,8 +200,8 @@ static int parse_args(int argc, char **argv, struct bench_opts *o)
 				"unexpected argument '%s'; bench measures one program", w.pos[1]);
 	if (!o->target == !o->id)
 		return xk_error(
-		    XK_EXIT_USAGE,
-		    "name one program: a collection name, an object file or --id N (not both)");
+			XK_EXIT_USAGE,
+			"name one program: a collection name, an object file or --id N (not both)");
 	if (o->id && o->prog)
 		return xk_error(XK_EXIT_USAGE,
 				"--prog chooses inside an object; it does not go with --id");
@@ -210,8 +219,7 @@ static void reuse_pins_only(struct bpf_object *obj)
 {
 	struct bpf_map *map;
 
-	bpf_object__for_each_map(map, obj)
-	{
+	bpf_object__for_each_map(map, obj) {
 		const char *path = bpf_map__pin_path(map);
 
 		if (path && access(path, F_OK))
@@ -223,8 +231,7 @@ static struct bpf_program *pick_program(struct bpf_object *obj, const char *want
 {
 	struct bpf_program *p;
 
-	bpf_object__for_each_program(p, obj)
-	{
+	bpf_object__for_each_program(p, obj) {
 		if (want && (!strcmp(bpf_program__name(p), want) ||
 			     !strcmp(bpf_program__section_name(p), want)))
 			return p;
@@ -256,11 +263,10 @@ static int load_object(const struct bench_opts *o, struct bench_target *t)
 	prog = pick_program(t->obj, o->prog);
 	if (!prog) {
 		if (o->prog)
-			return xk_error(
-			    XK_EXIT_NOTFOUND,
-			    "'%s' has no program or section '%s'; 'bpftool prog loadall' or "
-			    "'llvm-objdump -h' shows what it has",
-			    t->object, o->prog);
+			return xk_error(XK_EXIT_NOTFOUND,
+					"'%s' has no program or section '%s'; 'bpftool prog loadall' or "
+					"'llvm-objdump -h' shows what it has",
+					t->object, o->prog);
 		return xk_error(XK_EXIT_NOTFOUND,
 				"'%s' has no XDP program; choose one with --prog NAME", t->object);
 	}
@@ -296,9 +302,9 @@ static int open_by_id(const struct bench_opts *o, struct bench_target *t)
 	t->fd = bpf_prog_get_fd_by_id(o->id);
 	if (t->fd < 0) {
 		if (errno == ENOENT)
-			return xk_error(
-			    XK_EXIT_NOTFOUND,
-			    "no loaded program has id %u; 'bpftool prog show' lists them", o->id);
+			return xk_error(XK_EXIT_NOTFOUND,
+					"no loaded program has id %u; 'bpftool prog show' lists them",
+					o->id);
 		return xk_error(XK_EXIT_FAIL, "cannot open program id %u: %s", o->id,
 				strerror(errno));
 	}
@@ -309,10 +315,10 @@ static int open_by_id(const struct bench_opts *o, struct bench_target *t)
 static int load_floor(struct bench_target *t)
 {
 	struct bpf_insn insns[] = {
-	    {.code = BPF_ALU64 | BPF_MOV | BPF_K,
-	     .dst_reg = BPF_REG_0,
-	     .imm = t->type == BPF_PROG_TYPE_XDP ? XDP_PASS : TC_ACT_OK},
-	    {.code = BPF_JMP | BPF_EXIT},
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K,
+		  .dst_reg = BPF_REG_0,
+		  .imm = t->type == BPF_PROG_TYPE_XDP ? XDP_PASS : TC_ACT_OK },
+		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	struct bpf_prog_info info;
 
@@ -372,8 +378,8 @@ static struct summary summarize(const double *v, int n)
 
 static const char *verdict_name(enum bpf_prog_type type, __u32 rv)
 {
-	static const char *const xdp[] = {"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
-					  "XDP_REDIRECT"};
+	static const char *const xdp[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					   "XDP_REDIRECT" };
 	static char buf[32];
 
 	if (type == BPF_PROG_TYPE_XDP && rv < 5)
@@ -428,11 +434,10 @@ static int setup_prelude(const struct bench_opts *o, struct bench_target *t, str
 	int doff, eoff, err;
 
 	if (c.rotate && !c.rot.ip4_off)
-		return xk_error(
-		    XK_EXIT_USAGE,
-		    "--src-count rotates IPv4 sources, and frame %s has no IPv4 header; "
-		    "choose IPv4 frames with --frame",
-		    r->frame.kind);
+		return xk_error(XK_EXIT_USAGE,
+				"--src-count rotates IPv4 sources, and frame %s has no IPv4 header; "
+				"choose IPv4 frames with --frame",
+				r->frame.kind);
 	err = probe_rewrite(t->fd, &r->frame, &r->restore);
 	if (err)
 		return xk_error(XK_EXIT_FAIL, "BPF_PROG_TEST_RUN of '%s' on frame %s failed: %s",
@@ -535,7 +540,7 @@ static void print_json(const struct bench_opts *o, const struct bench_target *t,
 {
 	struct jw *w = jw_new(stdout);
 	char src[INET_ADDRSTRLEN] = "";
-	struct in_addr a = {htonl(o->src)};
+	struct in_addr a = { htonl(o->src) };
 	int i;
 
 	if (!w)
@@ -628,8 +633,8 @@ static void print_plain(const struct bench_opts *o, const struct bench_target *t
 
 int do_bench(int argc, char **argv)
 {
-	struct bench_opts o = {0};
-	struct bench_target t = {.fd = -1, .floor_fd = -1};
+	struct bench_opts o = { 0 };
+	struct bench_target t = { .fd = -1, .floor_fd = -1 };
 	struct bench_result *res = NULL;
 	struct bpf_prog_info info;
 	int i, err;
@@ -667,8 +672,8 @@ int do_bench(int argc, char **argv)
 		goto out;
 	}
 	for (i = 0; i < o.nkinds; i++) {
-		res[i].pre_prog = (struct bench_prelude){-1, -1, -1};
-		res[i].pre_floor = (struct bench_prelude){-1, -1, -1};
+		res[i].pre_prog = (struct bench_prelude){ -1, -1, -1 };
+		res[i].pre_floor = (struct bench_prelude){ -1, -1, -1 };
 	}
 	err = run_all(&o, &t, res);
 	if (err)
@@ -693,23 +698,40 @@ out:
 }
 
 static const struct xk_opt bench_opts[] = {
-	{ .name = "id", .key = OPT_ID, .arg = "N",
+	{ .name = "id",
+	  .key = OPT_ID,
+	  .arg = "N",
 	  .help = "an already loaded program (any tool's), measured the same way" },
-	{ .name = "prog", .key = OPT_PROG, .arg = "NAME",
+	{ .name = "prog",
+	  .key = OPT_PROG,
+	  .arg = "NAME",
 	  .help = "program or section inside the object (default: the first XDP program)" },
-	{ .name = "frame", .key = OPT_FRAME, .arg = "KIND[,KIND]", .complete = XK_C_WORDS,
+	{ .name = "frame",
+	  .key = OPT_FRAME,
+	  .arg = "KIND[,KIND]",
+	  .complete = XK_C_WORDS,
 	  .words_fn = frame_words,
 	  .help = "frames to push, comma-separated or repeated (default: all)" },
-	{ .name = "repeat", .key = OPT_REPEAT, .arg = "N",
+	{ .name = "repeat",
+	  .key = OPT_REPEAT,
+	  .arg = "N",
 	  .help = "runs of the program per BPF_PROG_TEST_RUN call (default 100000)" },
-	{ .name = "runs", .key = OPT_RUNS, .arg = "K",
+	{ .name = "runs",
+	  .key = OPT_RUNS,
+	  .arg = "K",
 	  .help = "measurements of each frame, interleaved with the floor (default 5)" },
-	{ .name = "src", .key = OPT_SRC, .arg = "ADDR",
+	{ .name = "src",
+	  .key = OPT_SRC,
+	  .arg = "ADDR",
 	  .help = "IPv4 source written into the IPv4 frames (default: the frame's own)" },
-	{ .name = "src-count", .key = OPT_SRC_COUNT, .arg = "N",
+	{ .name = "src-count",
+	  .key = OPT_SRC_COUNT,
+	  .arg = "N",
 	  .help = "rotate the source over N addresses, packet by packet, so lookups are not all on "
 		  "one hot key (IPv4 frames only; L4 checksums are not fixed)" },
-	{ .name = "src-step", .key = OPT_SRC_STEP, .arg = "S",
+	{ .name = "src-step",
+	  .key = OPT_SRC_STEP,
+	  .arg = "S",
 	  .help = "distance between those addresses (default 1): ADDR, ADDR+S, ..." },
 	{ 0 },
 };

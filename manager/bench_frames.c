@@ -34,31 +34,31 @@
 #define PLAIN_DPORT 80
 
 const char *const bench_frame_kinds[] = {
-    "ipv4-udp", "ipv4-tcp", "ipv4-icmp", "ipv6-udp", "vlan-udp", "match", "miss", NULL,
+	"ipv4-udp", "ipv4-tcp", "ipv4-icmp", "ipv6-udp", "vlan-udp", "match", "miss", NULL,
 };
 
 const char *const bench_frame_help[] = {
-    "IPv4 UDP " PLAIN_SRC4 ":40000 -> " PLAIN_DST4 ":80",
-    "IPv4 TCP SYN " PLAIN_SRC4 ":40000 -> " PLAIN_DST4 ":80",
-    "IPv4 ICMP echo request " PLAIN_SRC4 " -> " PLAIN_DST4,
-    "IPv6 UDP [" PLAIN_SRC6 "]:40000 -> [" PLAIN_DST6 "]:80",
-    "802.1Q tag 100, then the ipv4-udp frame",
-    "IPv4 UDP " MATCH_SRC4 " -> " PLAIN_DST4 ":9 (the address/port a rule is written for)",
-    "IPv4 UDP " MISS_SRC4 " -> " PLAIN_DST4 ":10 (next to the rule, matches nothing)",
+	"IPv4 UDP " PLAIN_SRC4 ":40000 -> " PLAIN_DST4 ":80",
+	"IPv4 TCP SYN " PLAIN_SRC4 ":40000 -> " PLAIN_DST4 ":80",
+	"IPv4 ICMP echo request " PLAIN_SRC4 " -> " PLAIN_DST4,
+	"IPv6 UDP [" PLAIN_SRC6 "]:40000 -> [" PLAIN_DST6 "]:80",
+	"802.1Q tag 100, then the ipv4-udp frame",
+	"IPv4 UDP " MATCH_SRC4 " -> " PLAIN_DST4 ":9 (the address/port a rule is written for)",
+	"IPv4 UDP " MISS_SRC4 " -> " PLAIN_DST4 ":10 (next to the rule, matches nothing)",
 };
 
 /* Not in `all` (whose figures stay comparable run to run): named with --frame only. */
 const char *const bench_frame_named_kinds[] = {
-    "ipv6-icmp",
-    "ipv4-icmp-1400",
-    "ipv6-icmp-1400",
-    NULL,
+	"ipv6-icmp",
+	"ipv4-icmp-1400",
+	"ipv6-icmp-1400",
+	NULL,
 };
 
 const char *const bench_frame_named_help[] = {
-    "IPv6 ICMPv6 echo request [" PLAIN_SRC6 "] -> [" PLAIN_DST6 "]",
-    "the ipv4-icmp frame, 1400 bytes long",
-    "the ipv6-icmp frame, 1400 bytes long",
+	"IPv6 ICMPv6 echo request [" PLAIN_SRC6 "] -> [" PLAIN_DST6 "]",
+	"the ipv4-icmp frame, 1400 bytes long",
+	"the ipv6-icmp frame, 1400 bytes long",
 };
 
 struct frame_spec {
@@ -140,8 +140,8 @@ static void fix_checksums(struct bench_frame *f, size_t l3_off, int ipv6, int pr
 
 static void build(struct bench_frame *f, const struct frame_spec *s)
 {
-	static const unsigned char dmac[ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x02};
-	static const unsigned char smac[ETH_ALEN] = {0x02, 0x00, 0x00, 0x00, 0x00, 0x01};
+	static const unsigned char dmac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x02 };
+	static const unsigned char smac[ETH_ALEN] = { 0x02, 0x00, 0x00, 0x00, 0x00, 0x01 };
 	unsigned char *p = f->data;
 	size_t l3_off = ETH_HLEN, l4_off, l4_len;
 
@@ -227,18 +227,18 @@ static void build(struct bench_frame *f, const struct frame_spec *s)
 int bench_frame_build(const char *kind, struct bench_frame *f)
 {
 	static const struct frame_spec specs[] = {
-	    {0, 0, IPPROTO_UDP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT, 0},
-	    {0, 0, IPPROTO_TCP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT, 0},
-	    {0, 0, IPPROTO_ICMP, PLAIN_SRC4, PLAIN_DST4, 0, 0},
-	    {0, 1, IPPROTO_UDP, PLAIN_SRC6, PLAIN_DST6, PLAIN_DPORT, 0},
-	    {1, 0, IPPROTO_UDP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT, 0},
-	    {0, 0, IPPROTO_UDP, MATCH_SRC4, PLAIN_DST4, MATCH_DPORT, 0},
-	    {0, 0, IPPROTO_UDP, MISS_SRC4, PLAIN_DST4, MISS_DPORT, 0},
+		{ 0, 0, IPPROTO_UDP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT, 0 },
+		{ 0, 0, IPPROTO_TCP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT, 0 },
+		{ 0, 0, IPPROTO_ICMP, PLAIN_SRC4, PLAIN_DST4, 0, 0 },
+		{ 0, 1, IPPROTO_UDP, PLAIN_SRC6, PLAIN_DST6, PLAIN_DPORT, 0 },
+		{ 1, 0, IPPROTO_UDP, PLAIN_SRC4, PLAIN_DST4, PLAIN_DPORT, 0 },
+		{ 0, 0, IPPROTO_UDP, MATCH_SRC4, PLAIN_DST4, MATCH_DPORT, 0 },
+		{ 0, 0, IPPROTO_UDP, MISS_SRC4, PLAIN_DST4, MISS_DPORT, 0 },
 	};
 	static const struct frame_spec named_specs[] = {
-	    {0, 1, IPPROTO_ICMPV6, PLAIN_SRC6, PLAIN_DST6, 0, 0},
-	    {0, 0, IPPROTO_ICMP, PLAIN_SRC4, PLAIN_DST4, 0, BIG_FRAME_LEN},
-	    {0, 1, IPPROTO_ICMPV6, PLAIN_SRC6, PLAIN_DST6, 0, BIG_FRAME_LEN},
+		{ 0, 1, IPPROTO_ICMPV6, PLAIN_SRC6, PLAIN_DST6, 0, 0 },
+		{ 0, 0, IPPROTO_ICMP, PLAIN_SRC4, PLAIN_DST4, 0, BIG_FRAME_LEN },
+		{ 0, 1, IPPROTO_ICMPV6, PLAIN_SRC6, PLAIN_DST6, 0, BIG_FRAME_LEN },
 	};
 	int i;
 

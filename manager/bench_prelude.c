@@ -17,7 +17,7 @@
 #include <linux/bpf.h>
 
 #define INSN(c, d, s, o, i)                                                                        \
-	((struct bpf_insn){.code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i)})
+	((struct bpf_insn){ .code = (c), .dst_reg = (d), .src_reg = (s), .off = (o), .imm = (i) })
 #define MOV64_REG(d, s) INSN(BPF_ALU64 | BPF_MOV | BPF_X, d, s, 0, 0)
 #define MOV64_IMM(d, i) INSN(BPF_ALU64 | BPF_MOV | BPF_K, d, 0, 0, i)
 #define ALU64_IMM(op, d, i) INSN(BPF_ALU64 | (op) | BPF_K, d, 0, 0, i)
@@ -138,13 +138,13 @@ static int try_load(struct bench_prelude *p, const struct bench_prelude_cfg *c, 
 	LIBBPF_OPTS(bpf_prog_load_opts, lo, .expected_attach_type = attach,
 		    .log_buf = verbose ? log : NULL, .log_size = verbose ? sizeof(log) : 0,
 		    .log_level = verbose ? 1 : 0);
-	unsigned char value[FRAME_AT + BENCH_FRAME_MAX] = {0};
-	struct emit e = {.n = 0};
+	unsigned char value[FRAME_AT + BENCH_FRAME_MAX] = { 0 };
+	struct emit e = { .n = 0 };
 	__u32 zero = 0;
 
 	p->jump_fd = bpf_map_create(BPF_MAP_TYPE_PROG_ARRAY, "xk_bench_jump", 4, 4, 1, NULL);
 	p->state_fd =
-	    bpf_map_create(BPF_MAP_TYPE_ARRAY, "xk_bench_state", 4, sizeof(value), 1, NULL);
+		bpf_map_create(BPF_MAP_TYPE_ARRAY, "xk_bench_state", 4, sizeof(value), 1, NULL);
 	if (p->jump_fd < 0 || p->state_fd < 0)
 		return -errno;
 	memcpy(value + FRAME_AT, c->frame->data, c->frame->len);
@@ -170,7 +170,7 @@ int bench_prelude_load(struct bench_prelude *p, const struct bench_prelude_cfg *
 	/* A prog array takes only programs like its owner, and the kernel compares
 	 * expected_attach_type too: libbpf loads SEC("xdp") with BPF_XDP, a raw loader with 0. Try
 	 * both, keep the one the target takes. */
-	static const enum bpf_attach_type attach[] = {0, BPF_XDP};
+	static const enum bpf_attach_type attach[] = { 0, BPF_XDP };
 	unsigned int a;
 	int err = -EINVAL;
 

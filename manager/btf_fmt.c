@@ -14,13 +14,14 @@
 #include <string.h>
 
 const struct xk_name_num xk_ethertype_names[] = {
-    {"ipv4", 0x0800}, {"arp", 0x0806},	{"ipv6", 0x86dd},  {"vlan", 0x8100}, {"qinq", 0x88a8},
-    {"lldp", 0x88cc}, {"mpls", 0x8847}, {"pppoe", 0x8864}, {NULL, 0},
+	{ "ipv4", 0x0800 }, { "arp", 0x0806 },	 { "ipv6", 0x86dd },
+	{ "vlan", 0x8100 }, { "qinq", 0x88a8 },	 { "lldp", 0x88cc },
+	{ "mpls", 0x8847 }, { "pppoe", 0x8864 }, { NULL, 0 },
 };
 
 const struct xk_name_num xk_ipproto_names[] = {
-    {"icmp", 1}, {"igmp", 2}, {"tcp", 6},	 {"udp", 17},	{"gre", 47},
-    {"esp", 50}, {"ah", 51},  {"ipv6-icmp", 58}, {"sctp", 132}, {NULL, 0},
+	{ "icmp", 1 }, { "igmp", 2 }, { "tcp", 6 },	   { "udp", 17 },   { "gre", 47 },
+	{ "esp", 50 }, { "ah", 51 },  { "ipv6-icmp", 58 }, { "sctp", 132 }, { NULL, 0 },
 };
 
 struct special_name {
@@ -31,10 +32,10 @@ struct special_name {
 };
 
 static const struct special_name specials[] = {
-    {"xk_ipv4", false, 4, XK_SP_IPV4},		 {"xk_ipv6", false, 16, XK_SP_IPV6},
-    {"xk_port", false, 2, XK_SP_PORT},		 {"xk_mac", false, 6, XK_SP_MAC},
-    {"xk_ethertype", false, 2, XK_SP_ETHERTYPE}, {"xk_ipproto", false, 1, XK_SP_IPPROTO},
-    {"xk_cidr4", true, 8, XK_SP_CIDR4},		 {"xk_cidr6", true, 20, XK_SP_CIDR6},
+	{ "xk_ipv4", false, 4, XK_SP_IPV4 },	       { "xk_ipv6", false, 16, XK_SP_IPV6 },
+	{ "xk_port", false, 2, XK_SP_PORT },	       { "xk_mac", false, 6, XK_SP_MAC },
+	{ "xk_ethertype", false, 2, XK_SP_ETHERTYPE }, { "xk_ipproto", false, 1, XK_SP_IPPROTO },
+	{ "xk_cidr4", true, 8, XK_SP_CIDR4 },	       { "xk_cidr6", true, 20, XK_SP_CIDR6 },
 };
 
 bool xk_vtype_is_raw(const struct xk_vtype *t)
@@ -176,7 +177,7 @@ static void sb_printf(struct sb *s, const char *fmt, ...)
 
 static bool sb_grow_init(struct sb *s)
 {
-	*s = (struct sb){.buf = malloc(256), .len = 256, .grow = true};
+	*s = (struct sb){ .buf = malloc(256), .len = 256, .grow = true };
 	if (s->buf)
 		s->buf[0] = '\0';
 	return s->buf;
@@ -231,10 +232,10 @@ static void fmt_special(struct sb *s, enum xk_special sp, const __u8 *data)
 	case XK_SP_CIDR4:
 	case XK_SP_CIDR6:
 		memcpy(&plen, data, 4);
-		sb_printf(
-		    s, "%s/%u",
-		    inet_ntop(sp == XK_SP_CIDR4 ? AF_INET : AF_INET6, data + 4, ip, sizeof(ip)),
-		    plen);
+		sb_printf(s, "%s/%u",
+			  inet_ntop(sp == XK_SP_CIDR4 ? AF_INET : AF_INET6, data + 4, ip,
+				    sizeof(ip)),
+			  plen);
 		break;
 	case XK_SP_NONE:
 		break;
@@ -357,7 +358,8 @@ static void fmt_float(struct sb *s, const __u8 *data, __u32 size)
 	}
 	for (prec = 6; prec < 17; prec++) {
 		snprintf(buf, sizeof(buf), "%.*g", prec, d);
-		if (isnan(d) || (size == 4 ? (float)strtod(buf, NULL) == f : strtod(buf, NULL) == d))
+		if (isnan(d) ||
+		    (size == 4 ? (float)strtod(buf, NULL) == f : strtod(buf, NULL) == d))
 			break;
 	}
 	snprintf(buf, sizeof(buf), "%.*g", prec, d);
@@ -589,7 +591,7 @@ char *xk_fmt_text_alloc(const struct xk_vtype *t, const void *data, int flags)
 
 void xk_fmt_text(const struct xk_vtype *t, const void *data, int flags, char *buf, size_t len)
 {
-	struct sb s = {.buf = buf, .len = len};
+	struct sb s = { .buf = buf, .len = len };
 
 	if (!len)
 		return;
@@ -638,7 +640,7 @@ static void json_members(struct jw *w, const struct btf *btf, const struct btf_t
 			continue;
 		if (!name || !*name) {
 			const struct btf_type *mt =
-			    btf__type_by_id(btf, xk_btf_skip_mods(btf, f.type));
+				btf__type_by_id(btf, xk_btf_skip_mods(btf, f.type));
 
 			if (xk_btf_is_record(mt))
 				json_members(w, btf, mt, data + off / 8);
@@ -768,7 +770,7 @@ void xk_type_name(const struct xk_vtype *t, char *buf, size_t len)
 					    : "enum",
 			 name && *name ? name : "(anon)");
 	} else if (btf_is_array(bt)) {
-		struct xk_vtype et = {t->btf, btf_array(bt)->type, 0};
+		struct xk_vtype et = { t->btf, btf_array(bt)->type, 0 };
 		char ebuf[128];
 
 		xk_type_name(&et, ebuf, sizeof(ebuf));

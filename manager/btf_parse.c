@@ -147,7 +147,7 @@ static int parse_cidr(const char *s, bool v6, __u8 *out, char *err, size_t errle
 {
 	int af = v6 ? AF_INET6 : AF_INET, bytes = v6 ? 16 : 4, maxlen = v6 ? 128 : 32;
 	const char *form =
-	    v6 ? "an IPv6 prefix such as 2001:db8::/32" : "a prefix such as 10.0.0.0/8";
+		v6 ? "an IPv6 prefix such as 2001:db8::/32" : "a prefix such as 10.0.0.0/8";
 	char addr[INET6_ADDRSTRLEN + 8], shown[INET6_ADDRSTRLEN];
 	const char *slash = strchr(s, '/');
 	size_t alen = slash ? (size_t)(slash - s) : strlen(s);
@@ -286,8 +286,8 @@ static void enum_names(const struct btf *btf, const struct btf_type *t, char *bu
 
 	buf[0] = '\0';
 	for (i = 0; i < btf_vlen(t) && off < len; i++)
-		off +=
-		    snprintf(buf + off, len - off, "%s%s", i ? ", " : "", enum_name_at(btf, t, i));
+		off += snprintf(buf + off, len - off, "%s%s", i ? ", " : "",
+				enum_name_at(btf, t, i));
 }
 
 /* An enum by its name, case-insensitive; also by the last word of it when that is unique (dst for
@@ -493,7 +493,7 @@ static int parse_array(const struct btf *btf, const struct btf_type *t, const ch
 static int parse_value(const struct btf *btf, __u32 id, const char *s, __u8 *dst, __u32 bits,
 		       char *err, size_t errlen)
 {
-	struct xk_vtype vt = {btf, id, 0};
+	struct xk_vtype vt = { btf, id, 0 };
 	enum xk_special sp = xk_btf_special(btf, id);
 	const struct btf_type *t;
 	char tname[128];
@@ -590,10 +590,10 @@ static int parse_member(const struct btf *btf, __u32 id, const char *s, __u8 *ds
 			__u32 bitsz, char *err, size_t errlen)
 {
 	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, id));
-	struct xk_vtype vt = {btf, id, 0};
+	struct xk_vtype vt = { btf, id, 0 };
 	__s64 size = btf__resolve_size(btf, id);
 	char tname[128];
-	__u8 tmp[8] = {0};
+	__u8 tmp[8] = { 0 };
 	__u64 v;
 	int ret;
 
@@ -675,7 +675,7 @@ static int find_member(const struct btf *btf, __u32 sid, const char *path, int d
 		} else if (strlen(f.name) != nl || strncmp(f.name, path, nl)) {
 			continue;
 		} else if (!dot) {
-			*m = (struct member){f.type, f.bitoff, f.bitsz, 0, 0, NULL};
+			*m = (struct member){ f.type, f.bitoff, f.bitsz, 0, 0, NULL };
 			return 0;
 		} else if (f.bitsz || find_member(btf, f.type, dot + 1, depth + 1, &sub)) {
 			return -ENOENT;
@@ -698,7 +698,7 @@ static int find_member(const struct btf *btf, __u32 sid, const char *path, int d
 static int check_named(const struct btf *btf, const struct member *m, const __u8 *out, char *err,
 		       size_t errlen)
 {
-	struct xk_vtype ot = {btf, m->outer, 0};
+	struct xk_vtype ot = { btf, m->outer, 0 };
 	__s64 size = btf__resolve_size(btf, m->outer);
 	char sub[512], *text;
 	__u8 *tmp;
@@ -729,7 +729,8 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 	const struct btf_type *t = btf__type_by_id(btf, xk_btf_skip_mods(btf, vt->id));
 	char *copy = strdup(text), *pos = copy, *tok, tname[128], fields[512] = "", sub[512];
 	struct member *named = NULL; /* pairs that wrote into a named type, checked at the end */
-	struct span *given = NULL; /* the bits every pair so far wrote: a field given twice is refused */
+	struct span *given =
+		NULL; /* the bits every pair so far wrote: a field given twice is refused */
 	int ret = 0, pairs = 0, nnamed = 0, i;
 
 	if (!copy)
@@ -761,7 +762,7 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 		 * checked here, so no write can leave the value. */
 		msize = m.bitsz ? 0 : btf__resolve_size(btf, m.type);
 		if (msize < 0 || (__u64)m.bitoff + (m.bitsz ? m.bitsz : (__u64)msize * 8) >
-				     (__u64)vt->size * 8) {
+					 (__u64)vt->size * 8) {
 			ret = ERR("field " QF " lies outside the %u bytes of %s", Q(tok), vt->size,
 				  tname);
 			break;
@@ -772,10 +773,12 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 		span.len = m.bitsz ? m.bitsz : (__u32)msize * 8;
 		span.path = tok;
 		for (i = 0; i < pairs; i++)
-			if (given[i].off < span.off + span.len && span.off < given[i].off + given[i].len)
+			if (given[i].off < span.off + span.len &&
+			    span.off < given[i].off + given[i].len)
 				break;
 		if (i < pairs) {
-			ret = ERR("field " QF " is given twice (also as " QF "); give each field once",
+			ret = ERR("field " QF " is given twice (also as " QF
+				  "); give each field once",
 				  Q(tok), Q(given[i].path));
 			break;
 		}
@@ -803,8 +806,8 @@ static int parse_struct(const struct xk_vtype *vt, const char *text, __u8 *out, 
 		pairs++;
 	}
 	if (!ret && !pairs)
-		ret =
-		    ERR(QF " gives no field=value pair; %s has fields %s", Q(text), tname, fields);
+		ret = ERR(QF " gives no field=value pair; %s has fields %s", Q(text), tname,
+			  fields);
 	for (i = 0; !ret && i < nnamed; i++)
 		ret = check_named(btf, &named[i], out, err, errlen);
 	free(named);
@@ -863,14 +866,19 @@ int xk_parse_text(const struct xk_vtype *t, const char *in, void *out, char *err
 
 /* The direct paths of xk_parser (bulk loads: a million keys parse in milliseconds instead of a
  * BTF walk, a type name and inet_pton each). */
-enum { XK_PP_GENERIC, XK_PP_IPV4, XK_PP_IPV6, XK_PP_UINT };
+enum {
+	XK_PP_GENERIC,
+	XK_PP_IPV4,
+	XK_PP_IPV6,
+	XK_PP_UINT
+};
 
 void xk_parser_init(struct xk_parser *p, const struct xk_vtype *t)
 {
 	const struct btf_type *bt;
 	enum xk_special sp;
 
-	*p = (struct xk_parser){.t = t, .kind = XK_PP_GENERIC};
+	*p = (struct xk_parser){ .t = t, .kind = XK_PP_GENERIC };
 	if (xk_vtype_is_raw(t))
 		return;
 	sp = xk_btf_special(t->btf, t->id);
@@ -963,7 +971,8 @@ int xk_parser_run(const struct xk_parser *p, const char *text, size_t len, void 
 	/* A C string would end at the NUL and the rest be lost without a word. */
 	nul = memchr(text, '\0', len);
 	if (nul)
-		return ERR(QF " is followed by a NUL byte; expected text without NUL bytes", Q(text));
+		return ERR(QF " is followed by a NUL byte; expected text without NUL bytes",
+			   Q(text));
 	switch (p->kind) {
 	case XK_PP_IPV6:
 		if (len < sizeof(copy)) {

@@ -37,9 +37,10 @@ int xk_capacity_parse(struct xk_capacity *cap, const char *arg)
 			return xk_error(XK_EXIT_USAGE, "--capacity: map name '%.*s' is too long",
 					(int)name_len, p);
 		if (xk_num_u64(eq + 1, end - eq - 1, XK_NUM_HEX, CAPACITY_LIMIT, &v) || !v)
-			return xk_error(XK_EXIT_USAGE,
-					"--capacity %.*s: '%.*s' is not a number of entries from 1 to %u",
-					(int)name_len, p, (int)(end - eq - 1), eq + 1, CAPACITY_LIMIT);
+			return xk_error(
+				XK_EXIT_USAGE,
+				"--capacity %.*s: '%.*s' is not a number of entries from 1 to %u",
+				(int)name_len, p, (int)(end - eq - 1), eq + 1, CAPACITY_LIMIT);
 		for (i = 0; i < cap->n; i++)
 			if (strlen(cap->want[i].map) == name_len &&
 			    !strncmp(cap->want[i].map, p, name_len))
@@ -103,9 +104,10 @@ static int apply_one(struct bpf_map *m, const char *word, struct xk_capacity *ca
 			want = cap->want[i].entries;
 		}
 	if (want && !is_capacity(bpf_map__type(m)))
-		return xk_error(XK_EXIT_USAGE,
-				"--capacity %s: map '%s' of '%s' is of type %s, whose size is its index range, not a capacity",
-				name, name, word, libbpf_bpf_map_type_str(bpf_map__type(m)));
+		return xk_error(
+			XK_EXIT_USAGE,
+			"--capacity %s: map '%s' of '%s' is of type %s, whose size is its index range, not a capacity",
+			name, name, word, libbpf_bpf_map_type_str(bpf_map__type(m)));
 	pinned = pin_info(path, &pin);
 	if (pinned && want && pin.max_entries != want) {
 		xk_error(XK_EXIT_FAIL,
@@ -136,8 +138,7 @@ int xk_capacity_apply(struct bpf_object *obj, const char *word, struct xk_capaci
 	struct bpf_map *m;
 	int err;
 
-	bpf_object__for_each_map(m, obj)
-	{
+	bpf_object__for_each_map(m, obj) {
 		err = apply_one(m, word, cap);
 		if (err)
 			return err;
@@ -151,14 +152,16 @@ int xk_capacity_check_used(const struct xk_capacity *cap, const char *what)
 
 	for (i = 0; i < cap->n; i++)
 		if (!cap->want[i].used)
-			return xk_error(XK_EXIT_USAGE,
-					"--capacity names map '%s', and no map of %s has that name; 'bpftool btf dump file OBJ' lists an object's maps",
-					cap->want[i].map, what);
+			return xk_error(
+				XK_EXIT_USAGE,
+				"--capacity names map '%s', and no map of %s has that name; 'bpftool btf dump file OBJ' lists an object's maps",
+				cap->want[i].map, what);
 	return 0;
 }
 
 void xk_capacity_full_hint(const char *map, __u32 max_entries)
 {
 	xk_hint("a map keeps the size it was made with (%u entries here); for a bigger one: xdpkit map dump %s > rules.txt, detach, remove its pin, attach with --capacity %s=%u, xdpkit map load %s rules.txt (docs/blocklist.md, \"Capacity\")",
-		max_entries, map, map, max_entries * 2 > max_entries ? max_entries * 2 : max_entries, map);
+		max_entries, map, map,
+		max_entries * 2 > max_entries ? max_entries * 2 : max_entries, map);
 }

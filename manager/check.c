@@ -22,8 +22,8 @@ struct prog_result {
 	char name[64];
 	char section[128];
 	const char *type;
-	int err;	 /* 0 when loaded */
-	long insns;	 /* instructions processed, -1 when unknown */
+	int err;    /* 0 when loaded */
+	long insns; /* instructions processed, -1 when unknown */
 	struct xk_vlog vlog;
 	char lib_msg[256]; /* libbpf's last complaint, for failures that never reach the verifier */
 };
@@ -76,8 +76,8 @@ static int check_one(const char *path, int idx, char *log, struct prog_result *r
 	if (err)
 		snprintf(res->lib_msg, sizeof(res->lib_msg), "%s", xk_note.first_warn);
 	if (xk.verbose && log[0])
-		fprintf(stderr, "--- verifier log of %s ---\n%s%s--- end of log ---\n", res->name, log,
-			log[strlen(log) - 1] == '\n' ? "" : "\n");
+		fprintf(stderr, "--- verifier log of %s ---\n%s%s--- end of log ---\n", res->name,
+			log, log[strlen(log) - 1] == '\n' ? "" : "\n");
 	bpf_object__close(obj);
 	return 0;
 }
@@ -93,7 +93,9 @@ static void print_plain(const struct prog_result *r)
 		snprintf(insns, sizeof(insns), "%ld", r->insns);
 	/* "rejected" is the verifier's word; "failed" is anything else (no permission, a map, BTF). */
 	printf("%-20s %-24s %-12s %8s  %s\n", r->name, r->section, r->type ? r->type : "?", insns,
-	       !r->err ? "ok" : v->msg_lines ? "rejected" : "failed");
+	       !r->err	      ? "ok"
+	       : v->msg_lines ? "rejected"
+			      : "failed");
 	if (!r->err)
 		return;
 	if (v->src_line)
@@ -176,9 +178,12 @@ int do_check(int argc, char **argv)
 	if (err)
 		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	if (!words.n)
-		return xk_error(XK_EXIT_USAGE, "check: which object? e.g. 'xdpkit check hello' or 'xdpkit check build/x.bpf.o'");
+		return xk_error(
+			XK_EXIT_USAGE,
+			"check: which object? e.g. 'xdpkit check hello' or 'xdpkit check build/x.bpf.o'");
 	if (words.n > 1)
-		return xk_error(XK_EXIT_USAGE, "check: one object at a time; '%s' is extra", words.pos[1]);
+		return xk_error(XK_EXIT_USAGE, "check: one object at a time; '%s' is extra",
+				words.pos[1]);
 	err = xk_resolve_object(words.pos[0], path, sizeof(path));
 	if (err)
 		return err;
@@ -190,13 +195,16 @@ int do_check(int argc, char **argv)
 	xk_note_reset();
 	obj = bpf_object__open_file(path, NULL);
 	if (!obj)
-		return xk_error(XK_EXIT_USAGE, "'%s' is not a BPF object libbpf can open (%s); build it with clang -target bpf -O2 -g",
-				path, xk_libbpf_reason(errno));
+		return xk_error(
+			XK_EXIT_USAGE,
+			"'%s' is not a BPF object libbpf can open (%s); build it with clang -target bpf -O2 -g",
+			path, xk_libbpf_reason(errno));
 	bpf_object__for_each_program(prog, obj)
 		n++;
 	bpf_object__close(obj);
 	if (!n)
-		return xk_error(XK_EXIT_USAGE, "'%s' has no BPF programs (no SEC(\"...\") functions)", path);
+		return xk_error(XK_EXIT_USAGE,
+				"'%s' has no BPF programs (no SEC(\"...\") functions)", path);
 
 	log = malloc(LOG_SIZE);
 	if (!log)
@@ -208,7 +216,8 @@ int do_check(int argc, char **argv)
 		jw_key(w, "programs");
 		jw_arr_start(w);
 	} else {
-		printf("%-20s %-24s %-12s %8s  %s\n", "PROGRAM", "SECTION", "TYPE", "INSNS", "VERDICT");
+		printf("%-20s %-24s %-12s %8s  %s\n", "PROGRAM", "SECTION", "TYPE", "INSNS",
+		       "VERDICT");
 	}
 	for (i = 0; i < n; i++) {
 		memset(&res, 0, sizeof(res));
@@ -217,7 +226,8 @@ int do_check(int argc, char **argv)
 			free(log);
 			if (w)
 				jw_free(w);
-			return xk_error(XK_EXIT_FAIL, "'%s' could not be reopened: %s", path, strerror(-err));
+			return xk_error(XK_EXIT_FAIL, "'%s' could not be reopened: %s", path,
+					strerror(-err));
 		}
 		if (res.err)
 			rejected++;
@@ -237,7 +247,8 @@ int do_check(int argc, char **argv)
 	if (rejected && xk.json)
 		return XK_EXIT_FAIL;
 	if (rejected)
-		return xk_error(XK_EXIT_FAIL, "'%s': %d of %d program(s) did not load; see above%s", path, rejected, n,
+		return xk_error(XK_EXIT_FAIL, "'%s': %d of %d program(s) did not load; see above%s",
+				path, rejected, n,
 				xk.verbose ? "" : " (-v shows the whole verifier log)");
 	return XK_EXIT_OK;
 }

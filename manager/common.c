@@ -172,12 +172,14 @@ int xk_need_bpffs(void)
 		return xk_iproute2_layout();
 	/* As xdp-loader expects: the conventional mount point, mounted on demand. */
 	if (mkdir("/sys/fs/bpf", 0700) && errno != EEXIST)
-		return xk_error(XK_EXIT_ENV, "cannot create /sys/fs/bpf for bpffs: %s; mount bpffs there by hand",
+		return xk_error(XK_EXIT_ENV,
+				"cannot create /sys/fs/bpf for bpffs: %s; mount bpffs there by hand",
 				strerror(errno));
 	if (mount("bpf", "/sys/fs/bpf", "bpf", 0, "mode=0700"))
-		return xk_error(XK_EXIT_ENV,
-				"bpffs is not mounted at /sys/fs/bpf and mounting it failed: %s; run 'mount -t bpf bpf /sys/fs/bpf'",
-				strerror(errno));
+		return xk_error(
+			XK_EXIT_ENV,
+			"bpffs is not mounted at /sys/fs/bpf and mounting it failed: %s; run 'mount -t bpf bpf /sys/fs/bpf'",
+			strerror(errno));
 	return xk_iproute2_layout();
 }
 
@@ -195,10 +197,13 @@ int xk_resolve_object(const char *name, char *path, size_t len)
 		struct stat st;
 
 		if (!stat(name, &st) && S_ISDIR(st.st_mode))
-			return xk_error(XK_EXIT_NOTFOUND, "'%s' is a directory, not a BPF object file; name the .bpf.o inside it",
-					name);
+			return xk_error(
+				XK_EXIT_NOTFOUND,
+				"'%s' is a directory, not a BPF object file; name the .bpf.o inside it",
+				name);
 		if (!file_exists(name))
-			return xk_error(XK_EXIT_NOTFOUND, "object file '%s' does not exist; check the path", name);
+			return xk_error(XK_EXIT_NOTFOUND,
+					"object file '%s' does not exist; check the path", name);
 		snprintf(path, len, "%s", name);
 		return 0;
 	}
@@ -207,7 +212,8 @@ int xk_resolve_object(const char *name, char *path, size_t len)
 		if (file_exists(path))
 			return 0;
 	}
-	return xk_error(XK_EXIT_NOTFOUND,
-			"'%s' is neither a program of the collection (in %s) nor an object file; see 'xdpkit list'",
-			name, xk.prog_dir ? xk.prog_dir : "no program directory");
+	return xk_error(
+		XK_EXIT_NOTFOUND,
+		"'%s' is neither a program of the collection (in %s) nor an object file; see 'xdpkit list'",
+		name, xk.prog_dir ? xk.prog_dir : "no program directory");
 }

@@ -46,13 +46,18 @@ struct target {
 };
 
 struct state {
-	struct xk_model m;	/* the interface and the loaded programs, read once */
+	struct xk_model m;	  /* the interface and the loaded programs, read once */
 	struct xdp_multiprog *mp; /* the interface's XDP side (the model's), NULL when none */
-	struct target *t;	/* everything on the interface this call may touch */
+	struct target *t;	  /* everything on the interface this call may touch */
 	int n;
 };
 
-enum { OPT_ID = 1, OPT_ALL, OPT_TC, OPT_PURGE };
+enum {
+	OPT_ID = 1,
+	OPT_ALL,
+	OPT_TC,
+	OPT_PURGE
+};
 
 static int detach_opt(void *ctx, int key, const char *val)
 {
@@ -107,10 +112,9 @@ static int parse_args(int argc, char **argv, struct detach_args *a)
 	a->words = w.pos + 1;
 	a->n = pos - 1;
 	if ((a->n > 0) + !!a->id + a->all != 1)
-		return xk_error(
-		    XK_EXIT_USAGE,
-		    "say what to detach from %s: PROG..., --id N or --all (one of them)",
-		    a->ifname);
+		return xk_error(XK_EXIT_USAGE,
+				"say what to detach from %s: PROG..., --id N or --all (one of them)",
+				a->ifname);
 	return 0;
 }
 
@@ -150,8 +154,8 @@ static int collect(struct detach_args *a, struct state *s)
 		if (a->tc_dir >= 0 ? d != a->tc_dir : a->n > 0)
 			continue;
 		if (f->tc_err[d])
-			return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s%s", a->ifname,
-					strerror(-f->tc_err[d]), xk_kernel_says());
+			return xk_error(XK_EXIT_FAIL, "cannot list TC filters of %s: %s%s",
+					a->ifname, strerror(-f->tc_err[d]), xk_kernel_says());
 		for (i = 0; i < f->ntc[d]; i++) {
 			struct target *t;
 
@@ -192,8 +196,9 @@ static int word_names(const char *word, char names[][64], int max)
 		snprintf(names[0], 64, "%s", word);
 		return 1;
 	}
-	bpf_object__for_each_program(p, obj) if (n < max && xk_prog_hook(p))
-	    snprintf(names[n++], 64, "%s", bpf_program__name(p));
+	bpf_object__for_each_program(p, obj)
+		if (n < max && xk_prog_hook(p))
+			snprintf(names[n++], 64, "%s", bpf_program__name(p));
 	bpf_object__close(obj);
 	return n;
 }
@@ -227,9 +232,10 @@ static int choose(struct detach_args *a, struct state *s)
 		if (!found) {
 			if (a->tc_dir >= 0)
 				return xk_error(
-				    XK_EXIT_NOTFOUND,
-				    "'%s' is not attached to %s TC %s; see 'xdpkit status %s'",
-				    a->words[j], a->ifname, xk_tc_dir_name(a->tc_dir), a->ifname);
+					XK_EXIT_NOTFOUND,
+					"'%s' is not attached to %s TC %s; see 'xdpkit status %s'",
+					a->words[j], a->ifname, xk_tc_dir_name(a->tc_dir),
+					a->ifname);
 			return xk_error(XK_EXIT_NOTFOUND,
 					"'%s' is not attached to %s XDP; see 'xdpkit status %s' "
 					"(TC: add --tc ingress|egress)",
@@ -533,9 +539,10 @@ int do_purge(int argc, char **argv)
 	if (err)
 		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	if (w.n)
-		return xk_error(XK_EXIT_USAGE,
-				"purge: unexpected '%s'; it takes only --dry-run (see 'xdpkit purge --help')",
-				w.pos[0]);
+		return xk_error(
+			XK_EXIT_USAGE,
+			"purge: unexpected '%s'; it takes only --dry-run (see 'xdpkit purge --help')",
+			w.pos[0]);
 	err = xk_need_root();
 	if (!err)
 		err = xk_need_bpffs();
@@ -543,13 +550,21 @@ int do_purge(int argc, char **argv)
 }
 
 static const struct xk_opt detach_opts[] = {
-	{ .name = "id", .key = OPT_ID, .arg = "N",
+	{ .name = "id",
+	  .key = OPT_ID,
+	  .arg = "N",
 	  .help = "the program with id N (XDP or TC, see 'xdpkit status')" },
-	{ .name = "all", .key = OPT_ALL,
+	{ .name = "all",
+	  .key = OPT_ALL,
 	  .help = "every XDP program and every bpf TC filter on IFACE (only TC DIR with --tc)" },
-	{ .name = "tc", .key = OPT_TC, .arg = "DIR", .complete = XK_C_WORDS, .words = "ingress egress",
+	{ .name = "tc",
+	  .key = OPT_TC,
+	  .arg = "DIR",
+	  .complete = XK_C_WORDS,
+	  .words = "ingress egress",
 	  .help = "look at TC filters on clsact ingress or egress" },
-	{ .name = "purge", .key = OPT_PURGE,
+	{ .name = "purge",
+	  .key = OPT_PURGE,
 	  .help = "also remove the pinned maps under the pin root that the detached programs used "
 		  "and no other loaded program uses; with --all also pins that no loaded program "
 		  "uses at all" },
@@ -560,7 +575,8 @@ static const enum xk_complete detach_pos[] = { XK_C_IFACE, XK_C_PROG, XK_C_REPEA
 
 const struct xk_verb xk_verb_detach = {
 	.name = "detach",
-	.summary = "detach programs (also ones attached by ip/tc); --purge removes their pinned maps",
+	.summary =
+		"detach programs (also ones attached by ip/tc); --purge removes their pinned maps",
 	.synopsis = "detach IFACE [PROG... | --id N | --all] [--tc ingress|egress] [--purge]\n"
 		    "detach --all --purge",
 	.description =
@@ -584,10 +600,12 @@ static const struct xk_opt purge_opts[] = {
 
 const struct xk_verb xk_verb_purge = {
 	.name = "purge",
-	.summary = "remove the maps pinned under the pin root that no loaded program uses (--dry-run)",
+	.summary =
+		"remove the maps pinned under the pin root that no loaded program uses (--dry-run)",
 	.synopsis = "purge [--dry-run]",
 	.description =
-		"Remove the maps pinned under the pin root (" XK_DEFAULT_PIN_ROOT " unless --pin-root) "
+		"Remove the maps pinned under the pin root (" XK_DEFAULT_PIN_ROOT
+		" unless --pin-root) "
 		"that no loaded program uses: rules kept by a detach without --purge, or left behind "
 		"when an interface or a network namespace went away under attached programs. A map "
 		"some program still uses is never removed, whoever loaded that program.",

@@ -79,17 +79,21 @@ static int read_config(const struct xk_xdp_hook *h, struct xdp_dispatcher_config
 	if (fd >= 0)
 		close(fd);
 	if (err)
-		return xk_error(XK_EXIT_FAIL, "cannot read the configuration of libxdp's dispatcher (id %u) on %s: %s",
+		return xk_error(XK_EXIT_FAIL,
+				"cannot read the configuration of libxdp's dispatcher (id %u) on %s: %s",
 				h->main_id, ifname, strerror(-err));
 	if (cfg->magic != XDP_DISPATCHER_MAGIC || cfg->dispatcher_version != XDP_DISPATCHER_VERSION)
-		return xk_error(XK_EXIT_FAIL,
-				"the dispatcher on %s (id %u) is libxdp's version %u, not %u as this libxdp builds; detach its programs and attach them again to rebuild it",
-				ifname, h->main_id, cfg->magic == XDP_DISPATCHER_MAGIC ? cfg->dispatcher_version : 1,
-				XDP_DISPATCHER_VERSION);
+		return xk_error(
+			XK_EXIT_FAIL,
+			"the dispatcher on %s (id %u) is libxdp's version %u, not %u as this libxdp builds; detach its programs and attach them again to rebuild it",
+			ifname, h->main_id,
+			cfg->magic == XDP_DISPATCHER_MAGIC ? cfg->dispatcher_version : 1,
+			XDP_DISPATCHER_VERSION);
 	if (cfg->num_progs_enabled != h->nslots || h->nslots > MAX_DISPATCHER_ACTIONS)
-		return xk_error(XK_EXIT_FAIL,
-				"the dispatcher on %s (id %u) says it runs %u programs, libxdp found %d; see 'xdp-loader status %s'",
-				ifname, h->main_id, cfg->num_progs_enabled, h->nslots, ifname);
+		return xk_error(
+			XK_EXIT_FAIL,
+			"the dispatcher on %s (id %u) says it runs %u programs, libxdp found %d; see 'xdp-loader status %s'",
+			ifname, h->main_id, cfg->num_progs_enabled, h->nslots, ifname);
 	return 0;
 }
 
@@ -115,8 +119,9 @@ static int prepare_component(struct xk_obj *o, int disp_fd, const char *func)
 	if (!err)
 		err = xk_own_frags(o, true);
 	if (err < 0)
-		return xk_error(XK_EXIT_FAIL, "cannot prepare '%s' (%s) for libxdp's dispatcher: %s",
-				o->word, o->path, strerror(-err));
+		return xk_error(XK_EXIT_FAIL,
+				"cannot prepare '%s' (%s) for libxdp's dispatcher: %s", o->word,
+				o->path, strerror(-err));
 	return 0;
 }
 
@@ -214,15 +219,20 @@ static int load_dispatcher(struct xdp_program **dp, const struct xdp_dispatcher_
 	err = libxdp_get_error(*dp);
 	if (err) {
 		*dp = NULL;
-		return xk_error(XK_EXIT_ENV, "cannot open libxdp's xdp-dispatcher.o: %s; is libxdp installed whole (LIBXDP_OBJECT_PATH)?",
-				strerror(-err));
+		return xk_error(
+			XK_EXIT_ENV,
+			"cannot open libxdp's xdp-dispatcher.o: %s; is libxdp installed whole (LIBXDP_OBJECT_PATH)?",
+			strerror(-err));
 	}
 	obj = xdp_program__bpf_obj(*dp);
 	main_prog = bpf_object__find_program_by_name(obj, "xdp_dispatcher");
 	rodata = bpf_object__next_map(obj, NULL);
 	if (!main_prog || !rodata)
-		return xk_error(XK_EXIT_ENV, "libxdp's xdp-dispatcher.o has no xdp_dispatcher program or no configuration map");
-	bpf_object__for_each_program(p, obj) bpf_program__set_autoload(p, p == main_prog);
+		return xk_error(
+			XK_EXIT_ENV,
+			"libxdp's xdp-dispatcher.o has no xdp_dispatcher program or no configuration map");
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, p == main_prog);
 	err = bpf_map__set_initial_value(rodata, cfg, sizeof(*cfg));
 	if (!err && cfg->is_xdp_frags)
 		err = bpf_program__set_flags(main_prog,
@@ -260,8 +270,10 @@ int xk_dispatch_replace(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 	for (i = 0; i < MAX_DISPATCHER_ACTIONS; i++)
 		link_fds[i] = -1;
 	if (!flags)
-		return xk_error(XK_EXIT_FAIL, "cannot replace in the dispatcher on %s: it runs in %s mode; only native and skb are replaced in place",
-				ifname, xk_xdp_mode_name(h->mode));
+		return xk_error(
+			XK_EXIT_FAIL,
+			"cannot replace in the dispatcher on %s: it runs in %s mode; only native and skb are replaced in place",
+			ifname, xk_xdp_mode_name(h->mode));
 	ret = read_config(h, &cfg, ifname);
 	if (ret)
 		return ret;
@@ -276,8 +288,8 @@ int xk_dispatch_replace(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 	ret = load_dispatcher(&dp, &cfg, ifname);
 	if (ret)
 		goto out;
-	disp_fd = bpf_program__fd(bpf_object__find_program_by_name(xdp_program__bpf_obj(dp),
-								   "xdp_dispatcher"));
+	disp_fd = bpf_program__fd(
+		bpf_object__find_program_by_name(xdp_program__bpf_obj(dp), "xdp_dispatcher"));
 	slot_func(&cfg, slot, func, sizeof(func));
 	ret = prepare_component(o, disp_fd, func);
 	if (!ret)
@@ -296,8 +308,10 @@ int xk_dispatch_replace(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 		link_fds[i] = err > 0 ? bpf_link_create(prog_fds[i], disp_fd, 0, &lo) : -1;
 		if (link_fds[i] < 0) {
 			err = err > 0 ? -errno : (err ? err : -ENOENT);
-			ret = xk_error(XK_EXIT_FAIL, "cannot link program %u (slot %d) to the new dispatcher for %s: %s",
-				       h->slots[i].id, i, ifname, strerror(-err));
+			ret = xk_error(
+				XK_EXIT_FAIL,
+				"cannot link program %u (slot %d) to the new dispatcher for %s: %s",
+				h->slots[i].id, i, ifname, strerror(-err));
 			goto out;
 		}
 	}
@@ -305,7 +319,7 @@ int xk_dispatch_replace(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 	if (snprintf(new_dir, sizeof(new_dir), "%s/dispatch-%d-%u", dir, ifindex,
 		     fd_prog_id(disp_fd)) >= (int)sizeof(new_dir) ||
 	    snprintf(old_dir, sizeof(old_dir), "%s/dispatch-%d-%u", dir, ifindex, h->main_id) >=
-		(int)sizeof(old_dir)) {
+		    (int)sizeof(old_dir)) {
 		ret = xk_error(XK_EXIT_ENV, "libxdp's state directory %s has too long a path", dir);
 		goto out;
 	}
@@ -314,8 +328,8 @@ int xk_dispatch_replace(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 	if (lock >= 0)
 		close(lock);
 	if (err) {
-		ret = xk_error(XK_EXIT_FAIL, "cannot pin the new dispatcher's state under %s: %s", dir,
-			       strerror(-err));
+		ret = xk_error(XK_EXIT_FAIL, "cannot pin the new dispatcher's state under %s: %s",
+			       dir, strerror(-err));
 		goto out;
 	}
 	/* The one step: the interface runs the old dispatcher or the new one, never neither. */
@@ -330,10 +344,11 @@ int xk_dispatch_replace(struct xk_obj *o, const struct xk_xdp_hook *h, int slot,
 	if (lock >= 0)
 		close(lock);
 	if (err) {
-		ret = xk_error(XK_EXIT_FAIL, "cannot swap the new dispatcher in on %s: %s%s%s", ifname,
-			       strerror(-err), xk_kernel_says(),
-			       err == -EEXIST ? " (the XDP program there changed meanwhile; run again)"
-					      : "");
+		ret = xk_error(XK_EXIT_FAIL, "cannot swap the new dispatcher in on %s: %s%s%s",
+			       ifname, strerror(-err), xk_kernel_says(),
+			       err == -EEXIST
+				       ? " (the XDP program there changed meanwhile; run again)"
+				       : "");
 		goto out;
 	}
 	*new_id = fd_prog_id(bpf_program__fd(o->xdp));

@@ -123,7 +123,7 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 
 		for (i = 0; verdict[i] && i < (int)sizeof(upper) - 1; i++)
 			upper[i] =
-			    (char)(verdict[i] - 32 * (verdict[i] >= 'a' && verdict[i] <= 'z'));
+				(char)(verdict[i] - 32 * (verdict[i] >= 'a' && verdict[i] <= 'z'));
 		upper[i] = '\0';
 		localtime_r(&sec, &tm);
 		xk_frame_text(pkt, caplen, m->len, text, sizeof(text));
@@ -184,7 +184,7 @@ static int prog_map(const struct xk_kprog *p, const char *name)
 
 /* A collection program is named after its object; its TC entry and multi-buffer twin carry a
  * suffix in the kernel: NAME matches all three. */
-static const char *const entry_suffix[] = {"_tc", "_frags"};
+static const char *const entry_suffix[] = { "_tc", "_frags" };
 
 static bool named(const struct xk_kprog *p, const char *what)
 {
@@ -233,7 +233,7 @@ static void target_free(struct target *t)
 static int target_add(struct dump *d, const struct xk_kprog *p, const char *where)
 {
 	struct target *t = &d->t[d->nt];
-	struct epoll_event ev = {.events = EPOLLIN};
+	struct epoll_event ev = { .events = EPOLLIN };
 	pid_t owner = 0;
 	int err;
 
@@ -284,9 +284,10 @@ static int target_add(struct dump *d, const struct xk_kprog *p, const char *wher
 	if (err) {
 		target_free(t);
 		if (err == -EBUSY)
-			return xk_error(XK_EXIT_FAIL,
-					"dump: %s (id %u) is being captured by another xdpkit dump (pid %d); stop that one first",
-					p->name, p->id, (int)owner);
+			return xk_error(
+				XK_EXIT_FAIL,
+				"dump: %s (id %u) is being captured by another xdpkit dump (pid %d); stop that one first",
+				p->name, p->id, (int)owner);
 		return xk_error(XK_EXIT_FAIL, "dump: cannot capture %s (id %u): %s", p->name, p->id,
 				strerror(-err));
 	}
@@ -364,9 +365,10 @@ static int refresh(struct dump *d, bool first)
 			if (wanted(d, &m.progs[idx[i]]))
 				err = target_add(d, &m.progs[idx[i]], "no hook here") > 1 ? 1 : 0;
 		if (!nm)
-			err = xk_error(XK_EXIT_NOTFOUND,
-				       "dump: '%s' is neither an interface here nor a loaded program; see 'xdpkit status'",
-				       d->what);
+			err = xk_error(
+				XK_EXIT_NOTFOUND,
+				"dump: '%s' is neither an interface here nor a loaded program; see 'xdpkit status'",
+				d->what);
 	}
 	/* Gone from every place: nothing to capture any more. */
 	for (i = 0; i < d->nt && (k || !first); i++) {
@@ -380,7 +382,7 @@ static int refresh(struct dump *d, bool first)
 			d->t[i].d = d;
 			if (d->t[i].pb && i < d->nt) {
 				/* The moved slot's epoll data pointed at its old place. */
-				struct epoll_event ev = {.events = EPOLLIN, .data.ptr = &d->t[i]};
+				struct epoll_event ev = { .events = EPOLLIN, .data.ptr = &d->t[i] };
 
 				epoll_ctl(d->ep, EPOLL_CTL_MOD, perf_buffer__epoll_fd(d->t[i].pb),
 					  &ev);
@@ -408,9 +410,9 @@ static int dump_opt(void *ctx, int key, const char *val)
 			;
 		if (k == XK_STAT_MALFORMED)
 			return xk_error(
-			    XK_EXIT_USAGE,
-			    "dump: --verdict '%s': expected drop, pass, tx, redirect or aborted",
-			    val);
+				XK_EXIT_USAGE,
+				"dump: --verdict '%s': expected drop, pass, tx, redirect or aborted",
+				val);
 		d->verdicts |= 1u << k;
 		break;
 	case 'p':
@@ -419,17 +421,17 @@ static int dump_opt(void *ctx, int key, const char *val)
 	case 'c':
 		if (xk_num_word(val, 1, LONG_MAX, &v))
 			return xk_error(
-			    XK_EXIT_USAGE,
-			    "dump: --count '%s': expected a whole number of frames, 1 or more",
-			    val);
+				XK_EXIT_USAGE,
+				"dump: --count '%s': expected a whole number of frames, 1 or more",
+				val);
 		d->max = (long)v;
 		break;
 	case 's':
 		if (xk_num_word(val, 0, 0x7fffffff, &v))
 			return xk_error(
-			    XK_EXIT_USAGE,
-			    "dump: --snaplen '%s': expected a whole number of bytes (0: the most)",
-			    val);
+				XK_EXIT_USAGE,
+				"dump: --snaplen '%s': expected a whole number of bytes (0: the most)",
+				val);
 		d->snaplen = !v || v > XK_CAPTURE_SNAP_MAX ? XK_CAPTURE_SNAP_MAX : (__u32)v;
 		break;
 	case 'w':
@@ -438,9 +440,9 @@ static int dump_opt(void *ctx, int key, const char *val)
 	case 'B':
 		if (xk_num_word(val, 4, 4194304, &v))
 			return xk_error(
-			    XK_EXIT_USAGE,
-			    "dump: --buffer-size '%s': expected KiB per CPU, from 4 to 4194304",
-			    val);
+				XK_EXIT_USAGE,
+				"dump: --buffer-size '%s': expected KiB per CPU, from 4 to 4194304",
+				val);
 		/* perf buffers come in a power of 2 of pages: the largest that fits */
 		for (d->pages = 1; d->pages * 2 * 4 <= v; d->pages *= 2)
 			;
@@ -545,8 +547,8 @@ static int run(struct dump *d)
 
 int do_dump(int argc, char **argv)
 {
-	struct dump d = {.snaplen = XK_CAPTURE_SNAP_MAX, .pages = PERF_PAGES, .ep = -1};
-	struct sigaction sa = {.sa_handler = on_signal};
+	struct dump d = { .snaplen = XK_CAPTURE_SNAP_MAX, .pages = PERF_PAGES, .ep = -1 };
+	struct sigaction sa = { .sa_handler = on_signal };
 	char why[256];
 	int err, i;
 
@@ -586,10 +588,10 @@ int do_dump(int argc, char **argv)
 	wakeup(&d);
 	err = refresh(&d, true);
 	if (!err && !d.nt)
-		err =
-		    xk_error(XK_EXIT_NOTFOUND,
-			     "dump: nothing on %s can be captured%s%s; see 'xdpkit status'", d.what,
-			     d.prog_name ? " named " : "", d.prog_name ? d.prog_name : "");
+		err = xk_error(XK_EXIT_NOTFOUND,
+			       "dump: nothing on %s can be captured%s%s; see 'xdpkit status'",
+			       d.what, d.prog_name ? " named " : "",
+			       d.prog_name ? d.prog_name : "");
 	if (err)
 		goto out;
 	fprintf(stderr, "xdpkit: dump: capturing");
@@ -616,59 +618,60 @@ out:
 }
 
 static const struct xk_opt dump_opts[] = {
-    {.name = "verdict",
-     .key = 'V',
-     .arg = "ACTION",
-     .complete = XK_C_WORDS,
-     .words = "drop pass tx redirect aborted",
-     .help = "only frames given ACTION (repeatable); the others are not even sent by the kernel"},
-    {.name = "prog",
-     .key = 'p',
-     .arg = "NAME",
-     .complete = XK_C_IFPROG,
-     .help = "only the program NAME (name or id) on IFACE"},
-    {.name = "count", .key = 'c', .shrt = 'c', .arg = "N", .help = "stop after N frames"},
-    {.name = "snaplen",
-     .key = 's',
-     .shrt = 's',
-     .arg = "N",
-     .help = "bytes of each frame to keep (default and 0: 65000, the most)"},
-    {.name = "write",
-     .key = 'w',
-     .shrt = 'w',
-     .arg = "FILE",
-     .complete = XK_C_FILE,
-     .help = "write pcapng to FILE (- for stdout), with program, hook, verdict and rule in each "
-	     "packet's comment"},
-    {.name = "buffer-size",
-     .key = 'B',
-     .shrt = 'B',
-     .arg = "KiB",
-     .help = "kernel buffer per CPU and program (default 256); more loses fewer frames in bursts"},
-    {0},
+	{ .name = "verdict",
+	  .key = 'V',
+	  .arg = "ACTION",
+	  .complete = XK_C_WORDS,
+	  .words = "drop pass tx redirect aborted",
+	  .help = "only frames given ACTION (repeatable); the others are not even sent by the kernel" },
+	{ .name = "prog",
+	  .key = 'p',
+	  .arg = "NAME",
+	  .complete = XK_C_IFPROG,
+	  .help = "only the program NAME (name or id) on IFACE" },
+	{ .name = "count", .key = 'c', .shrt = 'c', .arg = "N", .help = "stop after N frames" },
+	{ .name = "snaplen",
+	  .key = 's',
+	  .shrt = 's',
+	  .arg = "N",
+	  .help = "bytes of each frame to keep (default and 0: 65000, the most)" },
+	{ .name = "write",
+	  .key = 'w',
+	  .shrt = 'w',
+	  .arg = "FILE",
+	  .complete = XK_C_FILE,
+	  .help = "write pcapng to FILE (- for stdout), with program, hook, verdict and rule in each "
+		  "packet's comment" },
+	{ .name = "buffer-size",
+	  .key = 'B',
+	  .shrt = 'B',
+	  .arg = "KiB",
+	  .help = "kernel buffer per CPU and program (default 256); more loses fewer frames in bursts" },
+	{ 0 },
 };
 
-static const enum xk_complete dump_pos[] = {XK_C_IFPROG, XK_C_NONE, XK_C_REPEAT};
+static const enum xk_complete dump_pos[] = { XK_C_IFPROG, XK_C_NONE, XK_C_REPEAT };
 
 const struct xk_verb xk_verb_dump = {
-    .name = "dump",
-    .summary = "every frame the programs decide, with verdict and rule; text or pcapng (-w)",
-    .synopsis = "dump IFACE|PROG [--verdict ACTION]... [--prog NAME] [-c N] [-s SNAPLEN] [-w FILE] "
+	.name = "dump",
+	.summary = "every frame the programs decide, with verdict and rule; text or pcapng (-w)",
+	.synopsis =
+		"dump IFACE|PROG [--verdict ACTION]... [--prog NAME] [-c N] [-s SNAPLEN] [-w FILE] "
 		"[-B KiB] [EXPR]",
-    .description =
-	"Every frame the collection's programs decide on IFACE (XDP and TC, each component of a "
-	"chain), or that the program PROG (name or id) decides, with program, hook, verdict and, "
-	"for blocklist, portfilter and ratelimit, the rule that matched, one line each as "
-	"tcpdump prints them; with -w, pcapng that tcpdump and tshark read. EXPR is a pcap "
-	"filter expression (as tcpdump's), compiled by libpcap and run on each record as it "
-	"arrives.\n\n"
-	"Capture costs the programs one load and a branch while no dump runs. Programs not built "
-	"on xdpkit's verdict helpers are traced with fexit where the kernel allows it. A program "
-	"replaced under the dump is followed; Ctrl-C or kill leave nothing switched on (after kill "
-	"-9, the next dump or status switches the capture off).",
-    .opts = dump_opts,
-    .pos = dump_pos,
-    .npos = 3,
-    .max_words = -1,
-    .fn = do_dump,
+	.description =
+		"Every frame the collection's programs decide on IFACE (XDP and TC, each component of a "
+		"chain), or that the program PROG (name or id) decides, with program, hook, verdict and, "
+		"for blocklist, portfilter and ratelimit, the rule that matched, one line each as "
+		"tcpdump prints them; with -w, pcapng that tcpdump and tshark read. EXPR is a pcap "
+		"filter expression (as tcpdump's), compiled by libpcap and run on each record as it "
+		"arrives.\n\n"
+		"Capture costs the programs one load and a branch while no dump runs. Programs not built "
+		"on xdpkit's verdict helpers are traced with fexit where the kernel allows it. A program "
+		"replaced under the dump is followed; Ctrl-C or kill leave nothing switched on (after kill "
+		"-9, the next dump or status switches the capture off).",
+	.opts = dump_opts,
+	.pos = dump_pos,
+	.npos = 3,
+	.max_words = -1,
+	.fn = do_dump,
 };

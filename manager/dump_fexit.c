@@ -102,7 +102,7 @@ int xk_fexit_open(__u32 prog_id, __u32 snaplen, int *events_fd, struct xk_fexit 
 	close(prog_fd);
 	if (!err) {
 		*events_fd =
-		    dup(bpf_map__fd(bpf_object__find_map_by_name(f->obj, XK_CAPTURE_EVENTS)));
+			dup(bpf_map__fd(bpf_object__find_map_by_name(f->obj, XK_CAPTURE_EVENTS)));
 		err = *events_fd < 0 ? -errno : 0;
 	}
 	if (err) {

@@ -42,7 +42,7 @@ struct xk_filter *xk_filter_new(const char *expr, unsigned int snaplen, char *er
 bool xk_filter_match(const struct xk_filter *f, const void *data, unsigned int caplen,
 		     unsigned int len)
 {
-	struct pcap_pkthdr h = {.caplen = caplen, .len = len};
+	struct pcap_pkthdr h = { .caplen = caplen, .len = len };
 
 	return pcap_offline_filter(&f->prog, &h, data) != 0;
 }

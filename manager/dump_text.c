@@ -72,7 +72,7 @@ static int longest_prefix(int fd, const __u8 *addr, int alen, char *buf, size_t 
 
 static const char *v6_or_v4(const __u8 *a, char *buf, size_t len)
 {
-	static const __u8 mapped[12] = {0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff};
+	static const __u8 mapped[12] = { 0, 0, 0, 0, 0, 0, 0, 0, 0, 0, 0xff, 0xff };
 
 	if (!memcmp(a, mapped, 12))
 		return inet_ntop(AF_INET, a + 12, buf, len);
@@ -168,8 +168,9 @@ static void l4_text(int proto, const unsigned char *d, __u32 n, const char *src,
 		else
 			out(buf, size, "ICMP type %u code %u, length %u", d[0], d[1], l4len);
 	} else if (proto == IPPROTO_ICMPV6 && n >= 8) {
-		static const char *const nd[] = {"router solicitation", "router advertisement",
-						 "neighbor solicitation", "neighbor advertisement"};
+		static const char *const nd[] = { "router solicitation", "router advertisement",
+						  "neighbor solicitation",
+						  "neighbor advertisement" };
 
 		if (d[0] == 128 || d[0] == 129)
 			out(buf, size, "ICMP6, echo %s, id %u, seq %u, length %u",

@@ -34,7 +34,7 @@ struct exporter {
 static enum MHD_Result reply(struct MHD_Connection *c, unsigned int status, const char *text)
 {
 	struct MHD_Response *r =
-	    MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
+		MHD_create_response_from_buffer(strlen(text), (void *)text, MHD_RESPMEM_MUST_COPY);
 	enum MHD_Result ret;
 
 	if (!r)
@@ -127,8 +127,8 @@ bad:
 /* A listening socket on ADDR:PORT, or an exit code after saying why (in use: 1, bad address: 2). */
 static int open_listener(const char *arg, int *out)
 {
-	struct addrinfo hints = {.ai_socktype = SOCK_STREAM,
-				 .ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_ADDRCONFIG};
+	struct addrinfo hints = { .ai_socktype = SOCK_STREAM,
+				  .ai_flags = AI_PASSIVE | AI_NUMERICSERV | AI_ADDRCONFIG };
 	struct addrinfo *ai = NULL, *a;
 	char host[256], port[8];
 	int fd = -1, err, one = 1, zero = 0;
@@ -224,8 +224,8 @@ static int exporter_opt(void *ctx, int key, const char *val)
 
 int do_exporter(int argc, char **argv)
 {
-	struct exporter e = {.metrics.top = XK_METRICS_TOP_DEFAULT};
-	struct exporter_args a = {.e = &e, .listen_on = XK_EXPORTER_LISTEN};
+	struct exporter e = { .metrics.top = XK_METRICS_TOP_DEFAULT };
+	struct exporter_args a = { .e = &e, .listen_on = XK_EXPORTER_LISTEN };
 	int err, fd = -1, rt_fd = -1, sig = 0;
 	struct xk_words words;
 	struct MHD_Daemon *d;
@@ -235,8 +235,9 @@ int do_exporter(int argc, char **argv)
 	if (err)
 		return err == XK_OPTS_HELP ? XK_EXIT_OK : err;
 	if (xk.json)
-		return xk_error(XK_EXIT_USAGE,
-				"exporter: --json does not apply; it serves the Prometheus text format");
+		return xk_error(
+			XK_EXIT_USAGE,
+			"exporter: --json does not apply; it serves the Prometheus text format");
 	err = xk_need_root();
 	if (!err)
 		err = xk_need_bpffs();
@@ -288,13 +289,19 @@ int do_exporter(int argc, char **argv)
 }
 
 static const struct xk_opt exporter_opts[] = {
-	{ .name = "listen", .key = 'l', .shrt = 'l', .arg = "ADDR:PORT",
+	{ .name = "listen",
+	  .key = 'l',
+	  .shrt = 'l',
+	  .arg = "ADDR:PORT",
 	  .help = "where to listen (default " XK_EXPORTER_LISTEN "; [::1]:PORT for IPv6, :PORT for "
 		  "every address)" },
-	{ .name = "top", .key = 't', .arg = "N",
+	{ .name = "top",
+	  .key = 't',
+	  .arg = "N",
 	  .help = "the N rules (and ratelimit sources) per map with most hits (default 100); how "
 		  "many were left out is a metric too" },
-	{ .name = "no-run-time", .key = 'R',
+	{ .name = "no-run-time",
+	  .key = 'R',
 	  .help = "leave the kernel's BPF run-time statistics as they are (by default they are on for "
 		  "as long as the exporter runs, for the run time per program; timing every run "
 		  "costs time on every packet)" },

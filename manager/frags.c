@@ -32,8 +32,7 @@ struct bpf_program *xk_obj_xdp_entry(struct bpf_object *obj)
 {
 	struct bpf_program *p, *frags_only = NULL;
 
-	bpf_object__for_each_program(p, obj)
-	{
+	bpf_object__for_each_program(p, obj) {
 		if (bpf_program__type(p) != BPF_PROG_TYPE_XDP)
 			continue;
 		if (!is_frags_section(p))
@@ -53,8 +52,7 @@ bool xk_prog_declares_frags(struct bpf_object *obj, const struct bpf_program *pr
 	if (is_frags_section(prog))
 		return true;
 	/* The twin: NAME_frags in section xdp.frags, built from the same body. */
-	bpf_object__for_each_program(p, obj)
-	{
+	bpf_object__for_each_program(p, obj) {
 		const char *twin = bpf_program__name(p);
 
 		if (bpf_program__type(p) == BPF_PROG_TYPE_XDP && is_frags_section(p) &&
@@ -68,8 +66,8 @@ int xk_xdp_frags_supported(void)
 {
 	/* r0 = XDP_PASS; exit */
 	const struct bpf_insn insns[] = {
-	    {.code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS},
-	    {.code = BPF_JMP | BPF_EXIT},
+		{ .code = BPF_ALU64 | BPF_MOV | BPF_K, .dst_reg = BPF_REG_0, .imm = XDP_PASS },
+		{ .code = BPF_JMP | BPF_EXIT },
 	};
 	LIBBPF_OPTS(bpf_prog_load_opts, opts, .prog_flags = BPF_F_XDP_HAS_FRAGS,
 		    .expected_attach_type = BPF_XDP);

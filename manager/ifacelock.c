@@ -32,7 +32,8 @@ int xk_iface_lock(int ifindex)
 
 	if (stat("/proc/self/ns/net", &ns))
 		return -errno;
-	if ((mkdir(XK_BOOT_DIR, 0700) && errno != EEXIST) || (mkdir(LOCK_DIR, 0700) && errno != EEXIST))
+	if ((mkdir(XK_BOOT_DIR, 0700) && errno != EEXIST) ||
+	    (mkdir(LOCK_DIR, 0700) && errno != EEXIST))
 		return -errno;
 	snprintf(lock_path, sizeof(lock_path), "%s/net%llu-if%d", LOCK_DIR,
 		 (unsigned long long)ns.st_ino, ifindex);
@@ -68,7 +69,8 @@ int xk_iface_lock_or_say(int ifindex, const char *ifname)
 	int err = xk_iface_lock(ifindex);
 
 	if (err)
-		return xk_error(XK_EXIT_ENV, "cannot take the lock of %s under %s: %s; %s must be writable (tmpfs)",
+		return xk_error(XK_EXIT_ENV,
+				"cannot take the lock of %s under %s: %s; %s must be writable (tmpfs)",
 				ifname, LOCK_DIR, strerror(-err), XK_BOOT_DIR);
 	return 0;
 }

@@ -91,12 +91,11 @@ static void note_kept(int left, const char *name)
 
 	if (left > 1)
 		snprintf(more, sizeof(more), " (and %d more)", left - 1);
-	fprintf(
-	    stderr,
-	    "xdpkit: note: " XDP_GLOBALS " (where ip pinned for XDP) and " TC_GLOBALS
-	    " hold different maps named %s%s, so XDP copies attached by ip do not share those rules; copy the rules over (xdpkit map dump, map load) and remove the pins in " XDP_GLOBALS
-	    ", and xdpkit links the two directories on its next run\n",
-	    name, more);
+	fprintf(stderr,
+		"xdpkit: note: " XDP_GLOBALS " (where ip pinned for XDP) and " TC_GLOBALS
+		" hold different maps named %s%s, so XDP copies attached by ip do not share those rules; copy the rules over (xdpkit map dump, map load) and remove the pins in " XDP_GLOBALS
+		", and xdpkit links the two directories on its next run\n",
+		name, more);
 }
 
 static int link_xdp_globals(void)
@@ -153,10 +152,10 @@ int xk_iproute2_layout(void)
 	err = make_layout();
 	xk_unlock();
 	if (err)
-		return xk_error(
-		    XK_EXIT_ENV,
-		    "cannot lay out iproute2's pin directories (" TC_GLOBALS ", " XDP_DIR
-		    " as a link to it) for --pin-root %s: %s; check bpffs at /sys/fs/bpf",
-		    xk.pin_root, strerror(-err));
+		return xk_error(XK_EXIT_ENV,
+				"cannot lay out iproute2's pin directories (" TC_GLOBALS
+				", " XDP_DIR
+				" as a link to it) for --pin-root %s: %s; check bpffs at /sys/fs/bpf",
+				xk.pin_root, strerror(-err));
 	return 0;
 }

@@ -52,8 +52,7 @@ static void show_object(struct jw *w, const char *dir, const char *file)
 		 * own. */
 		xdp = xk_obj_xdp_entry(obj);
 		frags = xdp && xk_prog_declares_frags(obj, xdp);
-		bpf_object__for_each_program(p, obj)
-		{
+		bpf_object__for_each_program(p, obj) {
 			const char *hook = xk_prog_hook(p);
 
 			if (!hook || strstr(hooks, hook))
@@ -112,7 +111,6 @@ int do_list(int argc, char **argv)
 	}
 	return XK_EXIT_OK;
 }
-
 
 const struct xk_verb xk_verb_list = {
 	.name = "list",

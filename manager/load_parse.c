@@ -32,7 +32,7 @@ void xk_load_entries_free(struct xk_load_entries *e)
 {
 	free(e->keys);
 	free(e->vals);
-	*e = (struct xk_load_entries){0};
+	*e = (struct xk_load_entries){ 0 };
 }
 
 /* Keys and values land in two arrays sized by the line count, zeroed by calloc (fresh pages)
@@ -47,7 +47,7 @@ int xk_load_parse(const struct xk_load_map *m, const char *buf, size_t len,
 	/* One search of the whole text instead of one per line: files have no NUL, as a rule. */
 	bool nul_free = !memchr(buf, '\0', len), ipv4;
 
-	*e = (struct xk_load_entries){0};
+	*e = (struct xk_load_entries){ 0 };
 	*line = 0;
 	/* A plain loop the compiler vectorises: one memchr call per short line cost more than the
 	 * rest of the parse. */
@@ -84,11 +84,10 @@ int xk_load_parse(const struct xk_load_map *m, const char *buf, size_t len,
 		 * word said. */
 		nul = nul_free ? NULL : memchr(start, '\0', le - start);
 		if (nul) {
-			snprintf(
-			    err, errlen,
-			    "a NUL byte at column %zu; the file must be text, one 'KEY [VALUE]' "
-			    "a line",
-			    (size_t)(nul - start) + 1);
+			snprintf(err, errlen,
+				 "a NUL byte at column %zu; the file must be text, one 'KEY [VALUE]' "
+				 "a line",
+				 (size_t)(nul - start) + 1);
 			return -EINVAL;
 		}
 		if (s == k || *s == '#')
@@ -113,9 +112,10 @@ int xk_load_parse(const struct xk_load_map *m, const char *buf, size_t len,
 
 			memcpy(&idx, key, 4);
 			if (idx >= m->index_max) {
-				snprintf(
-				    err, errlen, "key %.*s: map %s is an array with indexes 0-%u",
-				    (int)(k - s > 64 ? 64 : k - s), s, m->name, m->index_max - 1);
+				snprintf(err, errlen,
+					 "key %.*s: map %s is an array with indexes 0-%u",
+					 (int)(k - s > 64 ? 64 : k - s), s, m->name,
+					 m->index_max - 1);
 				return -EINVAL;
 			}
 		}

@@ -22,41 +22,47 @@
 /* The verbs, in the order `xdpkit help`, the man page and the completion list them. Each is
  * declared (name, options, handler) beside its handler; adding one is one row here. */
 const struct xk_verb *const xk_verbs[] = {
-	&xk_verb_help,
-	&xk_verb_list,
-	&xk_verb_attach,
-	&xk_verb_detach,
-	&xk_verb_purge,
-	&xk_verb_status,
-	&xk_verb_stats,
-	&xk_verb_map,
-	&xk_verb_check,
-	&xk_verb_trace,
-	&xk_verb_apply,
-	&xk_verb_save,
-	&xk_verb_dump,
-	&xk_verb_bench,
-	&xk_verb_exporter,
-	&xk_verb_complete,
-	NULL,
+	&xk_verb_help,	   &xk_verb_list,  &xk_verb_attach, &xk_verb_detach, &xk_verb_purge,
+	&xk_verb_status,   &xk_verb_stats, &xk_verb_map,    &xk_verb_check,  &xk_verb_trace,
+	&xk_verb_apply,	   &xk_verb_save,  &xk_verb_dump,   &xk_verb_bench,  &xk_verb_exporter,
+	&xk_verb_complete, NULL,
 };
 
-enum { G_VERSION = 'V', G_VERBOSE = 'v', G_JSON = 'j', G_PIN_ROOT = 'P', G_NETNS = 'n' };
+enum {
+	G_VERSION = 'V',
+	G_VERBOSE = 'v',
+	G_JSON = 'j',
+	G_PIN_ROOT = 'P',
+	G_NETNS = 'n'
+};
 
 /* Global options: they may stand anywhere (before or after the verb) and are taken out before the
  * verb parses the rest. */
 const struct xk_opt xk_global_opts[] = {
-	{ .name = "version", .key = G_VERSION, .shrt = 'V',
+	{ .name = "version",
+	  .key = G_VERSION,
+	  .shrt = 'V',
 	  .help = "print xdpkit's version (and libbpf's) and exit" },
-	{ .name = "verbose", .key = G_VERBOSE, .shrt = 'v',
+	{ .name = "verbose",
+	  .key = G_VERBOSE,
+	  .shrt = 'v',
 	  .help = "show libbpf/libxdp logs and whole verifier logs (twice: verifier log level 2)" },
-	{ .name = "json", .key = G_JSON, .shrt = 'j',
+	{ .name = "json",
+	  .key = G_JSON,
+	  .shrt = 'j',
 	  .help = "machine-readable output for listing verbs; an error is a JSON object {\"error\": "
 		  "..., \"hint\": ...} on stdout" },
-	{ .name = "pin-root", .key = G_PIN_ROOT, .arg = "DIR", .complete = XK_C_DIR,
+	{ .name = "pin-root",
+	  .key = G_PIN_ROOT,
+	  .arg = "DIR",
+	  .complete = XK_C_DIR,
 	  .help = "where xdpkit pins (default " XK_DEFAULT_PIN_ROOT ")",
 	  .missing = "a directory, e.g. --pin-root /sys/fs/bpf/mine" },
-	{ .name = "netns", .key = G_NETNS, .shrt = 'n', .arg = "NETNS", .complete = XK_C_NETNS,
+	{ .name = "netns",
+	  .key = G_NETNS,
+	  .shrt = 'n',
+	  .arg = "NETNS",
+	  .complete = XK_C_NETNS,
 	  .help = "run in network namespace NETNS (/run/netns/NETNS, as ip -n), bpffs unchanged",
 	  .missing = "a network namespace, e.g. OPT blue (see 'ip netns list')" },
 	{ 0 },
@@ -235,8 +241,9 @@ static int take_global_flags(int *argc, char **argv, const char **netns)
 				const char *opt = strstr(o->missing, "OPT");
 
 				/* "e.g. -n blue" names the option as it was typed */
-				snprintf(what, sizeof(what), "%.*s%s%s", opt ? (int)(opt - o->missing) : 256,
-					 o->missing, opt ? a : "", opt ? opt + 3 : "");
+				snprintf(what, sizeof(what), "%.*s%s%s",
+					 opt ? (int)(opt - o->missing) : 256, o->missing,
+					 opt ? a : "", opt ? opt + 3 : "");
 				return xk_error(XK_EXIT_USAGE, "%s needs %s", a, what);
 			}
 			val = argv[++i];

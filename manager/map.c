@@ -26,7 +26,9 @@ struct map_opts {
 static const struct xk_verb xk_verb_map_show, xk_verb_map_dump, xk_verb_map_get, xk_verb_map_set,
 	xk_verb_map_del;
 
-enum { OPT_PER_CPU = 1 };
+enum {
+	OPT_PER_CPU = 1
+};
 
 static int map_opt(void *ctx, int key, const char *val)
 {
@@ -290,8 +292,8 @@ static int map_dump(int argc, char **argv)
 	err = 0;
 	n = walk(&m, w, o.per_cpu);
 	if (n < 0) {
-		err =
-		    xk_error(XK_EXIT_FAIL, "reading map %s failed: %s", m.name, strerror((int)-n));
+		err = xk_error(XK_EXIT_FAIL, "reading map %s failed: %s", m.name,
+			       strerror((int)-n));
 		n = 0;
 	}
 	if (w) {
@@ -335,10 +337,10 @@ static int map_get(int argc, char **argv)
 	err = xk_map_lookup_exact(&m, key, vals);
 	if (err) {
 		errno = -err;
-		err = errno == ENOENT
-			  ? xk_error(XK_EXIT_NOTFOUND, "key %s is not in map %s", o.pos[at], m.name)
-			  : xk_error(XK_EXIT_FAIL, "cannot read key %s of map %s: %s", o.pos[at],
-				     m.name, strerror(errno));
+		err = errno == ENOENT ? xk_error(XK_EXIT_NOTFOUND, "key %s is not in map %s",
+						 o.pos[at], m.name)
+				      : xk_error(XK_EXIT_FAIL, "cannot read key %s of map %s: %s",
+						 o.pos[at], m.name, strerror(errno));
 		goto out;
 	}
 	if (xk.json) {
@@ -405,8 +407,8 @@ static int map_set(int argc, char **argv)
 	if (at >= o.npos) {
 		xk_mapref_close(&m);
 		return xk_error(
-		    XK_EXIT_USAGE,
-		    "map set: missing KEY after the map; usage: xdpkit map set MAP KEY [VALUE]");
+			XK_EXIT_USAGE,
+			"map set: missing KEY after the map; usage: xdpkit map set MAP KEY [VALUE]");
 	}
 	/* The value may come as several words (rate_pps=100 burst=200). */
 	err = join_words(o.npos - at - 1, o.pos + at + 1, &value);
@@ -440,14 +442,12 @@ static int map_set(int argc, char **argv)
 		goto out;
 	xk_map_spread(&m, one, vals);
 	if (bpf_map_update_elem(m.fd, key, vals, BPF_ANY)) {
-		if (errno == E2BIG)
-		{
+		if (errno == E2BIG) {
 			err = xk_error(XK_EXIT_FAIL,
 				       "map %s is full (max_entries %u); delete entries first",
 				       m.name, m.info.max_entries);
 			xk_capacity_full_hint(m.name, m.info.max_entries);
-		}
-		else
+		} else
 			err = xk_error(XK_EXIT_FAIL, "cannot write key %s to map %s: %s", o.pos[at],
 				       m.name, strerror(errno));
 		goto out;
@@ -497,9 +497,10 @@ static int map_del(int argc, char **argv)
 		goto out;
 	if (bpf_map_delete_elem(m.fd, key)) {
 		err = errno == ENOENT
-			  ? xk_error(XK_EXIT_NOTFOUND, "key %s is not in map %s", o.pos[at], m.name)
-			  : xk_error(XK_EXIT_FAIL, "cannot delete key %s from map %s: %s",
-				     o.pos[at], m.name, strerror(errno));
+			      ? xk_error(XK_EXIT_NOTFOUND, "key %s is not in map %s", o.pos[at],
+					 m.name)
+			      : xk_error(XK_EXIT_FAIL, "cannot delete key %s from map %s: %s",
+					 o.pos[at], m.name, strerror(errno));
 		goto out;
 	}
 out:
@@ -534,9 +535,9 @@ static int show_targets(const char *what, unsigned int ifindex, const struct xk_
 		sel[idx[i]] = true;
 	free(idx);
 	if (!k)
-		return xk_error(
-		    XK_EXIT_NOTFOUND,
-		    "'%s' is neither an interface nor a loaded program; see 'xdpkit status'", what);
+		return xk_error(XK_EXIT_NOTFOUND,
+				"'%s' is neither an interface nor a loaded program; see 'xdpkit status'",
+				what);
 	return 0;
 }
 
@@ -678,7 +679,8 @@ int do_map(int argc, char **argv)
 }
 
 static const struct xk_opt per_cpu_opts[] = {
-	{ .name = "per-cpu", .key = OPT_PER_CPU,
+	{ .name = "per-cpu",
+	  .key = OPT_PER_CPU,
 	  .help = "per-CPU maps: each CPU's value (without it, the sum)" },
 	{ 0 },
 };
@@ -752,8 +754,13 @@ static const struct xk_verb xk_verb_map_del = {
 };
 
 static const struct xk_verb *const map_subs[] = {
-	&xk_verb_map_show, &xk_verb_map_dump, &xk_verb_map_get, &xk_verb_map_set,
-	&xk_verb_map_del,  &xk_verb_map_load, NULL,
+	&xk_verb_map_show,
+	&xk_verb_map_dump,
+	&xk_verb_map_get,
+	&xk_verb_map_set,
+	&xk_verb_map_del,
+	&xk_verb_map_load,
+	NULL,
 };
 
 static const enum xk_complete map_sub_pos[] = { XK_C_SUBVERB };

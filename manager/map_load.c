@@ -37,7 +37,7 @@ static int read_text(const char *file, struct text *t)
 	ssize_t r;
 	int err = 0;
 
-	*t = (struct text){0};
+	*t = (struct text){ 0 };
 	if (fd < 0)
 		return -errno;
 	if (!fstat(fd, &st) && S_ISREG(st.st_mode) && st.st_size > 0) {
@@ -87,12 +87,12 @@ static void free_text(struct text *t)
 static int parse_file(const struct xk_mapref *m, const char *file, struct xk_load_entries *e)
 {
 	struct xk_load_map lm = {
-	    .name = m->name,
-	    .key = &m->key,
-	    .value = &m->value,
-	    .key_size = m->info.key_size,
-	    .value_size = m->info.value_size,
-	    .index_max = xk_map_type_is_array(m->info.type) ? m->info.max_entries : 0,
+		.name = m->name,
+		.key = &m->key,
+		.value = &m->value,
+		.key_size = m->info.key_size,
+		.value_size = m->info.value_size,
+		.index_max = xk_map_type_is_array(m->info.type) ? m->info.max_entries : 0,
 	};
 	char err[1024];
 	struct text t;
@@ -118,8 +118,8 @@ static int parse_file(const struct xk_mapref *m, const char *file, struct xk_loa
  * `existed` (an LPM trie that already holds entries, whose lookup matches prefixes rather than
  * keys), each write first tries BPF_NOEXIST: the kernel then says exactly whether the prefix was
  * there, and the old value is kept. */
-static size_t write_each(const struct xk_mapref *m, const struct xk_load_entries *e, size_t from, size_t to,
-			 __u8 *spread, bool *existed, __u8 *olds, int *err)
+static size_t write_each(const struct xk_mapref *m, const struct xk_load_entries *e, size_t from,
+			 size_t to, __u8 *spread, bool *existed, __u8 *olds, int *err)
 {
 	size_t vb = xk_mapref_value_bytes(m), i;
 
@@ -222,7 +222,7 @@ static int rollback(const struct xk_mapref *m, const struct xk_load_entries *e, 
 
 int xk_map_load(int argc, char **argv)
 {
-	struct xk_load_entries e = {0};
+	struct xk_load_entries e = { 0 };
 	struct xk_mapref m;
 	bool *existed = NULL;
 	__u8 *olds = NULL, *probe = NULL;
@@ -270,8 +270,8 @@ int xk_map_load(int argc, char **argv)
 		}
 		lpm = m.info.type == BPF_MAP_TYPE_LPM_TRIE;
 		for (i = 0; !lpm && i < e.n; i++)
-			existed[i] =
-			    !bpf_map_lookup_elem(m.fd, e.keys + i * m.info.key_size, olds + i * vb);
+			existed[i] = !bpf_map_lookup_elem(m.fd, e.keys + i * m.info.key_size,
+							  olds + i * vb);
 	}
 	err = write_all(&m, &e, lpm ? existed : NULL, olds, &written);
 	if (err) {
@@ -324,10 +324,11 @@ const struct xk_verb xk_verb_map_load = {
 	.name = "map load",
 	.summary = "one 'KEY [VALUE]' a line from FILE, all or nothing",
 	.synopsis = "map load MAP FILE",
-	.description = "FILE ('-' for stdin): one 'KEY [VALUE]' a line, as 'xdpkit map dump' prints "
-		       "them; '#' comments and blank lines are skipped. Every line is checked before "
-		       "anything is written; a failed write is rolled back. A missing VALUE is zero; "
-		       "struct fields not named are zero.",
+	.description =
+		"FILE ('-' for stdin): one 'KEY [VALUE]' a line, as 'xdpkit map dump' prints "
+		"them; '#' comments and blank lines are skipped. Every line is checked before "
+		"anything is written; a failed write is rolled back. A missing VALUE is zero; "
+		"struct fields not named are zero.",
 	.pos = load_pos,
 	.npos = 2,
 	.max_words = -1,

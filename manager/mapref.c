@@ -53,9 +53,10 @@ static int fill_from_fd(int fd, struct xk_mapref *m)
 		if (!m->btf)
 			m->btf = NULL; /* no BTF after all: hex fallback */
 	}
-	m->key = (struct xk_vtype){m->btf, m->btf ? m->info.btf_key_type_id : 0, m->info.key_size};
-	m->value =
-	    (struct xk_vtype){m->btf, m->btf ? m->info.btf_value_type_id : 0, m->info.value_size};
+	m->key =
+		(struct xk_vtype){ m->btf, m->btf ? m->info.btf_key_type_id : 0, m->info.key_size };
+	m->value = (struct xk_vtype){ m->btf, m->btf ? m->info.btf_value_type_id : 0,
+				      m->info.value_size };
 	/* A BTF type whose size disagrees with the map's would be read out of bounds: fall back to
 	 * hex. */
 	if (m->key.id && btf__resolve_size(m->btf, m->key.id) != m->info.key_size)
@@ -71,7 +72,7 @@ static int fill_from_fd(int fd, struct xk_mapref *m)
 			m->btf = btf__new_empty();
 		id = m->btf ? btf__add_int(m->btf, "__u32", 4, 0) : -ENOMEM;
 		if (id > 0)
-			m->key = (struct xk_vtype){m->btf, (__u32)id, 4};
+			m->key = (struct xk_vtype){ m->btf, (__u32)id, 4 };
 		m->value.btf = m->btf;
 	}
 	m->percpu = xk_map_type_percpu(m->info.type);
@@ -101,8 +102,8 @@ void xk_mapref_close(struct xk_mapref *m)
  * iproute2 could make it a link to tc), where xdp-loader and bpftool loadall pin. */
 static const char *pin_dir(unsigned int i)
 {
-	const char *dirs[] = {xk.pin_root, "/sys/fs/bpf/tc/globals", "/sys/fs/bpf/xdp/globals",
-			      "/sys/fs/bpf"};
+	const char *dirs[] = { xk.pin_root, "/sys/fs/bpf/tc/globals", "/sys/fs/bpf/xdp/globals",
+			       "/sys/fs/bpf" };
 
 	return i < sizeof(dirs) / sizeof(dirs[0]) ? dirs[i] : NULL;
 }
@@ -196,9 +197,9 @@ static int open_prog_map(const struct xk_ref *r, struct xk_mapref *m)
 		free(idx);
 		xk_model_free(&model);
 		return xk_error(
-		    XK_EXIT_NOTFOUND,
-		    "no loaded program '%s' (for map '%s'); see 'bpftool prog' or 'xdpkit status'",
-		    prog, arg);
+			XK_EXIT_NOTFOUND,
+			"no loaded program '%s' (for map '%s'); see 'bpftool prog' or 'xdpkit status'",
+			prog, arg);
 	}
 	for (i = 0; i < np; i++) {
 		const struct xk_kprog *p = &model.progs[idx[i]];
@@ -284,15 +285,14 @@ static int open_bare(const char *name, struct xk_mapref *m)
 	}
 	if (!count)
 		return xk_error(
-		    XK_EXIT_NOTFOUND,
-		    "no map '%s': not pinned in %s, /sys/fs/bpf/tc/globals, /sys/fs/bpf/xdp/globals "
-		    "or /sys/fs/bpf, and no loaded map has that name; see 'xdpkit map show'",
-		    name, xk.pin_root);
+			XK_EXIT_NOTFOUND,
+			"no map '%s': not pinned in %s, /sys/fs/bpf/tc/globals, /sys/fs/bpf/xdp/globals "
+			"or /sys/fs/bpf, and no loaded map has that name; see 'xdpkit map show'",
+			name, xk.pin_root);
 	if (count > 1)
-		return xk_error(
-		    XK_EXIT_USAGE,
-		    "'%s' names %d loaded maps (ids %s%s); say which: PROG/%s or 'id N'", name,
-		    count, ids, count > 8 ? ", ..." : "", name);
+		return xk_error(XK_EXIT_USAGE,
+				"'%s' names %d loaded maps (ids %s%s); say which: PROG/%s or 'id N'",
+				name, count, ids, count > 8 ? ", ..." : "", name);
 	err = xk_mapref_open_id(found, m);
 	if (err)
 		return xk_error(XK_EXIT_FAIL, "cannot open map id %u: %s", found, strerror(-err));
@@ -318,8 +318,8 @@ int xk_mapref_open(int argc, char **argv, int *argi, struct xk_mapref *m)
 	case XK_REF_ID:
 		err = xk_mapref_open_id(r.id, m);
 		if (err == -ENOENT)
-			return xk_error(XK_EXIT_NOTFOUND, "no map with id %u; see 'xdpkit map show'",
-					r.id);
+			return xk_error(XK_EXIT_NOTFOUND,
+					"no map with id %u; see 'xdpkit map show'", r.id);
 		if (err)
 			return xk_error(XK_EXIT_FAIL, "cannot open map id %u: %s", r.id,
 					strerror(-err));
@@ -331,9 +331,10 @@ int xk_mapref_open(int argc, char **argv, int *argi, struct xk_mapref *m)
 			return xk_error(XK_EXIT_NOTFOUND, "no pinned map at '%s'; check the path",
 					r.text);
 		if (S_ISDIR(st.st_mode))
-			return xk_error(XK_EXIT_NOTFOUND,
-					"'%s' is a directory, not a pinned map; name a map in it ('ls %s')",
-					r.text, r.text);
+			return xk_error(
+				XK_EXIT_NOTFOUND,
+				"'%s' is a directory, not a pinned map; name a map in it ('ls %s')",
+				r.text, r.text);
 		err = open_pin(r.text, m);
 		if (err == -EBADF)
 			return xk_error(XK_EXIT_USAGE,

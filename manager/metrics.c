@@ -296,8 +296,8 @@ static int read_map(__u32 id, long top, struct map_sample *s)
 	sort_top = &s->top;
 	qsort(s->order, s->top.n, sizeof(*s->order), best_first);
 	for (i = 0; i < s->top.n; i++) {
-		s->text[i] =
-		    xk_fmt_text_alloc(&m.key, s->top.keys + s->order[i] * s->top.ks, XK_FMT_KEY);
+		s->text[i] = xk_fmt_text_alloc(&m.key, s->top.keys + s->order[i] * s->top.ks,
+					       XK_FMT_KEY);
 		if (!s->text[i]) {
 			err = -ENOMEM;
 			goto out;
@@ -465,21 +465,20 @@ static int read_maps(const struct xk_model *m, const struct prog_sample *ps, int
 
 static void write_progs(FILE *f, const struct prog_sample *s, int n)
 {
-	static const char *const what[2] = {"packets", "bytes"};
+	static const char *const what[2] = { "packets", "bytes" };
 	int i, k, w;
 
 	for (w = 0; w < 2; w++) {
 		char metric[48];
 
 		snprintf(metric, sizeof(metric), "xdpkit_%s_total", what[w]);
-		family(
-		    f, metric, "counter",
-		    w ? "Bytes of the frames that got each verdict (action), per program and the "
-			"place it runs; malformed: frames that could not be parsed, counted on "
-			"top of their verdict."
-		      : "Frames that got each verdict (action), per program and the place it "
-			"runs; malformed: frames that could not be parsed, counted on top of "
-			"their verdict.");
+		family(f, metric, "counter",
+		       w ? "Bytes of the frames that got each verdict (action), per program and the "
+			   "place it runs; malformed: frames that could not be parsed, counted on "
+			   "top of their verdict."
+			 : "Frames that got each verdict (action), per program and the place it "
+			   "runs; malformed: frames that could not be parsed, counted on top of "
+			   "their verdict.");
 		for (i = 0; i < n; i++) {
 			if (!s[i].has_stats)
 				continue;
@@ -505,7 +504,7 @@ static void write_runtime(FILE *f, const struct prog_sample *s, int n)
 	fprintf(f, "xdpkit_bpf_stats_enabled %d\n", on ? 1 : 0);
 	for (w = 0; w < 2; w++) {
 		const char *metric =
-		    w ? "xdpkit_program_runs_total" : "xdpkit_program_run_time_seconds_total";
+			w ? "xdpkit_program_runs_total" : "xdpkit_program_run_time_seconds_total";
 
 		family(f, metric, "counter",
 		       w ? "Runs of the program the kernel counted while run-time statistics were "
@@ -626,9 +625,9 @@ int xk_metrics_parse_top(const char *arg, long *top)
 	errno = 0;
 	*top = strtol(arg, &end, 10);
 	if (errno || *end || !*arg || *top < 0 || *top > 1000000)
-		return xk_error(
-		    XK_EXIT_USAGE,
-		    "--top '%s': expected how many entries per map to show, 0 to 1000000", arg);
+		return xk_error(XK_EXIT_USAGE,
+				"--top '%s': expected how many entries per map to show, 0 to 1000000",
+				arg);
 	return 0;
 }
 

@@ -31,8 +31,8 @@ const char *xk_xdp_mode_name(enum xdp_attach_mode mode)
 
 const char *xk_xdp_action_name(unsigned int action)
 {
-	static const char *const names[] = {"XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
-					    "XDP_REDIRECT"};
+	static const char *const names[] = { "XDP_ABORTED", "XDP_DROP", "XDP_PASS", "XDP_TX",
+					     "XDP_REDIRECT" };
 
 	return action < sizeof(names) / sizeof(names[0]) ? names[action] : NULL;
 }
@@ -40,9 +40,9 @@ const char *xk_xdp_action_name(unsigned int action)
 const char *xk_stat_name(unsigned int slot)
 {
 	static const char *const names[XK_STAT_MAX] = {
-	    [XK_STAT_ABORTED] = "aborted",   [XK_STAT_DROP] = "drop",
-	    [XK_STAT_PASS] = "pass",	     [XK_STAT_TX] = "tx",
-	    [XK_STAT_REDIRECT] = "redirect", [XK_STAT_MALFORMED] = "malformed",
+		[XK_STAT_ABORTED] = "aborted",	 [XK_STAT_DROP] = "drop",
+		[XK_STAT_PASS] = "pass",	 [XK_STAT_TX] = "tx",
+		[XK_STAT_REDIRECT] = "redirect", [XK_STAT_MALFORMED] = "malformed",
 	};
 
 	return slot < XK_STAT_MAX ? names[slot] : "unknown";
@@ -297,7 +297,7 @@ static int read_pins(struct xk_model *m)
 
 		if (!err && ents[i]->d_type == DT_REG &&
 		    snprintf(path, sizeof(path), "%s/%s", xk.pin_root, ents[i]->d_name) <
-			(int)sizeof(path))
+			    (int)sizeof(path))
 			id = xk_pinned_map_id(path);
 		if (id && !(err = grow((void **)&m->pins, &cap, m->npins, sizeof(*m->pins)))) {
 			p = &m->pins[m->npins++];
@@ -452,7 +452,8 @@ int xk_model_attached(const struct xk_model *m, struct xk_attached **out)
 
 		snprintf(hook, sizeof(hook), "xdp %s", xk_xdp_mode_name(f->xdp.mode));
 		for (j = 0; j < f->xdp.nslots && !err; j++) {
-			snprintf(slot, sizeof(slot), "%d", f->xdp.slots[j].pos ? f->xdp.slots[j].pos : 1);
+			snprintf(slot, sizeof(slot), "%d",
+				 f->xdp.slots[j].pos ? f->xdp.slots[j].pos : 1);
 			err = add_attached(&v, &n, &cap, f, hook, slot, f->xdp.slots[j].id,
 					   f->xdp.dispatcher ? f->xdp.main_id : 0);
 		}

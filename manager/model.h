@@ -104,18 +104,18 @@ const struct xk_pin *xk_model_pin_of(const struct xk_model *m, __u32 map_id);
 struct xk_attached {
 	char ifname[IF_NAMESIZE];
 	int ifindex;
-	char hook[32];	   /* "xdp native", "xdp skb", "tc ingress", "tc egress" */
-	char slot[48];	   /* where on the hook: "1" (run position), "prio 49152 handle 1" */
+	char hook[32]; /* "xdp native", "xdp skb", "tc ingress", "tc egress" */
+	char slot[48]; /* where on the hook: "1" (run position), "prio 49152 handle 1" */
 	__u32 prog_id;
-	__u32 dispatcher;  /* the dispatcher that runs it, 0 when none */
+	__u32 dispatcher; /* the dispatcher that runs it, 0 when none */
 };
 /* The attached programs of the model's interfaces. Returns the count or -errno; *out malloc'ed. */
 int xk_model_attached(const struct xk_model *m, struct xk_attached **out);
 
 /* Names shared by every listing. */
 const char *xk_xdp_mode_name(enum xdp_attach_mode mode); /* "native", "skb", "hw", "unknown" */
-const char *xk_xdp_action_name(unsigned int action);	  /* "XDP_DROP", ...; NULL past REDIRECT */
-const char *xk_stat_name(unsigned int slot);		  /* "drop", ..., "malformed" */
+const char *xk_xdp_action_name(unsigned int action);	 /* "XDP_DROP", ...; NULL past REDIRECT */
+const char *xk_stat_name(unsigned int slot);		 /* "drop", ..., "malformed" */
 
 /* Map id of a pinned file; 0 when it is not a map (a pinned program or link) or cannot be opened. */
 __u32 xk_pinned_map_id(const char *path);

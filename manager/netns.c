@@ -32,9 +32,9 @@ int xk_netns_enter(const char *name)
 	if (!*name ||
 	    (name[0] != '/' && (strchr(name, '/') || !strcmp(name, ".") || !strcmp(name, ".."))))
 		return xk_error(
-		    XK_EXIT_USAGE,
-		    "--netns '%s' is not a namespace name; give a name from 'ip netns list' or the path of a namespace file",
-		    name);
+			XK_EXIT_USAGE,
+			"--netns '%s' is not a namespace name; give a name from 'ip netns list' or the path of a namespace file",
+			name);
 	if (name[0] == '/')
 		snprintf(path, sizeof(path), "%s", name);
 	else if (snprintf(path, sizeof(path), NETNS_RUN_DIR "/%s", name) >= (int)sizeof(path))
@@ -51,9 +51,9 @@ int xk_netns_enter(const char *name)
 		close(fd);
 		if (err == EINVAL)
 			return xk_error(
-			    XK_EXIT_USAGE,
-			    "'%s' is not a network namespace; give a name from 'ip netns list'",
-			    path);
+				XK_EXIT_USAGE,
+				"'%s' is not a network namespace; give a name from 'ip netns list'",
+				path);
 		return xk_error(XK_EXIT_ENV,
 				"cannot enter network namespace '%s': %s; run it as root", name,
 				strerror(err));
@@ -233,9 +233,9 @@ int xk_callers_bpffs(void)
 	err = adopt_bpffs(pid);
 	if (err)
 		return xk_error(
-		    XK_EXIT_ENV,
-		    "/sys/fs/bpf here is not bpffs (as under 'ip netns exec', which mounts a fresh /sys) and using the bpffs of the calling process %d failed: %s; run 'xdpkit -n NAME ...' instead of 'ip netns exec NAME xdpkit ...'",
-		    (int)pid, strerror(-err));
+			XK_EXIT_ENV,
+			"/sys/fs/bpf here is not bpffs (as under 'ip netns exec', which mounts a fresh /sys) and using the bpffs of the calling process %d failed: %s; run 'xdpkit -n NAME ...' instead of 'ip netns exec NAME xdpkit ...'",
+			(int)pid, strerror(-err));
 	if (xk.verbose)
 		fprintf(stderr,
 			"xdpkit: using the bpffs of process %d (this mount namespace has none)\n",

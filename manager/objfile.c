@@ -120,8 +120,7 @@ static int check_pins(const struct xk_obj *o)
 	__u32 len = sizeof(info);
 	struct bpf_map *m;
 
-	bpf_object__for_each_map(m, o->obj)
-	{
+	bpf_object__for_each_map(m, o->obj) {
 		const char *path = bpf_map__pin_path(m);
 		int fd;
 
@@ -139,16 +138,18 @@ static int check_pins(const struct xk_obj *o)
 		close(fd);
 		if (info.type != bpf_map__type(m) || info.key_size != bpf_map__key_size(m) ||
 		    info.value_size != bpf_map__value_size(m) ||
-		    info.max_entries != bpf_map__max_entries(m) || info.map_flags != bpf_map__map_flags(m))
-			return xk_error(XK_EXIT_FAIL,
-					"pinned map %s does not match map '%s' of %s (pinned: %s, key %u, value %u, "
-					"max %u, flags 0x%x; object: %s, key %u, value %u, max %u, flags 0x%x); "
-					"remove the old pin (xdpkit detach ... --purge, or rm %s) or use another --pin-root",
-					path, bpf_map__name(m), o->path, libbpf_bpf_map_type_str(info.type),
-					info.key_size, info.value_size, info.max_entries, info.map_flags,
-					libbpf_bpf_map_type_str(bpf_map__type(m)), bpf_map__key_size(m),
-					bpf_map__value_size(m), bpf_map__max_entries(m), bpf_map__map_flags(m),
-					path);
+		    info.max_entries != bpf_map__max_entries(m) ||
+		    info.map_flags != bpf_map__map_flags(m))
+			return xk_error(
+				XK_EXIT_FAIL,
+				"pinned map %s does not match map '%s' of %s (pinned: %s, key %u, value %u, "
+				"max %u, flags 0x%x; object: %s, key %u, value %u, max %u, flags 0x%x); "
+				"remove the old pin (xdpkit detach ... --purge, or rm %s) or use another --pin-root",
+				path, bpf_map__name(m), o->path, libbpf_bpf_map_type_str(info.type),
+				info.key_size, info.value_size, info.max_entries, info.map_flags,
+				libbpf_bpf_map_type_str(bpf_map__type(m)), bpf_map__key_size(m),
+				bpf_map__value_size(m), bpf_map__max_entries(m),
+				bpf_map__map_flags(m), path);
 	}
 	return 0;
 }
@@ -178,14 +179,14 @@ int xk_obj_open(const char *word, struct xk_capacity *cap, struct xk_obj *o)
 	err = libbpf_get_error(o->obj);
 	if (err) {
 		o->obj = NULL;
-		return xk_error(XK_EXIT_USAGE,
-				"'%s' is not a BPF object libbpf can open (%s); build it with clang -target bpf -O2 -g",
-				o->path, xk_libbpf_reason(err));
+		return xk_error(
+			XK_EXIT_USAGE,
+			"'%s' is not a BPF object libbpf can open (%s); build it with clang -target bpf -O2 -g",
+			o->path, xk_libbpf_reason(err));
 	}
 	o->xdp = xk_obj_xdp_entry(o->obj);
 	o->xdp_frags = o->xdp && xk_prog_declares_frags(o->obj, o->xdp);
-	bpf_object__for_each_program(p, o->obj)
-	{
+	bpf_object__for_each_program(p, o->obj) {
 		const char *hook = xk_prog_hook(p);
 
 		if (hook && !strcmp(hook, "tc") && !o->tc)

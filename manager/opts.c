@@ -57,8 +57,8 @@ static int bad_option(const struct xk_verb *v, const struct xk_opt *opts, char *
 		return xk_error(XK_EXIT_USAGE, "%s: unknown option '%s'; see 'xdpkit %s --help'",
 				v->name, s, v->name);
 	}
-	return xk_error(XK_EXIT_USAGE, "%s: unknown option '%.*s'; see 'xdpkit %s --help'",
-			v->name, (int)strcspn(word, "="), word, v->name);
+	return xk_error(XK_EXIT_USAGE, "%s: unknown option '%.*s'; see 'xdpkit %s --help'", v->name,
+			(int)strcspn(word, "="), word, v->name);
 }
 
 int xk_opts_parse(const struct xk_verb *v, int argc, char **argv, xk_on_opt on_opt, void *ctx,

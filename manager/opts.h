@@ -79,16 +79,16 @@ enum xk_complete {
 };
 
 struct xk_opt {
-	const char *name;      /* long name without "--"; NULL ends the table */
-	int key;	       /* handed to on_opt; unique in the verb, never 'h' or '?' */
-	char shrt;	       /* the short letter, or 0 */
-	const char *arg;       /* metavariable of its value (M, N, DIR), NULL: takes none */
-	const char *help;      /* one sentence (wrapped by the printers) */
+	const char *name; /* long name without "--"; NULL ends the table */
+	int key;	  /* handed to on_opt; unique in the verb, never 'h' or '?' */
+	char shrt;	  /* the short letter, or 0 */
+	const char *arg;  /* metavariable of its value (M, N, DIR), NULL: takes none */
+	const char *help; /* one sentence (wrapped by the printers) */
 	enum xk_complete complete;
-	const char *words;     /* XK_C_WORDS: the values, separated by spaces */
+	const char *words;	   /* XK_C_WORDS: the values, separated by spaces */
 	void (*words_fn)(FILE *f); /* or: prints them, separated by spaces */
-	const char *missing;   /* globals: what the value is, after "--name needs " */
-	bool hidden;	       /* parsed, never shown (help's generator switches) */
+	const char *missing;	   /* globals: what the value is, after "--name needs " */
+	bool hidden;		   /* parsed, never shown (help's generator switches) */
 };
 
 struct xk_verb {
@@ -100,10 +100,10 @@ struct xk_verb {
 	const struct xk_opt *opts;
 	const enum xk_complete *pos; /* completion of positional words, in order */
 	int npos;
-	int min_words, max_words; /* checked by the parser when max_words >= 0 */
+	int min_words, max_words;	   /* checked by the parser when max_words >= 0 */
 	const struct xk_verb *const *subs; /* sub-verbs (map), NULL-terminated */
-	bool hidden;		 /* not listed, not prefix-matched, not in man or completion */
-	const char *alias;	 /* another word for it (map list = map show) */
+	bool hidden;	   /* not listed, not prefix-matched, not in man or completion */
+	const char *alias; /* another word for it (map list = map show) */
 	int (*fn)(int argc, char **argv); /* the handler: argv[0] is the verb's word */
 };
 

@@ -10,9 +10,9 @@
 #include <string.h>
 
 static const char *const kind_names[] = {
-	[XK_C_NONE] = "none",	[XK_C_IFACE] = "iface", [XK_C_PROG] = "prog",
-	[XK_C_OBJECT] = "object", [XK_C_MAP] = "map",	[XK_C_FILE] = "file",
-	[XK_C_DIR] = "dir",	[XK_C_NETNS] = "netns", [XK_C_WORDS] = "words",
+	[XK_C_NONE] = "none",	  [XK_C_IFACE] = "iface",     [XK_C_PROG] = "prog",
+	[XK_C_OBJECT] = "object", [XK_C_MAP] = "map",	      [XK_C_FILE] = "file",
+	[XK_C_DIR] = "dir",	  [XK_C_NETNS] = "netns",     [XK_C_WORDS] = "words",
 	[XK_C_IFPROG] = "ifprog", [XK_C_SUBVERB] = "subverb", [XK_C_VERB] = "verb",
 	[XK_C_REPEAT] = "+",
 };
@@ -292,8 +292,8 @@ static void bash_alias_cases(const struct xk_verb *v, const char *parent)
 	int i;
 
 	if (v->alias)
-		printf("\t%s:%s) echo %s ;;\n", parent, v->alias, strrchr(v->name, ' ') ?
-		       strrchr(v->name, ' ') + 1 : v->name);
+		printf("\t%s:%s) echo %s ;;\n", parent, v->alias,
+		       strrchr(v->name, ' ') ? strrchr(v->name, ' ') + 1 : v->name);
 	for (i = 0; v->subs && v->subs[i]; i++)
 		bash_alias_cases(v->subs[i], v->name);
 }
@@ -501,7 +501,12 @@ static void bash_completion(void)
 	printf("\tesac\n}\n\n%s", bash_body);
 }
 
-enum { GEN_MAN_VERBS = 1, GEN_MAN_OPTIONS, GEN_BASH, GEN_DUMP };
+enum {
+	GEN_MAN_VERBS = 1,
+	GEN_MAN_OPTIONS,
+	GEN_BASH,
+	GEN_DUMP
+};
 
 static int help_opt(void *ctx, int key, const char *val)
 {
@@ -553,13 +558,21 @@ static int do_help(int argc, char **argv)
 
 /* The generators the build runs (Makefile: man, completion) and the tests' dump. */
 static const struct xk_opt help_opts[] = {
-	{ .name = "man-verbs", .key = GEN_MAN_VERBS, .hidden = true,
+	{ .name = "man-verbs",
+	  .key = GEN_MAN_VERBS,
+	  .hidden = true,
 	  .help = "xdpkit(8)'s VERBS, markdown for go-md2man" },
-	{ .name = "man-options", .key = GEN_MAN_OPTIONS, .hidden = true,
+	{ .name = "man-options",
+	  .key = GEN_MAN_OPTIONS,
+	  .hidden = true,
 	  .help = "xdpkit(8)'s OPTIONS, markdown for go-md2man" },
-	{ .name = "bash-completion", .key = GEN_BASH, .hidden = true,
+	{ .name = "bash-completion",
+	  .key = GEN_BASH,
+	  .hidden = true,
 	  .help = "the bash completion script" },
-	{ .name = "dump", .key = GEN_DUMP, .hidden = true,
+	{ .name = "dump",
+	  .key = GEN_DUMP,
+	  .hidden = true,
 	  .help = "every option: VERB, --long, -s, ARG, completion kind; tab-separated" },
 	{ 0 },
 };

@@ -56,7 +56,7 @@ static size_t opt_len(size_t n)
 
 static void put_opt(struct xk_pcapng *w, __u16 code, const void *v, size_t n)
 {
-	__u16 h[2] = {code, (__u16)n};
+	__u16 h[2] = { code, (__u16)n };
 
 	put(w, h, 4);
 	put(w, v, n);
@@ -72,7 +72,7 @@ struct xk_pcapng *xk_pcapng_open(const char *path, __u32 snaplen, int *err)
 {
 	struct xk_pcapng *w = calloc(1, sizeof(*w));
 	__u64 section_len = (__u64)-1; /* not known in advance: allowed */
-	__u16 version[2] = {1, 0};
+	__u16 version[2] = { 1, 0 };
 
 	if (!w) {
 		*err = -ENOMEM;
@@ -99,7 +99,7 @@ int xk_pcapng_iface(struct xk_pcapng *w, const char *name)
 {
 	size_t nlen = strnlen(name, sizeof(w->names[0]) - 1);
 	__u8 tsresol = 9; /* nanoseconds, as bpf_ktime_get_ns gives them */
-	__u16 link[2] = {LINKTYPE_ETHERNET, 0};
+	__u16 link[2] = { LINKTYPE_ETHERNET, 0 };
 	__u32 total;
 	int i;
 

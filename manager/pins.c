@@ -55,8 +55,7 @@ void xk_pins_fix_mode(struct bpf_object *obj)
 {
 	struct bpf_map *m;
 
-	bpf_object__for_each_map(m, obj)
-	{
+	bpf_object__for_each_map(m, obj) {
 		const char *path = bpf_map__pin_path(m);
 
 		if (path && bpf_map__is_pinned(m))
@@ -123,8 +122,7 @@ void xk_newpins_note(struct xk_newpins *np, struct bpf_object *obj)
 	if (!np->locked)
 		xk_lock();
 	np->locked = true;
-	bpf_object__for_each_map(m, obj)
-	{
+	bpf_object__for_each_map(m, obj) {
 		const char *path = bpf_map__pin_path(m);
 
 		if (!path || !stat(path, &st))

@@ -77,7 +77,8 @@ static int load_like(struct xk_attach_args *a, struct xk_obj *o, const struct xk
 	if (!is_tc(a)) {
 		err = xk_own_frags(o, false);
 		if (err < 0)
-			return xk_error(XK_EXIT_FAIL, "cannot turn on multi-buffer support for '%s' (%s): %s",
+			return xk_error(XK_EXIT_FAIL,
+					"cannot turn on multi-buffer support for '%s' (%s): %s",
 					o->word, o->path, strerror(-err));
 	}
 	return xk_obj_load(o);
@@ -88,8 +89,10 @@ static int differs(struct xk_attach_args *a, struct xk_obj *o, const struct copy
 		   enum xk_sameness how)
 {
 	const char *name = bpf_program__name(xk_attach_prog(a, o)), *hook = hook_name(a);
-	const char *ways = is_tc(a) ? "attach with --replace to swap it in place (same pref and handle), or detach it first"
-				    : "attach with --replace to swap it in place, or detach it first";
+	const char *ways =
+		is_tc(a)
+			? "attach with --replace to swap it in place (same pref and handle), or detach it first"
+			: "attach with --replace to swap it in place, or detach it first";
 	struct xk_kprog theirs = {}, mine = {};
 	struct bpf_prog_info info = {};
 	__u32 len = sizeof(info);
@@ -98,13 +101,16 @@ static int differs(struct xk_attach_args *a, struct xk_obj *o, const struct copy
 	xk_kprog_read(c->id, &theirs);
 	xk_kprog_read(info.id, &mine);
 	if (how == XK_OTHER_INSNS)
-		xk_error(XK_EXIT_FAIL, "%s already runs %s (id %u), another build of it: other instructions (tag %s; '%s' loads as tag %s); %s",
+		xk_error(XK_EXIT_FAIL,
+			 "%s already runs %s (id %u), another build of it: other instructions (tag %s; '%s' loads as tag %s); %s",
 			 hook, name, c->id, theirs.tag, o->path, mine.tag, ways);
 	else if (how == XK_OTHER_FRAGS)
-		xk_error(XK_EXIT_FAIL, "%s already runs %s (id %u), the same instructions (tag %s) with another multi-buffer switch than xdpkit sets (ip, tc and xdp-loader leave it off); %s",
+		xk_error(XK_EXIT_FAIL,
+			 "%s already runs %s (id %u), the same instructions (tag %s) with another multi-buffer switch than xdpkit sets (ip, tc and xdp-loader leave it off); %s",
 			 hook, name, c->id, theirs.tag, ways);
 	else
-		xk_error(XK_EXIT_FAIL, "%s already runs %s (id %u), another build of it: the same instructions (tag %s), other read-only data (.rodata); %s",
+		xk_error(XK_EXIT_FAIL,
+			 "%s already runs %s (id %u), another build of it: the same instructions (tag %s), other read-only data (.rodata); %s",
 			 hook, name, c->id, theirs.tag, ways);
 	xk_kprog_free(&theirs);
 	xk_kprog_free(&mine);
@@ -112,8 +118,8 @@ static int differs(struct xk_attach_args *a, struct xk_obj *o, const struct copy
 }
 
 /* The same program runs there, but not where this attach asks for it (--mode, --prio). */
-static int elsewhere(struct xk_attach_args *a, const struct xk_iface *f, int i, const struct copy *c,
-		     struct xk_found *found)
+static int elsewhere(struct xk_attach_args *a, const struct xk_iface *f, int i,
+		     const struct copy *c, struct xk_found *found)
 {
 	const char *name = a->words[i];
 	long want = a->prio >= 0 && is_tc(a) ? a->prio + i : a->prio;
@@ -124,19 +130,25 @@ static int elsewhere(struct xk_attach_args *a, const struct xk_iface *f, int i, 
 		found->prio = t->prio;
 		found->handle = t->handle;
 		if (want > 0 && t->prio != want)
-			return xk_error(XK_EXIT_FAIL, "%s already runs %s (id %u) at pref %u, not %ld as asked; detach it first to move it ('xdpkit detach %s --id %u --tc %s')",
-					hook_name(a), name, c->id, t->prio, want, a->ifname, c->id,
-					xk_tc_dir_name(a->tc_dir));
+			return xk_error(
+				XK_EXIT_FAIL,
+				"%s already runs %s (id %u) at pref %u, not %ld as asked; detach it first to move it ('xdpkit detach %s --id %u --tc %s')",
+				hook_name(a), name, c->id, t->prio, want, a->ifname, c->id,
+				xk_tc_dir_name(a->tc_dir));
 		return 0;
 	}
 	if (a->mode_set && a->mode != f->xdp.mode)
-		return xk_error(XK_EXIT_FAIL, "%s already runs %s (id %u) in %s mode, not %s as asked; detach it first to move it ('xdpkit detach %s --id %u')",
-				hook_name(a), name, c->id, xk_xdp_mode_name(f->xdp.mode),
-				xk_xdp_mode_name(a->mode), a->ifname, c->id);
+		return xk_error(
+			XK_EXIT_FAIL,
+			"%s already runs %s (id %u) in %s mode, not %s as asked; detach it first to move it ('xdpkit detach %s --id %u')",
+			hook_name(a), name, c->id, xk_xdp_mode_name(f->xdp.mode),
+			xk_xdp_mode_name(a->mode), a->ifname, c->id);
 	if (want >= 0 && f->xdp.dispatcher && f->xdp.slots[c->idx].prio != want)
-		return xk_error(XK_EXIT_FAIL, "%s already runs %s (id %u) at run priority %u, not %ld as asked; detach it first to move it ('xdpkit detach %s --id %u')",
-				hook_name(a), name, c->id, f->xdp.slots[c->idx].prio, want, a->ifname,
-				c->id);
+		return xk_error(
+			XK_EXIT_FAIL,
+			"%s already runs %s (id %u) at run priority %u, not %ld as asked; detach it first to move it ('xdpkit detach %s --id %u')",
+			hook_name(a), name, c->id, f->xdp.slots[c->idx].prio, want, a->ifname,
+			c->id);
 	return 0;
 }
 
@@ -163,10 +175,11 @@ int xk_attach_existing(struct xk_attach_args *a, struct xk_obj *objs, const stru
 		xk_newpins_note(&np, o->obj);
 		ret = load_like(a, o, f, &c[0]);
 		for (k = 0; !ret && k < n; k++) {
-			err = xk_prog_compare(bpf_program__fd(xk_attach_prog(a, o)), c[k].id, o->obj,
-					      &how);
+			err = xk_prog_compare(bpf_program__fd(xk_attach_prog(a, o)), c[k].id,
+					      o->obj, &how);
 			if (err)
-				ret = xk_error(XK_EXIT_FAIL, "cannot compare '%s' with program %u on %s: %s",
+				ret = xk_error(XK_EXIT_FAIL,
+					       "cannot compare '%s' with program %u on %s: %s",
 					       o->word, c[k].id, hook_name(a), strerror(-err));
 			else if (how == XK_SAME)
 				break;
@@ -233,8 +246,10 @@ static int replace_single(struct xk_attach_args *a, struct xk_obj *o, const stru
 	int err;
 
 	if (!flags)
-		return xk_error(XK_EXIT_FAIL, "cannot replace %s (id %u) on %s: it runs in %s mode; only native and skb are replaced in place",
-				o->word, c->id, hook_name(a), xk_xdp_mode_name(f->xdp.mode));
+		return xk_error(
+			XK_EXIT_FAIL,
+			"cannot replace %s (id %u) on %s: it runs in %s mode; only native and skb are replaced in place",
+			o->word, c->id, hook_name(a), xk_xdp_mode_name(f->xdp.mode));
 	err = load_like(a, o, f, c);
 	if (err)
 		return err;
@@ -243,7 +258,8 @@ static int replace_single(struct xk_attach_args *a, struct xk_obj *o, const stru
 	if (err) {
 		xk_error(XK_EXIT_FAIL, "cannot replace %s (id %u) on %s: %s%s%s", o->word, c->id,
 			 hook_name(a), strerror(-err), xk_kernel_says(),
-			 err == -EEXIST ? " (the XDP program there changed meanwhile; run again)" : "");
+			 err == -EEXIST ? " (the XDP program there changed meanwhile; run again)"
+					: "");
 		xk_hint("'xdpkit -v attach ...' shows libbpf's log");
 		return XK_EXIT_FAIL;
 	}
@@ -261,9 +277,9 @@ static int replace_tc(struct xk_attach_args *a, struct xk_obj *o, const struct x
 	xk_note_reset();
 	err = xk_tc_replace(a->ifindex, a->tc_dir, bpf_program__fd(o->tc), t->prio, t->handle);
 	if (err) {
-		xk_error(XK_EXIT_FAIL, "cannot replace %s (id %u) at pref %u handle 0x%x on %s: %s%s",
-			 o->word, c->id, t->prio, t->handle, hook_name(a), strerror(-err),
-			 xk_kernel_says());
+		xk_error(XK_EXIT_FAIL,
+			 "cannot replace %s (id %u) at pref %u handle 0x%x on %s: %s%s", o->word,
+			 c->id, t->prio, t->handle, hook_name(a), strerror(-err), xk_kernel_says());
 		xk_hint("'xdpkit -v attach ...' shows libbpf's log");
 		return XK_EXIT_FAIL;
 	}
@@ -282,16 +298,22 @@ int xk_attach_replace(struct xk_attach_args *a, struct xk_obj *o, const struct x
 
 	n = find_copies(a, f, prog, c);
 	if (!n)
-		return xk_error(XK_EXIT_NOTFOUND, "%s runs no %s, so there is nothing to replace; attach it without --replace (see 'xdpkit status %s')",
-				hook_name(a), bpf_program__name(prog), a->ifname);
+		return xk_error(
+			XK_EXIT_NOTFOUND,
+			"%s runs no %s, so there is nothing to replace; attach it without --replace (see 'xdpkit status %s')",
+			hook_name(a), bpf_program__name(prog), a->ifname);
 	if (n > 1)
-		return xk_error(XK_EXIT_FAIL, "%s runs %d copies of %s (ids %s) and --replace swaps one; detach the others first ('xdpkit detach %s --id N%s%s')",
-				hook_name(a), n, bpf_program__name(prog), copy_ids(c, n), a->ifname,
-				is_tc(a) ? " --tc " : "", is_tc(a) ? xk_tc_dir_name(a->tc_dir) : "");
+		return xk_error(
+			XK_EXIT_FAIL,
+			"%s runs %d copies of %s (ids %s) and --replace swaps one; detach the others first ('xdpkit detach %s --id N%s%s')",
+			hook_name(a), n, bpf_program__name(prog), copy_ids(c, n), a->ifname,
+			is_tc(a) ? " --tc " : "", is_tc(a) ? xk_tc_dir_name(a->tc_dir) : "");
 	if (!is_tc(a) && a->mode_set && a->mode != f->xdp.mode)
-		return xk_error(XK_EXIT_USAGE, "--mode %s: %s runs %s in %s mode, and --replace keeps it there; drop --mode",
-				xk_xdp_mode_name(a->mode), hook_name(a), bpf_program__name(prog),
-				xk_xdp_mode_name(f->xdp.mode));
+		return xk_error(
+			XK_EXIT_USAGE,
+			"--mode %s: %s runs %s in %s mode, and --replace keeps it there; drop --mode",
+			xk_xdp_mode_name(a->mode), hook_name(a), bpf_program__name(prog),
+			xk_xdp_mode_name(f->xdp.mode));
 	ret = xk_obj_take_maps(o, c[0].id, a->ifname);
 	if (ret)
 		return ret;
@@ -311,8 +333,8 @@ int xk_attach_replace(struct xk_attach_args *a, struct xk_obj *o, const struct x
 	xk_pins_fix_mode(o->obj);
 	bpf_obj_get_info_by_fd(bpf_program__fd(prog), &info, &len);
 	if (is_tc(a))
-		printf("%s: replaced %s (id %u -> id %u) on TC %s, pref %u handle 0x%x\n", a->ifname,
-		       o->word, c[0].id, info.id, xk_tc_dir_name(a->tc_dir),
+		printf("%s: replaced %s (id %u -> id %u) on TC %s, pref %u handle 0x%x\n",
+		       a->ifname, o->word, c[0].id, info.id, xk_tc_dir_name(a->tc_dir),
 		       f->tc[a->tc_dir][c[0].idx].prio, f->tc[a->tc_dir][c[0].idx].handle);
 	else if (f->xdp.dispatcher)
 		printf("%s: replaced %s (id %u -> id %u) on XDP, %s mode, run priority %u in libxdp's dispatcher\n",

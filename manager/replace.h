@@ -35,7 +35,7 @@ int xk_obj_load(struct xk_obj *o);
 
 /* What the hook holds of each object's program, decided before anything changes. */
 struct xk_found {
-	__u32 id; /* the copy left alone (already attached); 0: attach this object */
+	__u32 id;	    /* the copy left alone (already attached); 0: attach this object */
 	__u32 prio, handle; /* TC: where that copy's filter is */
 };
 

@@ -121,7 +121,8 @@ void xk_runtime_print(struct jw *w, const struct xk_runtime *rt, const struct xk
 		       xk_thousands((__u64)(runs / dt + 0.5), a, sizeof(a)));
 	else if (rt->run_cnt)
 		printf("  run time: no runs in the interval%s (before: %.1f ns per run over %s runs)\n",
-		       whose, (double)rt->run_time_ns / rt->run_cnt, xk_thousands(rt->run_cnt, b, sizeof(b)));
+		       whose, (double)rt->run_time_ns / rt->run_cnt,
+		       xk_thousands(rt->run_cnt, b, sizeof(b)));
 	else if (span)
 		printf("  run time: no runs in the interval%s\n", whose);
 }

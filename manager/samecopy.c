@@ -51,8 +51,7 @@ int xk_obj_take_maps(struct xk_obj *o, __u32 id, const char *ifname)
 	if (err)
 		return xk_error(XK_EXIT_FAIL, "cannot read program %u on %s: %s", id, ifname,
 				strerror(-err));
-	bpf_object__for_each_map(m, o->obj)
-	{
+	bpf_object__for_each_map(m, o->obj) {
 		if (!bpf_map__pin_path(m))
 			continue; /* not pinned by name: the new copy's own */
 		for (i = 0; i < kp.nmaps; i++) {
@@ -69,14 +68,14 @@ int xk_obj_take_maps(struct xk_obj *o, __u32 id, const char *ifname)
 		    info.map_flags != bpf_map__map_flags(m)) {
 			close(fd);
 			xk_kprog_free(&kp);
-			return xk_error(XK_EXIT_FAIL,
-					"map '%s' of %s (id %u) on %s has another layout than in %s (running: %s, key %u, value %u, flags 0x%x; object: %s, key %u, value %u, flags 0x%x), so the new copy cannot take over its rules; detach it, move the rules and attach again",
-					bpf_map__name(m), kp.name, id, ifname, o->path,
-					libbpf_bpf_map_type_str(info.type), info.key_size,
-					info.value_size, info.map_flags,
-					libbpf_bpf_map_type_str(bpf_map__type(m)),
-					bpf_map__key_size(m), bpf_map__value_size(m),
-					bpf_map__map_flags(m));
+			return xk_error(
+				XK_EXIT_FAIL,
+				"map '%s' of %s (id %u) on %s has another layout than in %s (running: %s, key %u, value %u, flags 0x%x; object: %s, key %u, value %u, flags 0x%x), so the new copy cannot take over its rules; detach it, move the rules and attach again",
+				bpf_map__name(m), kp.name, id, ifname, o->path,
+				libbpf_bpf_map_type_str(info.type), info.key_size, info.value_size,
+				info.map_flags, libbpf_bpf_map_type_str(bpf_map__type(m)),
+				bpf_map__key_size(m), bpf_map__value_size(m),
+				bpf_map__map_flags(m));
 		}
 		/* The running copy's map, as it is (its size too), pinned where it is. */
 		err = bpf_map__reuse_fd(m, fd);
@@ -85,7 +84,8 @@ int xk_obj_take_maps(struct xk_obj *o, __u32 id, const char *ifname)
 		close(fd);
 		if (err) {
 			xk_kprog_free(&kp);
-			return xk_error(XK_EXIT_FAIL, "cannot give map '%s' of %s to the new copy: %s",
+			return xk_error(XK_EXIT_FAIL,
+					"cannot give map '%s' of %s to the new copy: %s",
 					bpf_map__name(m), o->path, strerror(-err));
 		}
 	}

@@ -58,7 +58,8 @@ static void read_collection(void)
 				bpf_object__for_each_program(p, obj)
 					if (xk_prog_hook(p) && !strcmp(xk_prog_hook(p), "tc") &&
 					    !coll[ncoll].tc[0])
-						snprintf(coll[ncoll].tc, 64, "%s", bpf_program__name(p));
+						snprintf(coll[ncoll].tc, 64, "%s",
+							 bpf_program__name(p));
 				ncoll++;
 				bpf_object__close(obj);
 			}
@@ -105,7 +106,8 @@ static void save_prog(FILE *f, const struct xk_model *m, __u32 id, bool tc, long
 	if (!w) {
 		fprintf(f, "        # program %s (id %u) is not from the collection: not saved\n",
 			kp ? kp->name : "?", id);
-		fprintf(stderr, "xdpkit: %s: program %s (id %u) is not from the collection (%s); the file leaves it out, so apply would remove it: add its object path by hand\n",
+		fprintf(stderr,
+			"xdpkit: %s: program %s (id %u) is not from the collection (%s); the file leaves it out, so apply would remove it: add its object path by hand\n",
 			where, kp ? kp->name : "?", id, xk.prog_dir);
 		(*unknown)++;
 		return;
@@ -368,7 +370,8 @@ int do_save(int argc, char **argv)
 		snprintf(tmp, sizeof(tmp), "%s.tmp.%d", file, (int)getpid());
 		f = fopen(tmp, "w");
 		if (!f)
-			return xk_error(XK_EXIT_FAIL, "cannot write '%s': %s", tmp, strerror(errno));
+			return xk_error(XK_EXIT_FAIL, "cannot write '%s': %s", tmp,
+					strerror(errno));
 	}
 	err = save_to(f);
 	if (f == stdout) {
@@ -376,7 +379,8 @@ int do_save(int argc, char **argv)
 		return err;
 	}
 	if (fflush(f) || fsync(fileno(f)) || ferror(f))
-		err = err ? err : xk_error(XK_EXIT_FAIL, "cannot write '%s': %s", tmp, strerror(errno));
+		err = err ? err
+			  : xk_error(XK_EXIT_FAIL, "cannot write '%s': %s", tmp, strerror(errno));
 	fclose(f);
 	if (!err && rename(tmp, file))
 		err = xk_error(XK_EXIT_FAIL, "cannot replace '%s': %s", file, strerror(errno));

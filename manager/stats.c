@@ -143,7 +143,7 @@ static int take_sample(const char *what, struct sample **out, int *n)
 		int nm = xk_model_match(&m, what, idx, m.nprogs);
 
 		for (i = 0; i < nm; i++) {
-			struct xk_attached loaded = {.prog_id = m.progs[idx[i]].id};
+			struct xk_attached loaded = { .prog_id = m.progs[idx[i]].id };
 
 			snprintf(loaded.ifname, sizeof(loaded.ifname), "-");
 			snprintf(loaded.hook, sizeof(loaded.hook), "loaded");
@@ -343,14 +343,16 @@ static int stats_opt(void *ctx, int key, const char *val)
 	case 'i':
 		o->interval = strtod(val, &end);
 		if (*end || !(o->interval > 0 && o->interval <= 3600))
-			return xk_error(XK_EXIT_USAGE,
-					"--interval '%s': expected seconds, more than 0 and at most 3600 (e.g. 0.5)",
-					val);
+			return xk_error(
+				XK_EXIT_USAGE,
+				"--interval '%s': expected seconds, more than 0 and at most 3600 (e.g. 0.5)",
+				val);
 		break;
 	case 'c':
 		if (xk_num_word(val, 1, LONG_MAX, &v))
 			return xk_error(XK_EXIT_USAGE,
-					"--count '%s': expected a whole number of rounds, 1 or more", val);
+					"--count '%s': expected a whole number of rounds, 1 or more",
+					val);
 		o->count = v;
 		break;
 	case 'R':
@@ -379,8 +381,8 @@ static int stats_prometheus(const struct opts *o)
 	if (o->what || o->watch || o->count >= 0 || xk.json)
 		return xk_error(XK_EXIT_USAGE,
 				"stats --prometheus shows every program, once: it takes no %s",
-				o->what    ? "IFACE or PROG"
-				: o->watch ? "--watch"
+				o->what		? "IFACE or PROG"
+				: o->watch	? "--watch"
 				: o->count >= 0 ? "--count"
 						: "--json");
 	err = xk_need_root();
@@ -400,7 +402,7 @@ static int stats_prometheus(const struct opts *o)
 
 int do_stats(int argc, char **argv)
 {
-	struct opts o = {.interval = 1, .count = -1, .metrics.top = XK_METRICS_TOP_DEFAULT};
+	struct opts o = { .interval = 1, .count = -1, .metrics.top = XK_METRICS_TOP_DEFAULT };
 	struct sample *prev = NULL, *cur = NULL;
 	int nprev = 0, ncur = 0, err, rt_fd = -1;
 	bool tty = isatty(STDOUT_FILENO);
@@ -453,22 +455,37 @@ out:
 }
 
 static const struct xk_opt stats_opts[] = {
-	{ .name = "interval", .key = 'i', .shrt = 'i', .arg = "S",
+	{ .name = "interval",
+	  .key = 'i',
+	  .shrt = 'i',
+	  .arg = "S",
 	  .help = "seconds between the two readings a rate needs (default 1; fractions allowed)" },
-	{ .name = "watch", .key = 'w', .shrt = 'w',
+	{ .name = "watch",
+	  .key = 'w',
+	  .shrt = 'w',
 	  .help = "redraw every interval until interrupted; follows a program that is replaced" },
-	{ .name = "count", .key = 'c', .shrt = 'c', .arg = "N",
+	{ .name = "count",
+	  .key = 'c',
+	  .shrt = 'c',
+	  .arg = "N",
 	  .help = "stop after N rounds (default 1, or endless with --watch)" },
-	{ .name = "no-run-time", .key = 'R',
+	{ .name = "no-run-time",
+	  .key = 'R',
 	  .help = "leave the kernel's BPF run-time statistics as they are (by default they are on "
 		  "while stats runs, for the run time per packet of each program)" },
-	{ .name = "prometheus", .key = 'P',
+	{ .name = "prometheus",
+	  .key = 'P',
 	  .help = "one reading of every attached program in the Prometheus text format (no rates; "
 		  "run time where the kernel counts it), for node_exporter's textfile collector" },
-	{ .name = "output", .key = 'o', .arg = "FILE", .complete = XK_C_FILE,
+	{ .name = "output",
+	  .key = 'o',
+	  .arg = "FILE",
+	  .complete = XK_C_FILE,
 	  .help = "with --prometheus: write FILE atomically (a temporary file beside it, renamed "
 		  "over it)" },
-	{ .name = "top", .key = 't', .arg = "N",
+	{ .name = "top",
+	  .key = 't',
+	  .arg = "N",
 	  .help = "with --prometheus: the N rules (and ratelimit sources) per map with most hits "
 		  "(default 100); how many were left out is a metric too" },
 	{ 0 },

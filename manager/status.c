@@ -112,7 +112,8 @@ static void show_xdp(struct jw *w, const struct xk_model *m, const struct xk_ifa
 		jw_key(w, "programs");
 		jw_arr_start(w);
 	} else if (!h->dispatcher) {
-		printf("  xdp: %s mode, single program (no dispatcher)\n", xk_xdp_mode_name(h->mode));
+		printf("  xdp: %s mode, single program (no dispatcher)\n",
+		       xk_xdp_mode_name(h->mode));
 	} else {
 		printf("  xdp: %s mode, libxdp dispatcher id %u (%s, tag %s), %d programs in run "
 		       "order:\n",

@@ -90,10 +90,10 @@ static void note_ext_ack(struct nlmsghdr *nh)
 	if (!(nh->nlmsg_flags & NLM_F_CAPPED))
 		hlen += e->msg.nlmsg_len - NLMSG_HDRLEN;
 	len = (int)nh->nlmsg_len - (int)NLMSG_LENGTH(hlen);
-	for (a = (struct nlattr *)((char *)e + NLMSG_ALIGN(hlen)); len >= (int)NLA_HDRLEN &&
-								    a->nla_len >= NLA_HDRLEN &&
-								    a->nla_len <= len;
-	     len -= NLA_ALIGN(a->nla_len), a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
+	for (a = (struct nlattr *)((char *)e + NLMSG_ALIGN(hlen));
+	     len >= (int)NLA_HDRLEN && a->nla_len >= NLA_HDRLEN && a->nla_len <= len;
+	     len -= NLA_ALIGN(a->nla_len),
+	    a = (struct nlattr *)((char *)a + NLA_ALIGN(a->nla_len))) {
 		if (a->nla_type == NLMSGERR_ATTR_MSG) {
 			char msg[256];
 
@@ -110,16 +110,16 @@ int xk_tc_dump(int ifindex, enum xk_tc_dir dir, struct xk_tc_filter **out, int *
 		struct nlmsghdr nh;
 		struct tcmsg t;
 	} req = {
-	    .nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
-	    .nh.nlmsg_type = RTM_GETTFILTER,
-	    .nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
-	    .nh.nlmsg_seq = 1,
-	    .t.tcm_family = AF_UNSPEC,
-	    .t.tcm_ifindex = ifindex,
-	    .t.tcm_parent =
-		TC_H_MAKE(TC_H_CLSACT, dir == XK_TC_EGRESS ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
+		.nh.nlmsg_len = NLMSG_LENGTH(sizeof(struct tcmsg)),
+		.nh.nlmsg_type = RTM_GETTFILTER,
+		.nh.nlmsg_flags = NLM_F_REQUEST | NLM_F_DUMP,
+		.nh.nlmsg_seq = 1,
+		.t.tcm_family = AF_UNSPEC,
+		.t.tcm_ifindex = ifindex,
+		.t.tcm_parent = TC_H_MAKE(TC_H_CLSACT,
+					  dir == XK_TC_EGRESS ? TC_H_MIN_EGRESS : TC_H_MIN_INGRESS),
 	};
-	struct sockaddr_nl sa = {.nl_family = AF_NETLINK};
+	struct sockaddr_nl sa = { .nl_family = AF_NETLINK };
 	struct xk_tc_filter *list = NULL, *tmp;
 	static char buf[32768];
 	int fd, err = 0, count = 0, one = 1;

@@ -57,13 +57,15 @@ static int find_tracefs(const char **dir)
 		*dir = cands[0];
 		return 0;
 	}
-	if (!mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) && exists(cands[1], "trace_pipe")) {
+	if (!mount("debugfs", "/sys/kernel/debug", "debugfs", 0, NULL) &&
+	    exists(cands[1], "trace_pipe")) {
 		*dir = cands[1];
 		return 0;
 	}
-	return xk_error(XK_EXIT_ENV,
-			"tracefs is not mounted and mounting it failed: %s; run 'mount -t tracefs tracefs /sys/kernel/tracing'",
-			strerror(errno));
+	return xk_error(
+		XK_EXIT_ENV,
+		"tracefs is not mounted and mounting it failed: %s; run 'mount -t tracefs tracefs /sys/kernel/tracing'",
+		strerror(errno));
 }
 
 static int write_file(const char *path, const char *text)
@@ -173,8 +175,8 @@ static int find_printers(char *names, size_t len)
 			size_t used = strlen(names);
 
 			if (count < 8)
-				snprintf(names + used, len - used, "%s%s (id %u)", count ? ", " : "",
-					 info.name[0] ? info.name : "?", id);
+				snprintf(names + used, len - used, "%s%s (id %u)",
+					 count ? ", " : "", info.name[0] ? info.name : "?", id);
 			else if (count == 8)
 				snprintf(names + used, len - used, ", ...");
 			count++;
@@ -345,13 +347,15 @@ static int trace_opt(void *ctx, int key, const char *val)
 	case 'c':
 		if (xk_num_word(val, 1, 1000000000, &v))
 			return xk_error(XK_EXIT_USAGE,
-					"trace: --count '%s' is not a positive number of lines", val);
+					"trace: --count '%s' is not a positive number of lines",
+					val);
 		o->count = v;
 		break;
 	case 't':
 		if (xk_num_word(val, 1, 86400L * 365, &v))
 			return xk_error(XK_EXIT_USAGE,
-					"trace: --timeout '%s' is not a positive number of seconds", val);
+					"trace: --timeout '%s' is not a positive number of seconds",
+					val);
 		o->timeout = v;
 		break;
 	case 'g':
@@ -387,8 +391,9 @@ int do_trace(int argc, char **argv)
 
 	nprint = find_printers(printers, sizeof(printers));
 	if (nprint == 0)
-		fprintf(stderr, "xdpkit: note: no loaded BPF program calls bpf_printk, so nothing can print yet; "
-				"attach one (e.g. hello) - waiting anyway\n");
+		fprintf(stderr,
+			"xdpkit: note: no loaded BPF program calls bpf_printk, so nothing can print yet; "
+			"attach one (e.g. hello) - waiting anyway\n");
 	else if (nprint > 0 && xk.verbose)
 		fprintf(stderr, "xdpkit: programs that can print: %s\n", printers);
 
@@ -408,7 +413,8 @@ int do_trace(int argc, char **argv)
 	if (!exists(tracefs, "instances") || !exists(tracefs, PRINTK_EVENT) || mkdir(inst, 0700)) {
 		own = false; /* old kernels: share the global pipe */
 		if (xk.verbose)
-			fprintf(stderr, "xdpkit: no trace instance possible (%s); reading the global trace_pipe\n",
+			fprintf(stderr,
+				"xdpkit: no trace instance possible (%s); reading the global trace_pipe\n",
 				strerror(errno));
 		snprintf(path, sizeof(path), "%s/trace_pipe", tracefs);
 	} else {
@@ -416,7 +422,8 @@ int do_trace(int argc, char **argv)
 		err = write_file(path, "1");
 		if (err) {
 			rmdir(inst);
-			return xk_error(XK_EXIT_ENV, "cannot enable the bpf_trace_printk event in %s: %s", inst,
+			return xk_error(XK_EXIT_ENV,
+					"cannot enable the bpf_trace_printk event in %s: %s", inst,
 					strerror(-err));
 		}
 		snprintf(path, sizeof(path), "%s/trace_pipe", inst);
@@ -433,26 +440,39 @@ int do_trace(int argc, char **argv)
 
 	close(fd);
 	if (own && rmdir(inst) && xk.verbose)
-		fprintf(stderr, "xdpkit: could not remove trace instance %s: %s\n", inst, strerror(errno));
+		fprintf(stderr, "xdpkit: could not remove trace instance %s: %s\n", inst,
+			strerror(errno));
 	if (shown || stop)
 		return XK_EXIT_OK;
 	if (nprint == 0)
-		return xk_error(XK_EXIT_FAIL, "no bpf_printk output in %ld s: no loaded BPF program calls bpf_printk",
+		return xk_error(XK_EXIT_FAIL,
+				"no bpf_printk output in %ld s: no loaded BPF program calls bpf_printk",
 				o.timeout);
 	if (nprint > 0)
-		return xk_error(XK_EXIT_FAIL,
-				"no bpf_printk output%s in %ld s from %s; are they attached, and does traffic reach them?",
-				o.grep ? " matching --grep" : "", o.timeout, printers);
-	return xk_error(XK_EXIT_FAIL, "no bpf_printk output%s in %ld s", o.grep ? " matching --grep" : "", o.timeout);
+		return xk_error(
+			XK_EXIT_FAIL,
+			"no bpf_printk output%s in %ld s from %s; are they attached, and does traffic reach them?",
+			o.grep ? " matching --grep" : "", o.timeout, printers);
+	return xk_error(XK_EXIT_FAIL, "no bpf_printk output%s in %ld s",
+			o.grep ? " matching --grep" : "", o.timeout);
 }
 
 static const struct xk_opt trace_opts[] = {
 	{ .name = "count", .key = 'c', .shrt = 'c', .arg = "N", .help = "stop after N lines" },
-	{ .name = "timeout", .key = 't', .shrt = 't', .arg = "S",
+	{ .name = "timeout",
+	  .key = 't',
+	  .shrt = 't',
+	  .arg = "S",
 	  .help = "stop after S seconds (exit 1 when no line came)" },
-	{ .name = "grep", .key = 'g', .shrt = 'g', .arg = "TEXT",
+	{ .name = "grep",
+	  .key = 'g',
+	  .shrt = 'g',
+	  .arg = "TEXT",
 	  .help = "only lines whose message contains TEXT" },
-	{ .name = "raw", .key = 'r', .shrt = 'r', .help = "print lines exactly as the kernel formats them" },
+	{ .name = "raw",
+	  .key = 'r',
+	  .shrt = 'r',
+	  .help = "print lines exactly as the kernel formats them" },
 	{ 0 },
 };
 

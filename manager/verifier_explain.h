@@ -20,10 +20,10 @@ struct xk_vlog {
 	char src_file[128];
 	int src_line;
 	char src_text[256];
-	char insn[192];	      /* the failing instruction as the verifier printed it */
+	char insn[192];			  /* the failing instruction as the verifier printed it */
 	char msg[XK_VLOG_MSG_LINES][256]; /* the verifier's own complaint, first lines */
 	int msg_lines;
-	long processed; /* "processed N insns", -1 when absent */
+	long processed;		     /* "processed N insns", -1 when absent */
 	const struct xk_vclass *cls; /* NULL when no known class matches */
 };
 

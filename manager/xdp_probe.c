@@ -29,7 +29,7 @@ static struct xdp_program *open_pass(void)
 	if (libxdp_get_error(xp))
 		return NULL;
 	bpf_object__for_each_program(p, xdp_program__bpf_obj(xp))
-	    bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), TARGET_FUNC));
+		bpf_program__set_autoload(p, !strcmp(bpf_program__name(p), TARGET_FUNC));
 	return xp;
 }
 
@@ -44,7 +44,7 @@ static int probe(void)
 	if (bpf_object__load(xdp_program__bpf_obj(tgt)))
 		goto out;
 	tgt_fd = bpf_program__fd(
-	    bpf_object__find_program_by_name(xdp_program__bpf_obj(tgt), TARGET_FUNC));
+		bpf_object__find_program_by_name(xdp_program__bpf_obj(tgt), TARGET_FUNC));
 	ep = bpf_object__find_program_by_name(xdp_program__bpf_obj(ext), TARGET_FUNC);
 	bpf_program__set_type(ep, BPF_PROG_TYPE_EXT);
 	bpf_program__set_expected_attach_type(ep, 0);

@@ -42,7 +42,7 @@ struct xk_libnote {
 	char failed_prog[64]; /* the program whose load failed */
 	char first_warn[256]; /* libbpf's first warning: before the verifier (no BTF, a bad map, a
 			       * broken ELF) it names the cause; later ones say "failed to load" */
-	char last_line[256];  /* libbpf's last line of any level, for failures it does not warn of */
+	char last_line[256]; /* libbpf's last line of any level, for failures it does not warn of */
 };
 extern struct xk_libnote xk_note;
 void xk_note_reset(void);

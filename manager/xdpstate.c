@@ -50,14 +50,13 @@ static bool runs_here(int ifindex, __u32 id)
 
 	if (bpf_xdp_query(ifindex, 0, &q))
 		return false;
-	return q.prog_id == id || q.drv_prog_id == id || q.skb_prog_id == id ||
-	       q.hw_prog_id == id;
+	return q.prog_id == id || q.drv_prog_id == id || q.skb_prog_id == id || q.hw_prog_id == id;
 }
 
 /* Network namespaces this process can reach, one path per namespace, the current one left out. */
 static int other_netns(char ***out)
 {
-	static const char *const dirs[] = {"/run/netns", "/proc"};
+	static const char *const dirs[] = { "/run/netns", "/proc" };
 	struct stat self, st, *seen = NULL;
 	char **paths = NULL, path[PATH_MAX];
 	int n = 0, cap = 0, d, i;
@@ -69,10 +68,13 @@ static int other_netns(char ***out)
 		struct dirent *e;
 
 		while (dir && (e = readdir(dir))) {
-			if (e->d_name[0] == '.' || (d == 1 && (e->d_name[0] < '0' || e->d_name[0] > '9')))
+			if (e->d_name[0] == '.' ||
+			    (d == 1 && (e->d_name[0] < '0' || e->d_name[0] > '9')))
 				continue;
-			snprintf(path, sizeof(path), d ? "/proc/%s/ns/net" : "/run/netns/%s", e->d_name);
-			if (stat(path, &st) || (st.st_ino == self.st_ino && st.st_dev == self.st_dev))
+			snprintf(path, sizeof(path), d ? "/proc/%s/ns/net" : "/run/netns/%s",
+				 e->d_name);
+			if (stat(path, &st) ||
+			    (st.st_ino == self.st_ino && st.st_dev == self.st_dev))
 				continue;
 			for (i = 0; i < n; i++)
 				if (seen[i].st_ino == st.st_ino && seen[i].st_dev == st.st_dev)

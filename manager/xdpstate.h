@@ -19,9 +19,9 @@ int xk_libxdp_lock(void);
 
 struct xk_xdpstate {
 	char path[PATH_MAX];
-	int ifindex;	  /* as libxdp named the directory */
-	__u32 disp_id;	  /* the dispatcher it was made for */
-	__u32 *prog_ids;  /* the components its pins keep loaded (malloc'ed) */
+	int ifindex;	 /* as libxdp named the directory */
+	__u32 disp_id;	 /* the dispatcher it was made for */
+	__u32 *prog_ids; /* the components its pins keep loaded (malloc'ed) */
 	int nprogs;
 };
 

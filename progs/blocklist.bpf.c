@@ -13,7 +13,7 @@
 
 /* xdpkit list reads this line. */
 const char xdpkit_summary[] SEC(".xdpkit.summary") =
-    "drop by source (or destination) IPv4/IPv6 address or CIDR, with per-rule hit counters";
+	"drop by source (or destination) IPv4/IPv6 address or CIDR, with per-rule hit counters";
 
 /* All rule maps are pinned by name so that a copy attached by `ip`/`tc` and one attached by a tool
  * share rules, and rules survive a re-attach. */
@@ -189,7 +189,7 @@ static __always_inline int blocklist_xdp(struct xdp_md *ctx, bool frags)
 
 	res = blocklist_decide(&p, xk_parse(ctx, &p));
 	if (res == BL_DROP || res == BL_DROP_PREFIX) {
-		struct blocklist_why why = {&p, res};
+		struct blocklist_why why = { &p, res };
 
 		return xk_xdp_decided_by(ctx, XDP_DROP, len, blocklist_rule, &why);
 	}
@@ -222,7 +222,7 @@ int blocklist_tc(struct __sk_buff *skb)
 
 	res = blocklist_decide(&p, xk_tc_parse(skb, &p));
 	if (res == BL_DROP || res == BL_DROP_PREFIX) {
-		struct blocklist_why why = {&p, res};
+		struct blocklist_why why = { &p, res };
 
 		return xk_tc_decided_by(skb, TC_ACT_SHOT, blocklist_rule, &why);
 	}

@@ -13,7 +13,7 @@
 
 /* xdpkit list reads this line. */
 const char xdpkit_summary[] SEC(".xdpkit.summary") =
-    "packets and bytes per protocol (EtherType, IP protocol) per CPU; passes everything";
+	"packets and bytes per protocol (EtherType, IP protocol) per CPU; passes everything";
 
 /* Per-CPU so the hot path is a plain increment. Not pinned: each attachment counts its own traffic.
  */

@@ -13,11 +13,12 @@
 #endif
 
 /* xdpkit list reads this line. */
-const char xdpkit_summary[] SEC(".xdpkit.summary") = "the classic: bpf_printk(\"Hello World %d\") per packet, then "
+const char xdpkit_summary[] SEC(".xdpkit.summary") =
+	"the classic: bpf_printk(\"Hello World %d\") per packet, then "
 #ifdef HELLO_DROP
-						     "XDP_DROP";
+	"XDP_DROP";
 #else
-						     "XDP_PASS";
+	"XDP_PASS";
 #endif
 
 int counter = 0;

@@ -22,8 +22,8 @@
 
 /* xdpkit list reads this line. */
 const char xdpkit_summary[] SEC(".xdpkit.summary") =
-    "answer ICMP/ICMPv6 echo requests with XDP_TX (checksums verified, then updated "
-    "incrementally); pass the rest";
+	"answer ICMP/ICMPv6 echo requests with XDP_TX (checksums verified, then updated "
+	"incrementally); pass the rest";
 
 /* After the droppers (10..30) and count (60): a blocked source gets no reply, and count sees the
  * request. */

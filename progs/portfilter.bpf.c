@@ -12,7 +12,7 @@
 
 /* xdpkit list reads this line. */
 const char xdpkit_summary[] SEC(".xdpkit.summary") =
-    "drop TCP/UDP to listed destination ports, or allow only listed ports; per-port hit counters";
+	"drop TCP/UDP to listed destination ports, or allow only listed ports; per-port hit counters";
 
 /* Listed ports (network order, TCP and UDP alike) -> hits. Per-CPU: a hit is a plain increment. */
 struct {

@@ -14,7 +14,7 @@
 
 /* xdpkit list reads this line. */
 const char xdpkit_summary[] SEC(".xdpkit.summary") =
-    "per-source token bucket: drop what a source sends above rate_pps (burst in ratelimit_cfg)";
+	"per-source token bucket: drop what a source sends above rate_pps (burst in ratelimit_cfg)";
 
 /* One bucket per source; LRU so a flood of spoofed sources evicts old buckets instead of failing
  * inserts.
@@ -113,8 +113,8 @@ static __always_inline int ratelimit_decide(struct xk_pkt *p, int rc)
 	if (!b) {
 		/* A new source starts with a full bucket and spends one token on this frame. */
 		struct ratelimit_bucket nb = {
-		    .tokens_ns = cap - NSEC_PER_SEC,
-		    .last_ns = now,
+			.tokens_ns = cap - NSEC_PER_SEC,
+			.last_ns = now,
 		};
 
 		bpf_map_update_elem(&ratelimit_buckets, &key, &nb, BPF_ANY);

@@ -38,12 +38,12 @@ enum xk_rule_kind {
 	XK_RULE_ADDR4 = 1, /* blocklist exact IPv4 address: addr[0..3] */
 	XK_RULE_ADDR6 = 2, /* blocklist exact IPv6 address */
 	XK_RULE_CIDR4 =
-	    3, /* blocklist prefix containing addr[0..3]; the manager finds the prefix */
+		3, /* blocklist prefix containing addr[0..3]; the manager finds the prefix */
 	XK_RULE_CIDR6 = 4,	   /* blocklist prefix containing addr */
 	XK_RULE_PORT = 5,	   /* portfilter: listed port num (network order), deny mode */
 	XK_RULE_PORT_UNLISTED = 6, /* portfilter allow-only: port num is not listed */
 	XK_RULE_RATE =
-	    7, /* ratelimit: source addr (::ffff:a.b.c.d for IPv4) over num pps, burst num2 */
+		7, /* ratelimit: source addr (::ffff:a.b.c.d for IPv4) over num pps, burst num2 */
 };
 
 struct xk_rule {

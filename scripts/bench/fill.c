@@ -101,7 +101,8 @@ int main(int argc, char **argv)
 				struct lpm4 *key = (struct lpm4 *)keys + i;
 
 				key->prefixlen = arg;
-				key->addr = htonl(first + (arg == 32 ? k * step : (k * step) << (32 - arg)));
+				key->addr = htonl(
+					first + (arg == 32 ? k * step : (k * step) << (32 - arg)));
 			} else {
 				((__u32 *)keys)[i] = htonl(first + k * arg);
 			}

@@ -23,7 +23,7 @@
 	} while (0)
 
 /* What apply_conf.c takes from the rest of the manager (common.c would bring everything). */
-struct xk_globals xk = {.pin_root = XK_DEFAULT_PIN_ROOT, .prog_dir = "/nonexistent-xdpkit-fuzz"};
+struct xk_globals xk = { .pin_root = XK_DEFAULT_PIN_ROOT, .prog_dir = "/nonexistent-xdpkit-fuzz" };
 
 int xk_error(int code, const char *fmt, ...)
 {

@@ -24,9 +24,9 @@ static const struct {
 	int key, value;
 	__u32 index_max;
 } maps[] = {
-    {FT_IPV4, FT_U64, 0},	 {FT_CIDR4, FT_U64, 0},	  {FT_CIDR6, FT_BITS, 0},
-    {FT_COUNT_KEY, FT_MIXED, 0}, {FT_S32, FT_DATASEC, 4}, {FT_RAW, FT_RAW, 0},
-    {FT_IPV6, FT_ENUM, 0},	 {FT_MAC, FT_SENUM, 0},
+	{ FT_IPV4, FT_U64, 0 },	       { FT_CIDR4, FT_U64, 0 },	  { FT_CIDR6, FT_BITS, 0 },
+	{ FT_COUNT_KEY, FT_MIXED, 0 }, { FT_S32, FT_DATASEC, 4 }, { FT_RAW, FT_RAW, 0 },
+	{ FT_IPV6, FT_ENUM, 0 },       { FT_MAC, FT_SENUM, 0 },
 };
 
 /* The entries as `map dump` prints them: "KEY VALUE" lines. */
@@ -68,12 +68,12 @@ int LLVMFuzzerTestOneInput(const uint8_t *data, size_t size)
 		return 0;
 	which = data[0] % (sizeof(maps) / sizeof(maps[0]));
 	m = (struct xk_load_map){
-	    .name = "fuzzed",
-	    .key = &ft_types[maps[which].key],
-	    .value = &ft_types[maps[which].value],
-	    .key_size = ft_types[maps[which].key].size,
-	    .value_size = ft_types[maps[which].value].size,
-	    .index_max = maps[which].index_max,
+		.name = "fuzzed",
+		.key = &ft_types[maps[which].key],
+		.value = &ft_types[maps[which].value],
+		.key_size = ft_types[maps[which].key].size,
+		.value_size = ft_types[maps[which].value].size,
+		.index_max = maps[which].index_max,
 	};
 	ret = xk_load_parse(&m, (const char *)data + 1, size - 1, &e, &line, err, sizeof(err));
 	CHECK(ret == 0 || ret == -EINVAL || ret == -ENOMEM);

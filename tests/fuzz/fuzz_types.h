@@ -47,7 +47,7 @@ static inline bool ft_is_struct(const struct xk_vtype *t)
 
 static inline struct xk_vtype ft_make(struct btf *btf, int id)
 {
-	return (struct xk_vtype){btf, (__u32)id, (__u32)btf__resolve_size(btf, id)};
+	return (struct xk_vtype){ btf, (__u32)id, (__u32)btf__resolve_size(btf, id) };
 }
 
 /* Builds the types once; aborts if libbpf refuses (a broken fuzzer must not look green). */
@@ -55,8 +55,8 @@ static void ft_init(void)
 {
 	struct btf *btf = btf__new_empty();
 	int u8, u16, u32, u64, s16, s32, bl, chr, u128, flt, dbl, ip4, ip6s, ip6, c4, c6, macs, mac,
-	    port, et, pr, en, sen, en64, bits, inner, mixed, ptr, a3, a8, a6, a16, ck, un, var1,
-	    var2, sec;
+		port, et, pr, en, sen, en64, bits, inner, mixed, ptr, a3, a8, a6, a16, ck, un, var1,
+		var2, sec;
 
 	if (!btf)
 		abort();
@@ -154,8 +154,8 @@ static void ft_init(void)
 	ft_types[FT_MIXED] = ft_make(btf, mixed);
 	ft_types[FT_COUNT_KEY] = ft_make(btf, ck);
 	ft_types[FT_UNION] = ft_make(btf, un);
-	ft_types[FT_DATASEC] = (struct xk_vtype){btf, (__u32)sec, 12};
-	ft_types[FT_RAW] = (struct xk_vtype){NULL, 0, 6};
+	ft_types[FT_DATASEC] = (struct xk_vtype){ btf, (__u32)sec, 12 };
+	ft_types[FT_RAW] = (struct xk_vtype){ NULL, 0, 6 };
 	for (int i = 0; i < FT_NUM; i++)
 		if (!ft_types[i].size || (ft_types[i].btf && (int)ft_types[i].id <= 0))
 			abort();

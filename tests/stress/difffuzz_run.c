@@ -167,8 +167,8 @@ static int apply_rules(struct run *r)
 		}
 		map = bpf_object__find_map_by_name(r->obj, name);
 		if (!map) {
-			err =
-			    fail("%s:%d: the object has no map '%s'", r->rules_path, lineno, name);
+			err = fail("%s:%d: the object has no map '%s'", r->rules_path, lineno,
+				   name);
 			break;
 		}
 		if (klen != bpf_map__key_size(map) || vlen > bpf_map__value_size(map)) {
@@ -228,7 +228,7 @@ static int dump_map(struct run *r, struct bpf_map *map)
 			for (cpu = 0; cpu < r->ncpu; cpu++)
 				for (lane = 0; lane < vsize / 8; lane++)
 					((__u64 *)sum)[lane] +=
-					    ((__u64 *)(buf + cpu * stride))[lane];
+						((__u64 *)(buf + cpu * stride))[lane];
 		} else {
 			memcpy(sum, buf, vsize); /* not per CPU, or not u64 lanes: CPU 0's */
 		}
@@ -312,8 +312,7 @@ static int end_epoch(struct run *r, int epoch, long frames)
 	int err;
 
 	fprintf(r->maps, "epoch %d %ld\n", epoch, frames);
-	bpf_object__for_each_map(map, r->obj)
-	{
+	bpf_object__for_each_map(map, r->obj) {
 		if (is_frozen(map))
 			continue;
 		err = dump_map(r, map);
@@ -321,8 +320,7 @@ static int end_epoch(struct run *r, int epoch, long frames)
 			return err;
 	}
 	fprintf(r->maps, "end\n");
-	bpf_object__for_each_map(map, r->obj)
-	{
+	bpf_object__for_each_map(map, r->obj) {
 		if (is_frozen(map))
 			continue;
 		err = reset_map(r, map);
@@ -341,8 +339,7 @@ static int load(struct run *r, const char *path, const char *prog_name)
 	r->obj = bpf_object__open_file(path, NULL);
 	if (!r->obj)
 		return fail("%s: cannot open: %s", path, strerror(errno));
-	bpf_object__for_each_map(map, r->obj)
-	{
+	bpf_object__for_each_map(map, r->obj) {
 		const void *img;
 		size_t size;
 
@@ -365,14 +362,12 @@ static int load(struct run *r, const char *path, const char *prog_name)
 	err = bpf_object__load(r->obj);
 	if (err)
 		return fail("%s: load failed: %s", path, strerror(-err));
-	bpf_object__for_each_map(map, r->obj)
-	{
+	bpf_object__for_each_map(map, r->obj) {
 		if (bpf_map__is_pinned(map))
 			return fail("%s: map %s is pinned although its pin path was cleared", path,
 				    bpf_map__name(map));
 	}
-	bpf_object__for_each_program(prog, r->obj)
-	{
+	bpf_object__for_each_program(prog, r->obj) {
 		if (!strcmp(bpf_program__name(prog), prog_name) ||
 		    !strcmp(bpf_program__section_name(prog), prog_name)) {
 			r->prog = prog;
@@ -480,15 +475,15 @@ static int list_programs(const char *path)
 	if (!obj)
 		return fail("%s: cannot open: %s", path, strerror(errno)), 1;
 	bpf_object__for_each_program(prog, obj)
-	    printf("%s %s %s\n", bpf_program__name(prog), bpf_program__section_name(prog),
-		   prog_kind(prog));
+		printf("%s %s %s\n", bpf_program__name(prog), bpf_program__section_name(prog),
+		       prog_kind(prog));
 	bpf_object__close(obj);
 	return 0;
 }
 
 int main(int argc, char **argv)
 {
-	struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 	struct run r = {};
 	long nframes = 0, failed;
 	struct stat st;

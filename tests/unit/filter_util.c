@@ -7,8 +7,8 @@
 #include <xdpkit/stats.h>
 #include "filter_util.h"
 
-const struct fu_hook fu_xdp = {"xdp", XDP_PASS, XDP_DROP};
-const struct fu_hook fu_tc = {"tc", (__u32)TC_ACT_UNSPEC, TC_ACT_SHOT};
+const struct fu_hook fu_xdp = { "xdp", XDP_PASS, XDP_DROP };
+const struct fu_hook fu_tc = { "tc", (__u32)TC_ACT_UNSPEC, TC_ACT_SHOT };
 
 bool fu_run(struct bpf_program *prog, const void *frame, __u32 len, __u32 want, bool may_refuse)
 {

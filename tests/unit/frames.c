@@ -12,30 +12,30 @@
 #define NEXTHDR_FRAG 44
 
 const struct ut_case ut_cases[] = {
-    {"ipv4-udp", UT_UDP4, 0, 0, UT_FRAG_NONE, false},
-    {"ipv4-tcp", UT_TCP4, 0, 0, UT_FRAG_NONE, false},
-    {"ipv4-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_NONE, false},
-    {"ipv6-udp", UT_UDP6, 0, 0, UT_FRAG_NONE, false},
-    {"ipv6-tcp", UT_TCP6, 0, 0, UT_FRAG_NONE, false},
-    {"ipv6-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_NONE, false},
-    {"vlan-ipv4-udp", UT_UDP4, 1, 0, UT_FRAG_NONE, false},
-    {"vlan-ipv4-icmp-echo", UT_ICMP4, 1, 0, UT_FRAG_NONE, false},
-    {"vlan-ipv6-tcp", UT_TCP6, 1, 0, UT_FRAG_NONE, false},
-    {"qinq-ipv4-tcp", UT_TCP4, 2, 0, UT_FRAG_NONE, false},
-    {"qinq-ipv6-icmpv6-echo", UT_ICMP6, 2, 0, UT_FRAG_NONE, false},
-    {"ipv4-options-udp", UT_UDP4, 0, 12, UT_FRAG_NONE, false},
-    {"ipv4-options-icmp-echo", UT_ICMP4, 0, 40, UT_FRAG_NONE, false},
-    {"ipv4-frag-first-udp", UT_UDP4, 0, 0, UT_FRAG_FIRST, false},
-    {"ipv4-frag-later-udp", UT_UDP4, 0, 0, UT_FRAG_LATER, false},
-    {"ipv4-frag-first-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_FIRST, false},
-    {"ipv4-frag-later-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_LATER, false},
-    {"ipv6-ext-udp", UT_UDP6, 0, 0, UT_FRAG_NONE, true},
-    {"ipv6-ext-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_NONE, true},
-    {"ipv6-ext-frag-first-tcp", UT_TCP6, 0, 0, UT_FRAG_FIRST, true},
-    {"ipv6-ext-frag-later-udp", UT_UDP6, 0, 0, UT_FRAG_LATER, true},
-    {"ipv6-ext-frag-first-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_FIRST, true},
-    {"arp", UT_ARP, 0, 0, UT_FRAG_NONE, false},
-    {"vlan-arp", UT_ARP, 1, 0, UT_FRAG_NONE, false},
+	{ "ipv4-udp", UT_UDP4, 0, 0, UT_FRAG_NONE, false },
+	{ "ipv4-tcp", UT_TCP4, 0, 0, UT_FRAG_NONE, false },
+	{ "ipv4-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_NONE, false },
+	{ "ipv6-udp", UT_UDP6, 0, 0, UT_FRAG_NONE, false },
+	{ "ipv6-tcp", UT_TCP6, 0, 0, UT_FRAG_NONE, false },
+	{ "ipv6-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_NONE, false },
+	{ "vlan-ipv4-udp", UT_UDP4, 1, 0, UT_FRAG_NONE, false },
+	{ "vlan-ipv4-icmp-echo", UT_ICMP4, 1, 0, UT_FRAG_NONE, false },
+	{ "vlan-ipv6-tcp", UT_TCP6, 1, 0, UT_FRAG_NONE, false },
+	{ "qinq-ipv4-tcp", UT_TCP4, 2, 0, UT_FRAG_NONE, false },
+	{ "qinq-ipv6-icmpv6-echo", UT_ICMP6, 2, 0, UT_FRAG_NONE, false },
+	{ "ipv4-options-udp", UT_UDP4, 0, 12, UT_FRAG_NONE, false },
+	{ "ipv4-options-icmp-echo", UT_ICMP4, 0, 40, UT_FRAG_NONE, false },
+	{ "ipv4-frag-first-udp", UT_UDP4, 0, 0, UT_FRAG_FIRST, false },
+	{ "ipv4-frag-later-udp", UT_UDP4, 0, 0, UT_FRAG_LATER, false },
+	{ "ipv4-frag-first-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_FIRST, false },
+	{ "ipv4-frag-later-icmp-echo", UT_ICMP4, 0, 0, UT_FRAG_LATER, false },
+	{ "ipv6-ext-udp", UT_UDP6, 0, 0, UT_FRAG_NONE, true },
+	{ "ipv6-ext-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_NONE, true },
+	{ "ipv6-ext-frag-first-tcp", UT_TCP6, 0, 0, UT_FRAG_FIRST, true },
+	{ "ipv6-ext-frag-later-udp", UT_UDP6, 0, 0, UT_FRAG_LATER, true },
+	{ "ipv6-ext-frag-first-icmpv6-echo", UT_ICMP6, 0, 0, UT_FRAG_FIRST, true },
+	{ "arp", UT_ARP, 0, 0, UT_FRAG_NONE, false },
+	{ "vlan-arp", UT_ARP, 1, 0, UT_FRAG_NONE, false },
 };
 const int ut_ncases = sizeof(ut_cases) / sizeof(ut_cases[0]);
 
@@ -80,7 +80,7 @@ __u16 ut_l4_csum4(const struct in_addr *src, const struct in_addr *dst, __u8 pro
 __u16 ut_l4_csum6(const struct in6_addr *src, const struct in6_addr *dst, __u8 proto,
 		  const void *l4, size_t len)
 {
-	__u8 ph[40] = {0};
+	__u8 ph[40] = { 0 };
 	__u32 sum;
 
 	memcpy(ph, src, 16);
@@ -94,8 +94,8 @@ __u16 ut_l4_csum6(const struct in6_addr *src, const struct in6_addr *dst, __u8 p
 
 void ut_frame_defaults(struct ut_frame_opts *o, enum ut_kind kind)
 {
-	static const __u8 src_mac[6] = {0x02, 0, 0, 0, 0, 0x01},
-			  dst_mac[6] = {0x02, 0, 0, 0, 0, 0x02};
+	static const __u8 src_mac[6] = { 0x02, 0, 0, 0, 0, 0x01 },
+			  dst_mac[6] = { 0x02, 0, 0, 0, 0, 0x02 };
 
 	memset(o, 0, sizeof(*o));
 	o->kind = kind;
@@ -146,7 +146,7 @@ static void put32(__u8 *p, __u32 v)
 static void region(struct ut_frame *f, const char *name, __u32 start, __u32 end)
 {
 	if (f->nregions < UT_MAX_REGIONS)
-		f->regions[f->nregions++] = (struct ut_region){name, start, end};
+		f->regions[f->nregions++] = (struct ut_region){ name, start, end };
 }
 
 static bool is_v6(enum ut_kind k)
@@ -471,7 +471,7 @@ int ut_frame_insert(struct ut_frame *f, __u32 off, const void *bytes, __u32 n)
 
 int ut_frame_ipv6_ext_chain(const struct ut_frame_opts *o, int n, struct ut_frame *f)
 {
-	__u8 hdr[8] = {0, 0, 1 /* PadN */, 4, 0, 0, 0, 0};
+	__u8 hdr[8] = { 0, 0, 1 /* PadN */, 4, 0, 0, 0, 0 };
 	__u8 *ip;
 	int i, err;
 

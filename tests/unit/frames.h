@@ -42,8 +42,7 @@ struct ut_frame_opts {
 	struct in6_addr src6, dst6;
 	__u16 sport, dport; /* host order */
 	__u16 icmp_id, icmp_seq;
-	__u16
-	    payload_len; /* bytes after the L4 header (after the IP header for a later fragment) */
+	__u16 payload_len; /* bytes after the L4 header (after the IP header for a later fragment) */
 	__u8 payload_seed; /* payload byte i is (seed + 7 * i) & 0xff */
 	__u8 ttl;	   /* IPv4 TTL / IPv6 hop limit */
 	__u16 ip_id;
@@ -53,8 +52,8 @@ struct ut_frame_opts {
 
 /* A header's place in the frame, for truncation. */
 struct ut_region {
-	const char
-	    *name; /* "ethernet", "vlan1", "vlan2", "ipv4", "ipv4 options", "ipv6", "hop-by-hop",
+	const char *
+		name; /* "ethernet", "vlan1", "vlan2", "ipv4", "ipv4 options", "ipv6", "hop-by-hop",
 		      "ipv6 fragment", "udp", "tcp", "icmp", "icmpv6", "arp", "payload" */
 	__u32 start, end;
 };

@@ -117,8 +117,8 @@ static int ut_libbpf_print(enum libbpf_print_level level, const char *fmt, va_li
 	n = vsnprintf(ut_log + ut_log_len, sizeof(ut_log) - ut_log_len, fmt, ap);
 	if (n > 0)
 		ut_log_len += (size_t)n < sizeof(ut_log) - ut_log_len
-				  ? (size_t)n
-				  : sizeof(ut_log) - ut_log_len - 1;
+				      ? (size_t)n
+				      : sizeof(ut_log) - ut_log_len - 1;
 	return n;
 }
 
@@ -174,8 +174,7 @@ struct bpf_object *ut_load(const char *name)
 	}
 	uo = &ut_objs[ut_nobjs++];
 	uo->obj = obj;
-	bpf_object__for_each_map(map, obj)
-	{
+	bpf_object__for_each_map(map, obj) {
 		const void *img;
 		size_t size;
 
@@ -205,10 +204,12 @@ struct bpf_program *ut_prog(struct bpf_object *obj, const char *sec_or_name)
 {
 	struct bpf_program *prog;
 
-	bpf_object__for_each_program(
-	    prog, obj) if (!strcmp(bpf_program__section_name(prog), sec_or_name)) return prog;
-	bpf_object__for_each_program(
-	    prog, obj) if (!strcmp(bpf_program__name(prog), sec_or_name)) return prog;
+	bpf_object__for_each_program(prog, obj)
+		if (!strcmp(bpf_program__section_name(prog), sec_or_name))
+			return prog;
+	bpf_object__for_each_program(prog, obj)
+		if (!strcmp(bpf_program__name(prog), sec_or_name))
+			return prog;
 	ut_fail(__FILE__, __LINE__, "%s: no program with section or name '%s'",
 		bpf_object__name(obj), sec_or_name);
 	return NULL;
@@ -345,8 +346,7 @@ int ut_reset_maps(struct bpf_object *obj)
 			break;
 	if (i == ut_nobjs)
 		return -ENOENT;
-	bpf_object__for_each_map(map, obj)
-	{
+	bpf_object__for_each_map(map, obj) {
 		err = ut_reset_map(&ut_objs[i], map);
 		if (err)
 			return err;
@@ -356,7 +356,7 @@ int ut_reset_maps(struct bpf_object *obj)
 
 int main(int argc, char **argv)
 {
-	struct rlimit unlimited = {RLIM_INFINITY, RLIM_INFINITY};
+	struct rlimit unlimited = { RLIM_INFINITY, RLIM_INFINITY };
 	const char *filter = argc > 2 ? argv[2] : NULL;
 	int passed = 0, failed = 0;
 	struct ut_test *t;

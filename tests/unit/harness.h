@@ -29,8 +29,9 @@ void ut_register(struct ut_test *t);
  * linker enforces nothing here). */
 #define UT_TEST(tname)                                                                             \
 	static void ut_body_##tname(void);                                                         \
-	static struct ut_test ut_desc_##tname = {                                                  \
-	    .name = #tname, .file = __FILE__, .fn = ut_body_##tname};                              \
+	static struct ut_test ut_desc_##tname = { .name = #tname,                                  \
+						  .file = __FILE__,                                \
+						  .fn = ut_body_##tname };                         \
 	__attribute__((constructor)) static void ut_reg_##tname(void)                              \
 	{                                                                                          \
 		ut_register(&ut_desc_##tname);                                                     \
@@ -42,7 +43,7 @@ extern const char *ut_build_dir;
 
 /* Record a failure of the running test; printed at once with file:line and the current context. */
 void ut_fail(const char *file, int line, const char *fmt, ...)
-    __attribute__((format(printf, 3, 4)));
+	__attribute__((format(printf, 3, 4)));
 /* What the test is looking at now (a frame name, a truncation point); prefixed to every failure
  * message until changed. ut_context(NULL) clears it. Reset before each test. */
 void ut_context(const char *fmt, ...) __attribute__((format(printf, 1, 2)));

@@ -15,7 +15,7 @@
 #define SRC6 "fd00:11::1"
 #define DST6 "fd00:11::2"
 
-static const struct fu_hook *bl_hooks[] = {&fu_xdp, &fu_tc};
+static const struct fu_hook *bl_hooks[] = { &fu_xdp, &fu_tc };
 
 static xk_ipv4 v4(const char *s)
 {
@@ -42,13 +42,12 @@ static int put_zero(int fd, const void *key)
 
 static void set_cfg(struct bpf_object *obj, __u32 match)
 {
-	struct blocklist_config cfg = {
-	    .match = match};
+	struct blocklist_config cfg = { .match = match };
 	__u32 zero = 0;
 
 	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "blocklist_cfg"), &zero, &cfg, BPF_ANY)
-		      ? -errno
-		      : 0);
+			  ? -errno
+			  : 0);
 }
 
 /* Every rule map has one shared counter per rule (no per-CPU values). */
@@ -182,9 +181,9 @@ UT_TEST(blocklist_src_and_dst_mode)
 UT_TEST(blocklist_cidr_v4_v6)
 {
 	struct bpf_object *obj = ut_load("blocklist");
-	struct xk_cidr4 p16 = {16, v4("10.11.0.0")}, p24 = {24, v4("10.11.0.0")},
-			other = {32, v4("10.12.3.4")};
-	struct xk_cidr6 p32 = {32, v6("fd00:11::")}, p64 = {64, v6("fd00:11::")};
+	struct xk_cidr4 p16 = { 16, v4("10.11.0.0") }, p24 = { 24, v4("10.11.0.0") },
+			other = { 32, v4("10.12.3.4") };
+	struct xk_cidr6 p32 = { 32, v6("fd00:11::") }, p64 = { 64, v6("fd00:11::") };
 	struct ut_frame_opts o;
 	struct ut_frame f4, f6, f4b;
 	struct bpf_program *prog;

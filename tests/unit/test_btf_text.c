@@ -34,7 +34,7 @@ static bool vtype(struct btf *btf, const char *name, struct xk_vtype *t)
 		ut_fail(__FILE__, __LINE__, "type %s not in BTF", name);
 		return false;
 	}
-	*t = (struct xk_vtype){btf, (__u32)id, (__u32)btf__resolve_size(btf, id)};
+	*t = (struct xk_vtype){ btf, (__u32)id, (__u32)btf__resolve_size(btf, id) };
 	return true;
 }
 
@@ -50,7 +50,7 @@ static bool vtype(struct btf *btf, const char *name, struct xk_vtype *t)
 /* Parse text, expect success, then format it back and compare with `back`. */
 static void roundtrip(const struct xk_vtype *t, const char *text, const char *back, int flags)
 {
-	__u8 buf[256] = {0};
+	__u8 buf[256] = { 0 };
 	char err[512] = "", out[512];
 
 	ut_context("'%s'", text);
@@ -66,7 +66,7 @@ static void roundtrip(const struct xk_vtype *t, const char *text, const char *ba
 /* Parse text, expect -EINVAL and a message containing `needle`. */
 static void refused(const struct xk_vtype *t, const char *text, const char *needle)
 {
-	__u8 buf[256] = {0};
+	__u8 buf[256] = { 0 };
 	char err[512] = "";
 
 	ut_context("'%s'", text);
@@ -170,9 +170,8 @@ UT_TEST(btf_text_count_key)
 	roundtrip(&k, "ethertype=ipv4,ip_proto=tcp", "ethertype=ipv4,ip_proto=tcp", XK_FMT_KEY);
 	roundtrip(&k, "ethertype=ipv4 ip_proto=tcp", "ethertype=ipv4 ip_proto=tcp", 0);
 	roundtrip(&k, "ethertype=arp", "ethertype=arp ip_proto=0", 0);
-	refused(
-	    &k, "ethertype=ipv4,proto=tcp",
-	    "'proto' is not a field of struct count_key; its fields are ethertype, ip_proto, pad");
+	refused(&k, "ethertype=ipv4,proto=tcp",
+		"'proto' is not a field of struct count_key; its fields are ethertype, ip_proto, pad");
 	refused(&k, "ipv4", "is not a field=value pair");
 	refused(&k, "ethertype=", "field 'ethertype' has no value");
 out:
@@ -183,7 +182,7 @@ UT_TEST(btf_text_struct_merge_and_json)
 {
 	struct btf *btf = obj_btf("ratelimit");
 	struct xk_vtype cfg;
-	__u64 v[2] = {0, 7};
+	__u64 v[2] = { 0, 7 };
 	char err[256], *json = NULL;
 	size_t jlen = 0;
 	FILE *f;
@@ -217,7 +216,7 @@ UT_TEST(btf_text_percpu_sum)
 {
 	struct btf *btf = obj_btf("hello");
 	struct xk_vtype rec;
-	struct xk_datarec cpus[3] = {{1, 100}, {2, 200}, {3, 300}}, sum;
+	struct xk_datarec cpus[3] = { { 1, 100 }, { 2, 200 }, { 3, 300 } }, sum;
 	__s32 id;
 
 	if (!btf)
@@ -225,7 +224,7 @@ UT_TEST(btf_text_percpu_sum)
 	id = btf__find_by_name_kind(btf, "xk_datarec", BTF_KIND_STRUCT);
 	if (!ASSERT_TRUE(id > 0))
 		goto out;
-	rec = (struct xk_vtype){btf, (__u32)id, sizeof(struct xk_datarec)};
+	rec = (struct xk_vtype){ btf, (__u32)id, sizeof(struct xk_datarec) };
 	xk_sum_percpu(&rec, cpus, 3, sizeof(cpus[0]), &sum);
 	ASSERT_EQ(sum.packets, 6);
 	ASSERT_EQ(sum.bytes, 600);
@@ -240,7 +239,7 @@ UT_TEST(btf_text_synthetic_types)
 	struct btf *btf = btf__new_empty();
 	int u8, u32, s16, bl, arr6, macs, mac, en, inner, outer, var, sec;
 	struct xk_vtype t;
-	__u8 buf[32] = {0};
+	__u8 buf[32] = { 0 };
 	char err[256];
 
 	if (!ASSERT_TRUE(btf))
@@ -269,11 +268,11 @@ UT_TEST(btf_text_synthetic_types)
 	sec = btf__add_datasec(btf, ".bss", 4);
 	btf__add_datasec_var_info(btf, var, 0, 4);
 
-	t = (struct xk_vtype){btf, (__u32)mac, 6};
+	t = (struct xk_vtype){ btf, (__u32)mac, 6 };
 	roundtrip(&t, "AA:bb:cc:00:11:22", "aa:bb:cc:00:11:22", 0);
 	refused(&t, "aa:bb:cc:00:11", "is not a MAC address; expected aa:bb:cc:dd:ee:ff");
 
-	t = (struct xk_vtype){btf, (__u32)outer, 20};
+	t = (struct xk_vtype){ btf, (__u32)outer, 20 };
 	roundtrip(&t, "mode=allow_only in.lo=5 in.hi=1000 delta=-3 on=true mac=02:00:00:00:00:01",
 		  "mode=MODE_ALLOW_ONLY in.lo=5 in.hi=1000 delta=-3 on=true mac=02:00:00:00:00:01",
 		  0);
@@ -286,10 +285,10 @@ UT_TEST(btf_text_synthetic_types)
 	ASSERT_OK(xk_parse_text(&t, "in.hi=1", buf, err, sizeof(err)));
 	ASSERT_EQ(buf[4], 8); /* bit 3 of the second word */
 
-	t = (struct xk_vtype){btf, (__u32)sec, 4};
+	t = (struct xk_vtype){ btf, (__u32)sec, 4 };
 	roundtrip(&t, "counter=42", "counter=42", 0);
 
-	t = (struct xk_vtype){NULL, 0, 4}; /* a map without BTF */
+	t = (struct xk_vtype){ NULL, 0, 4 }; /* a map without BTF */
 	roundtrip(&t, "0a000001", "0a000001", 0);
 	roundtrip(&t, "0a:00:00:02", "0a000002", 0);
 	refused(&t, "0a01", "is not 4 bytes of hex");
@@ -300,7 +299,7 @@ UT_TEST(btf_text_synthetic_types)
  * refuses with the same message: its direct paths are only shortcuts. */
 static void same_as_generic(const struct xk_vtype *t, const char *text)
 {
-	__u8 a[64] = {0}, b[64] = {0};
+	__u8 a[64] = { 0 }, b[64] = { 0 };
 	char ea[512] = "", eb[512] = "";
 	struct xk_parser p;
 	int ra, rb;
@@ -317,26 +316,28 @@ static void same_as_generic(const struct xk_vtype *t, const char *text)
 
 UT_TEST(btf_text_bulk_parser)
 {
-	static const char *const v4[] = {
-	    "10.0.0.1",	 "0.0.0.0",    "255.255.255.255", "1.2.3.4", "192.168.001.1", "01.2.3.4",
-	    "256.1.1.1", "1.2.3",      "1.2.3.4.5",	  "1..2.3",  "1.2.3.",	      ".1.2.3",
-	    "1.2.3.4x",	 "1.2.3.1000", "2001:db8::1",	  "",	     "0x0a000001",    "1.2.3.04"};
-	static const char *const v6[] = {"2001:db8::1", "::",		"::ffff:10.0.0.1",
-					 "10.0.0.1",	"2001:db8:::1", "fe80::1%eth0"};
-	static const char *const num[] = {"0",
-					  "42",
-					  "4294967295",
-					  "4294967296",
-					  "18446744073709551615",
-					  "18446744073709551616",
-					  "0x10",
-					  "010",
-					  "-1",
-					  "+1",
-					  "1 2",
-					  "99999999999999999999",
-					  "abc",
-					  ""};
+	static const char *const v4[] = { "10.0.0.1",  "0.0.0.0",	"255.255.255.255",
+					  "1.2.3.4",   "192.168.001.1", "01.2.3.4",
+					  "256.1.1.1", "1.2.3",		"1.2.3.4.5",
+					  "1..2.3",    "1.2.3.",	".1.2.3",
+					  "1.2.3.4x",  "1.2.3.1000",	"2001:db8::1",
+					  "",	       "0x0a000001",	"1.2.3.04" };
+	static const char *const v6[] = { "2001:db8::1", "::",		 "::ffff:10.0.0.1",
+					  "10.0.0.1",	 "2001:db8:::1", "fe80::1%eth0" };
+	static const char *const num[] = { "0",
+					   "42",
+					   "4294967295",
+					   "4294967296",
+					   "18446744073709551615",
+					   "18446744073709551616",
+					   "0x10",
+					   "010",
+					   "-1",
+					   "+1",
+					   "1 2",
+					   "99999999999999999999",
+					   "abc",
+					   "" };
 	struct btf *btf = obj_btf("blocklist"), *syn = btf__new_empty();
 	struct xk_vtype ip, ip6, hits, t;
 	char long_text[1100];
@@ -354,12 +355,12 @@ UT_TEST(btf_text_bulk_parser)
 		same_as_generic(&hits, num[i]);
 	u16 = btf__add_int(syn, "__u16", 2, 0);
 	s32 = btf__add_int(syn, "int", 4, BTF_INT_SIGNED);
-	t = (struct xk_vtype){syn, (__u32)u16, 2};
+	t = (struct xk_vtype){ syn, (__u32)u16, 2 };
 	for (i = 0; i < sizeof(num) / sizeof(num[0]); i++)
 		same_as_generic(&t, num[i]);
 	same_as_generic(&t, "65535");
 	same_as_generic(&t, "65536");
-	t = (struct xk_vtype){syn, (__u32)s32, 4};
+	t = (struct xk_vtype){ syn, (__u32)s32, 4 };
 	for (i = 0; i < sizeof(num) / sizeof(num[0]); i++)
 		same_as_generic(&t, num[i]);
 	memset(long_text, '1', sizeof(long_text) - 1);
@@ -397,14 +398,14 @@ UT_TEST(btf_text_pointer_field)
 	btf__add_field(btf, "after", u32, 64, 0);
 	btf__add_field(btf, "end", u32, 96, 0);
 	ASSERT_TRUE(ptr > 40);
-	t = (struct xk_vtype){btf, (__u32)st, 16};
+	t = (struct xk_vtype){ btf, (__u32)st, 16 };
 	memset(buf, 0xee, sizeof(buf));
 	memset(buf, 0, 16);
 	buf[8] = 7;
 	ASSERT_OK(xk_parse_text(&t, "p=0x0", buf, err, sizeof(err)));
 	memcpy(&after, buf + 8, 4);
-	ASSERT_EQ(after, 7);	       /* the field after the pointer is untouched */
-	ASSERT_EQ(buf[16], 0xee);      /* and nothing past the value */
+	ASSERT_EQ(after, 7);	  /* the field after the pointer is untouched */
+	ASSERT_EQ(buf[16], 0xee); /* and nothing past the value */
 	roundtrip(&t, "p=0x0", "p=0x0 after=0 end=0", 0);
 	roundtrip(&t, "p=0xffff888012345678 after=3", "p=0xffff888012345678 after=3 end=0", 0);
 	refused(&t, "p=0x10000000000000000", "is not an address for");
@@ -423,7 +424,7 @@ UT_TEST(btf_text_enum_ranges)
 	struct btf *btf = btf__new_empty();
 	int u8, small, sgn, st;
 	struct xk_vtype t;
-	__u8 buf[16] = {0};
+	__u8 buf[16] = { 0 };
 	char err[512];
 
 	if (!ASSERT_TRUE(btf))
@@ -441,12 +442,13 @@ UT_TEST(btf_text_enum_ranges)
 	btf__add_field(btf, "byte", u8, 8, 0);
 	btf__add_field(btf, "whole", small, 16, 0);
 
-	t = (struct xk_vtype){btf, (__u32)small, 1};
+	t = (struct xk_vtype){ btf, (__u32)small, 1 };
 	roundtrip(&t, "255", "255", 0);
 	refused(&t, "256", "'256' is out of range for enum small; expected a number 0-255");
 	refused(&t, "0x0x5", "is not a value of enum small");
-	refused(&t, "-1", "is not a value of enum small; expected one of S_A, S_WIDE, or a number 0-255");
-	t = (struct xk_vtype){btf, (__u32)sgn, 2};
+	refused(&t, "-1",
+		"is not a value of enum small; expected one of S_A, S_WIDE, or a number 0-255");
+	t = (struct xk_vtype){ btf, (__u32)sgn, 2 };
 	ASSERT_TRUE(btf_kflag(btf__type_by_id(btf, sgn))); /* libbpf marks it signed */
 	roundtrip(&t, "l_low", "L_LOW", 0);
 	roundtrip(&t, "-7", "-7", 0);
@@ -454,9 +456,10 @@ UT_TEST(btf_text_enum_ranges)
 	refused(&t, "-32769", "expected a number from -32768 to 32767");
 	refused(&t, "40000", "expected a number from -32768 to 32767");
 
-	t = (struct xk_vtype){btf, (__u32)st, 4};
+	t = (struct xk_vtype){ btf, (__u32)st, 4 };
 	roundtrip(&t, "two=3 sl=-4 byte=9 whole=S_WIDE", "two=3 sl=-4 byte=9 whole=S_WIDE", 0);
-	refused(&t, "two=4", "field 'two': '4' is out of range for enum small; expected a number 0-3");
+	refused(&t, "two=4",
+		"field 'two': '4' is out of range for enum small; expected a number 0-3");
 	refused(&t, "two=S_WIDE", "'S_WIDE' (5) does not fit in this 2-bit field of enum small");
 	refused(&t, "sl=4", "expected a number from -4 to 3");
 	roundtrip(&t, "sl=l_high", "two=0 sl=L_HIGH byte=0 whole=0", 0);
@@ -476,7 +479,7 @@ UT_TEST(btf_text_typed_bitfield)
 	struct btf *btf = btf__new_empty();
 	int u8, u16, proto, port, st;
 	struct xk_vtype t;
-	__u8 buf[8] = {0};
+	__u8 buf[8] = { 0 };
 	char err[512];
 
 	if (!ASSERT_TRUE(btf))
@@ -490,11 +493,12 @@ UT_TEST(btf_text_typed_bitfield)
 	btf__add_field(btf, "proto", proto, 4, 4);
 	btf__add_field(btf, "big", proto, 8, 8);
 	btf__add_field(btf, "port", port, 16, 16);
-	t = (struct xk_vtype){btf, (__u32)st, 4};
+	t = (struct xk_vtype){ btf, (__u32)st, 4 };
 	ASSERT_OK(xk_parse_text(&t, "flags=5 proto=6", buf, err, sizeof(err)));
 	ASSERT_EQ(buf[0], 0x65); /* flags in bits 0-3, proto 6 in bits 4-7 */
 	roundtrip(&t, "flags=1 proto=tcp big=udp port=53", "flags=1 proto=tcp big=udp port=53", 0);
-	refused(&t, "proto=udp", "field 'proto': 'udp' (17) does not fit in this 4-bit field of xk_ipproto");
+	refused(&t, "proto=udp",
+		"field 'proto': 'udp' (17) does not fit in this 4-bit field of xk_ipproto");
 	btf__free(btf);
 }
 
@@ -505,7 +509,7 @@ UT_TEST(btf_text_nested_cidr_checked)
 	struct btf *btf = btf__new_empty();
 	int u32, ip4, cidr, st;
 	struct xk_vtype t;
-	__u8 buf[16] = {0};
+	__u8 buf[16] = { 0 };
 	char err[512];
 
 	if (!ASSERT_TRUE(btf))
@@ -518,7 +522,7 @@ UT_TEST(btf_text_nested_cidr_checked)
 	st = btf__add_struct(btf, "route", 12);
 	btf__add_field(btf, "net", cidr, 0, 0);
 	btf__add_field(btf, "metric", u32, 64, 0);
-	t = (struct xk_vtype){btf, (__u32)st, 12};
+	t = (struct xk_vtype){ btf, (__u32)st, 12 };
 	roundtrip(&t, "net=10.0.0.0/8 metric=3", "net=10.0.0.0/8 metric=3", 0);
 	refused(&t, "net.prefixlen=99",
 		"field 'net.prefixlen' would make it 0.0.0.0/99, which is refused: '0.0.0.0/99': "
@@ -569,10 +573,10 @@ UT_TEST(btf_text_mac_cuts)
 	st = btf__add_struct(btf, "", 6);
 	btf__add_field(btf, "a", arr, 0, 0);
 	td = btf__add_typedef(btf, "xk_mac", st);
-	t = (struct xk_vtype){btf, (__u32)td, 6};
+	t = (struct xk_vtype){ btf, (__u32)td, 6 };
 	for (cut = 1; cut < sizeof(mac) - 1; cut++) {
 		char text[sizeof(mac)], err[256];
-		__u8 out[6] = {1, 2, 3, 4, 5, 6};
+		__u8 out[6] = { 1, 2, 3, 4, 5, 6 };
 
 		memcpy(text, mac, cut);
 		text[cut] = '\0';
@@ -592,7 +596,7 @@ UT_TEST(btf_text_nul_in_text)
 	struct btf *btf = obj_btf("blocklist");
 	struct xk_vtype ip, hits;
 	struct xk_parser p;
-	__u8 out[8] = {0};
+	__u8 out[8] = { 0 };
 	char err[256] = "";
 
 	if (!btf || !vtype(btf, "xk_ipv4", &ip) || !vtype(btf, "xk_hits", &hits))
@@ -602,7 +606,11 @@ UT_TEST(btf_text_nul_in_text)
 	ASSERT_STR_EQ(err, "'10.0.0.1' is followed by a NUL byte; expected text without NUL bytes");
 	ASSERT_MEM_EQ(out, "\0\0\0\0", 4);
 	xk_parser_init(&p, &hits);
-	ASSERT_EQ(xk_parser_run(&p, "12\0" "3", 4, out, err, sizeof(err)), -EINVAL);
+	ASSERT_EQ(xk_parser_run(&p,
+				"12\0"
+				"3",
+				4, out, err, sizeof(err)),
+		  -EINVAL);
 out:
 	btf__free(btf);
 }
@@ -627,7 +635,7 @@ UT_TEST(btf_text_long_texts)
 	st = btf__add_struct(btf, "big", 3016);
 	btf__add_field(btf, "blob", arr, 0, 0);
 	btf__add_field(btf, "w", words, 3000 * 8, 0);
-	t = (struct xk_vtype){btf, (__u32)st, 3016};
+	t = (struct xk_vtype){ btf, (__u32)st, 3016 };
 	for (i = 0; i < 3000; i++)
 		buf[i] = i * 7;
 	for (i = 0; i < 4; i++)
@@ -640,9 +648,10 @@ UT_TEST(btf_text_long_texts)
 	if (ASSERT_OK(xk_parse_text(&t, text, back, err, sizeof(err))))
 		ASSERT_MEM_EQ(back, buf, 3016);
 	free(text);
-	text = xk_fmt_text_alloc(&(struct xk_vtype){btf, (__u32)words, 16}, buf + 3000, XK_FMT_KEY);
+	text = xk_fmt_text_alloc(&(struct xk_vtype){ btf, (__u32)words, 16 }, buf + 3000,
+				 XK_FMT_KEY);
 	ASSERT_STR_EQ(text, "[1,2,3,4]"); /* a key stays one word */
-	refused(&(struct xk_vtype){btf, (__u32)words, 16}, "[1 2 3]", "has too few elements");
+	refused(&(struct xk_vtype){ btf, (__u32)words, 16 }, "[1 2 3]", "has too few elements");
 	free(text);
 	text = malloc(XK_TEXT_MAX + 2);
 	if (!ASSERT_TRUE(text))
@@ -663,7 +672,7 @@ UT_TEST(btf_text_float_roundtrip)
 	struct btf *btf = btf__new_empty();
 	int dbl, flt;
 	struct xk_vtype td, tf;
-	double vals[] = {0.1, 1.0 / 3, 1e-310, 123456789.123, -2.5e300};
+	double vals[] = { 0.1, 1.0 / 3, 1e-310, 123456789.123, -2.5e300 };
 	char out[64], err[256];
 	size_t i;
 
@@ -671,8 +680,8 @@ UT_TEST(btf_text_float_roundtrip)
 		return;
 	dbl = btf__add_float(btf, "double", 8);
 	flt = btf__add_float(btf, "float", 4);
-	td = (struct xk_vtype){btf, (__u32)dbl, 8};
-	tf = (struct xk_vtype){btf, (__u32)flt, 4};
+	td = (struct xk_vtype){ btf, (__u32)dbl, 8 };
+	tf = (struct xk_vtype){ btf, (__u32)flt, 4 };
 	for (i = 0; i < sizeof(vals) / sizeof(vals[0]); i++) {
 		double back = 0;
 

@@ -31,13 +31,14 @@ static void on_sample(void *ctx, int cpu, void *data, __u32 size)
 		return;
 	memcpy(&c->m, data, sizeof(c->m));
 	c->bytes = size - sizeof(c->m);
-	memcpy(c->data, (__u8 *)data + sizeof(c->m), c->bytes < UT_FRAME_MAX ? c->bytes : UT_FRAME_MAX);
+	memcpy(c->data, (__u8 *)data + sizeof(c->m),
+	       c->bytes < UT_FRAME_MAX ? c->bytes : UT_FRAME_MAX);
 }
 
 static struct perf_buffer *cap_open(struct bpf_object *obj, struct cap *c)
 {
-	struct perf_buffer *pb = perf_buffer__new(ut_map_fd(obj, XK_CAPTURE_EVENTS), 8, on_sample,
-						  NULL, c, NULL);
+	struct perf_buffer *pb =
+		perf_buffer__new(ut_map_fd(obj, XK_CAPTURE_EVENTS), 8, on_sample, NULL, c, NULL);
 
 	ASSERT_TRUE(pb != NULL);
 	return pb;
@@ -46,11 +47,11 @@ static struct perf_buffer *cap_open(struct bpf_object *obj, struct cap *c)
 /* The switch as xdpkit dump sets it (manager/dump_arm.c). */
 static void cap_switch(struct bpf_object *obj, __u32 on, __u32 snaplen, __u32 verdicts)
 {
-	struct xk_capture_ctl ctl = {.on = on, .snaplen = snaplen, .verdicts = verdicts};
+	struct xk_capture_ctl ctl = { .on = on, .snaplen = snaplen, .verdicts = verdicts };
 	__u32 zero = 0;
 
 	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, XK_CAPTURE_SEC), &zero, &ctl, BPF_ANY) ? -errno
-											       : 0);
+											    : 0);
 }
 
 /* One run of prog on f, expecting verdict want; the records it sent land in c. */
@@ -144,7 +145,7 @@ UT_TEST(capture_blocklist_exact_xdp)
 UT_TEST(capture_blocklist_prefix_tc)
 {
 	struct bpf_object *obj = ut_load("blocklist");
-	struct xk_cidr4 key = {.prefixlen = 16};
+	struct xk_cidr4 key = { .prefixlen = 16 };
 	struct perf_buffer *pb;
 	struct ut_frame f;
 	struct cap c;
@@ -232,8 +233,8 @@ UT_TEST(capture_portfilter_port)
 UT_TEST(capture_ratelimit_rule)
 {
 	struct bpf_object *obj = ut_load("ratelimit");
-	struct ratelimit_config cfg = {.rate_pps = 1, .burst = 1};
-	__u8 mapped[16] = {[10] = 0xff, [11] = 0xff};
+	struct ratelimit_config cfg = { .rate_pps = 1, .burst = 1 };
+	__u8 mapped[16] = { [10] = 0xff, [11] = 0xff };
 	struct perf_buffer *pb;
 	struct ut_frame f;
 	__u32 zero = 0;
@@ -243,8 +244,9 @@ UT_TEST(capture_ratelimit_rule)
 		return;
 	udp4(&f);
 	inet_pton(AF_INET, "10.11.0.1", &mapped[12]);
-	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "ratelimit_cfg"), &zero, &cfg, BPF_ANY) ? -errno
-												: 0);
+	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "ratelimit_cfg"), &zero, &cfg, BPF_ANY)
+			  ? -errno
+			  : 0);
 	pb = cap_open(obj, &c);
 	if (!pb)
 		return;

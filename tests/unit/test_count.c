@@ -8,7 +8,7 @@
 #include <xdpkit/stats.h>
 #include "frames.h"
 
-static const char *const count_secs[] = {"xdp", "tc"};
+static const char *const count_secs[] = { "xdp", "tc" };
 
 static __u16 get16(const __u8 *p)
 {
@@ -179,8 +179,8 @@ UT_TEST(count_every_truncation_point)
 					for (k = 0; k < f.nregions; k++)
 						if (!strncmp(f.regions[k].name, "vlan", 4) &&
 						    cuts[j].len >= f.regions[k].end)
-							want.ethertype =
-							    get16(f.data + f.regions[k].end - 2);
+							want.ethertype = get16(
+								f.data + f.regions[k].end - 2);
 					want.ip_proto = 0;
 				}
 				count_run_one(obj, count_secs[s], f.data, cuts[j].len, want,
@@ -193,7 +193,7 @@ UT_TEST(count_every_truncation_point)
  * version. */
 UT_TEST(count_malformed_headers)
 {
-	static const __u8 tag3[4] = {0x81, 0x00, 0x01, 0x2c}; /* a third tag, 802.1Q VID 300 */
+	static const __u8 tag3[4] = { 0x81, 0x00, 0x01, 0x2c }; /* a third tag, 802.1Q VID 300 */
 	struct bpf_object *obj = ut_load("count");
 	struct ut_frame_opts o;
 	struct ut_frame f;
@@ -210,7 +210,7 @@ UT_TEST(count_malformed_headers)
 			return;
 		memcpy(buf, f.data, f.len);
 		ut_context("%s, three VLAN tags", count_secs[s]);
-		count_run_one(obj, count_secs[s], buf, f.len, (struct count_key){0x8100, 0, 0},
+		count_run_one(obj, count_secs[s], buf, f.len, (struct count_key){ 0x8100, 0, 0 },
 			      true);
 
 		ut_frame_defaults(&o, UT_TCP4);
@@ -218,11 +218,11 @@ UT_TEST(count_malformed_headers)
 			return;
 		f.data[f.l3_off] = 0x44; /* IHL 4 */
 		ut_context("%s, IPv4 IHL 4", count_secs[s]);
-		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x0800, 0, 0},
+		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){ 0x0800, 0, 0 },
 			      true);
 		f.data[f.l3_off] = 0x65; /* version 6 in an IPv4 EtherType */
 		ut_context("%s, IPv4 EtherType, version 6", count_secs[s]);
-		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x0800, 0, 0},
+		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){ 0x0800, 0, 0 },
 			      true);
 
 		ut_frame_defaults(&o, UT_UDP6);
@@ -230,7 +230,7 @@ UT_TEST(count_malformed_headers)
 			return;
 		f.data[f.l3_off] = 0x40;
 		ut_context("%s, IPv6 EtherType, version 4", count_secs[s]);
-		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x86dd, 0, 0},
+		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){ 0x86dd, 0, 0 },
 			      true);
 
 		/* The parser walks up to XK_MAX_IPV6_EXT (6) extension headers: six
@@ -242,8 +242,8 @@ UT_TEST(count_malformed_headers)
 				return;
 			ut_context("%s, %d IPv6 destination-options headers", count_secs[s], n);
 			count_run_one(obj, count_secs[s], f.data, f.len,
-				      n == 6 ? (struct count_key){0x86dd, 17, 0}
-					     : (struct count_key){0x86dd, 0, 0},
+				      n == 6 ? (struct count_key){ 0x86dd, 17, 0 }
+					     : (struct count_key){ 0x86dd, 0, 0 },
 				      n == 7);
 		}
 
@@ -252,13 +252,13 @@ UT_TEST(count_malformed_headers)
 		ut_frame_defaults(&o, UT_UDP6);
 		if (!ASSERT_OK(ut_frame_ipv6_ext_chain(&o, 6, &f)) ||
 		    !ASSERT_OK(ut_frame_insert(&f, f.l3_off + 40 + 6 * 8,
-					       (const __u8[]){17, 0, 0x00, 0x08, 0, 0, 0, 1}, 8)))
+					       (const __u8[]){ 17, 0, 0x00, 0x08, 0, 0, 0, 1 }, 8)))
 			return;
 		f.data[f.l3_off + 40 + 5 * 8] = 44; /* the sixth header: a fragment header next */
 		f.data[f.l3_off + 5] += 8;	    /* payload length */
 		ut_context("%s, six destination-options headers, then a later fragment",
 			   count_secs[s]);
-		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){0x86dd, 0, 0},
+		count_run_one(obj, count_secs[s], f.data, f.len, (struct count_key){ 0x86dd, 0, 0 },
 			      true);
 
 		/* An extension header cut short is a truncated frame even when the header behind
@@ -270,10 +270,10 @@ UT_TEST(count_malformed_headers)
 		ut_context("%s, a destination-options header cut after 4 of its 8 bytes, then 59",
 			   count_secs[s]);
 		count_run_one(obj, count_secs[s], f.data, f.l3_off + 40 + 4,
-			      (struct count_key){0x86dd, 0, 0}, true);
+			      (struct count_key){ 0x86dd, 0, 0 }, true);
 		ut_context("%s, the same header whole, then 59", count_secs[s]);
 		count_run_one(obj, count_secs[s], f.data, f.l3_off + 40 + 8,
-			      (struct count_key){0x86dd, 59, 0}, false);
+			      (struct count_key){ 0x86dd, 59, 0 }, false);
 	}
 }
 
@@ -285,10 +285,10 @@ UT_TEST(count_mix_accumulates)
 		int times;
 		struct count_key key;
 	} mix[] = {
-	    {UT_UDP4, 3, {0x0800, 17, 0}},
-	    {UT_TCP6, 2, {0x86dd, 6, 0}},
-	    {UT_ICMP4, 4, {0x0800, 1, 0}},
-	    {UT_ARP, 1, {0x0806, 0, 0}},
+		{ UT_UDP4, 3, { 0x0800, 17, 0 } },
+		{ UT_TCP6, 2, { 0x86dd, 6, 0 } },
+		{ UT_ICMP4, 4, { 0x0800, 1, 0 } },
+		{ UT_ARP, 1, { 0x0806, 0, 0 } },
 	};
 	struct bpf_object *obj = ut_load("count");
 	struct bpf_program *prog;

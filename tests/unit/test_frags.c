@@ -37,9 +37,9 @@ static const struct {
 	const char *name;
 	__u32 verdict;
 } fr_progs[] = {
-    {"hello", XDP_PASS},      {"hello_drop", XDP_DROP}, {"count", XDP_PASS},
-    {"blocklist", XDP_PASS},  {"portfilter", XDP_PASS}, {"ratelimit", XDP_PASS},
-    {"pong", XDP_PASS},
+	{ "hello", XDP_PASS },	   { "hello_drop", XDP_DROP }, { "count", XDP_PASS },
+	{ "blocklist", XDP_PASS }, { "portfilter", XDP_PASS }, { "ratelimit", XDP_PASS },
+	{ "pong", XDP_PASS },
 };
 #define FR_NPROGS ((int)(sizeof(fr_progs) / sizeof(fr_progs[0])))
 
@@ -80,7 +80,7 @@ static bool jumbo_frame(enum ut_kind kind, __u32 len, struct big_frame *b)
 static int run_big(struct bpf_program *prog, const struct big_frame *b, __u32 linear,
 		   struct big_result *r)
 {
-	struct xdp_md ctx = {.data_end = linear};
+	struct xdp_md ctx = { .data_end = linear };
 	LIBBPF_OPTS(bpf_test_run_opts, opts, .data_in = b->data, .data_size_in = b->len,
 		    .data_out = r->data, .data_size_out = sizeof(r->data), .repeat = 1);
 
@@ -115,8 +115,10 @@ static struct bpf_object *load_plain_frags(const char *name, bool knob, struct b
 	*prog = xk_obj_xdp_entry(obj);
 	if (!ASSERT_TRUE(*prog) || !ASSERT_TRUE(xk_prog_declares_frags(obj, *prog)))
 		goto fail;
-	bpf_object__for_each_program(p, obj) bpf_program__set_autoload(p, p == *prog);
-	bpf_object__for_each_map(m, obj) bpf_map__set_pin_path(m, NULL);
+	bpf_object__for_each_program(p, obj)
+		bpf_program__set_autoload(p, p == *prog);
+	bpf_object__for_each_map(m, obj)
+		bpf_map__set_pin_path(m, NULL);
 	bpf_program__set_flags(*prog, bpf_program__flags(*prog) | BPF_F_XDP_HAS_FRAGS);
 	if (knob && !ASSERT_OK(xk_obj_frags_knob(obj, true)))
 		goto fail;
@@ -181,8 +183,9 @@ UT_TEST(frags_plain_entry_as_xdpkit_loads_it)
 		if (!obj)
 			continue;
 		/* The kernel name users see stays the plain one. */
-		ASSERT_EQ(strcmp(bpf_program__name(prog),
-				 strcmp(fr_progs[i].name, "hello_drop") ? fr_progs[i].name : "hello"),
+		ASSERT_EQ(strcmp(bpf_program__name(prog), strcmp(fr_progs[i].name, "hello_drop")
+								  ? fr_progs[i].name
+								  : "hello"),
 			  0);
 		check_jumbo(obj, prog, fr_progs[i].verdict, JUMBO_LEN);
 		bpf_object__close(obj);
@@ -235,7 +238,7 @@ UT_TEST(frags_blocklist_drops_jumbo_from_blocked_source)
 {
 	static struct big_frame b;
 	static struct big_result r;
-	const char *entries[] = {"blocklist_frags", "xdp"};
+	const char *entries[] = { "blocklist_frags", "xdp" };
 	__u64 pkts, bytes, hits = 0;
 	xk_ipv4 src = 0;
 	int i;
@@ -293,7 +296,7 @@ UT_TEST(frags_portfilter_drops_jumbo_to_listed_port)
 
 UT_TEST(frags_count_proto_bytes_of_jumbo)
 {
-	struct count_key key = {.ethertype = ETH_P_IPV6, .ip_proto = IPPROTO_UDP};
+	struct count_key key = { .ethertype = ETH_P_IPV6, .ip_proto = IPPROTO_UDP };
 	struct bpf_object *obj = ut_load("count");
 	static struct big_frame b;
 	static struct big_result r;
@@ -314,7 +317,7 @@ UT_TEST(frags_count_proto_bytes_of_jumbo)
  * it passes (the stack answers it), and is not malformed. A small request still gets its reply. */
 UT_TEST(frags_pong_passes_multi_buffer_echo)
 {
-	enum ut_kind kinds[] = {UT_ICMP4, UT_ICMP6};
+	enum ut_kind kinds[] = { UT_ICMP4, UT_ICMP6 };
 	static struct big_frame b;
 	static struct big_result r;
 	int i;
@@ -342,7 +345,8 @@ UT_TEST(frags_pong_passes_multi_buffer_echo)
 			ASSERT_EQ(pkts, 0);
 		}
 		ut_frame_defaults(&o, kinds[i]);
-		if (ASSERT_OK(ut_frame_build(&o, &f)) && ASSERT_OK(ut_run(prog, f.data, f.len, &sr)))
+		if (ASSERT_OK(ut_frame_build(&o, &f)) &&
+		    ASSERT_OK(ut_run(prog, f.data, f.len, &sr)))
 			ASSERT_EQ(sr.retval, XDP_TX);
 	}
 }

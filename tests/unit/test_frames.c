@@ -12,10 +12,10 @@ static __u16 get16(const __u8 *p)
 UT_TEST(frames_rfc1071_known_vector)
 {
 	/* RFC 1071 section 3 example: 00 01 f2 03 f4 f5 f6 f7 sums to ddf2 (checksum 220d). */
-	static const __u8 v[] = {0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7};
+	static const __u8 v[] = { 0x00, 0x01, 0xf2, 0x03, 0xf4, 0xf5, 0xf6, 0xf7 };
 	/* A textbook IPv4 header whose checksum is b861. */
-	static const __u8 ip[] = {0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
-				  0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7};
+	static const __u8 ip[] = { 0x45, 0x00, 0x00, 0x73, 0x00, 0x00, 0x40, 0x00, 0x40, 0x11,
+				   0x00, 0x00, 0xc0, 0xa8, 0x00, 0x01, 0xc0, 0xa8, 0x00, 0xc7 };
 
 	ASSERT_EQ(ut_csum_fold(ut_csum_add(0, v, sizeof(v))), 0x220d);
 	ASSERT_EQ(ut_csum_fold(ut_csum_add(0, ip, sizeof(ip))), 0xb861);
@@ -84,9 +84,9 @@ UT_TEST(frames_every_case_is_consistent)
 
 				memcpy(&s, l3 + 8, 16);
 				memcpy(&d, l3 + 24, 16);
-				ASSERT_EQ(
-				    ut_l4_csum6(&s, &d, proto, f.data + f.l4_off, f.len - f.l4_off),
-				    0);
+				ASSERT_EQ(ut_l4_csum6(&s, &d, proto, f.data + f.l4_off,
+						      f.len - f.l4_off),
+					  0);
 			}
 		}
 		ASSERT_EQ(f.l4_off != 0, c->frag != UT_FRAG_LATER);

@@ -18,8 +18,8 @@ static int s64(const char *s, __s64 min, __s64 max, __s64 *v)
 
 UT_TEST(number_unsigned)
 {
-	static const char *const bad[] = {"",	"0x",  "0x0x50", "-1", "+1", " 1",  "1 ",
-					  "1k", "0b1", "1.0",	 "x1", "0X", "\t7", "0x-1"};
+	static const char *const bad[] = { "",	 "0x",	"0x0x50", "-1", "+1", " 1",  "1 ",
+					   "1k", "0b1", "1.0",	  "x1", "0X", "\t7", "0x-1" };
 	__u64 v = 99;
 	size_t i;
 

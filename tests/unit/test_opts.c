@@ -34,7 +34,11 @@ void xk_hint(const char *fmt, ...)
 	(void)fmt;
 }
 
-enum { K_MODE = 1, K_COUNT, K_FLAG };
+enum {
+	K_MODE = 1,
+	K_COUNT,
+	K_FLAG
+};
 
 struct seen {
 	const char *mode;
@@ -65,7 +69,11 @@ static int on_opt(void *ctx, int key, const char *val)
 }
 
 static const struct xk_opt frob_opts[] = {
-	{ .name = "mode", .key = K_MODE, .arg = "M", .complete = XK_C_WORDS, .words = "native skb",
+	{ .name = "mode",
+	  .key = K_MODE,
+	  .arg = "M",
+	  .complete = XK_C_WORDS,
+	  .words = "native skb",
 	  .help = "native or skb" },
 	{ .name = "count", .key = K_COUNT, .shrt = 'c', .arg = "N", .help = "how many" },
 	{ .name = "flag", .key = K_FLAG, .shrt = 'f', .help = "a switch" },
@@ -176,8 +184,8 @@ UT_TEST(opts_errors_name_the_verb)
 	struct seen s;
 
 	ASSERT_EQ(parse(&frob, &s, &w, argv, "frob", "veth0", "--bogus", NULL), XK_EXIT_USAGE);
-	ASSERT_TRUE(!strcmp(last_error,
-			    "frob: unknown option '--bogus'; see 'xdpkit frob --help'"));
+	ASSERT_TRUE(
+		!strcmp(last_error, "frob: unknown option '--bogus'; see 'xdpkit frob --help'"));
 	ASSERT_EQ(parse(&frob, &s, &w, argv, "frob", "--bogus=1", NULL), XK_EXIT_USAGE);
 	ASSERT_TRUE(strstr(last_error, "unknown option '--bogus'") != NULL);
 	ASSERT_EQ(parse(&frob, &s, &w, argv, "frob", "-x", NULL), XK_EXIT_USAGE);

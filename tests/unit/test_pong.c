@@ -117,7 +117,7 @@ static bool pong_run_on(struct bpf_object *obj, __u32 ifindex, const __u8 *frame
 {
 	static __u8 out[PONG_BIG_MAX + 512];
 	struct bpf_program *prog = ut_prog(obj, "xdp");
-	struct xdp_md ctx = {.data_end = len, .ingress_ifindex = ifindex};
+	struct xdp_md ctx = { .data_end = len, .ingress_ifindex = ifindex };
 	LIBBPF_OPTS(bpf_test_run_opts, run, .data_in = frame, .data_size_in = len, .data_out = out,
 		    .data_size_out = sizeof(out), .repeat = 1);
 	const char *bad;
@@ -305,8 +305,8 @@ UT_TEST(pong_leaves_other_icmp_alone)
 		ut_frame_defaults(&o, kind);
 		if (ASSERT_OK(ut_frame_build(&o, &f))) {
 			f.data[f.l4_off] =
-			    v6 ? 1
-			       : 3; /* destination unreachable; checksum now wrong, irrelevant */
+				v6 ? 1
+				   : 3; /* destination unreachable; checksum now wrong, irrelevant */
 			pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, false);
 			f.data[f.l4_off] = v6 ? 128 : 8;
 			f.data[f.l4_off + 1] = 1; /* echo request with code 1 */
@@ -348,7 +348,7 @@ UT_TEST(pong_leaves_other_icmp_alone)
 	ut_frame_defaults(&o, UT_ICMP4);
 	if (ASSERT_OK(ut_frame_build(&o, &f))) {
 		f.data[f.l3_off + 3] +=
-		    1; /* header checksum now wrong too: pong must not care, it passes */
+			1; /* header checksum now wrong too: pong must not care, it passes */
 		pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, true);
 	}
 	ut_context("ICMPv6 echo behind six destination-options headers");
@@ -364,7 +364,7 @@ UT_TEST(pong_leaves_other_icmp_alone)
 		}
 	}
 	ut_context(
-	    "ICMPv6 echo behind seven destination-options headers (more than the walk takes)");
+		"ICMPv6 echo behind seven destination-options headers (more than the walk takes)");
 	if (ASSERT_OK(ut_frame_ipv6_ext_chain(&o, 7, &f)))
 		pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, true);
 
@@ -372,7 +372,7 @@ UT_TEST(pong_leaves_other_icmp_alone)
 	ut_frame_defaults(&o, UT_ICMP4);
 	o.vlans = 2;
 	if (ASSERT_OK(ut_frame_build(&o, &f)) &&
-	    ASSERT_OK(ut_frame_insert(&f, 20, (const __u8[]){0x81, 0x00, 0x01, 0x2c}, 4)))
+	    ASSERT_OK(ut_frame_insert(&f, 20, (const __u8[]){ 0x81, 0x00, 0x01, 0x2c }, 4)))
 		pong_run_one(obj, f.data, f.len, XDP_PASS, f.data, f.len, true);
 
 	ut_context("v4 IHL 4");
@@ -457,7 +457,7 @@ UT_TEST(pong_checksum_corners)
 				if (!ASSERT_OK(ut_frame_build(&ro, &want)))
 					return;
 				found = corner ? !want.data[want.l4_off + 2] &&
-						     !want.data[want.l4_off + 3]
+							 !want.data[want.l4_off + 3]
 					       : !f.data[f.l4_off + 2] && !f.data[f.l4_off + 3];
 			}
 			ut_context("v%d %s checksum 0x0000 (seq %u)", v6 ? 6 : 4,
@@ -503,7 +503,7 @@ UT_TEST(pong_all_zero_reply)
 /* Identifier and sequence at 0 and 0xffff, with short payloads of odd and even length. */
 UT_TEST(pong_id_seq_extremes)
 {
-	static const __u16 ends[] = {0, 0xffff}, lens[] = {0, 1, 2, 3, 63, 64};
+	static const __u16 ends[] = { 0, 0xffff }, lens[] = { 0, 1, 2, 3, 63, 64 };
 	struct bpf_object *obj = ut_load("pong");
 	struct ut_frame_opts o;
 	unsigned int v6, i, s, l;
@@ -580,7 +580,7 @@ static void pong_expect_flip_passes(struct bpf_object *obj, const __u8 *req, __u
 
 UT_TEST(pong_passes_bad_checksums)
 {
-	static const __u32 payloads[] = {0, 33, 3000};
+	static const __u32 payloads[] = { 0, 33, 3000 };
 	static __u8 req[PONG_BIG_MAX], want[PONG_BIG_MAX];
 	struct bpf_object *obj = ut_load("pong");
 	struct ut_frame_opts o;
@@ -655,15 +655,15 @@ static unsigned int pong_other_ifindex(void)
  * MALFORMED). And the addresses next to them are answered. */
 UT_TEST(pong_martian_addresses)
 {
-	static const char *const v4_src_refused[] = {"224.0.0.1", "239.255.255.250",
-						     "255.255.255.255", "0.0.0.0", "0.1.2.3"};
-	static const char *const v4_src_answered[] = {"223.255.255.255", "1.0.0.0", "127.0.0.1",
-						      "240.0.0.1"};
-	static const char *const v6_src_refused[] = {"ff02::1", "ff0e::1", "::"};
-	static const char *const v6_src_answered[] = {"::2", "fe80::1", "::ffff:10.0.0.1"};
-	static const __u8 mcast_macs[][6] = {{0x01, 0x00, 0x5e, 0x00, 0x00, 0x01},
-					     {0x33, 0x33, 0x00, 0x00, 0x00, 0x01},
-					     {0xff, 0xff, 0xff, 0xff, 0xff, 0xff}};
+	static const char *const v4_src_refused[] = { "224.0.0.1", "239.255.255.250",
+						      "255.255.255.255", "0.0.0.0", "0.1.2.3" };
+	static const char *const v4_src_answered[] = { "223.255.255.255", "1.0.0.0", "127.0.0.1",
+						       "240.0.0.1" };
+	static const char *const v6_src_refused[] = { "ff02::1", "ff0e::1", "::" };
+	static const char *const v6_src_answered[] = { "::2", "fe80::1", "::ffff:10.0.0.1" };
+	static const __u8 mcast_macs[][6] = { { 0x01, 0x00, 0x5e, 0x00, 0x00, 0x01 },
+					      { 0x33, 0x33, 0x00, 0x00, 0x00, 0x01 },
+					      { 0xff, 0xff, 0xff, 0xff, 0xff, 0xff } };
 	struct bpf_object *obj = ut_load("pong");
 	struct ut_frame_opts o;
 	struct ut_frame f, want;

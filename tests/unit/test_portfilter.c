@@ -6,7 +6,7 @@
 #include <xdpkit/portfilter.h>
 #include "filter_util.h"
 
-static const struct fu_hook *pf_hooks[] = {&fu_xdp, &fu_tc};
+static const struct fu_hook *pf_hooks[] = { &fu_xdp, &fu_tc };
 
 /* The frame builder's default destination ports. */
 #define UDP_PORT 53
@@ -14,12 +14,12 @@ static const struct fu_hook *pf_hooks[] = {&fu_xdp, &fu_tc};
 
 static void set_mode(struct bpf_object *obj, __u32 mode)
 {
-	struct portfilter_config cfg = {.mode = mode};
+	struct portfilter_config cfg = { .mode = mode };
 	__u32 zero = 0;
 
 	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "portfilter_cfg"), &zero, &cfg, BPF_ANY)
-		      ? -errno
-		      : 0);
+			  ? -errno
+			  : 0);
 }
 
 static void list_port(struct bpf_object *obj, __u16 port)

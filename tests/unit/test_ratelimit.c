@@ -31,7 +31,7 @@ static __u64 ago(__u64 d)
 	if (!ASSERT_TRUE(d <= IDLE_MAX))
 		return now;
 	if (now < IDLE_MAX) {
-		struct timespec rest = {.tv_sec = (IDLE_MAX - now) / NS + 1};
+		struct timespec rest = { .tv_sec = (IDLE_MAX - now) / NS + 1 };
 
 		nanosleep(&rest, NULL);
 		now = mono_ns();
@@ -59,21 +59,21 @@ static xk_ipv6 key6(const char *s)
 
 static void set_cfg(struct bpf_object *obj, __u64 rate, __u64 burst)
 {
-	struct ratelimit_config cfg = {.rate_pps = rate, .burst = burst};
+	struct ratelimit_config cfg = { .rate_pps = rate, .burst = burst };
 	__u32 zero = 0;
 
 	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "ratelimit_cfg"), &zero, &cfg, BPF_ANY)
-		      ? -errno
-		      : 0);
+			  ? -errno
+			  : 0);
 }
 
 static void put_bucket(struct bpf_object *obj, const xk_ipv6 *key, __u64 tokens, __u64 last_ns)
 {
-	struct ratelimit_bucket b = {.tokens_ns = tokens, .last_ns = last_ns};
+	struct ratelimit_bucket b = { .tokens_ns = tokens, .last_ns = last_ns };
 
 	ASSERT_OK(bpf_map_update_elem(ut_map_fd(obj, "ratelimit_buckets"), key, &b, BPF_ANY)
-		      ? -errno
-		      : 0);
+			  ? -errno
+			  : 0);
 }
 
 static bool get_bucket(struct bpf_object *obj, const xk_ipv6 *key, struct ratelimit_bucket *b)
