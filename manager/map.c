@@ -189,67 +189,25 @@ out:
 	return err;
 }
 
-#define WALK_CHUNK 4096
+struct dump_walk {
+	const struct xk_mapref *m;
+	struct jw *w;
+	bool per_cpu;
+};
 
-/* Every element, printed. Batch look-ups (one syscall per few thousand elements) where the map has
- * them; the key-by-key walk otherwise (LPM tries). Returns the number of elements or -errno. */
+static int dump_entry(void *ctx, const void *key, const void *val)
+{
+	struct dump_walk *d = ctx;
+
+	return print_elem(d->w, d->m, key, val, d->per_cpu, true) ? -ENOMEM : 0;
+}
+
+/* Every element, printed. The number of elements or -errno. */
 static long walk(const struct xk_mapref *m, struct jw *w, bool per_cpu)
 {
-	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	size_t ks = m->info.key_size, vb = xk_mapref_value_bytes(m), tsz = ks > 8 ? ks : 8;
-	__u8 *keys = malloc(WALK_CHUNK * ks), *vals = malloc(WALK_CHUNK * vb),
-	     *tin = calloc(2, tsz);
-	__u8 *tout = tin + tsz;
-	bool first = true, batch = true;
-	long n = 0;
-	__u32 i;
+	struct dump_walk d = { m, w, per_cpu };
 
-	if (!keys || !vals || !tin) {
-		n = -ENOMEM;
-		goto out;
-	}
-	while (batch) {
-		__u32 count = WALK_CHUNK;
-		int err = bpf_map_lookup_batch(m->fd, first ? NULL : tin, tout, keys, vals, &count,
-					       &opts);
-
-		err = err ? -errno : 0;
-		if (err && first && !count && err != -ENOENT) {
-			batch = false; /* no batch support: walk key by key below */
-			break;
-		}
-		for (i = 0; i < count; i++) {
-			if (print_elem(w, m, keys + i * ks, vals + i * vb, per_cpu, true)) {
-				n = -ENOMEM;
-				goto out;
-			}
-		}
-		n += count;
-		if (err == -ENOENT)
-			goto out; /* that was the last batch */
-		if (err) {
-			n = err;
-			goto out;
-		}
-		first = false;
-		memcpy(tin, tout, tsz);
-	}
-	/* keys[0] and keys[1] hold the previous and the next key */
-	while (!bpf_map_get_next_key(m->fd, n ? keys : NULL, keys + ks)) {
-		memcpy(keys, keys + ks, ks);
-		n++;
-		if (bpf_map_lookup_elem(m->fd, keys, vals))
-			continue; /* deleted meanwhile */
-		if (print_elem(w, m, keys, vals, per_cpu, true)) {
-			n = -ENOMEM;
-			break;
-		}
-	}
-out:
-	free(keys);
-	free(vals);
-	free(tin);
-	return n;
+	return xk_map_walk(m, false, dump_entry, &d);
 }
 
 static int map_dump(int argc, char **argv)

@@ -4,6 +4,7 @@
  * are found by the BTF name of their value type (xk_hits: rule hit counters; struct
  * ratelimit_bucket: drops per source), so a new program with such a map is covered as it is. */
 #include "metrics.h"
+#include "map_entries.h"
 #include "mapref.h"
 #include "runtime.h"
 #include "xdpkit.h"
@@ -192,54 +193,27 @@ static __u64 entry_count(const struct xk_mapref *m, enum map_kind kind, const __
 	return sum;
 }
 
-#define WALK_CHUNK 4096
+struct top_walk {
+	const struct xk_mapref *m;
+	enum map_kind kind;
+	struct top *t;
+};
 
-/* Every entry into the top: batch look-ups where the map has them, key by key otherwise (LPM
- * tries). The number of entries, or -errno. */
+static int top_entry(void *ctx, const void *key, const void *val)
+{
+	struct top_walk *w = ctx;
+
+	top_offer(w->t, key, entry_count(w->m, w->kind, val));
+	return 0;
+}
+
+/* Every entry into the top; a map that changes meanwhile: what was read stands. The number of
+ * entries, or -errno. */
 static long walk_map(const struct xk_mapref *m, enum map_kind kind, struct top *t)
 {
-	DECLARE_LIBBPF_OPTS(bpf_map_batch_opts, opts);
-	size_t ks = m->info.key_size, vb = xk_mapref_value_bytes(m), tsz = ks > 8 ? ks : 8;
-	__u8 *keys = malloc(WALK_CHUNK * ks), *vals = malloc(WALK_CHUNK * vb),
-	     *tin = calloc(2, tsz);
-	__u8 *tout = tin + tsz;
-	bool first = true;
-	long n = 0;
-	__u32 i;
+	struct top_walk w = { m, kind, t };
 
-	if (!keys || !vals || !tin) {
-		n = -ENOMEM;
-		goto out;
-	}
-	for (;;) {
-		__u32 count = WALK_CHUNK;
-		int err = bpf_map_lookup_batch(m->fd, first ? NULL : tin, tout, keys, vals, &count,
-					       &opts);
-
-		err = err ? -errno : 0;
-		if (err && first && !count && err != -ENOENT)
-			break; /* no batch support: key by key below */
-		for (i = 0; i < count; i++)
-			top_offer(t, keys + i * ks, entry_count(m, kind, vals + i * vb));
-		n += count;
-		if (err == -ENOENT || (err && !first))
-			goto out; /* the last batch, or the map changed: what was read stands */
-		first = false;
-		memcpy(tin, tout, tsz);
-	}
-	/* keys[0] and keys[1] hold the previous and the next key */
-	while (!bpf_map_get_next_key(m->fd, n ? keys : NULL, keys + ks)) {
-		memcpy(keys, keys + ks, ks);
-		n++;
-		if (bpf_map_lookup_elem(m->fd, keys, vals))
-			continue; /* deleted meanwhile */
-		top_offer(t, keys, entry_count(m, kind, vals));
-	}
-out:
-	free(keys);
-	free(vals);
-	free(tin);
-	return n;
+	return xk_map_walk(m, true, top_entry, &w);
 }
 
 static void map_sample_free(struct map_sample *s)
