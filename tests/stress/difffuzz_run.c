@@ -88,12 +88,14 @@ static bool is_array(const struct bpf_map *map)
 	return t == BPF_MAP_TYPE_ARRAY || t == BPF_MAP_TYPE_PERCPU_ARRAY;
 }
 
-/* .rodata and .kconfig: frozen, nothing to dump or reset. */
-static bool is_frozen(const struct bpf_map *map)
+/* .rodata and .kconfig are frozen, and a perf event array (xdpkit dump's capture channel) holds
+ * ring descriptors, not state: nothing to dump or reset. */
+static bool is_stateless(const struct bpf_map *map)
 {
 	const char *n = bpf_map__name(map);
 
-	return strstr(n, ".rodata") || strstr(n, ".kconfig");
+	return strstr(n, ".rodata") || strstr(n, ".kconfig") ||
+	       bpf_map__type(map) == BPF_MAP_TYPE_PERF_EVENT_ARRAY;
 }
 
 static bool is_global_data(const struct bpf_map *map)
@@ -313,7 +315,7 @@ static int end_epoch(struct run *r, int epoch, long frames)
 
 	fprintf(r->maps, "epoch %d %ld\n", epoch, frames);
 	bpf_object__for_each_map(map, r->obj) {
-		if (is_frozen(map))
+		if (is_stateless(map))
 			continue;
 		err = dump_map(r, map);
 		if (err)
@@ -321,7 +323,7 @@ static int end_epoch(struct run *r, int epoch, long frames)
 	}
 	fprintf(r->maps, "end\n");
 	bpf_object__for_each_map(map, r->obj) {
-		if (is_frozen(map))
+		if (is_stateless(map))
 			continue;
 		err = reset_map(r, map);
 		if (err)
