@@ -34,8 +34,8 @@ static void verb_list(FILE *f)
 	for (i = 0; xk_verbs[i]; i++) {
 		if (xk_verbs[i]->hidden)
 			continue;
-		fprintf(f, "  %-8s ", xk_verbs[i]->name);
-		xk_wrap(f, xk_verbs[i]->summary, 11, 11, 100);
+		fprintf(f, "  %-9s ", xk_verbs[i]->name);
+		xk_wrap(f, xk_verbs[i]->summary, 12, 12, 100);
 	}
 }
 
