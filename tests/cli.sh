@@ -157,7 +157,9 @@ check_has "check '' offers programs" blocklist "$(complete_words "$X" check '')"
 check_has "--pin-root /sys/fs/b -> a directory" /sys/fs/bpf "$(complete_words "$X" --pin-root /sys/fs/b)"
 
 # map names: one pinned in our own pin root, and those of a program attached in our own namespace
-ip netns add "$NS" && ip -n "$NS" link set lo up || fail "make namespace $NS"
+# nsenter, not `ip -n`: that makes / a slave mount first, which fails where / is not a mount point
+# (a chroot, as a fresh build root is).
+ip netns add "$NS" && nsenter --net="/run/netns/$NS" ip link set lo up || fail "make namespace $NS"
 check_eq "xdpkit -n NS attach '' -> the namespace's interfaces" lo "$(complete_words "$X" -n "$NS" attach '')"
 mkdir -p "$ROOT"
 bpftool map create "$ROOT/cli_test_map" type hash key 4 value 4 entries 8 name cli_test_map ||

@@ -106,10 +106,12 @@ export XDPKIT_PROG_DIR="$DEST$PREFIX/lib/xdpkit"
 check_eq "the installed xdpkit lists the installed collection" "$(ls build/*.bpf.o | wc -l)" \
 	"$("$X" --json list | jq length)"
 check "ip netns add $NS" ip netns add "$NS"
-check "lo up in it" ip -n "$NS" link set lo up
+# nsenter, not `ip -n`/`ip netns exec`: those make / a slave mount first, which fails where / is not a
+# mount point (a chroot, as a fresh build root is).
+check "lo up in it" nsenter --net="/run/netns/$NS" ip link set lo up
 check "the installed xdpkit attaches the program (xdpkit -n $NS attach lo mine.bpf.o)" \
 	"$X" -n "$NS" attach lo "$TMP/mine.bpf.o" --mode skb
-check "3 pings on its loopback" ip netns exec "$NS" ping -q -c 3 -i 0.2 -W 1 127.0.0.1
+check "3 pings on its loopback" nsenter --net="/run/netns/$NS" ping -q -c 3 -i 0.2 -W 1 127.0.0.1
 # Each ping is an echo request and a reply, both received on lo: 6 frames passed.
 pass=$("$X" -n "$NS" --json stats lo --interval 0.1 --no-run-time |
 	jq '[.programs[] | select(.name == "mine") | .actions.pass.packets] | add // 0')
