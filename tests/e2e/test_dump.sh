@@ -117,18 +117,29 @@ dump_bg "dump -w FILE --verdict drop -c 2 starts" png veth0 --verdict drop -c 2 
 pings "$XK_PEER_IP4" "$XK_IP4" 2
 dump_wait "the dump exits 0"
 check_eq "file type: pcapng" "0a0d0d0a" "$(od -An -tx1 -N4 "$TMP/d.pcapng" | tr -d ' ')"
-td=$(tcpdump -n -r "$TMP/d.pcapng" 2>/dev/null)
-check_eq "tcpdump -r: 2 packets" 2 "$(wc -l <<<"$td")"
-check_match "tcpdump -r: the blocked ping" "IP $XK_PEER_IP4 > $XK_IP4: ICMP echo request" "$td"
-ts=$(tshark -r "$TMP/d.pcapng" -T fields -e frame.comment -e ip.src -e frame.cap_len 2>/dev/null)
-check_eq "tshark: comments, sources and the 98-byte frames" \
-	"prog=blocklist hook=xdp verdict=drop rule=$XK_PEER_IP4	$XK_PEER_IP4	98" "$(sort -u <<<"$ts")"
-check_eq "tshark: 2 packets" 2 "$(wc -l <<<"$ts")"
+# The VM guests carry no tcpdump or tshark: there the files are written and their type checked
+# (the host run reads the same writer's files back); on the host a missing reader fails.
+readers=1
+if [ "${XK_VM_GUEST:-0}" = 1 ] && ! { command -v tcpdump && command -v tshark; } >/dev/null; then
+	readers=0
+	echo "  skip  tcpdump/tshark read-back: the VM guest has neither"
+fi
+if [ $readers = 1 ]; then
+	td=$(tcpdump -n -r "$TMP/d.pcapng" 2>/dev/null)
+	check_eq "tcpdump -r: 2 packets" 2 "$(wc -l <<<"$td")"
+	check_match "tcpdump -r: the blocked ping" "IP $XK_PEER_IP4 > $XK_IP4: ICMP echo request" "$td"
+	ts=$(tshark -r "$TMP/d.pcapng" -T fields -e frame.comment -e ip.src -e frame.cap_len 2>/dev/null)
+	check_eq "tshark: comments, sources and the 98-byte frames" \
+		"prog=blocklist hook=xdp verdict=drop rule=$XK_PEER_IP4	$XK_PEER_IP4	98" "$(sort -u <<<"$ts")"
+	check_eq "tshark: 2 packets" 2 "$(wc -l <<<"$ts")"
+fi
 dump_bg "snaplen 40: frames cut to 40 bytes" snap veth0 --verdict drop -c 1 -s 40 -w "$TMP/s.pcapng"
 pings "$XK_PEER_IP4" "$XK_IP4" 1
 dump_wait "the dump exits 0"
-check_eq "tshark: cap_len 40, len 98" "40 98" \
-	"$(tshark -r "$TMP/s.pcapng" -T fields -e frame.cap_len -e frame.len 2>/dev/null | tr '\t' ' ')"
+if [ $readers = 1 ]; then
+	check_eq "tshark: cap_len 40, len 98" "40 98" \
+		"$(tshark -r "$TMP/s.pcapng" -T fields -e frame.cap_len -e frame.len 2>/dev/null | tr '\t' ' ')"
+fi
 
 # 5. Ctrl-C and kill -9: nothing stays on; status switches a dead dump's capture off.
 dump_bg "dump for Ctrl-C starts" int veth0
