@@ -8,6 +8,7 @@
 
 #include <bpf/bpf.h>
 #include <dirent.h>
+#include <net/if.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -76,6 +77,18 @@ static void maps(void)
 	xk_model_free(&m);
 }
 
+/* The interfaces of the network namespace this runs in (-n NETNS entered it, without the mount
+ * changes of `ip -n`, which fail where / is not a mount point). */
+static void ifaces(void)
+{
+	struct if_nameindex *ifs = if_nameindex(), *i;
+
+	for (i = ifs; i && i->if_index; i++)
+		printf("%s\n", i->if_name);
+	if (ifs)
+		if_freenameindex(ifs);
+}
+
 static int do_complete(int argc, char **argv)
 {
 	/* stderr is /dev/null already (main.c): whatever goes wrong, the shell shows nothing */
@@ -85,13 +98,15 @@ static int do_complete(int argc, char **argv)
 		programs();
 	else if (!strcmp(argv[1], "maps"))
 		maps();
+	else if (!strcmp(argv[1], "ifaces"))
+		ifaces();
 	return XK_EXIT_OK;
 }
 
 const struct xk_verb xk_verb_complete = {
 	.name = "__complete",
-	.summary = "words for the bash completion: programs, maps",
-	.synopsis = "__complete programs|maps",
+	.summary = "words for the bash completion: programs, maps, ifaces",
+	.synopsis = "__complete programs|maps|ifaces",
 	.max_words = -1,
 	.hidden = true,
 	.fn = do_complete,
