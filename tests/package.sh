@@ -49,6 +49,7 @@ check_eq "debian/control's Build-Depends has every -dev package of scripts/deps.
 # The tree as git sees it (tracked and new files, with today's changes), without build/.
 SRC=$TMP/xdpkit-$VERSION
 mkdir -p "$SRC"
+command -v git >/dev/null || { echo "package.sh: git is missing: run scripts/deps.sh test"; exit 1; }
 git ls-files -z --cached --others --exclude-standard | grep -zv '^\.cache' |
 	xargs -0 sh -c 'for f; do [ -e "$f" ] && printf "%s\0" "$f"; done' sh |
 	tar -c --null -T - | tar -x -C "$SRC"
