@@ -338,6 +338,7 @@ format:
 	$(Q)$(CLANG_FORMAT) -i $(FORMAT_FILES)
 
 format-check: spdx-check
+	$(Q)command -v $(CLANG_FORMAT) >/dev/null || { echo "format-check: $(CLANG_FORMAT) is missing: run scripts/deps.sh test"; exit 1; }
 	$(Q)bad=$$(for f in $(FORMAT_FILES); do \
 		$(CLANG_FORMAT) --dry-run -Werror "$$f" >/dev/null 2>&1 || echo "  $$f"; done); \
 	[ -z "$$bad" ] || { echo "format-check: these differ from .clang-format (make format fixes them):"; \
