@@ -4,7 +4,7 @@
 # Usage: scripts/deps.sh [build|test|vm|bench|all]   (default: all)
 set -eu
 
-BUILD="make gcc dpkg-dev debhelper fakeroot lintian go-md2man man-db python3 binutils libc6-dev libc6-dev-i386 clang llvm pkg-config libbpf-dev libxdp-dev libelf-dev zlib1g-dev linux-libc-dev libmicrohttpd-dev libyaml-dev libpcap-dev"
+BUILD="make gcc dpkg-dev build-essential debhelper fakeroot lintian go-md2man man-db python3 binutils libc6-dev libc6-dev-i386 clang llvm pkg-config libbpf-dev libxdp-dev libelf-dev zlib1g-dev linux-libc-dev libmicrohttpd-dev libyaml-dev libpcap-dev"
 TEST="git clang-format iproute2 bpftool xdp-tools iputils-ping socat util-linux procps kmod jq libclang-rt-14-dev python3 python3-scapy strace bash-completion man-db bsdextrautils prometheus curl systemd tcpdump tshark debootstrap"
 VM="qemu-system-x86 busybox-static cpio xz-utils zstd"
 BENCH="netsniff-ng gnuplot-nox"
