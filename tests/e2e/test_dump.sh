@@ -155,9 +155,17 @@ check_eq "kill -9: the switch stays on, owned by the dead dump" "1 $DUMP_PID" "$
 drops=$(verdicts "$id" 1)
 check_fails "kill -9, switch still on: the blocked source is still dropped" pings "$XK_PEER_IP4" "$XK_IP4"
 check_eq "... and counted" $((drops + 2)) "$(verdicts "$id" 1)"
+# Any status clears any stale switch on the machine, and the e2e tests run side by side: another
+# test's status may get there first (then it says so, not this one). The message is checked when
+# the switch was still on just before this status.
+before=$(switch_of "$id")
 st=$(on_host "$XDPKIT" status 2>&1)
-check_match "status says it switched the stale capture off" \
-	"switched off the capture of blocklist \(id $id\): the dump that started it \(pid $DUMP_PID\) is gone" "$st"
+if [ "$before" = "1 $DUMP_PID" ] || [ "$(switch_of "$id")" != "0 0" ]; then
+	check_match "status says it switched the stale capture off" \
+		"switched off the capture of blocklist \(id $id\): the dump that started it \(pid $DUMP_PID\) is gone" "$st"
+else
+	echo "  note  another test's xdpkit status switched the stale capture off first"
+fi
 check_eq "after status: switch off" "0 0" "$(switch_of "$id")"
 dump_bg "another dump for kill -9 starts" kill2 veth0
 kill -9 $DUMP_PID
